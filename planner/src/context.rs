@@ -1,0 +1,85 @@
+//! What a statement needs from its session: current database, transaction,
+//! variables, and the values functions like LAST_INSERT_ID() report.
+
+use pushdown::cluster::ClusterTxn;
+use pushdown::error::{SqlResult, SqlWarning};
+use pushdown::eval::SessionEnv;
+use pushdown::expr::SessionRef;
+use pushdown::value::{DateTime, Value};
+
+/// System and user variables, owned by the sqld session.
+pub trait VarStore: Send + Sync {
+    /// @@name / @@global.name; error 1193 for an unknown variable.
+    fn system_var(&self, name: &str, global: bool) -> SqlResult<Value>;
+    /// @name; NULL when never set.
+    fn user_var(&self, name: &str) -> Value;
+    fn set_user_var(&mut self, name: &str, value: Value);
+}
+
+pub struct SessionCtx {
+    pub connection_id: u32,
+    /// Authenticated user and the host it connected from.
+    pub user: String,
+    pub host: String,
+    pub current_db: Option<String>,
+    /// The open transaction, if any statement has started one.
+    pub txn: Option<ClusterTxn>,
+    /// BEGIN / START TRANSACTION is in effect (until COMMIT / ROLLBACK).
+    pub explicit_txn: bool,
+    pub autocommit: bool,
+    /// sql_mode has STRICT_TRANS_TABLES or STRICT_ALL_TABLES.
+    pub strict: bool,
+    pub last_insert_id: u64,
+    /// ROW_COUNT(): affected rows of the last DML, -1 after a SELECT.
+    pub row_count: i64,
+    /// FOUND_ROWS(): rows the last SELECT returned.
+    pub found_rows: u64,
+    /// Warnings of the last statement (SHOW WARNINGS).
+    pub warnings: Vec<SqlWarning>,
+    /// Time the current statement started (NOW()).
+    pub statement_time: DateTime,
+    pub vars: Box<dyn VarStore>,
+}
+
+impl SessionEnv for SessionCtx {
+    fn session_value(&self, r: &SessionRef) -> SqlResult<Value> {
+        Ok(match r {
+            SessionRef::SystemVar { name, global } => return self.vars.system_var(name, *global),
+            SessionRef::UserVar(name) => self.vars.user_var(name),
+            SessionRef::Database => match &self.current_db {
+                Some(db) => Value::from(db.as_str()),
+                None => Value::Null,
+            },
+            SessionRef::User | SessionRef::CurrentUser => {
+                Value::from(format!("{}@{}", self.user, self.host))
+            }
+            SessionRef::ConnectionId => Value::UInt(self.connection_id as u64),
+            SessionRef::LastInsertId => Value::UInt(self.last_insert_id),
+            SessionRef::RowCount => Value::Int(self.row_count),
+            SessionRef::FoundRows => Value::UInt(self.found_rows),
+            SessionRef::Version => return self.vars.system_var("version", false),
+            SessionRef::Now(_) | SessionRef::UtcTimestamp(_) => Value::DateTime(self.statement_time),
+            SessionRef::CurDate => Value::Date(DateTime {
+                hour: 0,
+                minute: 0,
+                second: 0,
+                micro: 0,
+                ..self.statement_time
+            }),
+            SessionRef::CurTime(_) => Value::Time(pushdown::value::Time {
+                negative: false,
+                hours: self.statement_time.hour as u32,
+                minute: self.statement_time.minute,
+                second: self.statement_time.second,
+                micro: 0,
+            }),
+            SessionRef::UnixTimestamp => {
+                let secs = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0);
+                Value::UInt(secs)
+            }
+        })
+    }
+}

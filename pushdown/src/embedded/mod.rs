@@ -1,0 +1,1 @@
+//! The embedded data node: an in-process, durable storage engine on fjall.

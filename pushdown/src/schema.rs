@@ -1,0 +1,336 @@
+//! Table definitions as every layer sees them: the catalog.
+//!
+//! Schema lives with the data (the embedded engine stores it in its own
+//! metadata keyspace); sqld caches a [`Catalog`] and reloads it after DDL.
+
+use crate::value::Value;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Column types sqld stores. Integer signedness is [`ColumnDef::unsigned`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ColumnType {
+    TinyInt,
+    SmallInt,
+    MediumInt,
+    Int,
+    BigInt,
+    /// DECIMAL(precision, scale), precision ≤ 38.
+    Decimal { precision: u8, scale: u8 },
+    Float,
+    Double,
+    /// CHAR(n), n in characters.
+    Char(u32),
+    VarChar(u32),
+    /// TINYTEXT / TEXT / MEDIUMTEXT / LONGTEXT: maximum length in bytes.
+    Text(u32),
+    Binary(u32),
+    VarBinary(u32),
+    /// TINYBLOB / BLOB / MEDIUMBLOB / LONGBLOB: maximum length in bytes.
+    Blob(u32),
+    Date,
+    /// DATETIME(fsp)
+    DateTime(u8),
+    /// TIMESTAMP(fsp)
+    Timestamp(u8),
+    /// TIME(fsp)
+    Time(u8),
+    Year,
+    /// Result-only: the type of a bare NULL in a select list.
+    Null,
+}
+
+impl ColumnType {
+    pub fn is_integer(self) -> bool {
+        matches!(
+            self,
+            ColumnType::TinyInt
+                | ColumnType::SmallInt
+                | ColumnType::MediumInt
+                | ColumnType::Int
+                | ColumnType::BigInt
+                | ColumnType::Year
+        )
+    }
+    /// CHAR / VARCHAR / TEXT: bytes compared under a collation.
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            ColumnType::Char(_) | ColumnType::VarChar(_) | ColumnType::Text(_)
+        )
+    }
+    /// BINARY / VARBINARY / BLOB: bytes compared bytewise.
+    pub fn is_binary(self) -> bool {
+        matches!(
+            self,
+            ColumnType::Binary(_) | ColumnType::VarBinary(_) | ColumnType::Blob(_)
+        )
+    }
+    pub fn is_temporal(self) -> bool {
+        matches!(
+            self,
+            ColumnType::Date | ColumnType::DateTime(_) | ColumnType::Timestamp(_) | ColumnType::Time(_)
+        )
+    }
+}
+
+/// The collations sqld knows. Ids are MySQL's collation numbers, sent in
+/// column definitions and the handshake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Collation {
+    /// utf8mb4_general_ci (45): the default, case- and accent-insensitive.
+    #[default]
+    Utf8mb4GeneralCi,
+    /// utf8mb4_bin (46)
+    Utf8mb4Bin,
+    /// utf8mb4_0900_ai_ci (255): treated as general_ci for comparison.
+    Utf8mb4_0900AiCi,
+    /// utf8mb3_general_ci (33)
+    Utf8GeneralCi,
+    /// utf8mb3_bin (83)
+    Utf8Bin,
+    /// latin1_swedish_ci (8)
+    Latin1SwedishCi,
+    /// binary (63): byte strings.
+    Binary,
+}
+
+impl Collation {
+    pub fn id(self) -> u16 {
+        match self {
+            Collation::Utf8mb4GeneralCi => 45,
+            Collation::Utf8mb4Bin => 46,
+            Collation::Utf8mb4_0900AiCi => 255,
+            Collation::Utf8GeneralCi => 33,
+            Collation::Utf8Bin => 83,
+            Collation::Latin1SwedishCi => 8,
+            Collation::Binary => 63,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Collation::Utf8mb4GeneralCi => "utf8mb4_general_ci",
+            Collation::Utf8mb4Bin => "utf8mb4_bin",
+            Collation::Utf8mb4_0900AiCi => "utf8mb4_0900_ai_ci",
+            Collation::Utf8GeneralCi => "utf8mb3_general_ci",
+            Collation::Utf8Bin => "utf8mb3_bin",
+            Collation::Latin1SwedishCi => "latin1_swedish_ci",
+            Collation::Binary => "binary",
+        }
+    }
+    pub fn charset(self) -> &'static str {
+        match self {
+            Collation::Utf8mb4GeneralCi | Collation::Utf8mb4Bin | Collation::Utf8mb4_0900AiCi => {
+                "utf8mb4"
+            }
+            Collation::Utf8GeneralCi | Collation::Utf8Bin => "utf8mb3",
+            Collation::Latin1SwedishCi => "latin1",
+            Collation::Binary => "binary",
+        }
+    }
+    /// Maximum bytes per character of the charset (column lengths in metadata).
+    pub fn max_bytes_per_char(self) -> u32 {
+        match self.charset() {
+            "utf8mb4" => 4,
+            "utf8mb3" => 3,
+            _ => 1,
+        }
+    }
+    /// Case-insensitive collations.
+    pub fn is_ci(self) -> bool {
+        matches!(
+            self,
+            Collation::Utf8mb4GeneralCi
+                | Collation::Utf8mb4_0900AiCi
+                | Collation::Utf8GeneralCi
+                | Collation::Latin1SwedishCi
+        )
+    }
+    pub fn from_name(name: &str) -> Option<Collation> {
+        let n = name.to_ascii_lowercase();
+        Some(match n.as_str() {
+            "utf8mb4_general_ci" => Collation::Utf8mb4GeneralCi,
+            "utf8mb4_bin" => Collation::Utf8mb4Bin,
+            "utf8mb4_0900_ai_ci" | "utf8mb4_unicode_ci" | "utf8mb4_unicode_520_ci" => {
+                Collation::Utf8mb4_0900AiCi
+            }
+            "utf8_general_ci" | "utf8mb3_general_ci" | "utf8_unicode_ci" => Collation::Utf8GeneralCi,
+            "utf8_bin" | "utf8mb3_bin" => Collation::Utf8Bin,
+            "latin1_swedish_ci" => Collation::Latin1SwedishCi,
+            "binary" => Collation::Binary,
+            _ => return None,
+        })
+    }
+    /// The default collation of a character set name.
+    pub fn default_for_charset(charset: &str) -> Option<Collation> {
+        Some(match charset.to_ascii_lowercase().as_str() {
+            "utf8mb4" => Collation::Utf8mb4GeneralCi,
+            "utf8" | "utf8mb3" => Collation::Utf8GeneralCi,
+            "latin1" => Collation::Latin1SwedishCi,
+            "binary" => Collation::Binary,
+            _ => return None,
+        })
+    }
+    pub fn from_id(id: u16) -> Option<Collation> {
+        [
+            Collation::Utf8mb4GeneralCi,
+            Collation::Utf8mb4Bin,
+            Collation::Utf8mb4_0900AiCi,
+            Collation::Utf8GeneralCi,
+            Collation::Utf8Bin,
+            Collation::Latin1SwedishCi,
+            Collation::Binary,
+        ]
+        .into_iter()
+        .find(|c| c.id() == id)
+    }
+}
+
+/// Default of a column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ColumnDefault {
+    /// No DEFAULT clause on a NOT NULL column: inserting without a value is
+    /// an error in strict mode (1364).
+    None,
+    Value(Value),
+    /// DEFAULT CURRENT_TIMESTAMP / NOW()
+    CurrentTimestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnDef {
+    pub name: String,
+    pub ty: ColumnType,
+    pub unsigned: bool,
+    pub nullable: bool,
+    pub default: ColumnDefault,
+    pub on_update_current_timestamp: bool,
+    pub auto_increment: bool,
+    /// For text columns; `Binary` for binary and non-string columns.
+    pub collation: Collation,
+    /// The hidden primary key NDB-style tables without a PRIMARY KEY get:
+    /// never shown by SELECT *, SHOW COLUMNS or metadata.
+    pub hidden: bool,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexDef {
+    /// Stable id within the table, used in storage keys.
+    pub id: u32,
+    pub name: String,
+    /// Column positions in [`TableDef::columns`].
+    pub columns: Vec<usize>,
+    pub unique: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableDef {
+    /// Unique, never reused: storage keys are prefixed by it.
+    pub id: u64,
+    pub db: String,
+    pub name: String,
+    pub columns: Vec<ColumnDef>,
+    /// Column positions of the primary key, in key order. Never empty: a table
+    /// declared without one has a hidden BIGINT UNSIGNED column as its key.
+    pub primary_key: Vec<usize>,
+    /// Secondary indexes (UNIQUE and non-unique).
+    pub indexes: Vec<IndexDef>,
+    pub engine: String,
+    pub collation: Collation,
+    pub comment: String,
+}
+
+impl TableDef {
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns
+            .iter()
+            .position(|c| !c.hidden && c.name.eq_ignore_ascii_case(name))
+    }
+    pub fn auto_increment_column(&self) -> Option<usize> {
+        self.columns.iter().position(|c| c.auto_increment)
+    }
+    pub fn has_hidden_pk(&self) -> bool {
+        self.primary_key.len() == 1 && self.columns[self.primary_key[0]].hidden
+    }
+    /// Columns a client sees, in order (SELECT *).
+    pub fn visible_columns(&self) -> impl Iterator<Item = (usize, &ColumnDef)> {
+        self.columns.iter().enumerate().filter(|(_, c)| !c.hidden)
+    }
+    pub fn index_by_name(&self, name: &str) -> Option<&IndexDef> {
+        self.indexes.iter().find(|i| i.name.eq_ignore_ascii_case(name))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatabaseDef {
+    pub name: String,
+    pub collation: Collation,
+}
+
+/// A user account and its grants (`mysql.user` + `mysql.db` in one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserDef {
+    pub user: String,
+    /// Host pattern, as in MySQL ('%', 'localhost', '127.0.0.1').
+    pub host: String,
+    /// "mysql_native_password" or "caching_sha2_password".
+    pub plugin: String,
+    /// The stored authentication string: for mysql_native_password the
+    /// 20-byte SHA1(SHA1(password)) (empty for no password); for
+    /// caching_sha2_password SHA256(SHA256(password)).
+    pub auth: Vec<u8>,
+    pub grants: Vec<Grant>,
+}
+
+/// ALL PRIVILEGES on `db.*`, or on `*.*` when `db` is None.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub db: Option<String>,
+    pub with_grant_option: bool,
+}
+
+/// The schema cache: databases, tables, users. Cheap to clone (Arc'd tables).
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub databases: BTreeMap<String, DatabaseDef>,
+    /// Keyed by (database, table name), names as created.
+    pub tables: BTreeMap<(String, String), Arc<TableDef>>,
+    pub users: Vec<UserDef>,
+}
+
+impl Catalog {
+    /// Table lookup. Names compare case-sensitively, as with
+    /// lower_case_table_names=0 on Linux.
+    pub fn table(&self, db: &str, name: &str) -> Option<&Arc<TableDef>> {
+        self.tables.get(&(db.to_string(), name.to_string()))
+    }
+    pub fn database(&self, name: &str) -> Option<&DatabaseDef> {
+        self.databases.get(name)
+    }
+    pub fn tables_in<'a>(&'a self, db: &'a str) -> impl Iterator<Item = &'a Arc<TableDef>> + 'a {
+        self.tables
+            .iter()
+            .filter(move |((d, _), _)| d == db)
+            .map(|(_, t)| t)
+    }
+}
+
+/// Schema changes, applied by every data node (the embedded engine applies
+/// them to its metadata and data atomically).
+#[derive(Debug, Clone)]
+pub enum DdlOp {
+    CreateDatabase(DatabaseDef),
+    DropDatabase(String),
+    /// The table's id is assigned by the node; the one given is ignored.
+    CreateTable(TableDef),
+    DropTable { db: String, name: String },
+    Truncate { db: String, name: String },
+    /// Replace the definition: added columns (at the end) take their default
+    /// in existing rows; added indexes are built; dropped indexes removed.
+    AlterTable { old: Arc<TableDef>, new: TableDef },
+    /// Create or replace a user (CREATE USER, ALTER USER, GRANT, REVOKE).
+    PutUser(UserDef),
+    DropUser { user: String, host: String },
+}

@@ -1,0 +1,1 @@
+//! Command-line options, in mysqld's words.

@@ -1,0 +1,64 @@
+//! The boundary between the wire protocol and the session.
+
+use async_trait::async_trait;
+use planner::{ColumnMeta, QueryResult};
+use pushdown::error::SqlResult;
+use pushdown::value::Value;
+
+/// What authentication needs to know of an account.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// "mysql_native_password" or "caching_sha2_password".
+    pub plugin: String,
+    /// mysql_native_password: SHA1(SHA1(password)), 20 bytes, or empty for no
+    /// password. caching_sha2_password: SHA256(SHA256(password)), or empty.
+    pub auth: Vec<u8>,
+}
+
+/// A statement prepared with COM_STMT_PREPARE.
+#[derive(Debug, Clone)]
+pub struct PreparedInfo {
+    pub id: u32,
+    pub param_count: u16,
+    pub columns: Vec<ColumnMeta>,
+}
+
+/// The session, as the protocol drives it. One per connection.
+#[async_trait]
+pub trait Handler: Send {
+    /// The account `user` connecting from `host`, if it exists.
+    fn account(&self, user: &str, host: &str) -> Option<Account>;
+    /// After a successful authentication (handshake or COM_CHANGE_USER):
+    /// resets the session to this user and database. Errors 1044 / 1049
+    /// refuse the login.
+    async fn login(&mut self, user: &str, host: &str, db: Option<&str>, collation: u16) -> SqlResult<()>;
+    /// COM_QUERY: one result per statement, stopping after the first error.
+    async fn query(&mut self, sql: &str) -> Vec<SqlResult<QueryResult>>;
+    async fn prepare(&mut self, sql: &str) -> SqlResult<PreparedInfo>;
+    /// COM_STMT_EXECUTE with the parameters decoded (long data included).
+    async fn execute(&mut self, id: u32, params: Vec<Value>) -> SqlResult<QueryResult>;
+    /// Number of parameters of a prepared statement, None if unknown id.
+    fn param_count(&self, id: u32) -> Option<u16>;
+    fn close_statement(&mut self, id: u32);
+    async fn init_db(&mut self, db: &str) -> SqlResult<()>;
+    /// COM_FIELD_LIST: the columns of a table.
+    async fn field_list(&mut self, table: &str, pattern: &str) -> SqlResult<Vec<ColumnMeta>>;
+    /// COM_RESET_CONNECTION: roll back, drop prepared statements, temp state
+    /// and variables; keep the user and database.
+    async fn reset_connection(&mut self);
+    /// COM_STATISTICS text.
+    fn statistics(&self) -> String;
+    /// SERVER_STATUS_* flags for OK / EOF packets (in transaction, autocommit).
+    fn status_flags(&self) -> u16;
+    /// Warnings of the last statement.
+    fn warning_count(&self) -> u16;
+    /// Session max_allowed_packet, bytes.
+    fn max_allowed_packet(&self) -> usize;
+    /// Idle seconds before the server closes the connection.
+    fn wait_timeout(&self) -> u64;
+    fn connection_id(&self) -> u32;
+    /// Resolves when the session was killed (KILL <id>).
+    async fn killed(&self);
+    /// The connection is gone: roll back, release everything.
+    async fn disconnect(&mut self);
+}

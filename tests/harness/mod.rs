@@ -1,0 +1,1 @@
+//! Test harness: starts sqld and real servers on loopback.
