@@ -58,7 +58,9 @@ impl SessionEnv for SessionCtx {
             SessionRef::RowCount => Value::Int(self.row_count),
             SessionRef::FoundRows => Value::UInt(self.found_rows),
             SessionRef::Version => return self.vars.system_var("version", false),
-            SessionRef::Now(_) | SessionRef::UtcTimestamp(_) => Value::DateTime(self.statement_time),
+            SessionRef::Now(_) | SessionRef::UtcTimestamp(_) => {
+                Value::DateTime(self.statement_time)
+            }
             SessionRef::CurDate => Value::Date(DateTime {
                 hour: 0,
                 minute: 0,

@@ -22,6 +22,9 @@ pub struct Prepared {
     pub param_count: usize,
     /// Result columns (empty for statements that return OK).
     pub columns: Arc<[ColumnMeta]>,
+    /// Tables the statement reads or writes, (database, table): the session
+    /// checks privileges on them before every execution.
+    pub tables: Vec<(String, String)>,
 }
 
 impl Planner {

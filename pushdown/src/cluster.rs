@@ -86,7 +86,8 @@ impl ClusterTxn {
         }
         match access {
             Access::Keys(keys) => {
-                let mut gs: Vec<usize> = keys.iter().map(|k| self.cluster.map.group_of(k)).collect();
+                let mut gs: Vec<usize> =
+                    keys.iter().map(|k| self.cluster.map.group_of(k)).collect();
                 gs.sort_unstable();
                 gs.dedup();
                 gs

@@ -143,7 +143,10 @@ pub enum CastType {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionRef {
     /// @@name, @@session.name, @@global.name (name lower-cased).
-    SystemVar { name: String, global: bool },
+    SystemVar {
+        name: String,
+        global: bool,
+    },
     /// @name (name lower-cased).
     UserVar(String),
     Database,

@@ -116,9 +116,9 @@ pub enum Write {
 impl Write {
     pub fn table(&self) -> &Arc<TableDef> {
         match self {
-            Write::Insert { table, .. } | Write::Update { table, .. } | Write::Delete { table, .. } => {
-                table
-            }
+            Write::Insert { table, .. }
+            | Write::Update { table, .. }
+            | Write::Delete { table, .. } => table,
         }
     }
 }

@@ -17,7 +17,10 @@ pub enum ColumnType {
     Int,
     BigInt,
     /// DECIMAL(precision, scale), precision ≤ 38.
-    Decimal { precision: u8, scale: u8 },
+    Decimal {
+        precision: u8,
+        scale: u8,
+    },
     Float,
     Double,
     /// CHAR(n), n in characters.
@@ -70,7 +73,10 @@ impl ColumnType {
     pub fn is_temporal(self) -> bool {
         matches!(
             self,
-            ColumnType::Date | ColumnType::DateTime(_) | ColumnType::Timestamp(_) | ColumnType::Time(_)
+            ColumnType::Date
+                | ColumnType::DateTime(_)
+                | ColumnType::Timestamp(_)
+                | ColumnType::Time(_)
         )
     }
 }
@@ -155,7 +161,9 @@ impl Collation {
             "utf8mb4_0900_ai_ci" | "utf8mb4_unicode_ci" | "utf8mb4_unicode_520_ci" => {
                 Collation::Utf8mb4_0900AiCi
             }
-            "utf8_general_ci" | "utf8mb3_general_ci" | "utf8_unicode_ci" => Collation::Utf8GeneralCi,
+            "utf8_general_ci" | "utf8mb3_general_ci" | "utf8_unicode_ci" => {
+                Collation::Utf8GeneralCi
+            }
             "utf8_bin" | "utf8mb3_bin" => Collation::Utf8Bin,
             "latin1_swedish_ci" => Collation::Latin1SwedishCi,
             "binary" => Collation::Binary,
@@ -259,7 +267,9 @@ impl TableDef {
         self.columns.iter().enumerate().filter(|(_, c)| !c.hidden)
     }
     pub fn index_by_name(&self, name: &str) -> Option<&IndexDef> {
-        self.indexes.iter().find(|i| i.name.eq_ignore_ascii_case(name))
+        self.indexes
+            .iter()
+            .find(|i| i.name.eq_ignore_ascii_case(name))
     }
 }
 
@@ -325,12 +335,24 @@ pub enum DdlOp {
     DropDatabase(String),
     /// The table's id is assigned by the node; the one given is ignored.
     CreateTable(TableDef),
-    DropTable { db: String, name: String },
-    Truncate { db: String, name: String },
+    DropTable {
+        db: String,
+        name: String,
+    },
+    Truncate {
+        db: String,
+        name: String,
+    },
     /// Replace the definition: added columns (at the end) take their default
     /// in existing rows; added indexes are built; dropped indexes removed.
-    AlterTable { old: Arc<TableDef>, new: TableDef },
+    AlterTable {
+        old: Arc<TableDef>,
+        new: TableDef,
+    },
     /// Create or replace a user (CREATE USER, ALTER USER, GRANT, REVOKE).
     PutUser(UserDef),
-    DropUser { user: String, host: String },
+    DropUser {
+        user: String,
+        host: String,
+    },
 }

@@ -34,7 +34,9 @@ pub struct Decimal {
 
 /// A calendar date and time of day (DATE uses only the date part).
 /// Zero dates ('0000-00-00') are representable, as in MySQL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 pub struct DateTime {
     pub year: u16,
     pub month: u8,
@@ -46,7 +48,9 @@ pub struct DateTime {
 }
 
 /// TIME: a signed duration, up to 838:59:59.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 pub struct Time {
     pub negative: bool,
     pub hours: u32,

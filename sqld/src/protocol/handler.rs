@@ -31,7 +31,13 @@ pub trait Handler: Send {
     /// After a successful authentication (handshake or COM_CHANGE_USER):
     /// resets the session to this user and database. Errors 1044 / 1049
     /// refuse the login.
-    async fn login(&mut self, user: &str, host: &str, db: Option<&str>, collation: u16) -> SqlResult<()>;
+    async fn login(
+        &mut self,
+        user: &str,
+        host: &str,
+        db: Option<&str>,
+        collation: u16,
+    ) -> SqlResult<()>;
     /// COM_QUERY: one result per statement, stopping after the first error.
     async fn query(&mut self, sql: &str) -> Vec<SqlResult<QueryResult>>;
     async fn prepare(&mut self, sql: &str) -> SqlResult<PreparedInfo>;
