@@ -125,7 +125,7 @@ mod tests {
         );
         assert_eq!(
             unwrap_executable_comments("SELECT /*!40001 SQL_NO_CACHE */ 1"),
-            "SELECT   SQL_NO_CACHE  1"
+            "SELECT   SQL_NO_CACHE   1"
         );
         assert_eq!(
             unwrap_executable_comments("SELECT '/*!x*/'"),
