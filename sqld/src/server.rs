@@ -1,7 +1,8 @@
 //! The listener: accepts connections, admits them against max_connections,
 //! runs one task per connection, and stops on SIGTERM / SIGINT.
 
-use crate::protocol::{self, ProtocolConfig};
+use crate::protocol::{self, packet::PacketIo, ProtocolConfig};
+use pushdown::SqlError;
 use crate::session::Shared;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -33,7 +34,7 @@ pub async fn run(listener: TcpListener, shared: Arc<Shared>, protocol: Arc<Proto
                 tokio::spawn(async move {
                     match shared.admit(peer) {
                         Ok(session) => protocol::serve_connection(stream, peer, session, protocol).await,
-                        Err(e) => protocol::reject_connection(stream, &e).await,
+                        Err(e) => reject_connection(stream, &e).await,
                     }
                 });
             }
@@ -54,4 +55,18 @@ async fn shutdown_signal() {
         }
         _ => std::future::pending::<()>().await,
     }
+}
+
+/// Refuses a connection before the handshake (1040 "Too many connections"),
+/// as mysqld does: one ERR packet, then close. No SQLSTATE marker: the
+/// client has not said yet whether it speaks protocol 4.1.
+async fn reject_connection(stream: tokio::net::TcpStream, err: &SqlError) {
+    let mut io = PacketIo::new(stream);
+    io.packet(|buf| {
+        buf.push(0xff);
+        buf.extend_from_slice(&err.code.to_le_bytes());
+        buf.extend_from_slice(err.message.as_bytes());
+    });
+    let _ = io.flush().await;
+    io.shutdown().await;
 }
