@@ -59,6 +59,7 @@ async fn serve(o: Options) -> Result<(), String> {
         EmbeddedOptions {
             sync_on_commit: o.flush_log_at_trx_commit == 1,
             lock_wait_timeout: o.lock_wait_timeout,
+            ..EmbeddedOptions::default()
         },
     )
     .map_err(|e| format!("cannot open the embedded data node: {}", e.message))?;
