@@ -8,8 +8,9 @@ use sqld::session::{ServerInfo, Shared};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// The version clients see: MySQL 8.0 protocol and behaviour, served by sqld.
-const SERVER_VERSION: &str = concat!("8.0.36-sqld-", env!("CARGO_PKG_VERSION"));
+/// The version clients see: MySQL 8.0 protocol and behaviour, served by sqld
+/// (drivers pick features by the leading number).
+const SERVER_VERSION: &str = "8.0.36-sqld";
 
 fn main() -> ExitCode {
     let options = match config::parse_args(std::env::args().skip(1)) {
@@ -19,7 +20,10 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Ok(Command::Version) => {
-            println!("sqld Ver {SERVER_VERSION}");
+            println!(
+                "sqld Ver {} (MySQL {SERVER_VERSION} compatible)",
+                env!("CARGO_PKG_VERSION")
+            );
             return ExitCode::SUCCESS;
         }
         Err(e) => {
