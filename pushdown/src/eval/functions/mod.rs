@@ -132,6 +132,24 @@ const FUNCTIONS: &[(&str, usize, usize)] = &[
     ("FROM_UNIXTIME", 1, 2),
     ("UNIX_TIMESTAMP", 1, 1),
     ("STR_TO_DATE", 2, 2),
+    ("BIN", 1, 1),
+    ("OCT", 1, 1),
+    ("CONV", 3, 3),
+    ("BIT_LENGTH", 1, 1),
+    ("FORMAT", 2, 3),
+    ("SHA2", 2, 2),
+    ("INET_ATON", 1, 1),
+    ("INET_NTOA", 1, 1),
+    ("UUID", 0, 0),
+    ("COT", 1, 1),
+    ("WEEK", 1, 2),
+    ("YEARWEEK", 1, 2),
+    ("TIMESTAMPDIFF", 3, 3),
+    ("TIME_TO_SEC", 1, 1),
+    ("SEC_TO_TIME", 1, 1),
+    ("BENCHMARK", 2, 2),
+    ("SLEEP", 1, 1),
+    ("LAST_INSERT_ID", 1, 1),
 ];
 
 /// Whether `name` (upper case) is a scalar function sqld evaluates.
@@ -159,9 +177,12 @@ pub fn function_result_type(name: &str, args: &[ColumnType]) -> ColumnType {
         | "POSITION" | "ASCII" | "ORD" | "SIGN" | "ISNULL" | "CRC32" | "STRCMP" | "FIND_IN_SET"
         | "FIELD" | "YEAR" | "MONTH" | "QUARTER" | "DAY" | "DAYOFMONTH" | "DAYOFWEEK"
         | "WEEKDAY" | "DAYOFYEAR" | "HOUR" | "MINUTE" | "SECOND" | "MICROSECOND" | "TO_DAYS"
-        | "DATEDIFF" | "UNIX_TIMESTAMP" => T::BigInt,
+        | "DATEDIFF" | "UNIX_TIMESTAMP" | "BIT_LENGTH" | "WEEK" | "YEARWEEK" | "TIMESTAMPDIFF"
+        | "TIME_TO_SEC" | "BENCHMARK" | "SLEEP" | "LAST_INSERT_ID" | "INET_ATON" => T::BigInt,
         "POW" | "POWER" | "SQRT" | "EXP" | "LN" | "LOG" | "LOG2" | "LOG10" | "PI" | "SIN"
-        | "COS" | "TAN" | "ASIN" | "ACOS" | "ATAN" | "DEGREES" | "RADIANS" | "RAND" => T::Double,
+        | "COS" | "TAN" | "COT" | "ASIN" | "ACOS" | "ATAN" | "DEGREES" | "RADIANS" | "RAND" => {
+            T::Double
+        }
         "ABS" | "CEIL" | "CEILING" | "FLOOR" | "ROUND" | "TRUNCATE" | "MOD" => match first {
             t if t.is_integer() => T::BigInt,
             T::Decimal { precision, scale } => {
@@ -175,7 +196,7 @@ pub fn function_result_type(name: &str, args: &[ColumnType]) -> ColumnType {
             _ => T::Double,
         },
         "DATE" | "LAST_DAY" | "FROM_DAYS" => T::Date,
-        "TIME" | "TIMEDIFF" => T::Time(6),
+        "TIME" | "TIMEDIFF" | "SEC_TO_TIME" => T::Time(6),
         "TIMESTAMP" | "FROM_UNIXTIME" | "STR_TO_DATE" => T::DateTime(6),
         "DATE_ADD" | "DATE_SUB" | "ADDDATE" | "SUBDATE" => match first {
             T::Date => T::Date,
@@ -193,6 +214,8 @@ pub fn function_result_type(name: &str, args: &[ColumnType]) -> ColumnType {
             .unwrap_or(T::Null),
         "MD5" => T::VarChar(32),
         "SHA1" | "SHA" => T::VarChar(40),
+        "SHA2" => T::VarChar(128),
+        "UUID" => T::VarChar(36),
         "UNHEX" => T::VarBinary(65535),
         _ => T::VarChar(65535),
     }
@@ -286,6 +309,13 @@ pub fn apply(name: &str, a: &[Value], w: &mut Warnings) -> SqlResult<Value> {
         "RAND" => return Ok(math::rand(a.first(), w)),
         "PI" => return Ok(Value::Double(std::f64::consts::PI)),
         "CONCAT" => return Ok(string::concat(a)),
+        "UUID" => return Ok(uuid()),
+        // The expression was evaluated once already; MySQL returns 0.
+        "BENCHMARK" => return Ok(Value::Int(0)),
+        "SLEEP" => return Ok(sleep(&a[0], w)),
+        // LAST_INSERT_ID(x) returns x; remembering it for the session is
+        // the planner's part (it sees the call).
+        "LAST_INSERT_ID" => return Ok(cast::to_u64(&a[0], w).map_or(Value::Null, Value::UInt)),
         _ => {}
     }
     // Every function below is NULL when any argument is NULL.
@@ -313,6 +343,45 @@ pub(super) fn int(v: &Value, w: &mut Warnings) -> i64 {
 
 pub(super) fn text_value(s: impl Into<Vec<u8>>) -> Value {
     Value::Bytes(s.into())
+}
+
+/// A version-1 style UUID: time fields from the clock, clock sequence and
+/// node random.
+fn uuid() -> Value {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    // 100 ns intervals since 1582-10-15.
+    let t = nanos / 100 + 0x01B2_1DD2_1381_4000;
+    let r = math::random_u64();
+    text_value(format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        t & 0xFFFF_FFFF,
+        (t >> 32) & 0xFFFF,
+        ((t >> 48) & 0x0FFF) | 0x1000,
+        ((r >> 48) & 0x3FFF) | 0x8000,
+        r & 0xFFFF_FFFF_FFFF
+    ))
+}
+
+/// SLEEP(n): waits n seconds and returns 0. On a multi-threaded tokio
+/// runtime the wait moves off the async workers (block_in_place).
+fn sleep(n: &Value, w: &mut Warnings) -> Value {
+    let secs = cast::to_f64(n, w).unwrap_or(0.0);
+    if secs.is_nan() || secs <= 0.0 {
+        return Value::Int(0);
+    }
+    let d = std::time::Duration::from_secs_f64(secs.min(31_536_000.0));
+    let multi_thread = tokio::runtime::Handle::try_current()
+        .map(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread)
+        .unwrap_or(false);
+    if multi_thread {
+        tokio::task::block_in_place(|| std::thread::sleep(d));
+    } else {
+        std::thread::sleep(d);
+    }
+    Value::Int(0)
 }
 
 /// GREATEST / LEAST: NULL if any argument is NULL; otherwise the extreme
@@ -357,10 +426,6 @@ fn extreme(greatest: bool, a: &[Value], w: &mut Warnings) -> Value {
 fn is_temporal(v: &Value) -> bool {
     matches!(v, Value::Date(_) | Value::DateTime(_) | Value::Time(_))
 }
-
-/// MySQL's RAND(): with a seed, its own generator seeded as my_rnd_init does
-/// (so RAND(1) = 0.40540353712197724 as in MySQL); without, a per-thread
-/// generator seeded from the clock.
 
 #[cfg(test)]
 mod tests;
