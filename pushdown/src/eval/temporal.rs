@@ -82,6 +82,9 @@ pub fn unix_seconds(d: &DateTime) -> i64 {
 
 pub fn from_unix_seconds(secs: i64, micro: u32) -> Option<DateTime> {
     let days = secs.div_euclid(86400);
+    if !(-4_000_000..=4_000_000).contains(&days) {
+        return None;
+    }
     let rem = secs.rem_euclid(86400);
     let (y, m, d) = civil_from_days(days);
     if !(0..=9999).contains(&y) {
@@ -100,6 +103,10 @@ pub fn from_unix_seconds(secs: i64, micro: u32) -> Option<DateTime> {
 
 /// A date from a day number; None outside years 0..=9999.
 pub fn from_day_number(days: i64) -> Option<DateTime> {
+    // Years 0..=9999 lie well within ±4 million days of 1970.
+    if !(-4_000_000..=4_000_000).contains(&days) {
+        return None;
+    }
     let (y, m, d) = civil_from_days(days);
     if !(0..=9999).contains(&y) {
         return None;
@@ -130,15 +137,15 @@ pub struct Parsed {
 
 fn take_digits(s: &[u8], i: &mut usize, max: usize) -> Option<(u32, usize)> {
     let start = *i;
-    let mut v: u32 = 0;
+    let mut v: u64 = 0;
     while *i < s.len() && s[*i].is_ascii_digit() && *i - start < max {
-        v = v * 10 + (s[*i] - b'0') as u32;
+        v = v.saturating_mul(10).saturating_add((s[*i] - b'0') as u64);
         *i += 1;
     }
     if *i == start {
         None
     } else {
-        Some((v, *i - start))
+        Some((v.min(u32::MAX as u64) as u32, *i - start))
     }
 }
 
@@ -469,8 +476,10 @@ pub fn time_from_number(n: i64, micro: u32) -> Option<(Time, bool)> {
 
 /// TIME as signed microseconds.
 pub fn time_to_micros(t: &Time) -> i64 {
-    let v = ((t.hours as i64 * 60 + t.minute as i64) * 60 + t.second as i64) * 1_000_000
-        + t.micro as i64;
+    // i128: a TIME decoded from a client may claim up to 2^32 hours.
+    let v = ((t.hours as i128 * 60 + t.minute as i128) * 60 + t.second as i128) * 1_000_000
+        + t.micro as i128;
+    let v = v.min(i64::MAX as i128) as i64;
     if t.negative {
         -v
     } else {
@@ -578,7 +587,7 @@ pub fn natural_fsp(micro: u32) -> u8 {
 /// Adds `months` to a date, clamping the day to the month's end (as
 /// DATE_ADD(... INTERVAL n MONTH) does). None outside years 0..=9999.
 pub fn add_months(d: &DateTime, months: i64) -> Option<DateTime> {
-    let total = d.year as i64 * 12 + d.month as i64 - 1 + months;
+    let total = (d.year as i64 * 12 + d.month as i64 - 1).checked_add(months)?;
     if !(0..=9999 * 12 + 11).contains(&total) {
         return None;
     }

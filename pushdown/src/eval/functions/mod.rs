@@ -157,6 +157,11 @@ pub fn is_known_function(name: &str) -> bool {
     FUNCTIONS.iter().any(|(n, _, _)| *n == name)
 }
 
+/// Every function name [`call`] implements (upper case).
+pub fn function_names() -> impl Iterator<Item = &'static str> {
+    FUNCTIONS.iter().map(|(n, _, _)| *n)
+}
+
 /// The argument counts `name` accepts, (min, max); None for an unknown name.
 /// A wrong count is error 1582 ("Incorrect parameter count in the call to
 /// native function '...'") at bind time.
@@ -221,6 +226,16 @@ pub fn function_result_type(name: &str, args: &[ColumnType]) -> ColumnType {
     }
 }
 
+/// 1305 for an unknown function, 1582 for a wrong argument count.
+fn check_arity(name: &str, n: usize) -> SqlResult<()> {
+    let (lo, hi) = function_arity(name)
+        .ok_or_else(|| SqlError::code(1305, format!("FUNCTION {name} does not exist")))?;
+    if n < lo || n > hi {
+        return Err(bad_args(name));
+    }
+    Ok(())
+}
+
 fn bad_args(name: &str) -> SqlError {
     SqlError::code(
         1582,
@@ -230,11 +245,7 @@ fn bad_args(name: &str) -> SqlError {
 
 /// Evaluates the function `name` over `args`.
 pub fn call(name: &str, args: &[Expr], row: &[Value], ctx: &mut EvalCtx) -> SqlResult<Value> {
-    let (lo, hi) = function_arity(name)
-        .ok_or_else(|| SqlError::code(1305, format!("FUNCTION {name} does not exist")))?;
-    if args.len() < lo || args.len() > hi {
-        return Err(bad_args(name));
-    }
+    check_arity(name, args.len())?;
     // Lazy control flow first: only the chosen branch is evaluated.
     match name {
         "IF" => {
@@ -272,8 +283,9 @@ pub fn call(name: &str, args: &[Expr], row: &[Value], ctx: &mut EvalCtx) -> SqlR
     apply(name, &vals, &mut ctx.warnings)
 }
 
-/// A function over already evaluated arguments (argument count checked).
+/// A function over already evaluated arguments.
 pub fn apply(name: &str, a: &[Value], w: &mut Warnings) -> SqlResult<Value> {
+    check_arity(name, a.len())?;
     match name {
         "ISNULL" => return Ok(Value::Int(a[0].is_null() as i64)),
         "NULLIF" => {

@@ -312,7 +312,9 @@ pub(super) fn string_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<Sql
         }
         "LPAD" | "RPAD" => {
             let len = int(&a[1], w);
-            if len as u64 > MAX_STRING as u64 {
+            if len < 0 {
+                Value::Null
+            } else if len as u64 > MAX_STRING as u64 {
                 too_big(name, w)
             } else {
                 pad(&bytes(&a[0]), len, &bytes(&a[2]), name == "LPAD")
@@ -546,8 +548,9 @@ fn inet_aton(s: &[u8]) -> Option<u64> {
     Some(out)
 }
 
-/// Results longer than max_allowed_packet's default are NULL with a warning.
-const MAX_STRING: usize = 64 << 20;
+/// Results longer than max_allowed_packet's default (16 MiB in MariaDB) are
+/// NULL with warning 1301.
+const MAX_STRING: usize = 16 << 20;
 
 fn too_big(name: &str, w: &mut Warnings) -> Value {
     w.push(SqlWarning::new(

@@ -311,6 +311,24 @@ fn more_functions() {
 }
 
 #[test]
+fn string_size_limits() {
+    let mut w = Vec::new();
+    assert_eq!(
+        apply("REPEAT", &[s("ab"), i(1_000_000_000)], &mut w).unwrap(),
+        Value::Null
+    );
+    assert_eq!(w.pop().map(|x| x.code), Some(1301));
+    assert_eq!(
+        apply("LPAD", &[s("a"), i(i64::MAX), s("x")], &mut w).unwrap(),
+        Value::Null
+    );
+    assert_eq!(call("LPAD", &[s("a"), i(-1), s("x")]), "NULL");
+    assert_eq!(call("SPACE", &[i(-5)]), "");
+    assert_eq!(call("SPACE", &[i(3)]), "   ");
+    assert_eq!(call("REPEAT", &[s("ab"), i(i64::MIN)]), "");
+}
+
+#[test]
 fn names_and_types() {
     assert!(is_known_function("CONCAT"));
     assert!(!is_known_function("NO_SUCH"));
