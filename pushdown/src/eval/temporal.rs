@@ -1,7 +1,7 @@
 //! DATE, DATETIME, TIMESTAMP and TIME: parsing MySQL's literal forms,
 //! formatting, validation and calendar arithmetic.
 
-use crate::value::{DateTime, Time};
+use crate::value::{DateTime, Time, Value};
 
 /// TIME's range: ±838:59:59.
 pub const TIME_MAX_HOURS: u32 = 838;
@@ -602,6 +602,58 @@ pub fn add_months(d: &DateTime, months: i64) -> Option<DateTime> {
     })
 }
 
+/// The kind of a temporal literal: `DATE '…'`, `TIME '…'`, `TIMESTAMP '…'`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiteralKind {
+    Date,
+    Time,
+    Timestamp,
+}
+
+/// Fractional digits written in a literal's text ('10:20:30.5' → 1).
+fn literal_fsp(s: &str) -> u8 {
+    match s.rsplit_once('.') {
+        Some((_, frac)) => frac
+            .trim_end()
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count()
+            .min(6) as u8,
+        None => 0,
+    }
+}
+
+/// A temporal literal and the fractional digits its type shows. Unlike a
+/// CAST, an invalid literal is an error: 1525 "Incorrect DATE value: '…'"
+/// (as MariaDB 10.11 reports for DATE '2024-02-30').
+pub fn literal(kind: LiteralKind, s: &str) -> crate::error::SqlResult<(Value, u8)> {
+    let bad =
+        |name: &str| crate::error::SqlError::code(1525, format!("Incorrect {name} value: '{s}'"));
+    match kind {
+        LiteralKind::Date => match parse_datetime(s.as_bytes()) {
+            Some(p) if p.complete => Ok((
+                Value::Date(DateTime {
+                    hour: 0,
+                    minute: 0,
+                    second: 0,
+                    micro: 0,
+                    ..p.value
+                }),
+                0,
+            )),
+            _ => Err(bad("DATE")),
+        },
+        LiteralKind::Timestamp => match parse_datetime(s.as_bytes()) {
+            Some(p) if p.complete => Ok((Value::DateTime(p.value), literal_fsp(s))),
+            _ => Err(bad("DATETIME")),
+        },
+        LiteralKind::Time => match parse_time(s.as_bytes()) {
+            Some((t, false)) => Ok((Value::Time(t), literal_fsp(s))),
+            _ => Err(bad("TIME")),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -657,6 +709,35 @@ mod tests {
         assert_eq!(t("900:00:00").as_deref(), Some("838:59:59"));
         assert_eq!(t("10:20:30.25").as_deref(), Some("10:20:30.250000"));
         assert_eq!(t("10:70:00"), None);
+    }
+
+    #[test]
+    fn literals() {
+        // MariaDB 10.11: DATE '2024-02-30' is ERROR 1525; the others print
+        // as shown.
+        let e = literal(LiteralKind::Date, "2024-02-30").unwrap_err();
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (1525, "Incorrect DATE value: '2024-02-30'")
+        );
+        let e = literal(LiteralKind::Timestamp, "2024-01-01 25:00:00").unwrap_err();
+        assert_eq!(e.message, "Incorrect DATETIME value: '2024-01-01 25:00:00'");
+        let (v, fsp) = literal(LiteralKind::Date, "2024-2-3").unwrap();
+        assert_eq!((v, fsp), (Value::Date(dt(2024, 2, 3, 0, 0, 0, 0)), 0));
+        let (v, fsp) = literal(LiteralKind::Time, "10:20").unwrap();
+        assert_eq!(
+            format_time(
+                &match v {
+                    Value::Time(t) => t,
+                    _ => Time::default(),
+                },
+                fsp
+            ),
+            "10:20:00"
+        );
+        let (v, fsp) = literal(LiteralKind::Timestamp, "2024-01-01 10:20:30.5").unwrap();
+        assert_eq!(fsp, 1);
+        assert_eq!(v, Value::DateTime(dt(2024, 1, 1, 10, 20, 30, 500_000)));
     }
 
     #[test]
