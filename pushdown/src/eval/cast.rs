@@ -18,6 +18,18 @@ pub(crate) const TWO_POW_64: f64 = 2.0 * TWO_POW_63;
 /// Where conversions put their warnings.
 pub type Warnings = Vec<SqlWarning>;
 
+/// Most warnings one statement keeps: a scan comparing a million
+/// non-numeric strings must not hold a million warnings (MySQL shows at
+/// most max_error_count of them; the count in OK packets is 16 bits).
+pub const MAX_WARNINGS: usize = 65_535;
+
+/// Adds a warning unless the statement already holds [`MAX_WARNINGS`].
+pub fn push_warning(w: &mut Warnings, warning: SqlWarning) {
+    if w.len() < MAX_WARNINGS {
+        push_warning(w, warning);
+    }
+}
+
 pub(crate) fn lossy(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -26,11 +38,14 @@ pub(crate) fn lossy(b: &[u8]) -> String {
 /// trailing spaces were left over, as MariaDB does.
 fn truncated(w: &mut Warnings, kind: &str, b: &[u8], only_spaces: bool) {
     let msg = format!("Truncated incorrect {kind} value: '{}'", lossy(b));
-    w.push(if only_spaces {
-        SqlWarning::note(1292, msg)
-    } else {
-        SqlWarning::new(1292, msg)
-    });
+    push_warning(
+        w,
+        if only_spaces {
+            SqlWarning::note(1292, msg)
+        } else {
+            SqlWarning::new(1292, msg)
+        },
+    );
 }
 
 /// Warns about what is left after a numeric prefix ending at `used`.
@@ -179,7 +194,7 @@ pub fn str_to_u64(b: &[u8], w: &mut Warnings) -> u64 {
     let (negative, v, used) = int_prefix(b);
     check_rest(w, "INTEGER", b, used);
     if negative {
-        w.push(negative_to_unsigned_note());
+        push_warning(w, negative_to_unsigned_note());
         (v as i64).wrapping_neg() as u64
     } else {
         v
@@ -283,7 +298,7 @@ pub fn to_u64(v: &Value, w: &mut Warnings) -> Option<u64> {
         Value::Null => return None,
         Value::Int(i) => {
             if *i < 0 {
-                w.push(negative_to_unsigned_note());
+                push_warning(w, negative_to_unsigned_note());
             }
             *i as u64
         }
@@ -348,10 +363,10 @@ pub fn to_string_bytes(v: &Value) -> Option<Vec<u8>> {
 
 fn incorrect_datetime(w: &mut Warnings, kind: &str, v: &Value) {
     let shown = to_string_bytes(v).map(|b| lossy(&b)).unwrap_or_default();
-    w.push(SqlWarning::new(
-        1292,
-        format!("Incorrect {kind} value: '{shown}'"),
-    ));
+    push_warning(
+        w,
+        SqlWarning::new(1292, format!("Incorrect {kind} value: '{shown}'")),
+    );
 }
 
 /// A value as a DATETIME (DATEs get midnight; TIMEs today's date is not
@@ -473,7 +488,7 @@ pub fn cast(v: &Value, to: CastType, w: &mut Warnings) -> Value {
                     None => Value::Decimal(Decimal::max_of(precision, scale, d.is_negative())),
                 }
             } else {
-                w.push(SqlWarning::new(
+                push_warning(w, SqlWarning::new(
                     1264,
                     format!(
                         "Out of range value for column 'CAST({} AS DECIMAL({precision},{scale}))' at row 1",
@@ -489,10 +504,13 @@ pub fn cast(v: &Value, to: CastType, w: &mut Warnings) -> Value {
                 Some(n) => {
                     let cut = char_prefix_len(&b, n as usize);
                     if cut < b.len() {
-                        w.push(SqlWarning::new(
-                            1292,
-                            format!("Truncated incorrect CHAR({n}) value: '{}'", lossy(&b)),
-                        ));
+                        push_warning(
+                            w,
+                            SqlWarning::new(
+                                1292,
+                                format!("Truncated incorrect CHAR({n}) value: '{}'", lossy(&b)),
+                            ),
+                        );
                     }
                     Value::Bytes(b[..cut].to_vec())
                 }
@@ -504,10 +522,13 @@ pub fn cast(v: &Value, to: CastType, w: &mut Warnings) -> Value {
             if let Some(n) = len {
                 let n = n as usize;
                 if b.len() > n {
-                    w.push(SqlWarning::new(
-                        1292,
-                        format!("Truncated incorrect BINARY({n}) value: '{}'", lossy(&b)),
-                    ));
+                    push_warning(
+                        w,
+                        SqlWarning::new(
+                            1292,
+                            format!("Truncated incorrect BINARY({n}) value: '{}'", lossy(&b)),
+                        ),
+                    );
                     b.truncate(n);
                 } else {
                     // BINARY(n) pads with zero bytes.

@@ -87,12 +87,16 @@ fn classify(b: &[u8]) -> (Option<Decimal>, Parse) {
 }
 
 impl Coercer<'_> {
+    fn warn(&mut self, warning: SqlWarning) {
+        cast::push_warning(self.w, warning);
+    }
+
     /// A problem: an error in strict mode, else a warning and go on.
     fn problem(&mut self, e: SqlError) -> SqlResult<()> {
         if self.strict {
             Err(e)
         } else {
-            self.w.push(SqlWarning::new(e.code, e.message));
+            self.warn(SqlWarning::new(e.code, e.message));
             Ok(())
         }
     }
@@ -104,13 +108,12 @@ impl Coercer<'_> {
             return Err(er::data_too_long(&self.col.name, self.row));
         }
         let warning = SqlWarning::new(1265, self.truncated().message);
-        self.w.push(warning);
+        self.warn(warning);
         Ok(())
     }
 
     fn note_truncated(&mut self) {
-        self.w
-            .push(SqlWarning::note(1265, self.truncated().message));
+        self.warn(SqlWarning::note(1265, self.truncated().message));
     }
 
     fn truncated(&self) -> SqlError {
@@ -352,7 +355,7 @@ impl Coercer<'_> {
                 if self.strict {
                     return Err(self.incorrect(1292, kind, &shown));
                 }
-                self.w.push(SqlWarning::new(1265, self.truncated().message));
+                self.warn(SqlWarning::new(1265, self.truncated().message));
                 Ok(None)
             }
         }
@@ -366,7 +369,7 @@ impl Coercer<'_> {
             return Err(self.incorrect(1292, kind, &shown));
         }
         let warning = SqlWarning::new(1265, self.truncated().message);
-        self.w.push(warning);
+        self.warn(warning);
         Ok(())
     }
 
@@ -410,8 +413,7 @@ impl Coercer<'_> {
                     let shown = cast::to_string_bytes(&v).unwrap_or_default();
                     return Err(self.incorrect(1292, "datetime", &shown));
                 }
-                self.w
-                    .push(SqlWarning::new(1264, self.out_of_range().message));
+                self.warn(SqlWarning::new(1264, self.out_of_range().message));
                 return Ok(Value::DateTime(DateTime::default()));
             }
         }
@@ -436,7 +438,7 @@ impl Coercer<'_> {
                 if self.strict {
                     return Err(self.incorrect(1292, "time", &shown()));
                 }
-                self.w.push(SqlWarning::new(1265, self.truncated().message));
+                self.warn(SqlWarning::new(1265, self.truncated().message));
                 Ok(Value::Time(Time::default()))
             }
             Some((t, clipped)) => {
@@ -444,8 +446,7 @@ impl Coercer<'_> {
                     if self.strict {
                         return Err(self.incorrect(1292, "time", &shown()));
                     }
-                    self.w
-                        .push(SqlWarning::new(1264, self.out_of_range().message));
+                    self.warn(SqlWarning::new(1264, self.out_of_range().message));
                 }
                 Ok(Value::Time(temporal::time_fsp(t, fsp)))
             }

@@ -309,6 +309,18 @@ fn filters_and_truth() {
 }
 
 #[test]
+fn warnings_are_capped() {
+    // A filter over many rows that each warn keeps at most MAX_WARNINGS.
+    let f = cmp(CmpOp::Eq, Expr::Column(0), lit(0i64), Utf8mb4GeneralCi);
+    let row = [Value::from("x")];
+    let mut ctx = EvalCtx::new(&[]);
+    for _ in 0..cast::MAX_WARNINGS + 10 {
+        assert!(matches(&f, &row, &mut ctx).unwrap());
+    }
+    assert_eq!(ctx.warnings.len(), cast::MAX_WARNINGS);
+}
+
+#[test]
 fn function_calls() {
     assert_eq!(
         text(&func("CONCAT", vec![lit("a"), lit(1i64), dec("2.50")])),

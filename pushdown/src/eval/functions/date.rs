@@ -3,7 +3,7 @@
 
 use super::{bytes, int, text_value};
 use crate::error::{SqlResult, SqlWarning};
-use crate::eval::cast::{self, Warnings};
+use crate::eval::cast::{self, push_warning, Warnings};
 use crate::eval::temporal;
 use crate::value::{DateTime, Decimal, Time, Value};
 
@@ -242,13 +242,16 @@ pub(super) fn date_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
                 let micros = d.mantissa.clamp(i64::MIN as i128, i64::MAX as i128) as i64;
                 let t = temporal::time_from_micros(micros);
                 if temporal::time_to_micros(&t) != micros {
-                    w.push(SqlWarning::new(
-                        1292,
-                        format!(
-                            "Truncated incorrect time value: '{}'",
-                            String::from_utf8_lossy(&bytes(&a[0]))
+                    push_warning(
+                        w,
+                        SqlWarning::new(
+                            1292,
+                            format!(
+                                "Truncated incorrect time value: '{}'",
+                                String::from_utf8_lossy(&bytes(&a[0]))
+                            ),
                         ),
-                    ));
+                    );
                 }
                 Value::Time(t)
             }
@@ -519,13 +522,16 @@ pub fn date_format(d: &DateTime, fmt: &[u8]) -> Vec<u8> {
 /// text does not match.
 fn str_to_date(s: &[u8], fmt: &[u8], w: &mut Warnings) -> Value {
     let fail = |w: &mut Warnings| {
-        w.push(SqlWarning::new(
-            1411,
-            format!(
-                "Incorrect datetime value: '{}' for function str_to_date",
-                String::from_utf8_lossy(s)
+        push_warning(
+            w,
+            SqlWarning::new(
+                1411,
+                format!(
+                    "Incorrect datetime value: '{}' for function str_to_date",
+                    String::from_utf8_lossy(s)
+                ),
             ),
-        ));
+        );
         Value::Null
     };
     let mut d = DateTime::default();

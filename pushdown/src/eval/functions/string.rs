@@ -2,7 +2,7 @@
 
 use super::{bytes, int, text_value};
 use crate::error::{SqlResult, SqlWarning};
-use crate::eval::cast::{self, char_count, char_prefix_len, Warnings};
+use crate::eval::cast::{self, char_count, char_prefix_len, push_warning, Warnings};
 use crate::eval::compare::{ci_weight, Utf8Chars};
 use crate::eval::{compare_warn, digest};
 use crate::schema::Collation;
@@ -553,13 +553,16 @@ fn inet_aton(s: &[u8]) -> Option<u64> {
 const MAX_STRING: usize = 16 << 20;
 
 fn too_big(name: &str, w: &mut Warnings) -> Value {
-    w.push(SqlWarning::new(
-        1301,
-        format!(
-            "Result of {}() was larger than max_allowed_packet ({MAX_STRING}) - truncated",
-            name.to_ascii_lowercase()
+    push_warning(
+        w,
+        SqlWarning::new(
+            1301,
+            format!(
+                "Result of {}() was larger than max_allowed_packet ({MAX_STRING}) - truncated",
+                name.to_ascii_lowercase()
+            ),
         ),
-    ));
+    );
     Value::Null
 }
 
