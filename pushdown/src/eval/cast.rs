@@ -26,7 +26,7 @@ pub const MAX_WARNINGS: usize = 65_535;
 /// Adds a warning unless the statement already holds [`MAX_WARNINGS`].
 pub fn push_warning(w: &mut Warnings, warning: SqlWarning) {
     if w.len() < MAX_WARNINGS {
-        push_warning(w, warning);
+        w.push(warning);
     }
 }
 
