@@ -282,13 +282,37 @@ pub fn to_i64(v: &Value, w: &mut Warnings) -> Option<i64> {
         Value::Null => return None,
         Value::Int(i) => *i,
         Value::UInt(u) => *u as i64,
-        Value::Double(f) => f64_to_i64(*f),
-        Value::Decimal(d) => decimal_to_i64(d),
+        Value::Double(f) => {
+            let r = f64_to_i64(*f);
+            if r as f64 != f.round_ties_even() && !f.is_nan() {
+                overflow_note(w, v, "SIGNED");
+            }
+            r
+        }
+        Value::Decimal(d) => {
+            let r = d.round_i128();
+            if i64::try_from(r).is_err() {
+                overflow_note(w, v, "SIGNED");
+            }
+            decimal_to_i64(d)
+        }
         Value::Bytes(b) => str_to_i64(b, w),
         Value::Date(_) | Value::DateTime(_) | Value::Time(_) => {
             return to_i64(&temporal_number(v)?, w)
         }
     })
+}
+
+/// Note 1916: a number outside the integer range was clipped.
+fn overflow_note(w: &mut Warnings, v: &Value, sign: &str) {
+    let shown = to_string_bytes(v).map(|b| lossy(&b)).unwrap_or_default();
+    push_warning(
+        w,
+        SqlWarning::note(
+            1916,
+            format!("Got overflow when converting '{shown}' to {sign} BIGINT. Value truncated"),
+        ),
+    );
 }
 
 /// A value as an unsigned integer (negative integers wrap, as CAST AS
@@ -303,14 +327,14 @@ pub fn to_u64(v: &Value, w: &mut Warnings) -> Option<u64> {
             *i as u64
         }
         Value::UInt(u) => *u,
+        // Out-of-range numbers clip to 0 or 2^64-1 with note 1916 (MariaDB).
         Value::Double(f) => {
             let r = f.round_ties_even();
-            if r <= 0.0 {
-                if r < 0.0 {
-                    f64_to_i64(r) as u64
-                } else {
-                    0
-                }
+            if r < 0.0 || r >= TWO_POW_64 {
+                overflow_note(w, v, "UNSIGNED");
+            }
+            if r <= 0.0 || r.is_nan() {
+                0
             } else if r >= TWO_POW_64 {
                 u64::MAX
             } else {
@@ -319,11 +343,10 @@ pub fn to_u64(v: &Value, w: &mut Warnings) -> Option<u64> {
         }
         Value::Decimal(d) => {
             let r = d.round_i128();
-            if r < 0 {
-                0
-            } else {
-                r.min(u64::MAX as i128) as u64
+            if r < 0 || r > u64::MAX as i128 {
+                overflow_note(w, v, "UNSIGNED");
             }
+            r.clamp(0, u64::MAX as i128) as u64
         }
         Value::Bytes(b) => str_to_u64(b, w),
         Value::Date(_) | Value::DateTime(_) | Value::Time(_) => {
@@ -631,6 +654,23 @@ mod tests {
         assert_eq!(
             c(Value::Double(2.5), CastType::Signed, &mut w),
             Value::Int(2)
+        );
+        // MariaDB: CAST(1e20 AS SIGNED) and CAST(-1.5e0 AS UNSIGNED) clip
+        // with note 1916.
+        let before = w.len();
+        assert_eq!(
+            c(Value::Double(1e20), CastType::Signed, &mut w),
+            Value::Int(i64::MAX)
+        );
+        assert_eq!(
+            c(Value::Double(-1.5), CastType::Unsigned, &mut w),
+            Value::UInt(0)
+        );
+        let codes: Vec<u16> = w[before..].iter().map(|x| x.code).collect();
+        assert_eq!(codes, vec![1916, 1916]);
+        assert_eq!(
+            w[before].message,
+            "Got overflow when converting '1e20' to SIGNED BIGINT. Value truncated"
         );
         assert_eq!(
             c(
