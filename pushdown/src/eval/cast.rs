@@ -330,7 +330,7 @@ pub fn to_u64(v: &Value, w: &mut Warnings) -> Option<u64> {
         // Out-of-range numbers clip to 0 or 2^64-1 with note 1916 (MariaDB).
         Value::Double(f) => {
             let r = f.round_ties_even();
-            if r < 0.0 || r >= TWO_POW_64 {
+            if !(0.0..TWO_POW_64).contains(&r) && !r.is_nan() {
                 overflow_note(w, v, "UNSIGNED");
             }
             if r <= 0.0 || r.is_nan() {
