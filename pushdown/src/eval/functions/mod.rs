@@ -150,6 +150,7 @@ const FUNCTIONS: &[(&str, usize, usize)] = &[
     ("BENCHMARK", 2, 2),
     ("SLEEP", 1, 1),
     ("LAST_INSERT_ID", 1, 1),
+    ("INSERT", 4, 4),
 ];
 
 /// Whether `name` (upper case) is a scalar function sqld evaluates.

@@ -143,14 +143,33 @@ fn trim(s: &[u8], rem: &[u8], leading: bool, trailing: bool) -> Vec<u8> {
     s[start..end].to_vec()
 }
 
+/// UPPER / LOWER character by character: a character whose case mapping
+/// is several characters (ß → SS) stays as it is, as in MariaDB.
 fn case_map(s: &[u8], upper: bool) -> Vec<u8> {
+    if s.is_ascii() {
+        return if upper {
+            s.to_ascii_uppercase()
+        } else {
+            s.to_ascii_lowercase()
+        };
+    }
     match std::str::from_utf8(s) {
         Ok(t) => {
-            if upper {
-                t.to_uppercase().into_bytes()
-            } else {
-                t.to_lowercase().into_bytes()
+            let mut out = String::with_capacity(t.len());
+            for c in t.chars() {
+                let mapped = if upper {
+                    let mut it = c.to_uppercase();
+                    [it.next(), it.next()]
+                } else {
+                    let mut it = c.to_lowercase();
+                    [it.next(), it.next()]
+                };
+                match mapped {
+                    [Some(m), None] => out.push(m),
+                    _ => out.push(c),
+                }
             }
+            out.into_bytes()
         }
         Err(_) => {
             if upper {
@@ -279,6 +298,26 @@ pub(super) fn string_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<Sql
                         i += 1;
                     }
                 }
+                text_value(out)
+            }
+        }
+        "INSERT" => {
+            let s = bytes(&a[0]);
+            let (pos, len) = (int(&a[1], w), int(&a[2], w));
+            let b = char_bounds(&s);
+            let n = b.len() as i64 - 1;
+            if pos < 1 || pos > n {
+                text_value(s)
+            } else {
+                let start = b[pos as usize - 1];
+                let end_char = if len < 0 || len > n - pos + 1 {
+                    n
+                } else {
+                    pos - 1 + len
+                };
+                let mut out = s[..start].to_vec();
+                out.extend_from_slice(&bytes(&a[3]));
+                out.extend_from_slice(&s[b[end_char as usize]..]);
                 text_value(out)
             }
         }
