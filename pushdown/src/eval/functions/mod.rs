@@ -1,6 +1,7 @@
 //! Scalar functions by (upper-case) name. Control-flow functions (IF,
-//! IFNULL, COALESCE, NULLIF) evaluate their arguments lazily, the others all
-//! at once. Function results follow MariaDB 10.11.
+//! IFNULL, COALESCE) evaluate their arguments lazily, the others all at
+//! once. Function results follow MariaDB 10.11. [`is_known_function`] and
+//! [`function_arity`] let the binder raise 1305 / 1582 before execution.
 //!
 //! Argument conventions the planner follows for functions whose SQL syntax
 //! is not a plain argument list:
@@ -8,7 +9,11 @@
 //!   `RTRIM(s[, remstr])` (TRAILING);
 //! - `DATE_ADD(d, n, 'UNIT')` / `DATE_SUB(d, n, 'UNIT')` with the unit as a
 //!   string literal (DAY, HOUR, MINUTE, SECOND, MICROSECOND, WEEK, MONTH,
-//!   QUARTER, YEAR).
+//!   QUARTER, YEAR); `d + INTERVAL n UNIT` binds to the same;
+//! - `TIMESTAMPDIFF('UNIT', a, b)`, the unit again as a string literal;
+//! - `POSITION(sub IN s)` is `LOCATE(sub, s)`;
+//! - `DATE '…'`, `TIME '…'`, `TIMESTAMP '…'` are not functions: bind them
+//!   with [`crate::eval::temporal::literal`] (error 1525 when invalid).
 
 mod date;
 mod math;
