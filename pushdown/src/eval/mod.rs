@@ -4,7 +4,7 @@
 //!
 //! Checked against MariaDB 10.11.
 //!
-//! - [`compare`]: comparison and collations
+//! - [`mod@compare`]: comparison and collations
 //! - [`cast`]: conversions between kinds, CAST, warnings for partial numbers
 //! - [`arith`]: + - * / DIV % and bit operators, overflow (1690), division by zero (1365)
 //! - [`decimal`]: exact DECIMAL arithmetic
