@@ -391,6 +391,18 @@ pub fn coerce_to_column(
     coerce::coerce(v, col, strict, row, warnings)
 }
 
+/// Strict mode for the values an INSERT or UPDATE stores: a warning (not a
+/// note) raised while computing them is an error with the same code and
+/// message — MariaDB rejects `INSERT ... VALUES ('1' + 'a')` with 1292 and
+/// `VALUES (1/0)` with 1365 under STRICT_TRANS_TABLES. Pass the warnings
+/// the value's evaluation added; None when they are all notes.
+pub fn strict_error(warnings: &[SqlWarning]) -> Option<SqlError> {
+    warnings
+        .iter()
+        .find(|w| w.level != crate::error::WarningLevel::Note)
+        .map(|w| SqlError::code(w.code, w.message.clone()))
+}
+
 /// The text-protocol form of a value (what `mysql` prints).
 pub fn to_text(v: &Value, out: &mut Vec<u8>) {
     text::to_text(v, out)
