@@ -80,6 +80,11 @@ impl Sha2Cache {
             .is_some_and(|s| s == stored)
     }
 
+    pub fn contains(&self, user: &str, host: &str) -> bool {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.contains_key(&(user.to_string(), host.to_string()))
+    }
+
     fn insert(&self, user: &str, host: &str, stored: &[u8]) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries.insert((user.to_string(), host.to_string()), stored.to_vec());

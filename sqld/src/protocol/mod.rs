@@ -57,6 +57,11 @@ impl ProtocolConfig {
             sha2_cache: Sha2Cache::default(),
         }
     }
+
+    /// Whether `user`@`host` has a caching_sha2_password fast-path entry.
+    pub fn sha2_cache_holds(&self, user: &str, host: &str) -> bool {
+        self.sha2_cache.contains(user, host)
+    }
 }
 
 /// Serves one client until it quits, fails, idles past `wait_timeout` or is
