@@ -11,7 +11,7 @@ use mysql_async::prelude::*;
 use planner::{ColumnMeta, QueryResult};
 use pushdown::error::{SqlError, SqlResult};
 use pushdown::schema::{Collation, ColumnType};
-use pushdown::value::{Decimal, Value};
+use pushdown::value::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::net::TcpListener;
@@ -478,24 +478,17 @@ async fn prepared_statement_round_trips_every_type() {
 }
 
 #[tokio::test]
-async fn decimal_and_long_data_parameters() {
-    use mysql_async::Value as V;
+async fn long_data_parameters() {
     let server = start().await;
     let mut conn = server.connect("native", "npw").await.unwrap();
     let stmt = conn.prep("echo ?").await.unwrap();
-    // mysql_async sends values this large with COM_STMT_SEND_LONG_DATA.
+    // mysql_async sends a value this large with COM_STMT_SEND_LONG_DATA.
     let big = vec![b'z'; 9 << 20];
     let got: Option<Vec<u8>> = conn.exec_first(&stmt, (big.clone(),)).await.unwrap();
     assert_eq!(got.as_deref(), Some(&big[..]));
+    // The long data was used once, then dropped.
     let got: Option<i64> = conn.exec_first(&stmt, (7i64,)).await.unwrap();
     assert_eq!(got, Some(7));
-    // Decimals come back as their text (NEWDECIMAL).
-    let row: Option<mysql_async::Row> = conn
-        .exec_first(&stmt, (V::Bytes(b"x".to_vec()),))
-        .await
-        .unwrap();
-    assert_eq!(row.unwrap().unwrap()[0], V::Bytes(b"x".to_vec()));
-    let _ = Decimal::default();
 }
 
 #[tokio::test]
@@ -775,6 +768,24 @@ async fn execute_param_edge_cases() {
         got.push(raw::read(&mut s).await.unwrap().1);
     }
     assert_eq!(got[3], b"\x00\x00\x07\x00\x00\x00\x00\x00\x00\x00\x04LONG");
+    // NEWDECIMAL and MEDIUMINT parameters, echoed back as DECIMAL and BIGINT.
+    raw::write(
+        &mut s,
+        0,
+        &exec(
+            1,
+            &[
+                246, 0, 9, 0, 5, b'-', b'1', b'.', b'2', b'5', 0xff, 0xff, 0xff, 0xff,
+            ],
+        ),
+    )
+    .await;
+    let mut got = Vec::new();
+    for _ in 0..5 {
+        got.push(raw::read(&mut s).await.unwrap().1);
+    }
+    assert_eq!(got[1][got[1].len() - 6], 246);
+    assert_eq!(got[3], b"\x00\x00\x05-1.25\xff\xff\xff\xff\xff\xff\xff\xff");
     // COM_STMT_RESET of an unknown statement: 1243.
     raw::write(&mut s, 0, b"\x1a\x63\x00\x00\x00").await;
     let (_, err) = raw::read(&mut s).await.unwrap();
@@ -885,4 +896,59 @@ async fn live_connection_survives_garbage() {
     let mut conn = server.connect("native", "npw").await.unwrap();
     let one: Option<i64> = conn.query_first("select 1").await.unwrap();
     assert_eq!(one, Some(1));
+}
+
+/// caching_sha2_password step by step: full authentication with the public
+/// key requested, then the fast path on the next login.
+#[tokio::test]
+async fn caching_sha2_full_then_fast_path() {
+    use mysql_common::auth::plugins::caching_sha2_password::scramble_sha256;
+    use rsa::pkcs8::DecodePublicKey;
+    let server = start().await;
+    let login = |expect_fast: bool| async move {
+        let mut s = tokio::net::TcpStream::connect(("127.0.0.1", server.port))
+            .await
+            .unwrap();
+        let (_, hs) = raw::read(&mut s).await.unwrap();
+        let hs: mysql_common::packets::HandshakePacket<'_> =
+            mysql_common::io::ParseBuf(&hs).parse(()).unwrap();
+        let nonce: [u8; 20] = hs.nonce().try_into().unwrap();
+        let caps = CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH;
+        let mut hello = caps.to_le_bytes().to_vec();
+        hello.extend_from_slice(&(1u32 << 24).to_le_bytes());
+        hello.push(45);
+        hello.extend_from_slice(&[0; 23]);
+        hello.extend_from_slice(b"sha2\0");
+        hello.push(32);
+        hello.extend_from_slice(&scramble_sha256(&nonce, b"spw").unwrap());
+        hello.extend_from_slice(b"caching_sha2_password\0");
+        raw::write(&mut s, 1, &hello).await;
+        let (seq, more) = raw::read(&mut s).await.unwrap();
+        if expect_fast {
+            assert_eq!(more, [1, 3]);
+        } else {
+            assert_eq!(more, [1, 4]);
+            raw::write(&mut s, seq + 1, &[2]).await;
+            let (seq, key) = raw::read(&mut s).await.unwrap();
+            assert_eq!(key[0], 1);
+            let pem = std::str::from_utf8(&key[1..]).unwrap();
+            let public = rsa::RsaPublicKey::from_public_key_pem(pem).unwrap();
+            let mut pass = b"spw\0".to_vec();
+            for (i, b) in pass.iter_mut().enumerate() {
+                *b ^= nonce[i % 20];
+            }
+            let encrypted = public
+                .encrypt(
+                    &mut rand::thread_rng(),
+                    rsa::Oaep::new::<sha1::Sha1>(),
+                    &pass,
+                )
+                .unwrap();
+            raw::write(&mut s, seq + 1, &encrypted).await;
+        }
+        let (_, ok) = raw::read(&mut s).await.unwrap();
+        assert_eq!(ok[0], 0, "{ok:?}");
+    };
+    login(false).await;
+    login(true).await;
 }
