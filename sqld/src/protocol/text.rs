@@ -1,18 +1,71 @@
 //! Text-protocol result rows: every value as a length-encoded string, NULL
-//! as 0xFB.
+//! as 0xFB. What only the column knows is applied here: the fractional
+//! digits of DATETIME(fsp) / TIME(fsp), FLOAT's single precision, and the
+//! scale of a DECIMAL column.
 
 use super::codec::{put_lenenc_bytes, put_lenenc_with};
+use planner::ColumnMeta;
+use pushdown::schema::ColumnType;
 use pushdown::value::{DateTime, Decimal, Time, Value};
 use std::io::Write;
 
 /// Appends one row's payload.
-pub fn write_row(buf: &mut Vec<u8>, row: &[Value]) {
-    for v in row {
-        match v {
-            Value::Null => buf.push(0xfb),
-            Value::Bytes(b) => put_lenenc_bytes(buf, b),
-            other => put_lenenc_with(buf, |b| to_text(other, b)),
+pub fn write_row(buf: &mut Vec<u8>, columns: &[ColumnMeta], row: &[Value]) {
+    for (i, v) in row.iter().enumerate() {
+        let ty = columns.get(i).map(|c| c.ty);
+        match (v, ty) {
+            (Value::Null, _) => buf.push(0xfb),
+            (Value::Bytes(b), _) => put_lenenc_bytes(buf, b),
+            (Value::DateTime(d), Some(ColumnType::DateTime(fsp) | ColumnType::Timestamp(fsp))) => {
+                put_lenenc_with(buf, |b| {
+                    write_date(d, b);
+                    let _ = write!(b, " {:02}:{:02}:{:02}", d.hour, d.minute, d.second);
+                    write_fraction(d.micro, fsp, b);
+                })
+            }
+            (Value::Time(t), Some(ColumnType::Time(fsp))) => put_lenenc_with(buf, |b| {
+                write_hms(t, b);
+                write_fraction(t.micro, fsp, b);
+            }),
+            (Value::Double(d), Some(ColumnType::Float)) => {
+                put_lenenc_with(buf, |b| write_float(*d as f32, b))
+            }
+            (Value::Decimal(d), Some(ColumnType::Decimal { scale, .. })) if d.scale < scale => {
+                let rescaled = 10i128
+                    .checked_pow((scale - d.scale) as u32)
+                    .and_then(|p| d.mantissa.checked_mul(p))
+                    .map(|mantissa| Decimal { mantissa, scale });
+                let d = rescaled.unwrap_or(*d);
+                put_lenenc_with(buf, |b| write_decimal(&d, b))
+            }
+            (other, _) => put_lenenc_with(buf, |b| to_text(other, b)),
         }
+    }
+}
+
+/// `fsp` digits of the microseconds (none for fsp 0), as MySQL shows
+/// DATETIME(fsp) and TIME(fsp) values.
+fn write_fraction(micro: u32, fsp: u8, out: &mut Vec<u8>) {
+    let fsp = fsp.min(6) as u32;
+    if fsp > 0 {
+        let _ = write!(
+            out,
+            ".{:0width$}",
+            micro / 10u32.pow(6 - fsp),
+            width = fsp as usize
+        );
+    }
+}
+
+/// FLOAT columns hold single precision: shortest digits of the f32.
+fn write_float(f: f32, out: &mut Vec<u8>) {
+    let a = f.abs();
+    if f == 0.0 {
+        out.push(b'0');
+    } else if !(1e-4..1e15).contains(&a) {
+        let _ = write!(out, "{f:e}");
+    } else {
+        let _ = write!(out, "{f}");
     }
 }
 
@@ -82,11 +135,15 @@ pub fn write_datetime(d: &DateTime, out: &mut Vec<u8>) {
     }
 }
 
-pub fn write_time(t: &Time, out: &mut Vec<u8>) {
+fn write_hms(t: &Time, out: &mut Vec<u8>) {
     if t.negative {
         out.push(b'-');
     }
     let _ = write!(out, "{:02}:{:02}:{:02}", t.hours, t.minute, t.second);
+}
+
+pub fn write_time(t: &Time, out: &mut Vec<u8>) {
+    write_hms(t, out);
     if t.micro != 0 {
         let _ = write!(out, ".{:06}", t.micro);
     }
@@ -137,7 +194,67 @@ mod tests {
     #[test]
     fn row_encodes_null_and_lengths() {
         let mut buf = Vec::new();
-        write_row(&mut buf, &[Value::Int(42), Value::Null, Value::from("ab")]);
+        write_row(
+            &mut buf,
+            &[],
+            &[Value::Int(42), Value::Null, Value::from("ab")],
+        );
         assert_eq!(buf, b"\x0242\xfb\x02ab");
+    }
+
+    #[test]
+    fn column_decides_fraction_precision_and_scale() {
+        use pushdown::schema::Collation;
+        let col = |ty| ColumnMeta::computed("c", ty, Collation::Binary, 0);
+        let dt = DateTime {
+            year: 2024,
+            month: 1,
+            day: 2,
+            hour: 3,
+            minute: 4,
+            second: 5,
+            micro: 120_000,
+        };
+        let t = Time {
+            negative: false,
+            hours: 1,
+            minute: 2,
+            second: 3,
+            micro: 0,
+        };
+        let columns = [
+            col(ColumnType::DateTime(3)),
+            col(ColumnType::Timestamp(0)),
+            col(ColumnType::Time(6)),
+            col(ColumnType::Float),
+            col(ColumnType::Decimal {
+                precision: 10,
+                scale: 2,
+            }),
+        ];
+        let row = [
+            Value::DateTime(dt),
+            Value::DateTime(dt),
+            Value::Time(t),
+            Value::Double(0.1f32 as f64),
+            Value::Decimal(Decimal {
+                mantissa: 5,
+                scale: 0,
+            }),
+        ];
+        let mut buf = Vec::new();
+        write_row(&mut buf, &columns, &row);
+        let mut expected = Vec::new();
+        for s in [
+            "2024-01-02 03:04:05.120",
+            "2024-01-02 03:04:05",
+            "01:02:03.000000",
+            "0.1",
+            "5.00",
+        ] {
+            expected.push(s.len() as u8);
+            expected.extend_from_slice(s.as_bytes());
+        }
+        assert_eq!(buf, expected);
     }
 }
