@@ -706,6 +706,18 @@ async fn eof_packets_for_clients_without_deprecate_eof() {
     // The first result's final EOF says more results follow.
     assert_eq!(packets[4], vec![0xfe, 0, 0, 0x0a, 0]);
     assert_eq!(packets[9], vec![0xfe, 0, 0, 0x02, 0]);
+    // COM_INIT_DB: OK, or the session's error with the connection kept.
+    raw::write(&mut s, 0, b"\x02shop").await;
+    assert_eq!(raw::read(&mut s).await.unwrap().1[0], 0);
+    raw::write(&mut s, 0, b"\x02nodb").await;
+    let (_, err) = raw::read(&mut s).await.unwrap();
+    assert_eq!(&err[..9], b"\xff\x19\x04#42000");
+    raw::write(&mut s, 0, b"\x03select database()").await;
+    let mut packets = Vec::new();
+    for _ in 0..5 {
+        packets.push(raw::read(&mut s).await.unwrap().1);
+    }
+    assert_eq!(packets[3], b"\x04shop");
     // COM_PROCESS_KILL goes to the session as KILL.
     raw::write(&mut s, 0, b"\x0c\x05\x00\x00\x00").await;
     assert_eq!(raw::read(&mut s).await.unwrap().1[0], 0);
@@ -951,4 +963,27 @@ async fn caching_sha2_full_then_fast_path() {
     };
     login(false).await;
     login(true).await;
+}
+
+/// Round trips of a small result set over loopback, to see that the
+/// protocol is not the bottleneck. Run with
+/// `cargo test --release -p sqld protocol_round_trip -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn protocol_round_trip_cost() {
+    let server = start().await;
+    let caps = CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH | 0x0100_0000;
+    let mut s = raw::login(server.port, caps).await;
+    s.set_nodelay(true).unwrap();
+    let n = 20_000;
+    let started = std::time::Instant::now();
+    for _ in 0..n {
+        raw::write(&mut s, 0, b"\x03select t").await;
+        // count, 2 definitions, 2 rows, terminator
+        for _ in 0..6 {
+            raw::read(&mut s).await.unwrap();
+        }
+    }
+    let per = started.elapsed() / n;
+    println!("select t: {per:?} per round trip (client included)");
 }
