@@ -196,7 +196,10 @@ impl Authenticator<'_> {
                 used_password: !req.response.is_empty(),
             });
         };
-        let mut scramble = req.scramble;
+        // The switch request repeats the handshake's scramble, as MySQL
+        // does: clients use the last one they saw in COM_CHANGE_USER, so
+        // keeping one per connection keeps every client's view the same.
+        let scramble = req.scramble;
         let mut response = req.response;
         if client_method != Some(method) {
             if req.client_plugin.is_none() {
@@ -205,7 +208,6 @@ impl Authenticator<'_> {
                     used_password: !response.is_empty(),
                 });
             }
-            scramble = new_scramble();
             io.packet(|b| {
                 b.push(0xfe);
                 b.extend_from_slice(method.name().as_bytes());

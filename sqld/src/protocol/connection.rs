@@ -278,7 +278,8 @@ where
         loop {
             self.io.reset_seq();
             let max = self.handler.max_allowed_packet();
-            let idle = Duration::from_secs(self.handler.wait_timeout().max(1));
+            // MySQL's bounds for wait_timeout: 1 s to a year.
+            let idle = Duration::from_secs(self.handler.wait_timeout().clamp(1, 31_536_000));
             let read = tokio::select! {
                 r = tokio::time::timeout(idle, self.io.read_packet(max)) => r,
                 _ = self.handler.killed() => return,

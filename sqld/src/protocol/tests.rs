@@ -536,8 +536,21 @@ async fn both_plugins_authenticate_and_fail_alike() {
 
 #[tokio::test]
 async fn auth_switch_from_native_default_to_sha2() {
+    use mysql_async::ChangeUserOpts;
     let server = start_with(AuthMethod::NativePassword, 60).await;
-    server.connect("sha2", "spw").await.unwrap();
+    let mut conn = server.connect("sha2", "spw").await.unwrap();
+    // COM_CHANGE_USER after a switched login, both ways.
+    for (user, pass) in [("native", "npw"), ("sha2", "spw"), ("sha2", "spw")] {
+        conn.change_user(
+            ChangeUserOpts::default()
+                .with_user(Some(user.into()))
+                .with_pass(Some(pass.into())),
+        )
+        .await
+        .unwrap();
+        let who: Option<String> = conn.query_first("select user()").await.unwrap();
+        assert_eq!(who.as_deref(), Some(user));
+    }
     server.connect("native", "npw").await.unwrap();
     let (code, ..) = server_error(server.connect("sha2", "nope").await.unwrap_err());
     assert_eq!(code, 1045);
