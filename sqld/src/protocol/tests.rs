@@ -999,4 +999,12 @@ async fn protocol_round_trip_cost() {
     }
     let per = started.elapsed() / n;
     println!("select t: {per:?} per round trip (client included)");
+    // The floor: a command with the smallest answer.
+    let started = std::time::Instant::now();
+    for _ in 0..n {
+        raw::write(&mut s, 0, b"\x0e").await;
+        raw::read(&mut s).await.unwrap();
+    }
+    let per = started.elapsed() / n;
+    println!("ping: {per:?} per round trip (client included)");
 }
