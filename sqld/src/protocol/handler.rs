@@ -23,6 +23,19 @@ pub struct PreparedInfo {
     pub columns: Vec<ColumnMeta>,
 }
 
+/// What the client negotiated that changes how statements behave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ClientOptions {
+    /// CLIENT_MULTI_STATEMENTS, toggled later by COM_SET_OPTION: when false,
+    /// a COM_QUERY holding several statements is a syntax error (1064).
+    pub multi_statements: bool,
+    /// CLIENT_FOUND_ROWS: UPDATE reports matched rather than changed rows.
+    pub found_rows: bool,
+    /// CLIENT_INTERACTIVE (the mysql CLI): the idle limit is
+    /// interactive_timeout rather than wait_timeout.
+    pub interactive: bool,
+}
+
 /// The session, as the protocol drives it. One per connection.
 #[async_trait]
 pub trait Handler: Send {
@@ -38,6 +51,8 @@ pub trait Handler: Send {
         db: Option<&str>,
         collation: u16,
     ) -> SqlResult<()>;
+    /// After every successful login and on COM_SET_OPTION.
+    fn set_client_options(&mut self, _options: ClientOptions) {}
     /// COM_QUERY: one result per statement, stopping after the first error.
     async fn query(&mut self, sql: &str) -> Vec<SqlResult<QueryResult>>;
     async fn prepare(&mut self, sql: &str) -> SqlResult<PreparedInfo>;
