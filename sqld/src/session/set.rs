@@ -340,7 +340,10 @@ impl Session {
                     ));
                 }
                 if let Some(level) = isolation {
-                    self.warn_isolation(level);
+                    // A session-scope value warns when it is stored.
+                    if *scope != TxnScope::Session {
+                        self.warn_isolation(level);
+                    }
                     if *scope != TxnScope::Next {
                         let def = vars::lookup("transaction_isolation").expect("known variable");
                         let v = Value::from(level.as_str());
