@@ -9,7 +9,7 @@ use super::shared::Status;
 use super::show::{self, ShowStmt};
 use super::{set, txn, users, Session};
 use planner::{Prepared, QueryResult};
-use pushdown::error::{er, SqlError, SqlResult};
+use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
 use pushdown::value::Value;
 use sqlparser::ast::{ObjectName, ObjectType, SchemaName, Statement};
 use std::sync::Arc;
@@ -26,9 +26,11 @@ pub enum SessionStmt {
         query_only: bool,
     },
     User(users::UserStmt),
-    /// Accepted and ignored: FLUSH PRIVILEGES / TABLES / STATUS (the
-    /// catalog is always current).
-    Noop,
+    /// Accepted and ignored, with an optional note saying so: FLUSH (the
+    /// catalog is always current), LOCK / UNLOCK TABLES (row locks only).
+    Ignored {
+        note: Option<&'static str>,
+    },
 }
 
 /// A parsed statement and its text (for the process list).
@@ -115,7 +117,11 @@ pub fn parse_session(sql: &str, current_db: Option<&str>) -> SqlResult<Option<Se
         }
         "CREATE" | "DROP" | "ALTER" if second_is(&c, "USER") => user_stmt(&mut c, current_db)?,
         "GRANT" | "REVOKE" => user_stmt(&mut c, current_db)?,
-        "FLUSH" => SessionStmt::Noop,
+        "FLUSH" => SessionStmt::Ignored { note: None },
+        "UNLOCK" if second_is(&c, "TABLES") => SessionStmt::Ignored { note: None },
+        "LOCK" if second_is(&c, "TABLES") || second_is(&c, "TABLE") => SessionStmt::Ignored {
+            note: Some("LOCK TABLES takes no table locks in sqld: transactions lock rows"),
+        },
         // DESC t / DESCRIBE t / EXPLAIN t: SHOW COLUMNS (but EXPLAIN SELECT
         // is the planner's).
         "DESC" | "DESCRIBE" | "EXPLAIN" => {
@@ -178,6 +184,22 @@ fn last_ident(name: &ObjectName) -> Option<String> {
         .map(|i| i.value.clone())
 }
 
+/// DDL ends the open transaction first (MySQL's implicit commit).
+fn causes_implicit_commit(stmt: &Statement) -> bool {
+    matches!(
+        stmt,
+        Statement::CreateTable(_)
+            | Statement::CreateIndex(_)
+            | Statement::CreateView(_)
+            | Statement::AlterTable(_)
+            | Statement::Drop { .. }
+            | Statement::Truncate(_)
+            | Statement::CreateDatabase { .. }
+            | Statement::CreateSchema { .. }
+            | Statement::RenameTable(_)
+    )
+}
+
 /// Databases a statement creates or drops (privilege 1044 before planning).
 fn databases_of(stmt: &Statement) -> Vec<String> {
     match stmt {
@@ -207,6 +229,9 @@ impl Session {
             Stmt::Session { stmt, .. } => self.run_session(stmt, params).await,
             Stmt::Planner { stmt, .. } => {
                 self.check_databases(stmt)?;
+                if causes_implicit_commit(stmt) {
+                    txn::commit(&mut self.ctx, &mut self.txn).await?;
+                }
                 let planner = self.shared.planner.clone();
                 let plan = match plan {
                     Some(p) => p.clone(),
@@ -237,6 +262,7 @@ impl Session {
             Stmt::Planner { stmt, .. } => {
                 self.check_databases(stmt)?;
                 let plan = self.shared.planner.prepare(stmt, &self.ctx)?;
+                self.check_plan_privileges(command_name(stmt), &plan)?;
                 let (n, cols) = (plan.param_count, plan.columns.to_vec());
                 Ok((Some(plan), n, cols))
             }
@@ -350,13 +376,23 @@ impl Session {
                 Ok(QueryResult::ok())
             }
             SessionStmt::User(u) => {
+                if !matches!(u, users::UserStmt::ShowGrants { .. }) {
+                    // Account statements commit the open transaction, as
+                    // in MySQL.
+                    txn::commit(&mut self.ctx, &mut self.txn).await?;
+                }
                 let planner = self.shared.planner.clone();
                 let mut warnings = Vec::new();
                 let r = users::execute(u, &planner, &self.principal, &mut warnings).await;
                 self.ctx.warnings.extend(warnings);
                 r
             }
-            SessionStmt::Noop => Ok(QueryResult::ok()),
+            SessionStmt::Ignored { note } => {
+                if let Some(note) = note {
+                    self.ctx.warnings.push(SqlWarning::note(1235, *note));
+                }
+                Ok(QueryResult::ok())
+            }
         }
     }
 }
@@ -404,7 +440,8 @@ mod tests {
         assert_eq!(kind("CREATE USER 'a'@'%'"), "session:User");
         assert_eq!(kind("DROP USER IF EXISTS a"), "session:User");
         assert_eq!(kind("GRANT ALL ON *.* TO a"), "session:User");
-        assert_eq!(kind("FLUSH PRIVILEGES"), "session:Noop");
+        assert_eq!(kind("FLUSH PRIVILEGES"), "session:Ignored");
+        assert_eq!(kind("LOCK TABLES t WRITE"), "session:Ignored");
         assert_eq!(kind("KILL x"), "error:1064");
         assert_eq!(kind("SELEC 1"), "error:1064");
     }

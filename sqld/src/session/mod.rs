@@ -64,14 +64,15 @@ pub struct Session {
     client: ClientOptions,
 }
 
-/// The current UTC time as a DATETIME with microseconds.
-pub fn utc_now() -> DateTime {
+/// The current time at `offset_secs` from UTC, as a DATETIME with
+/// microseconds.
+pub fn now_at_offset(offset_secs: i64) -> DateTime {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
-    let secs = now.as_secs();
-    let days = (secs / 86400) as i64;
-    let rem = secs % 86400;
+    let secs = now.as_secs() as i64 + offset_secs;
+    let days = secs.div_euclid(86400);
+    let rem = secs.rem_euclid(86400);
     // Days since 1970-01-01 to civil date (Howard Hinnant's algorithm).
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -91,6 +92,10 @@ pub fn utc_now() -> DateTime {
         second: (rem % 60) as u8,
         micro: now.subsec_micros(),
     }
+}
+
+pub fn utc_now() -> DateTime {
+    now_at_offset(0)
 }
 
 impl Session {
@@ -219,7 +224,8 @@ impl Session {
         if !stmt.is_diagnostic() {
             self.ctx.warnings.clear();
         }
-        self.ctx.statement_time = utc_now();
+        let offset = vars::tz_offset_secs(&self.vars.get_str("time_zone")).unwrap_or(0);
+        self.ctx.statement_time = now_at_offset(offset);
         let result = self.execute_stmt(stmt, plan, params).await;
         if self.ctx.txn.is_none() {
             self.txn.savepoints.clear();
@@ -501,5 +507,26 @@ impl Handler for Session {
         let _ = self.rollback_txn().await;
         self.stmts.clear();
         self.shared.registry.deregister(self.entry.id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_is_send_and_sync() {
+        // The protocol's Connection requires `Handler + Sync`.
+        fn check<T: Send + Sync>() {}
+        check::<Session>();
+    }
+
+    #[test]
+    fn clock_converts_to_civil_time() {
+        let now = utc_now();
+        assert!(now.year >= 2024 && (1..=12).contains(&now.month) && (1..=31).contains(&now.day));
+        let ahead = now_at_offset(14 * 3600);
+        let behind = now_at_offset(-13 * 3600);
+        assert_ne!((ahead.day, ahead.hour), (behind.day, behind.hour));
     }
 }

@@ -26,6 +26,13 @@ pub enum Rhs {
     Literal(Value),
     /// A bare word: a string for system variables (`SET autocommit = ON`).
     Word(String),
+    /// `@name`: read here, no planner needed (`SET @old = @x` in dumps).
+    UserVar(String),
+    /// `@@[global.|session.]name`
+    SysVar {
+        name: String,
+        global: bool,
+    },
     /// SQL text the planner evaluates.
     Expr(String),
 }
@@ -208,6 +215,21 @@ fn rhs(c: &mut Cursor) -> SqlResult<Rhs> {
         [Tok::Word(w)] if w.eq_ignore_ascii_case("FALSE") => Rhs::Literal(Value::Int(0)),
         [Tok::Word(w)] | [Tok::Quoted(w)] => Rhs::Word(w.clone()),
         [Tok::Str(s)] => Rhs::Literal(Value::from(s.as_str())),
+        [Tok::Sym("@"), Tok::Word(n) | Tok::Quoted(n) | Tok::Str(n)] => Rhs::UserVar(n.clone()),
+        [Tok::Sym("@@"), Tok::Word(n)] => Rhs::SysVar {
+            name: n.clone(),
+            global: false,
+        },
+        [Tok::Sym("@@"), Tok::Word(scope), Tok::Sym("."), Tok::Word(n)]
+            if ["global", "session", "local"]
+                .iter()
+                .any(|s| scope.eq_ignore_ascii_case(s)) =>
+        {
+            Rhs::SysVar {
+                name: n.clone(),
+                global: scope.eq_ignore_ascii_case("global"),
+            }
+        }
         [Tok::Num(n)] => number(n, false).map_or_else(|| Rhs::Expr(text.to_string()), Rhs::Literal),
         [Tok::Sym("-"), Tok::Num(n)] => {
             number(n, true).map_or_else(|| Rhs::Expr(text.to_string()), Rhs::Literal)
@@ -262,6 +284,10 @@ impl Session {
                         Rhs::Expr(_) => SetValue::Value(values.next().unwrap_or(Value::Null)),
                         Rhs::Default => SetValue::Default,
                         Rhs::Literal(v) => SetValue::Value(v.clone()),
+                        Rhs::UserVar(n) => SetValue::Value(self.vars.user_var(n)),
+                        Rhs::SysVar { name, global } => {
+                            SetValue::Value(self.vars.system_var(name, *global)?)
+                        }
                         Rhs::Word(w) => match &a.target {
                             Target::User(_) => {
                                 return Err(er::bad_field(w, "field list"));
@@ -440,6 +466,17 @@ impl Session {
             SetValue::Default => None,
         };
         let v = vars::check_value(def, value, &self.shared.globals, global)?;
+        if def.name == "time_zone" {
+            if let Value::Bytes(b) = &v {
+                let tz = String::from_utf8_lossy(b);
+                if vars::tz_offset_secs(&tz).is_none() {
+                    return Err(SqlError::code(
+                        1298,
+                        format!("Unknown or incorrect time zone: '{tz}'"),
+                    ));
+                }
+            }
+        }
         if let (Kind::Int { .. }, Some(given)) = (def.kind, given) {
             let as_u64 = match given {
                 Value::Int(i) if i >= 0 => Some(i as u64),
@@ -556,6 +593,30 @@ mod tests {
                     target: Target::User("x".into()),
                     rhs: Rhs::Expr("@y + 1".into())
                 },
+            ])
+        );
+        assert_eq!(
+            p("SET @a = @b, @c = @@global.sql_mode, d = @@x"),
+            SetStmt::Assign(vec![
+                Assignment {
+                    target: Target::User("a".into()),
+                    rhs: Rhs::UserVar("b".into())
+                },
+                Assignment {
+                    target: Target::User("c".into()),
+                    rhs: Rhs::SysVar {
+                        name: "sql_mode".into(),
+                        global: true
+                    }
+                },
+                sys(
+                    "d",
+                    false,
+                    Rhs::SysVar {
+                        name: "x".into(),
+                        global: false
+                    }
+                ),
             ])
         );
         assert_eq!(

@@ -755,6 +755,27 @@ pub fn normalize_sql_mode(s: &str) -> Result<String, String> {
     Ok(out.join(","))
 }
 
+/// The UTC offset of a time_zone value: SYSTEM and UTC (the server runs
+/// in UTC) or `+HH:MM` between -13:59 and +14:00. Named zones need time
+/// zone tables sqld does not have: None.
+pub fn tz_offset_secs(tz: &str) -> Option<i64> {
+    if tz.eq_ignore_ascii_case("SYSTEM") || tz.eq_ignore_ascii_case("UTC") {
+        return Some(0);
+    }
+    let (sign, rest) = match tz.as_bytes().first()? {
+        b'+' => (1, &tz[1..]),
+        b'-' => (-1, &tz[1..]),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':')?;
+    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    let secs = sign * (h * 3600 + m * 60);
+    (m < 60 && (-(13 * 3600 + 59 * 60)..=14 * 3600).contains(&secs)).then_some(secs)
+}
+
 /// Whether a sql_mode value makes the session strict.
 pub fn is_strict(sql_mode: &str) -> bool {
     sql_mode
@@ -839,6 +860,16 @@ mod tests {
                 .code,
             1232
         );
+    }
+
+    #[test]
+    fn time_zones() {
+        assert_eq!(tz_offset_secs("SYSTEM"), Some(0));
+        assert_eq!(tz_offset_secs("+05:30"), Some(19800));
+        assert_eq!(tz_offset_secs("-08:00"), Some(-28800));
+        assert_eq!(tz_offset_secs("+14:01"), None);
+        assert_eq!(tz_offset_secs("Europe/Paris"), None);
+        assert_eq!(tz_offset_secs("+5:3"), None);
     }
 
     #[test]
