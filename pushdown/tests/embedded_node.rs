@@ -254,6 +254,13 @@ async fn lock_wait_timeout_keeps_the_transaction() {
     let e = b.read(&lock_read).await.unwrap_err();
     assert_eq!(e.code, 1205);
     assert!(start.elapsed() >= Duration::from_millis(250));
+    // A per-transaction innodb_lock_wait_timeout.
+    let mut c = node.begin(false).await.unwrap();
+    c.set_lock_wait_timeout(Duration::from_millis(20));
+    let start = std::time::Instant::now();
+    assert_eq!(c.read(&lock_read).await.unwrap_err().code, 1205);
+    assert!(start.elapsed() < Duration::from_millis(250));
+    c.rollback().await.unwrap();
     // Plain reads never wait.
     let plain = read(&t, keys(&[1]));
     assert_eq!(b.read(&plain).await.unwrap().len(), 1);

@@ -228,11 +228,6 @@ impl EmbeddedTxn {
         }
     }
 
-    /// innodb_lock_wait_timeout for the rest of this transaction.
-    pub fn set_lock_wait_timeout(&mut self, timeout: Duration) {
-        self.lock_wait = timeout;
-    }
-
     async fn lock(&mut self, key: Vec<u8>, mode: LockMode) -> SqlResult<()> {
         if let Some(&m) = self.held.get(&key) {
             if m == LockMode::Exclusive || m == mode {
@@ -872,6 +867,10 @@ impl NodeTxn for EmbeddedTxn {
 
     fn has_writes(&self) -> bool {
         !self.ws.is_empty()
+    }
+
+    fn set_lock_wait_timeout(&mut self, timeout: Duration) {
+        self.lock_wait = timeout;
     }
 
     async fn commit(mut self: Box<Self>) -> SqlResult<()> {
