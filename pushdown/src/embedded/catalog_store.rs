@@ -36,7 +36,10 @@ fn table_key(id: u64) -> Vec<u8> {
 }
 
 fn user_key(user: &str, host: &str) -> Vec<u8> {
-    key(USER, format!("{user}\0{}", host.to_ascii_lowercase()).as_bytes())
+    key(
+        USER,
+        format!("{user}\0{}", host.to_ascii_lowercase()).as_bytes(),
+    )
 }
 
 pub fn counter_key(table: u64, column: usize) -> Vec<u8> {
@@ -165,7 +168,8 @@ impl Ddl<'_> {
                         format!("Can't drop database '{name}'; database doesn't exist"),
                     ));
                 }
-                self.batch.remove(&self.store.meta, key(DB, name.as_bytes()));
+                self.batch
+                    .remove(&self.store.meta, key(DB, name.as_bytes()));
                 let tables: Vec<Arc<TableDef>> =
                     self.state.catalog.tables_in(name).cloned().collect();
                 for t in tables {
@@ -225,11 +229,7 @@ impl Ddl<'_> {
     }
 
     fn existing(&self, db: &str, name: &str, missing: SqlError) -> SqlResult<Arc<TableDef>> {
-        self.state
-            .catalog
-            .table(db, name)
-            .cloned()
-            .ok_or(missing)
+        self.state.catalog.table(db, name).cloned().ok_or(missing)
     }
 
     fn allocate_table_id(&mut self) -> u64 {
@@ -291,7 +291,9 @@ impl Ddl<'_> {
                 .collect()
         };
         if pk_names(&cur) != pk_names(new) {
-            return Err(er::not_supported("ALTER TABLE that changes the PRIMARY KEY"));
+            return Err(er::not_supported(
+                "ALTER TABLE that changes the PRIMARY KEY",
+            ));
         }
         let renamed = cur.db != new.db || cur.name != new.name;
         if renamed && self.state.catalog.table(&new.db, &new.name).is_some() {

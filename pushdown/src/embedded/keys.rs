@@ -274,8 +274,7 @@ fn numeric_prefix(b: &[u8]) -> f64 {
     while end < bytes.len() {
         let c = bytes[end];
         let ok = c.is_ascii_digit()
-            || ((c == b'-' || c == b'+')
-                && (end == 0 || matches!(bytes[end - 1], b'e' | b'E')))
+            || ((c == b'-' || c == b'+') && (end == 0 || matches!(bytes[end - 1], b'e' | b'E')))
             || (c == b'.' && !seen_dot && !seen_e)
             || ((c == b'e' || c == b'E') && !seen_e && end > 0);
         if !ok {

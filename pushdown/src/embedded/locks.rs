@@ -272,6 +272,7 @@ impl LockManager {
     }
 
     /// Number of keys with holders or waiters (tests, diagnostics).
+    #[cfg(test)]
     pub fn active_keys(&self) -> usize {
         self.table().entries.len()
     }
@@ -304,8 +305,7 @@ mod tests {
         let m = LockManager::new();
         m.lock(1, b"k", LockMode::Exclusive, LONG).await.unwrap();
         let m2 = m.clone();
-        let waiter =
-            tokio::spawn(async move { m2.lock(2, b"k", LockMode::Exclusive, LONG).await });
+        let waiter = tokio::spawn(async move { m2.lock(2, b"k", LockMode::Exclusive, LONG).await });
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert!(!waiter.is_finished());
         m.release(1, [b"k".to_vec()]);
@@ -322,7 +322,10 @@ mod tests {
         let m2 = m.clone();
         let t1 = tokio::spawn(async move { m2.lock(1, b"b", LockMode::Exclusive, LONG).await });
         tokio::time::sleep(Duration::from_millis(20)).await;
-        let e = m.lock(2, b"a", LockMode::Exclusive, LONG).await.unwrap_err();
+        let e = m
+            .lock(2, b"a", LockMode::Exclusive, LONG)
+            .await
+            .unwrap_err();
         assert_eq!(e.code, 1213);
         // The victim rolls back; the other proceeds.
         m.release(2, [b"b".to_vec()]);
@@ -339,7 +342,10 @@ mod tests {
         let m2 = m.clone();
         let t1 = tokio::spawn(async move { m2.lock(1, b"k", LockMode::Exclusive, LONG).await });
         tokio::time::sleep(Duration::from_millis(20)).await;
-        let e = m.lock(2, b"k", LockMode::Exclusive, LONG).await.unwrap_err();
+        let e = m
+            .lock(2, b"k", LockMode::Exclusive, LONG)
+            .await
+            .unwrap_err();
         assert_eq!(e.code, 1213);
         m.release(2, [b"k".to_vec()]);
         t1.await.unwrap().unwrap();

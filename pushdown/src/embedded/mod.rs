@@ -121,9 +121,7 @@ impl EmbeddedNode {
     pub fn open(dir: &Path, opts: EmbeddedOptions) -> SqlResult<Arc<EmbeddedNode>> {
         std::fs::create_dir_all(dir)
             .map_err(|e| er::internal(format!("cannot create {}: {e}", dir.display())))?;
-        let db = Database::builder(dir)
-            .open()
-            .map_err(view::storage_error)?;
+        let db = Database::builder(dir).open().map_err(view::storage_error)?;
         let ks = |name: &str| {
             db.keyspace(name, KeyspaceCreateOptions::default)
                 .map_err(view::storage_error)
@@ -184,7 +182,9 @@ impl DataNode for EmbeddedNode {
     }
 
     async fn begin(&self, read_only: bool) -> SqlResult<Box<dyn NodeTxn>> {
-        Ok(Box::new(self.begin_txn(read_only, self.default_lock_wait())))
+        Ok(Box::new(
+            self.begin_txn(read_only, self.default_lock_wait()),
+        ))
     }
 
     fn name(&self) -> String {

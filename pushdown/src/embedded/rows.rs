@@ -224,9 +224,7 @@ impl Reader<'_> {
     fn value(&mut self) -> SqlResult<Value> {
         Ok(match self.byte()? {
             T_NULL => Value::Null,
-            T_INT => {
-                Value::Int(i64::try_from(unzigzag(self.varint128()?)).map_err(|_| corrupt())?)
-            }
+            T_INT => Value::Int(i64::try_from(unzigzag(self.varint128()?)).map_err(|_| corrupt())?),
             T_UINT => Value::UInt(self.varint()?),
             T_DOUBLE => {
                 let b = self.take(8)?;
@@ -335,7 +333,14 @@ mod tests {
             }),
         ];
         let cols = (0..row.len())
-            .map(|i| col(&format!("c{i}"), ColumnType::Blob(10), ColumnDefault::None, true))
+            .map(|i| {
+                col(
+                    &format!("c{i}"),
+                    ColumnType::Blob(10),
+                    ColumnDefault::None,
+                    true,
+                )
+            })
             .collect();
         let mut buf = Vec::new();
         encode_row(&mut buf, &row);

@@ -31,6 +31,9 @@ const LOCK_CHUNK: usize = 128;
 
 type KeyBounds = (Bound<Vec<u8>>, Bound<Vec<u8>>);
 
+/// A key a row would duplicate: its name, its columns, the other row's key.
+type Conflict<'t> = (&'t str, &'t [usize], Vec<u8>);
+
 pub struct EmbeddedTxn {
     shared: Arc<Shared>,
     writer: WriterHandle,
@@ -185,7 +188,8 @@ fn encode_keys(table: &TableDef, keys: &[Vec<Value>]) -> SqlResult<Vec<Vec<u8>>>
         let mut rk = Vec::with_capacity(24);
         table_prefix(&mut rk, table.id);
         for (v, &c) in k.iter().zip(&table.primary_key) {
-            if v.is_null() || encode_value(&mut rk, v, &table.columns[c], Round::Exact) != Fit::Exact
+            if v.is_null()
+                || encode_value(&mut rk, v, &table.columns[c], Round::Exact) != Fit::Exact
             {
                 continue 'keys;
             }
@@ -222,11 +226,6 @@ impl EmbeddedTxn {
             counters: Vec::new(),
             savepoints: Vec::new(),
         }
-    }
-
-    /// innodb_lock_wait_timeout for the rest of this transaction.
-    pub fn set_lock_wait_timeout(&mut self, timeout: Duration) {
-        self.lock_wait = timeout;
     }
 
     async fn lock(&mut self, key: Vec<u8>, mode: LockMode) -> SqlResult<()> {
@@ -453,7 +452,7 @@ impl EmbeddedTxn {
         rk: &[u8],
         own: Option<&[u8]>,
         only: Option<&[u32]>,
-    ) -> SqlResult<Option<(&'t str, &'t [usize], Vec<u8>)>> {
+    ) -> SqlResult<Option<Conflict<'t>>> {
         let view = View::latest(&self.shared.store, &self.ws);
         if Some(rk) != own && view.exists(Space::Rows, rk)? {
             return Ok(Some(("PRIMARY", &table.primary_key, rk.to_vec())));
@@ -581,10 +580,7 @@ impl EmbeddedTxn {
                 on_conflict,
                 params,
                 strict,
-            } => {
-                self.insert(table, rows, on_conflict, params, *strict)
-                    .await
-            }
+            } => self.insert(table, rows, on_conflict, params, *strict).await,
             Write::Update {
                 table,
                 access,
@@ -703,8 +699,16 @@ impl EmbeddedTxn {
                     }
                 }
             }
-            self.insert_row(table, row, on_conflict, params, strict, n as u64 + 1, &mut out)
-                .await?;
+            self.insert_row(
+                table,
+                row,
+                on_conflict,
+                params,
+                strict,
+                n as u64 + 1,
+                &mut out,
+            )
+            .await?;
         }
         Ok(out)
     }
@@ -842,7 +846,8 @@ impl NodeTxn for EmbeddedTxn {
     }
 
     async fn savepoint(&mut self, name: &str) -> SqlResult<()> {
-        self.savepoints.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.savepoints
+            .retain(|(n, _)| !n.eq_ignore_ascii_case(name));
         self.savepoints.push((name.to_string(), self.ws.mark()));
         Ok(())
     }
@@ -862,6 +867,10 @@ impl NodeTxn for EmbeddedTxn {
 
     fn has_writes(&self) -> bool {
         !self.ws.is_empty()
+    }
+
+    fn set_lock_wait_timeout(&mut self, timeout: Duration) {
+        self.lock_wait = timeout;
     }
 
     async fn commit(mut self: Box<Self>) -> SqlResult<()> {

@@ -83,22 +83,21 @@ impl<'a> View<'a> {
         reverse: bool,
     ) -> Merged<'a> {
         let own = self.ws.range(space, &lower, &upper, reverse).peekable();
-        let stored: Box<dyn Iterator<Item = SqlResult<(Slice, Slice)>>> =
-            if bounds_empty(&lower, &upper) {
-                Box::new(std::iter::empty())
-            } else {
-                let ks = self.store.keyspace(space);
-                let it = match &self.snapshot {
-                    Some(s) => s.range(ks, (lower, upper)),
-                    None => ks.range((lower, upper)),
-                };
-                let it = it.map(|g| g.into_inner().map_err(storage_error));
-                if reverse {
-                    Box::new(it.rev())
-                } else {
-                    Box::new(it)
-                }
+        let stored: StoredIter = if bounds_empty(&lower, &upper) {
+            Box::new(std::iter::empty())
+        } else {
+            let ks = self.store.keyspace(space);
+            let it = match &self.snapshot {
+                Some(s) => s.range(ks, (lower, upper)),
+                None => ks.range((lower, upper)),
             };
+            let it = it.map(|g| g.into_inner().map_err(storage_error));
+            if reverse {
+                Box::new(it.rev())
+            } else {
+                Box::new(it)
+            }
+        };
         Merged {
             stored: stored.peekable(),
             own,
@@ -107,10 +106,11 @@ impl<'a> View<'a> {
     }
 }
 
-type OwnIter<'a> = Box<dyn Iterator<Item = (&'a Vec<u8>, &'a Option<Vec<u8>>)> + 'a>;
+type StoredIter = Box<dyn Iterator<Item = SqlResult<(Slice, Slice)>>>;
+type OwnIter<'a> = super::writeset::Entries<'a>;
 
 pub struct Merged<'a> {
-    stored: Peekable<Box<dyn Iterator<Item = SqlResult<(Slice, Slice)>>>>,
+    stored: Peekable<StoredIter>,
     own: Peekable<OwnIter<'a>>,
     reverse: bool,
 }

@@ -14,6 +14,9 @@ pub enum Space {
 
 pub type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
+/// Write-set entries in scan order.
+pub type Entries<'a> = Box<dyn Iterator<Item = (&'a Vec<u8>, &'a Option<Vec<u8>>)> + 'a>;
+
 struct Undo {
     space: Space,
     key: Vec<u8>,
@@ -95,7 +98,7 @@ impl WriteSet {
         lower: &Bound<Vec<u8>>,
         upper: &Bound<Vec<u8>>,
         reverse: bool,
-    ) -> Box<dyn Iterator<Item = (&'a Vec<u8>, &'a Option<Vec<u8>>)> + 'a> {
+    ) -> Entries<'a> {
         let map = self.map(space);
         if map.is_empty() || bounds_empty(lower, upper) {
             return Box::new(std::iter::empty());
