@@ -8,11 +8,14 @@ use super::lex::{self, Cursor, Tok};
 use super::shared::Status;
 use super::show::{self, ShowStmt};
 use super::{set, txn, users, Session};
+use planner::plan::Plan;
 use planner::{Prepared, QueryResult};
 use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
+use pushdown::request::OnConflict;
 use pushdown::value::Value;
 use sqlparser::ast::{ObjectName, ObjectType, SchemaName, Statement};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// A statement the session runs itself.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,14 +39,27 @@ pub enum SessionStmt {
 /// A parsed statement and its text (for the process list).
 #[derive(Debug, Clone)]
 pub enum Stmt {
-    Session { stmt: SessionStmt, text: String },
-    Planner { stmt: Box<Statement>, text: String },
+    Session {
+        stmt: SessionStmt,
+        text: String,
+    },
+    Planner {
+        stmt: Box<Statement>,
+        text: String,
+    },
+    /// A statement text whose plan the planner's cache held: run without
+    /// parsing.
+    Planned {
+        text: String,
+    },
 }
 
 impl Stmt {
     pub fn text(&self) -> &str {
         match self {
-            Stmt::Session { text, .. } | Stmt::Planner { text, .. } => text,
+            Stmt::Session { text, .. } | Stmt::Planner { text, .. } | Stmt::Planned { text } => {
+                text
+            }
         }
     }
     /// SHOW WARNINGS / ERRORS read the previous statement's diagnostics
@@ -163,6 +179,17 @@ fn user_stmt(c: &mut Cursor, current_db: Option<&str>) -> SqlResult<SessionStmt>
         .ok_or_else(|| c.error())
 }
 
+/// MySQL's command name for a plan in 1142 messages.
+pub fn plan_command(plan: &Plan) -> &'static str {
+    match plan {
+        Plan::Select(_) | Plan::Explain(_) => "SELECT",
+        Plan::Insert(_) => "INSERT",
+        Plan::Update(_) => "UPDATE",
+        Plan::Delete(_) => "DELETE",
+        Plan::Ddl(d) => command_name(&d.stmt),
+    }
+}
+
 /// MySQL's command name for a statement in 1142 messages.
 pub fn command_name(stmt: &Statement) -> &'static str {
     match stmt {
@@ -182,22 +209,6 @@ fn last_ident(name: &ObjectName) -> Option<String> {
         .last()
         .and_then(|p| p.as_ident())
         .map(|i| i.value.clone())
-}
-
-/// DDL ends the open transaction first (MySQL's implicit commit).
-fn causes_implicit_commit(stmt: &Statement) -> bool {
-    matches!(
-        stmt,
-        Statement::CreateTable(_)
-            | Statement::CreateIndex(_)
-            | Statement::CreateView(_)
-            | Statement::AlterTable(_)
-            | Statement::Drop { .. }
-            | Statement::Truncate(_)
-            | Statement::CreateDatabase { .. }
-            | Statement::CreateSchema { .. }
-            | Statement::RenameTable(_)
-    )
 }
 
 /// Databases a statement creates or drops (privilege 1044 before planning).
@@ -227,28 +238,63 @@ impl Session {
     ) -> SqlResult<QueryResult> {
         match stmt {
             Stmt::Session { stmt, .. } => self.run_session(stmt, params).await,
-            Stmt::Planner { stmt, .. } => {
+            Stmt::Planner { stmt, text } => {
                 self.check_databases(stmt)?;
-                if causes_implicit_commit(stmt) {
-                    txn::commit(&mut self.ctx, &mut self.txn).await?;
-                }
-                let planner = self.shared.planner.clone();
                 let plan = match plan {
                     Some(p) => p.clone(),
-                    None => planner.prepare(stmt, &self.ctx)?,
-                };
-                self.check_plan_privileges(command_name(stmt), &plan)?;
-                self.count_command(stmt);
-                let result = planner.execute(&plan, params, &mut self.ctx).await;
-                // DROP DATABASE of the current database leaves none selected.
-                if let Some(db) = &self.ctx.current_db {
-                    if planner.catalog().database(db).is_none() {
-                        self.ctx.current_db = None;
-                        self.entry.update(|s| s.db = None);
+                    None => {
+                        let plan = self.shared.planner.prepare(stmt, &self.ctx)?;
+                        if self.cache_next_plan {
+                            self.shared.planner.cache(text, &self.ctx, &plan);
+                        }
+                        plan
                     }
-                }
-                result
+                };
+                self.run_plan(&plan, params).await
             }
+            Stmt::Planned { .. } => match plan {
+                Some(p) => self.run_plan(p, params).await,
+                None => Err(er::internal("a planned statement without its plan")),
+            },
+        }
+    }
+
+    /// Privileges, implicit commit, lock wait timeout, then the planner.
+    async fn run_plan(&mut self, plan: &Arc<Prepared>, params: &[Value]) -> SqlResult<QueryResult> {
+        self.check_plan_privileges(plan_command(&plan.plan), plan)?;
+        if plan.is_ddl() {
+            // DDL ends the open transaction first (MySQL's implicit commit).
+            txn::commit(&mut self.ctx, &mut self.txn).await?;
+        }
+        self.count_plan(&plan.plan);
+        self.prepare_txn(&plan.plan);
+        let planner = self.shared.planner.clone();
+        let result = planner.execute(plan, params, &mut self.ctx).await;
+        // DROP DATABASE of the current database leaves none selected.
+        if let Some(db) = &self.ctx.current_db {
+            if planner.catalog().database(db).is_none() {
+                self.ctx.current_db = None;
+                self.entry.update(|s| s.db = None);
+            }
+        }
+        result
+    }
+
+    /// Gives the statement's transaction the session's
+    /// innodb_lock_wait_timeout (and @@transaction_read_only): the open one,
+    /// or, for a write outside a transaction, one started here that the
+    /// planner commits when the statement ends.
+    fn prepare_txn(&mut self, plan: &Plan) {
+        let timeout = Duration::from_secs(self.vars.get_u64("innodb_lock_wait_timeout").max(1));
+        match self.ctx.txn.as_mut() {
+            Some(t) => t.set_lock_wait_timeout(timeout),
+            None if !plan.is_read_only() && !matches!(plan, Plan::Ddl(_)) => {
+                let ro = self.vars.get_u64("transaction_read_only") != 0;
+                let mut t = self.shared.planner.cluster().begin(ro);
+                t.set_lock_wait_timeout(timeout);
+                self.ctx.txn = Some(t);
+            }
+            None => {}
         }
     }
 
@@ -259,10 +305,11 @@ impl Session {
         text: &str,
     ) -> SqlResult<(Option<Arc<Prepared>>, usize, Vec<planner::ColumnMeta>)> {
         match stmt {
+            Stmt::Planned { .. } => Err(er::internal("a planned statement without its plan")),
             Stmt::Planner { stmt, .. } => {
                 self.check_databases(stmt)?;
                 let plan = self.shared.planner.prepare(stmt, &self.ctx)?;
-                self.check_plan_privileges(command_name(stmt), &plan)?;
+                self.check_plan_privileges(plan_command(&plan.plan), &plan)?;
                 let (n, cols) = (plan.param_count, plan.columns.to_vec());
                 Ok((Some(plan), n, cols))
             }
@@ -308,21 +355,26 @@ impl Session {
         let catalog = self.shared.planner.catalog();
         for (db, table) in &plan.tables {
             if !self.principal.can_use_db(&catalog, db) {
-                return Err(self.principal.table_denied(command, table));
+                // An empty table name is DDL on the whole database.
+                return Err(if table.is_empty() {
+                    self.principal.db_denied(db)
+                } else {
+                    self.principal.table_denied(command, table)
+                });
             }
         }
         Ok(())
     }
 
-    fn count_command(&self, stmt: &Statement) {
+    fn count_plan(&self, plan: &Plan) {
         let s = &self.shared.status;
-        let counter = match stmt {
-            Statement::Query(_) => &s.com_select,
-            Statement::Insert(i) if i.replace_into => &s.com_replace,
-            Statement::Insert(_) => &s.com_insert,
-            Statement::Update(_) => &s.com_update,
-            Statement::Delete(_) => &s.com_delete,
-            _ => &s.com_other_ddl,
+        let counter = match plan {
+            Plan::Select(_) | Plan::Explain(_) => &s.com_select,
+            Plan::Insert(i) if matches!(i.on_conflict, OnConflict::Replace) => &s.com_replace,
+            Plan::Insert(_) => &s.com_insert,
+            Plan::Update(_) => &s.com_update,
+            Plan::Delete(_) => &s.com_delete,
+            Plan::Ddl(_) => &s.com_other_ddl,
         };
         Status::bump(counter);
     }
@@ -414,7 +466,7 @@ mod tests {
                     .next()
                     .unwrap_or_default()
                     .to_string(),
-                Stmt::Planner { .. } => "planner".into(),
+                Stmt::Planner { .. } | Stmt::Planned { .. } => "planner".into(),
             },
             Err(e) => format!("error:{}", e.code),
         }

@@ -62,6 +62,9 @@ pub struct Session {
     next_stmt_id: u32,
     txn: txn::TxnState,
     client: ClientOptions,
+    /// The statement being run is a whole COM_QUERY piece: its plan may go
+    /// to the planner's text-keyed cache.
+    cache_next_plan: bool,
 }
 
 /// The current time at `offset_secs` from UTC, as a DATETIME with
@@ -137,6 +140,7 @@ impl Session {
                 multi_statements: true,
                 found_rows: false,
             },
+            cache_next_plan: false,
         };
         s.load_session_flags();
         s
@@ -333,6 +337,20 @@ impl Handler for Session {
         }
         let mut out = Vec::new();
         for piece in pieces {
+            let text = piece.trim();
+            // A statement text planned before runs without parsing.
+            if let Some(plan) = self.shared.planner.cached(text, &self.ctx) {
+                let stmt = Stmt::Planned {
+                    text: text.to_string(),
+                };
+                let r = self.run_stmt(&stmt, Some(&plan), &[], text).await;
+                let failed = r.is_err();
+                out.push(r);
+                if failed {
+                    return out;
+                }
+                continue;
+            }
             let stmts = match dispatch::parse(piece, self.ctx.current_db.as_deref()) {
                 Ok(s) => s,
                 Err(e) => {
@@ -342,14 +360,17 @@ impl Handler for Session {
                     return out;
                 }
             };
+            self.cache_next_plan = stmts.len() == 1;
             for stmt in stmts {
-                let r = self.run_stmt(&stmt, None, &[], piece.trim()).await;
+                let r = self.run_stmt(&stmt, None, &[], text).await;
                 let failed = r.is_err();
                 out.push(r);
                 if failed {
+                    self.cache_next_plan = false;
                     return out;
                 }
             }
+            self.cache_next_plan = false;
         }
         out
     }
