@@ -116,3 +116,84 @@ async fn processlist_kill_and_max_connections() {
     drop(c);
     assert_eq!(rows(&mut a, "SHOW PROCESSLIST").await.len(), 1);
 }
+
+/// SHOW CREATE TABLE is valid SQL that recreates the table, and SHOW
+/// COLUMNS prints what MariaDB 10.11 prints for the same definition.
+#[tokio::test]
+async fn show_create_table_round_trips() {
+    let dir = TempDir::new("roundtrip");
+    let shared = open_shared(&dir, 10).await;
+    let mut s = login(&shared, "root", None).await.unwrap();
+    ok(&mut s, "CREATE DATABASE a").await;
+    ok(&mut s, "CREATE DATABASE b").await;
+    ok(&mut s, "USE a").await;
+    ok(
+        &mut s,
+        "create table t (id int unsigned not null auto_increment, k int not null default 0, \
+         c char(120) not null default '', pad varchar(60) default null, d decimal(10,2) default 1.50, \
+         ts timestamp not null default current_timestamp on update current_timestamp, \
+         dt datetime(3) default null, b blob, tx mediumtext collate utf8mb4_bin, f float, \
+         primary key (id), unique key u (c, k), key k_1 (k)) default charset=utf8mb4",
+    )
+    .await;
+    let create = rows(&mut s, "SHOW CREATE TABLE t").await[0][1].clone();
+    let expected = "CREATE TABLE `t` (\n  `id` int(10) unsigned NOT NULL AUTO_INCREMENT,\n  `k` int(11) NOT NULL DEFAULT 0,\n  `c` char(120) NOT NULL DEFAULT '',\n  `pad` varchar(60) DEFAULT NULL,\n  `d` decimal(10,2) DEFAULT 1.50,\n  `ts` timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp(),\n  `dt` datetime(3) DEFAULT NULL,\n  `b` blob DEFAULT NULL,\n  `tx` mediumtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL,\n  `f` float DEFAULT NULL,\n  PRIMARY KEY (`id`),\n  UNIQUE KEY `u` (`c`,`k`),\n  KEY `k_1` (`k`)\n)";
+    assert!(create.starts_with(expected), "{create}");
+    let columns = rows(&mut s, "SHOW COLUMNS FROM t").await;
+    let mariadb: Vec<Vec<&str>> = vec![
+        vec!["id", "int(10) unsigned", "NO", "PRI", "NULL", "auto_increment"],
+        vec!["k", "int(11)", "NO", "MUL", "0", ""],
+        vec!["c", "char(120)", "NO", "MUL", "", ""],
+        vec!["pad", "varchar(60)", "YES", "", "NULL", ""],
+        vec!["d", "decimal(10,2)", "YES", "", "1.50", ""],
+        vec!["ts", "timestamp", "NO", "", "current_timestamp()", "on update current_timestamp()"],
+        vec!["dt", "datetime(3)", "YES", "", "NULL", ""],
+        vec!["b", "blob", "YES", "", "NULL", ""],
+        vec!["tx", "mediumtext", "YES", "", "NULL", ""],
+        vec!["f", "float", "YES", "", "NULL", ""],
+    ];
+    assert_eq!(columns, mariadb);
+    ok(&mut s, "USE b").await;
+    ok(&mut s, &create).await;
+    assert_eq!(rows(&mut s, "SHOW CREATE TABLE t").await[0][1], create);
+}
+
+/// The connect-time queries of Connector/J 5.1 and 8.0.
+#[tokio::test]
+async fn jdbc_connect_queries() {
+    let dir = TempDir::new("jdbc");
+    let shared = open_shared(&dir, 10).await;
+    let mut s = login(&shared, "root", None).await.unwrap();
+    let r = rows(
+        &mut s,
+        "/* mysql-connector-java-8.0.33 */SELECT  @@session.auto_increment_increment AS auto_increment_increment, \
+         @@character_set_client AS character_set_client, @@character_set_connection AS character_set_connection, \
+         @@character_set_results AS character_set_results, @@character_set_server AS character_set_server, \
+         @@collation_server AS collation_server, @@collation_connection AS collation_connection, \
+         @@init_connect AS init_connect, @@interactive_timeout AS interactive_timeout, @@license AS license, \
+         @@lower_case_table_names AS lower_case_table_names, @@max_allowed_packet AS max_allowed_packet, \
+         @@net_write_timeout AS net_write_timeout, @@performance_schema AS performance_schema, \
+         @@query_cache_size AS query_cache_size, @@query_cache_type AS query_cache_type, @@sql_mode AS sql_mode, \
+         @@system_time_zone AS system_time_zone, @@time_zone AS time_zone, \
+         @@transaction_isolation AS transaction_isolation, @@wait_timeout AS wait_timeout",
+    )
+    .await;
+    assert_eq!(r[0][0], "1");
+    assert_eq!(r[0][9], "Apache-2.0");
+    assert_eq!(r[0][11], "67108864");
+    assert_eq!(r[0][17], "UTC");
+    assert_eq!(r[0][19], "READ-COMMITTED");
+    let r = rows(
+        &mut s,
+        "SHOW VARIABLES WHERE Variable_name ='language' OR Variable_name = 'net_write_timeout' OR \
+         Variable_name = 'interactive_timeout' OR Variable_name = 'wait_timeout' OR \
+         Variable_name = 'character_set_client' OR Variable_name = 'tx_isolation'",
+    )
+    .await;
+    assert_eq!(r.len(), 5);
+    ok(&mut s, "SET character_set_results = NULL").await;
+    ok(&mut s, "SET NAMES utf8mb4").await;
+    ok(&mut s, "SET autocommit=1").await;
+    assert_eq!(rows(&mut s, "SELECT @@session.tx_read_only").await, vec![vec!["0"]]);
+    assert!(!rows(&mut s, "SHOW COLLATION").await.is_empty());
+}

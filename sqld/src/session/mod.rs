@@ -237,7 +237,11 @@ impl Session {
         let result = match result {
             Ok(r) if self.entry.take_query_killed() => {
                 drop(r);
-                Err(SqlError::code(1317, "Query execution was interrupted"))
+                Err(SqlError::new(
+                    1317,
+                    "70100",
+                    "Query execution was interrupted",
+                ))
             }
             other => other,
         };

@@ -320,7 +320,7 @@ impl Session {
             SetStmt::Names { charset, collation } => {
                 let cs = charset.as_deref().unwrap_or("utf8mb4");
                 let default = Collation::default_for_charset(cs).ok_or_else(|| {
-                    SqlError::code(1115, format!("Unknown character set: '{cs}'"))
+                    SqlError::new(1115, "42000", format!("Unknown character set: '{cs}'"))
                 })?;
                 let coll = match collation {
                     None => default,
@@ -329,8 +329,9 @@ impl Session {
                             SqlError::code(1273, format!("Unknown collation: '{name}'"))
                         })?;
                         if c.charset() != default.charset() {
-                            return Err(SqlError::code(
+                            return Err(SqlError::new(
                                 1253,
+                                "42000",
                                 format!("COLLATION '{name}' is not valid for CHARACTER SET '{cs}'"),
                             ));
                         }
@@ -345,7 +346,7 @@ impl Session {
             SetStmt::CharacterSet(charset) => {
                 let cs = charset.as_deref().unwrap_or("utf8mb4");
                 let c = Collation::default_for_charset(cs).ok_or_else(|| {
-                    SqlError::code(1115, format!("Unknown character set: '{cs}'"))
+                    SqlError::new(1115, "42000", format!("Unknown character set: '{cs}'"))
                 })?;
                 self.set_session_str("character_set_client", c.charset());
                 self.set_session_str("character_set_results", c.charset());
@@ -360,8 +361,7 @@ impl Session {
                 read_only,
             } => {
                 if *scope == TxnScope::Next && self.ctx.explicit_txn {
-                    return Err(SqlError::code(
-                        1568,
+                    return Err(SqlError::new(1568, "25001",
                         "Transaction characteristics can't be changed while a transaction is in progress",
                     ));
                 }

@@ -671,8 +671,9 @@ pub fn check_value(
                 let s = text(&v).unwrap_or_default().to_ascii_lowercase();
                 match Collation::default_for_charset(&s) {
                     Some(c) => Ok(Value::from(c.charset())),
-                    None => Err(SqlError::code(
+                    None => Err(SqlError::new(
                         1115,
+                        "42000",
                         format!("Unknown character set: '{s}'"),
                     )),
                 }
