@@ -141,12 +141,26 @@ async fn show_create_table_round_trips() {
     assert!(create.starts_with(expected), "{create}");
     let columns = rows(&mut s, "SHOW COLUMNS FROM t").await;
     let mariadb: Vec<Vec<&str>> = vec![
-        vec!["id", "int(10) unsigned", "NO", "PRI", "NULL", "auto_increment"],
+        vec![
+            "id",
+            "int(10) unsigned",
+            "NO",
+            "PRI",
+            "NULL",
+            "auto_increment",
+        ],
         vec!["k", "int(11)", "NO", "MUL", "0", ""],
         vec!["c", "char(120)", "NO", "MUL", "", ""],
         vec!["pad", "varchar(60)", "YES", "", "NULL", ""],
         vec!["d", "decimal(10,2)", "YES", "", "1.50", ""],
-        vec!["ts", "timestamp", "NO", "", "current_timestamp()", "on update current_timestamp()"],
+        vec![
+            "ts",
+            "timestamp",
+            "NO",
+            "",
+            "current_timestamp()",
+            "on update current_timestamp()",
+        ],
         vec!["dt", "datetime(3)", "YES", "", "NULL", ""],
         vec!["b", "blob", "YES", "", "NULL", ""],
         vec!["tx", "mediumtext", "YES", "", "NULL", ""],
@@ -194,6 +208,9 @@ async fn jdbc_connect_queries() {
     ok(&mut s, "SET character_set_results = NULL").await;
     ok(&mut s, "SET NAMES utf8mb4").await;
     ok(&mut s, "SET autocommit=1").await;
-    assert_eq!(rows(&mut s, "SELECT @@session.tx_read_only").await, vec![vec!["0"]]);
+    assert_eq!(
+        rows(&mut s, "SELECT @@session.tx_read_only").await,
+        vec![vec!["0"]]
+    );
     assert!(!rows(&mut s, "SHOW COLLATION").await.is_empty());
 }

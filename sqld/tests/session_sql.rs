@@ -200,3 +200,47 @@ async fn transactions_hold_rows() {
         vec![vec!["3"]]
     );
 }
+
+/// KILL QUERY interrupts a statement waiting for a row lock; KILL ends the
+/// connection the same way and `killed()` resolves.
+#[tokio::test]
+async fn kill_interrupts_a_lock_wait() {
+    let dir = TempDir::new("killq");
+    let shared = open_shared(&dir, 10).await;
+    let mut a = login(&shared, "root", None).await.unwrap();
+    ok(&mut a, "CREATE DATABASE d").await;
+    ok(&mut a, "USE d").await;
+    ok(&mut a, "CREATE TABLE t (id INT PRIMARY KEY, v INT)").await;
+    ok(&mut a, "INSERT INTO t VALUES (1, 1)").await;
+    ok(&mut a, "BEGIN").await;
+    ok(&mut a, "UPDATE t SET v = 2 WHERE id = 1").await;
+
+    for query_only in [true, false] {
+        let mut b = login(&shared, "root", Some("d")).await.unwrap();
+        let b_id = b.connection_id();
+        let waiter = tokio::spawn(async move {
+            let r = q(&mut b, "UPDATE t SET v = 3 WHERE id = 1").await;
+            (r, b)
+        });
+        // Let b reach the lock wait.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let kill = if query_only {
+            format!("KILL QUERY {b_id}")
+        } else {
+            format!("KILL {b_id}")
+        };
+        ok(&mut a, &kill).await;
+        let (r, b) = tokio::time::timeout(std::time::Duration::from_secs(5), waiter)
+            .await
+            .expect("interrupted well before the 50 s lock wait")
+            .unwrap();
+        assert_eq!(r.unwrap_err().code, 1317);
+        if !query_only {
+            tokio::time::timeout(std::time::Duration::from_secs(1), b.killed())
+                .await
+                .expect("killed() resolves");
+        }
+    }
+    ok(&mut a, "COMMIT").await;
+    assert_eq!(rows(&mut a, "SELECT v FROM t").await, vec![vec!["2"]]);
+}

@@ -23,7 +23,7 @@ use crate::protocol::{Account, ClientOptions, Handler, PreparedInfo};
 use async_trait::async_trait;
 use dispatch::Stmt;
 use planner::{ColumnMeta, QueryResult, SessionCtx};
-use pushdown::error::{er, SqlError, SqlResult};
+use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
 use pushdown::schema::Collation;
 use pushdown::value::{DateTime, Value};
 use registry::ProcEntry;
@@ -230,21 +230,27 @@ impl Session {
         }
         let offset = vars::tz_offset_secs(&self.vars.get_str("time_zone")).unwrap_or(0);
         self.ctx.statement_time = now_at_offset(offset);
-        let result = self.execute_stmt(stmt, plan, params).await;
+        let had_txn = self.ctx.txn.is_some() || self.ctx.explicit_txn;
+        let entry = self.entry.clone();
+        // KILL QUERY / KILL stop the statement where it waits (a row lock,
+        // a commit): the future is dropped, and with it the statement's
+        // uncommitted writes and locks.
+        let result = tokio::select! {
+            r = self.execute_stmt(stmt, plan, params) => r,
+            _ = entry.query_killed() => Err(SqlError::new(1317, "70100", "Query execution was interrupted")),
+        };
+        if result.as_ref().is_err_and(|e| e.code == 1317) && had_txn && self.ctx.txn.is_none() {
+            // The transaction went with the statement: say so, and stop
+            // pretending one is open.
+            self.ctx.explicit_txn = false;
+            self.ctx.warnings.push(SqlWarning::new(
+                1105,
+                "the interrupted statement's transaction was rolled back",
+            ));
+        }
         if self.ctx.txn.is_none() {
             self.txn.savepoints.clear();
         }
-        let result = match result {
-            Ok(r) if self.entry.take_query_killed() => {
-                drop(r);
-                Err(SqlError::new(
-                    1317,
-                    "70100",
-                    "Query execution was interrupted",
-                ))
-            }
-            other => other,
-        };
         if let Err(e) = &result {
             self.ctx.warnings.push(e.warning());
         }

@@ -4,7 +4,7 @@
 use pushdown::error::{SqlError, SqlResult};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::sync::watch;
@@ -29,8 +29,8 @@ pub struct ProcEntry {
     pub host: String,
     state: Mutex<ProcState>,
     kill: watch::Sender<bool>,
-    /// KILL QUERY: the running statement should stop.
-    query_killed: AtomicBool,
+    /// KILL QUERY (or KILL): the running statement should stop.
+    query_kill: watch::Sender<bool>,
 }
 
 impl ProcEntry {
@@ -42,7 +42,7 @@ impl ProcEntry {
     }
     /// Marks the session as running `sql`.
     pub fn begin_query(&self, sql: &str) {
-        self.query_killed.store(false, Ordering::Relaxed);
+        self.query_kill.send_replace(false);
         self.update(|s| {
             s.command = "Query";
             s.state = "executing";
@@ -60,9 +60,12 @@ impl ProcEntry {
             s.since = Instant::now();
         });
     }
-    /// KILL QUERY was issued since the statement started.
-    pub fn take_query_killed(&self) -> bool {
-        self.query_killed.swap(false, Ordering::Relaxed)
+    /// Resolves when KILL QUERY (or KILL) reaches the running statement.
+    pub async fn query_killed(&self) {
+        let mut rx = self.query_kill.subscribe();
+        if rx.wait_for(|k| *k).await.is_err() {
+            std::future::pending::<()>().await;
+        }
     }
     pub fn subscribe_kill(&self) -> watch::Receiver<bool> {
         self.kill.subscribe()
@@ -99,6 +102,7 @@ impl Registry {
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (kill, _) = watch::channel(false);
+        let (query_kill, _) = watch::channel(false);
         let entry = Arc::new(ProcEntry {
             id,
             host: format!("{}:{}", peer.ip(), peer.port()),
@@ -111,7 +115,7 @@ impl Registry {
                 since: Instant::now(),
             }),
             kill,
-            query_killed: AtomicBool::new(false),
+            query_kill,
         });
         map.insert(id, entry.clone());
         Ok(entry)
@@ -144,12 +148,11 @@ impl Registry {
     /// KILL [CONNECTION] id, or KILL QUERY id when `query_only`.
     pub fn kill(&self, id: u32, query_only: bool) -> SqlResult<()> {
         let entry = self.get(id).ok_or_else(|| no_such_thread(id))?;
-        if query_only {
-            entry.query_killed.store(true, Ordering::Relaxed);
-        } else {
+        if !query_only {
             entry.update(|s| s.command = "Killed");
             entry.kill.send_replace(true);
         }
+        entry.query_kill.send_replace(true);
         Ok(())
     }
 }
@@ -178,8 +181,8 @@ mod tests {
         assert!(r.register(peer(), 2).is_ok());
     }
 
-    #[test]
-    fn kill_marks_the_session() {
+    #[tokio::test]
+    async fn kill_marks_the_session() {
         let r = Registry::default();
         let a = r.register(peer(), 10).unwrap();
         let rx = a.subscribe_kill();
@@ -187,7 +190,8 @@ mod tests {
         a.begin_query("SELECT 1");
         assert_eq!(r.running(), 1);
         r.kill(a.id, true).unwrap();
-        assert!(a.take_query_killed());
+        // Resolves at once: the kill is already there.
+        a.query_killed().await;
         assert!(!*rx.borrow());
         r.kill(a.id, false).unwrap();
         assert!(*rx.borrow());
