@@ -20,7 +20,8 @@ use std::time::Duration;
 /// A statement the session runs itself.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SessionStmt {
-    Set(set::SetStmt),
+    /// SET, with the SELECT that evaluates its expressions, if any.
+    Set(set::SetStmt, Option<Box<Statement>>),
     Show(ShowStmt),
     Use(String),
     Txn(txn::TxnStmt),
@@ -103,7 +104,11 @@ pub fn parse_session(sql: &str, current_db: Option<&str>) -> SqlResult<Option<Se
     let second_is = |c: &Cursor, kw: &str| c.peek_at(1).is_some_and(|t| t.is_kw(kw));
     let stmt = match first.to_ascii_uppercase().as_str() {
         "SET" if second_is(&c, "PASSWORD") => user_stmt(&mut c, current_db)?,
-        "SET" => SessionStmt::Set(set::parse(&mut c)?),
+        "SET" => {
+            let stmt = set::parse(&mut c)?;
+            let select = set::select_for(&stmt)?;
+            SessionStmt::Set(stmt, select)
+        }
         "SHOW" if second_is(&c, "GRANTS") => user_stmt(&mut c, current_db)?,
         "SHOW" => SessionStmt::Show(show::parse(&mut c)?),
         "USE" => {
@@ -315,7 +320,7 @@ impl Session {
             }
             Stmt::Session { stmt, .. } => {
                 let n = lex::count_params(text);
-                if n > 0 && !matches!(stmt, SessionStmt::Set(_)) {
+                if n > 0 && !matches!(stmt, SessionStmt::Set(..)) {
                     let at = text.find('?').unwrap_or(0);
                     return Err(lex::near(text, at));
                 }
@@ -386,9 +391,9 @@ impl Session {
     ) -> SqlResult<QueryResult> {
         let s = &self.shared.status;
         match stmt {
-            SessionStmt::Set(set) => {
+            SessionStmt::Set(set, select) => {
                 Status::bump(&s.com_set_option);
-                self.run_set(set, params).await
+                self.run_set(set, select.as_deref(), params).await
             }
             SessionStmt::Show(show) => {
                 Status::bump(&s.com_show);

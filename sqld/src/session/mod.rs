@@ -45,7 +45,7 @@ pub mod status_flags {
 /// A statement prepared with COM_STMT_PREPARE: its parsed (and, for the
 /// planner, planned) form, so EXECUTE never parses again.
 struct PreparedStmt {
-    stmt: Stmt,
+    stmt: Arc<Stmt>,
     plan: Option<Arc<planner::Prepared>>,
     param_count: u16,
 }
@@ -409,7 +409,7 @@ impl Handler for Session {
         self.stmts.insert(
             id,
             PreparedStmt {
-                stmt,
+                stmt: Arc::new(stmt),
                 plan,
                 param_count,
             },
@@ -434,8 +434,8 @@ impl Handler for Session {
         // parts (Arc'd plan, parsed statement).
         let stmt = p.stmt.clone();
         let plan = p.plan.clone();
-        let text = stmt.text().to_string();
-        self.run_stmt(&stmt, plan.as_ref(), &params, &text).await
+        self.run_stmt(&stmt, plan.as_ref(), &params, stmt.text())
+            .await
     }
 
     fn param_count(&self, id: u32) -> Option<u16> {

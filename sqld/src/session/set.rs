@@ -12,6 +12,7 @@ use planner::{QueryResult, VarStore};
 use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
 use pushdown::schema::Collation;
 use pushdown::value::{Decimal, Value};
+use sqlparser::ast::Statement;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
@@ -82,6 +83,21 @@ impl SetStmt {
             _ => Vec::new(),
         }
     }
+}
+
+/// The `SELECT e1, e2, ...` that evaluates the values needing the planner,
+/// parsed when the SET is, so EXECUTE of a prepared SET never parses.
+pub fn select_for(stmt: &SetStmt) -> SqlResult<Option<Box<Statement>>> {
+    let exprs = stmt.exprs();
+    if exprs.is_empty() {
+        return Ok(None);
+    }
+    let sql = format!("SELECT {}", exprs.join(", "));
+    let mut parsed = planner::parse::parse(&sql)?;
+    if parsed.len() != 1 {
+        return Err(er::parse(&sql, 1));
+    }
+    Ok(Some(Box::new(parsed.remove(0))))
 }
 
 /// A charset or collation name: word, quoted name or string.
@@ -269,14 +285,16 @@ fn read_only_var(name: &str) -> SqlError {
 
 impl Session {
     /// Runs SET with `params` bound to the `?` of its expressions.
+    /// `select` is [`select_for`] of `stmt`, parsed once.
     pub(super) async fn run_set(
         &mut self,
         stmt: &SetStmt,
+        select: Option<&Statement>,
         params: &[Value],
     ) -> SqlResult<QueryResult> {
         match stmt {
             SetStmt::Assign(assignments) => {
-                let mut values = self.eval_exprs(stmt, params).await?.into_iter();
+                let mut values = self.eval_exprs(select, params).await?.into_iter();
                 // Everything is evaluated and checked before anything is set.
                 let mut resolved = Vec::new();
                 for a in assignments {
@@ -400,16 +418,14 @@ impl Session {
         }
     }
 
-    /// Evaluates the non-literal values as one SELECT through the planner.
-    async fn eval_exprs(&mut self, stmt: &SetStmt, params: &[Value]) -> SqlResult<Vec<Value>> {
-        let exprs = stmt.exprs();
-        if exprs.is_empty() {
+    /// Evaluates the non-literal values: one SELECT through the planner.
+    async fn eval_exprs(
+        &mut self,
+        select: Option<&Statement>,
+        params: &[Value],
+    ) -> SqlResult<Vec<Value>> {
+        let Some(select) = select else {
             return Ok(Vec::new());
-        }
-        let sql = format!("SELECT {}", exprs.join(", "));
-        let parsed = planner::parse::parse(&sql)?;
-        let [select] = parsed.as_slice() else {
-            return Err(er::parse(&sql, 1));
         };
         let planner = self.shared.planner.clone();
         let plan = planner.prepare(select, &self.ctx)?;
