@@ -60,7 +60,6 @@ fn update(
 }
 
 #[tokio::test]
-#[ignore = "needs pushdown::eval (branch eval)"]
 async fn updates_maintain_indexes_and_move_rows() {
     let (_dir, node, t) = seeded("update").await;
     let mut tx = node.begin(false).await.unwrap();
@@ -110,7 +109,6 @@ async fn updates_maintain_indexes_and_move_rows() {
 }
 
 #[tokio::test]
-#[ignore = "needs pushdown::eval (branch eval)"]
 async fn filtered_range_update_and_delete() {
     let (_dir, node, t) = seeded("filtered").await;
     let mut tx = node.begin(false).await.unwrap();
@@ -155,7 +153,6 @@ async fn filtered_range_update_and_delete() {
 }
 
 #[tokio::test]
-#[ignore = "needs pushdown::eval (branch eval)"]
 async fn on_duplicate_key_update() {
     let (_dir, node, t) = seeded("odku").await;
     let mut tx = node.begin(false).await.unwrap();
