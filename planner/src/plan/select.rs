@@ -162,6 +162,11 @@ pub fn plan_select(
 
     // HAVING.
     b.clause = "having clause";
+    b.aliases = names
+        .iter()
+        .zip(&output)
+        .filter_map(|((_, alias), e)| alias.as_ref().map(|a| (a.clone(), e.clone())))
+        .collect();
     let having = match &select.having {
         Some(h) => Some(resolve_item(&mut b, h, &output[..visible], &names, false)?),
         None => None,
@@ -431,11 +436,6 @@ fn resolve_item(
                 Err(err) => return Err(err),
             }
         }
-    }
-    if !alias_first {
-        // HAVING may name aliases inside expressions: bind, and on an
-        // unknown column retry with aliases substituted.
-        return b.bind(e);
     }
     b.bind(e)
 }
