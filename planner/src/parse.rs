@@ -52,7 +52,10 @@ pub fn unwrap_executable_comments(sql: &str) -> Cow<'_, str> {
 /// `MOD` as an operator → `%`. Only outside quotes and comments.
 pub fn rewrite_mysql_words(sql: &str) -> Cow<'_, str> {
     let upper = sql.to_ascii_uppercase();
-    if !["SHARE", "ZEROFILL", " MOD "].iter().any(|w| upper.contains(w)) {
+    if !["SHARE", "ZEROFILL", " MOD "]
+        .iter()
+        .any(|w| upper.contains(w))
+    {
         return Cow::Borrowed(sql);
     }
     const RULES: &[(&[&str], &str)] = &[
@@ -252,7 +255,10 @@ mod tests {
             rewrite_mysql_words("CREATE TABLE t (a INT(5) UNSIGNED ZEROFILL)"),
             "CREATE TABLE t (a INT(5) UNSIGNED )"
         );
-        assert_eq!(rewrite_mysql_words("SELECT 5 MOD 2, MOD(5, 2)"), "SELECT 5 % 2, MOD(5, 2)");
+        assert_eq!(
+            rewrite_mysql_words("SELECT 5 MOD 2, MOD(5, 2)"),
+            "SELECT 5 % 2, MOD(5, 2)"
+        );
         assert_eq!(
             rewrite_mysql_words("SELECT 'lock in share mode', zerofill_col"),
             "SELECT 'lock in share mode', zerofill_col"
