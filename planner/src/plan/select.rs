@@ -158,7 +158,8 @@ pub fn plan_select(
         GroupByExpr::All(_) => return Err(er::not_supported("GROUP BY ALL")),
     }
     b.aggs = aggs_so_far;
-    let group_collations = group_by.iter().map(|e| expr_collation(table, e)).collect();
+    let group_collations: Vec<Collation> =
+        group_by.iter().map(|e| expr_collation(table, e)).collect();
 
     // HAVING.
     b.clause = "having clause";
@@ -201,6 +202,24 @@ pub fn plan_select(
 
     let aggs = b.aggs.take().unwrap_or_default();
     let aggregated = !aggs.is_empty() || !group_by.is_empty();
+    if query.order_by.is_none() && !group_by.is_empty() {
+        // GROUP BY without ORDER BY returns groups in key order, as
+        // MariaDB (and MySQL before 8.0) do.
+        for (g, collation) in group_by.iter().zip(&group_collations) {
+            let column = match output.iter().position(|x| x == g) {
+                Some(i) => i,
+                None => {
+                    output.push(g.clone());
+                    output.len() - 1
+                }
+            };
+            sort.push(SortKey {
+                column,
+                desc: false,
+                collation: *collation,
+            });
+        }
+    }
 
     // LIMIT / OFFSET.
     b.clause = "field list";
