@@ -294,12 +294,12 @@ pub fn expr_text(e: &Expr, t: &TableDef) -> String {
             .map_or_else(|| format!("#{c}"), |c| c.name.clone()),
         Expr::Literal(v) => match v {
             Value::Null => "NULL".into(),
-            Value::Int(i) => i.to_string(),
-            Value::UInt(u) => u.to_string(),
-            Value::Double(d) => d.to_string(),
-            Value::Decimal(d) => format!("{}e-{}", d.mantissa, d.scale),
             Value::Bytes(b) => format!("'{}'", String::from_utf8_lossy(b)),
-            other => format!("{other:?}"),
+            other => {
+                let mut out = Vec::new();
+                pushdown::eval::to_text(other, &mut out);
+                String::from_utf8_lossy(&out).into_owned()
+            }
         },
         Expr::Param(i) => format!("?{}", i + 1),
         Expr::InsertValue(c) => format!(

@@ -6,7 +6,7 @@ mod embedded_common;
 use embedded_common::*;
 use pushdown::node::DataNode;
 use pushdown::request::{Access, LockMode, OnConflict, Write};
-use pushdown::schema::{ColumnDefault, ColumnType, DdlOp, IndexDef, TableDef};
+use pushdown::schema::{ColumnDefault, ColumnType, DdlOp, Grant, IndexDef, TableDef, UserDef};
 use pushdown::value::Value;
 use std::ops::Bound::{Excluded, Included, Unbounded};
 use std::time::Duration;
@@ -468,6 +468,36 @@ async fn ddl_persists_and_maintains_data() {
         assert_eq!(stale.commit().await.unwrap_err().code, 1412);
         tx.commit().await.unwrap();
 
+        // Users.
+        let user = |name: &str, host: &str| UserDef {
+            user: name.into(),
+            host: host.into(),
+            plugin: "mysql_native_password".into(),
+            auth: vec![1, 2, 3],
+            grants: vec![Grant {
+                db: Some("test".into()),
+                with_grant_option: false,
+            }],
+        };
+        node.ddl(&DdlOp::PutUser(user("app", "%"))).await.unwrap();
+        node.ddl(&DdlOp::PutUser(user("gone", "localhost")))
+            .await
+            .unwrap();
+        node.ddl(&DdlOp::DropUser {
+            user: "gone".into(),
+            host: "LOCALHOST".into(),
+        })
+        .await
+        .unwrap();
+        let e = node
+            .ddl(&DdlOp::DropUser {
+                user: "gone".into(),
+                host: "localhost".into(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, 1396);
+
         // A second table, then dropped; a third truncated.
         create(&node, sbtest("gone")).await;
         node.ddl(&DdlOp::DropTable {
@@ -488,6 +518,9 @@ async fn ddl_persists_and_maintains_data() {
     let node = open(&dir);
     let cat = node.load_catalog().await.unwrap();
     assert!(cat.table("test", "gone").is_none());
+    assert_eq!(cat.users.len(), 1);
+    assert_eq!(cat.users[0].user, "app");
+    assert_eq!(cat.users[0].grants[0].db.as_deref(), Some("test"));
     let t = cat.table("test", "t").unwrap().clone();
     assert_eq!(t.columns.len(), 5);
     let mut tx = node.begin(false).await.unwrap();

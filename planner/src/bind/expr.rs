@@ -49,6 +49,9 @@ pub struct ExprBinder<'a> {
     pub agg_base: usize,
     /// INSERT ... ON DUPLICATE KEY UPDATE: VALUES(col) is allowed.
     pub insert_values: bool,
+    /// Select-list aliases HAVING and ORDER BY may name inside expressions,
+    /// when no column has the name.
+    pub aliases: Vec<(String, Expr)>,
 }
 
 impl<'a> ExprBinder<'a> {
@@ -60,6 +63,7 @@ impl<'a> ExprBinder<'a> {
             aggs: None,
             agg_base: scope.map_or(0, |s| s.table.columns.len()),
             insert_values: false,
+            aliases: Vec::new(),
         }
     }
 
@@ -305,9 +309,18 @@ impl<'a> ExprBinder<'a> {
             }
         }
         let parts: Vec<String> = ids.iter().map(|i| i.value.clone()).collect();
-        match self.scope {
-            Some(scope) => Ok(Expr::Column(scope.column(&parts, self.clause)?)),
+        let column = match self.scope {
+            Some(scope) => scope.column(&parts, self.clause).map(Expr::Column),
             None => Err(bad_field(&parts, self.clause)),
+        };
+        match column {
+            Err(e) if ids.len() == 1 => self
+                .aliases
+                .iter()
+                .find(|(a, _)| a.eq_ignore_ascii_case(&first.value))
+                .map(|(_, x)| x.clone())
+                .ok_or(e),
+            other => other,
         }
     }
 

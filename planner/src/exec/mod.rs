@@ -21,6 +21,7 @@ use pushdown::eval::SessionEnv;
 use pushdown::expr::Expr;
 use pushdown::value::Value;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Savepoint around each writing statement of an open transaction.
 const STATEMENT_SAVEPOINT: &str = "__sqld_statement";
@@ -81,6 +82,12 @@ pub async fn execute(
         Some(t) => t,
         None => planner.cluster().begin(read_only && !persists),
     };
+    if !read_only {
+        // Only writes and locking reads wait for row locks.
+        if let Some(t) = lock_wait_timeout(ctx) {
+            txn.set_lock_wait_timeout(t);
+        }
+    }
     let savepoint = persists && !read_only;
     if savepoint {
         if let Err(e) = txn.savepoint(STATEMENT_SAVEPOINT).await {
@@ -135,6 +142,21 @@ pub async fn execute(
             Err(e)
         }
     }
+}
+
+/// The session's innodb_lock_wait_timeout, when it has one.
+fn lock_wait_timeout(ctx: &SessionCtx) -> Option<Duration> {
+    let secs = match ctx
+        .vars
+        .system_var("innodb_lock_wait_timeout", false)
+        .ok()?
+    {
+        Value::Int(i) if i > 0 => i as u64,
+        Value::UInt(u) if u > 0 => u,
+        Value::Bytes(b) => std::str::from_utf8(&b).ok()?.trim().parse().ok()?,
+        _ => return None,
+    };
+    Some(Duration::from_secs(secs))
 }
 
 async fn run_in_txn(

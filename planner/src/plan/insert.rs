@@ -26,7 +26,7 @@ pub fn assignment_column(scope: &Scope, a: &ast::Assignment) -> SqlResult<usize>
     }
 }
 
-fn is_default_keyword(e: &ast::Expr) -> bool {
+pub fn is_default_keyword(e: &ast::Expr) -> bool {
     matches!(e, ast::Expr::Identifier(id) if id.quote_style.is_none() && id.value.eq_ignore_ascii_case("DEFAULT"))
 }
 

@@ -6,15 +6,17 @@
 //! locally, then written by key.
 
 use super::access::{decide, AccessPlan};
-use super::insert::assignment_column;
+use super::insert::{assignment_column, is_default_keyword};
 use super::select::{expr_collation, single_table};
 use super::{LimitPlan, ModifyPlan, SortKey, Source};
 use crate::bind::names::Scope;
 use crate::bind::{and_all, conjuncts, ExprBinder};
 use pushdown::error::{er, SqlResult};
 use pushdown::expr::Expr;
+use pushdown::expr::SessionRef;
 use pushdown::request::LockMode;
-use pushdown::schema::Catalog;
+use pushdown::schema::{Catalog, ColumnDef, ColumnDefault};
+use pushdown::value::Value;
 use sqlparser::ast::{self, FromTable};
 
 pub struct PlannedModify {
@@ -37,7 +39,11 @@ pub fn plan_update(
     let mut assignments = Vec::with_capacity(up.assignments.len());
     for a in &up.assignments {
         let c = assignment_column(&scope, a)?;
-        let e = b.bind(&a.value)?;
+        let e = if is_default_keyword(&a.value) {
+            column_default(&scope.table.columns[c])
+        } else {
+            b.bind(&a.value)?
+        };
         assignments.push((c, e));
     }
     finish(
@@ -48,6 +54,17 @@ pub fn plan_update(
         up.limit.as_ref(),
         assignments,
     )
+}
+
+/// `SET col = DEFAULT`: the column's default as an expression.
+fn column_default(col: &ColumnDef) -> Expr {
+    match &col.default {
+        ColumnDefault::Value(v) => Expr::Literal(v.clone()),
+        ColumnDefault::CurrentTimestamp => Expr::Session(SessionRef::Now(0)),
+        // No default: NULL, which a NOT NULL column refuses (or turns into
+        // its implicit default when not strict), as MySQL does.
+        ColumnDefault::None => Expr::Literal(Value::Null),
+    }
 }
 
 pub fn plan_delete(

@@ -158,10 +158,16 @@ pub fn plan_select(
         GroupByExpr::All(_) => return Err(er::not_supported("GROUP BY ALL")),
     }
     b.aggs = aggs_so_far;
-    let group_collations = group_by.iter().map(|e| expr_collation(table, e)).collect();
+    let group_collations: Vec<Collation> =
+        group_by.iter().map(|e| expr_collation(table, e)).collect();
 
     // HAVING.
     b.clause = "having clause";
+    b.aliases = names
+        .iter()
+        .zip(&output)
+        .filter_map(|((_, alias), e)| alias.as_ref().map(|a| (a.clone(), e.clone())))
+        .collect();
     let having = match &select.having {
         Some(h) => Some(resolve_item(&mut b, h, &output[..visible], &names, false)?),
         None => None,
@@ -196,6 +202,24 @@ pub fn plan_select(
 
     let aggs = b.aggs.take().unwrap_or_default();
     let aggregated = !aggs.is_empty() || !group_by.is_empty();
+    if query.order_by.is_none() && !group_by.is_empty() {
+        // GROUP BY without ORDER BY returns groups in key order, as
+        // MariaDB (and MySQL before 8.0) do.
+        for (g, collation) in group_by.iter().zip(&group_collations) {
+            let column = match output.iter().position(|x| x == g) {
+                Some(i) => i,
+                None => {
+                    output.push(g.clone());
+                    output.len() - 1
+                }
+            };
+            sort.push(SortKey {
+                column,
+                desc: false,
+                collation: *collation,
+            });
+        }
+    }
 
     // LIMIT / OFFSET.
     b.clause = "field list";
@@ -431,11 +455,6 @@ fn resolve_item(
                 Err(err) => return Err(err),
             }
         }
-    }
-    if !alias_first {
-        // HAVING may name aliases inside expressions: bind, and on an
-        // unknown column retry with aliases substituted.
-        return b.bind(e);
     }
     b.bind(e)
 }

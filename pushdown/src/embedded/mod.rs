@@ -43,6 +43,9 @@ pub struct EmbeddedOptions {
     pub sync_on_commit: bool,
     /// innodb_lock_wait_timeout for transactions that do not set their own.
     pub lock_wait_timeout: Duration,
+    /// Block cache of the storage engine (the innodb_buffer_pool_size of
+    /// sqld): data and index blocks kept in memory.
+    pub cache_bytes: u64,
 }
 
 impl Default for EmbeddedOptions {
@@ -50,6 +53,7 @@ impl Default for EmbeddedOptions {
         EmbeddedOptions {
             sync_on_commit: true,
             lock_wait_timeout: Duration::from_secs(50),
+            cache_bytes: 256 << 20,
         }
     }
 }
@@ -121,7 +125,10 @@ impl EmbeddedNode {
     pub fn open(dir: &Path, opts: EmbeddedOptions) -> SqlResult<Arc<EmbeddedNode>> {
         std::fs::create_dir_all(dir)
             .map_err(|e| er::internal(format!("cannot create {}: {e}", dir.display())))?;
-        let db = Database::builder(dir).open().map_err(view::storage_error)?;
+        let db = Database::builder(dir)
+            .cache_size(opts.cache_bytes)
+            .open()
+            .map_err(view::storage_error)?;
         let ks = |name: &str| {
             db.keyspace(name, KeyspaceCreateOptions::default)
                 .map_err(view::storage_error)

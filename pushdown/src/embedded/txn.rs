@@ -661,7 +661,10 @@ impl EmbeddedTxn {
             .map(|c| (c, true))
             .into_iter()
             .chain(hidden.map(|c| (c, false)))
-            .map(|(c, visible)| (c, visible, self.shared.counter(table.id, c)))
+            .map(|(c, visible)| {
+                let visible = visible && !table.columns[c].hidden;
+                (c, visible, self.shared.counter(table.id, c))
+            })
             .collect();
         for &(c, _, _) in &counters {
             if !self.counters.contains(&(table.id, c)) {

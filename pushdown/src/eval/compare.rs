@@ -47,6 +47,14 @@ pub fn compare_warn(
             let y = cast::temporal_number(b).unwrap_or_else(|| b.clone());
             return compare_warn(&x, &y, collation, w);
         }
+        // MariaDB compares a string with an exact number as DECIMAL (its
+        // warning says "Truncated incorrect DECIMAL value").
+        (Bytes(s), Int(_) | UInt(_) | Decimal(_)) => {
+            cast::str_to_decimal(s, w).cmp_value(&cast::to_decimal(b, w)?)
+        }
+        (Int(_) | UInt(_) | Decimal(_), Bytes(s)) => {
+            cast::to_decimal(a, w)?.cmp_value(&cast::str_to_decimal(s, w))
+        }
         (Decimal(x), Decimal(y)) => x.cmp_value(y),
         (Decimal(x), Int(_) | UInt(_)) => x.cmp_value(&cast::to_decimal(b, w)?),
         (Int(_) | UInt(_), Decimal(y)) => cast::to_decimal(a, w)?.cmp_value(y),
@@ -270,13 +278,28 @@ mod tests {
     #[test]
     fn string_number_comparison_warns() {
         let mut w = Vec::new();
-        // MariaDB: 'abc' = 0 is true, with warning 1292.
+        // MariaDB: 'abc' = 0 is true, with warning 1292 (Truncated
+        // incorrect DECIMAL value).
         assert_eq!(
             compare_warn(&s("abc"), &Value::Int(0), Utf8mb4GeneralCi, &mut w),
             Some(Ordering::Equal)
         );
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].code, 1292);
+        assert!(w[0].message.contains("DECIMAL"));
+        // Compared as DECIMAL, not DOUBLE: no precision lost.
+        assert_eq!(
+            compare(
+                &s("9223372036854775807"),
+                &Value::Int(9223372036854775806),
+                Binary
+            ),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(
+            compare(&s("1e1"), &Value::Int(10), Binary),
+            Some(Ordering::Equal)
+        );
     }
 
     #[test]

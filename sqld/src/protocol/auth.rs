@@ -80,6 +80,11 @@ impl Sha2Cache {
             .is_some_and(|s| s == stored)
     }
 
+    pub fn contains(&self, user: &str, host: &str) -> bool {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.contains_key(&(user.to_string(), host.to_string()))
+    }
+
     fn insert(&self, user: &str, host: &str, stored: &[u8]) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries.insert((user.to_string(), host.to_string()), stored.to_vec());
@@ -191,7 +196,10 @@ impl Authenticator<'_> {
                 used_password: !req.response.is_empty(),
             });
         };
-        let mut scramble = req.scramble;
+        // The switch request repeats the handshake's scramble, as MySQL
+        // does: clients use the last one they saw in COM_CHANGE_USER, so
+        // keeping one per connection keeps every client's view the same.
+        let scramble = req.scramble;
         let mut response = req.response;
         if client_method != Some(method) {
             if req.client_plugin.is_none() {
@@ -200,7 +208,6 @@ impl Authenticator<'_> {
                     used_password: !response.is_empty(),
                 });
             }
-            scramble = new_scramble();
             io.packet(|b| {
                 b.push(0xfe);
                 b.extend_from_slice(method.name().as_bytes());

@@ -4,8 +4,8 @@
 //! integer column holding `UInt`, a DATETIME column holding text, ...).
 
 use super::codec::{put_lenenc_bytes, put_lenenc_with, put_u16, put_u32};
-use super::text::to_text;
 use planner::ColumnMeta;
+use pushdown::eval::to_text_typed;
 use pushdown::schema::ColumnType;
 use pushdown::value::{DateTime, Time, Value};
 
@@ -47,7 +47,7 @@ fn write_value(buf: &mut Vec<u8>, ty: ColumnType, v: &Value) {
         | ColumnType::Blob(_)
         | ColumnType::Null => match v {
             Value::Bytes(b) => put_lenenc_bytes(buf, b),
-            other => put_lenenc_with(buf, |b| to_text(other, b)),
+            other => put_lenenc_with(buf, |b| to_text_typed(other, ty, b)),
         },
     }
 }

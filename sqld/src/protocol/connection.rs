@@ -107,6 +107,9 @@ pub(crate) struct Connection<S, H> {
     host: String,
     /// Capabilities both sides have.
     caps: Cap,
+    /// The client's flags as it sent them (CLIENT_INTERACTIVE is not ours
+    /// to offer, so it is not in `caps`).
+    client_flags: Cap,
     scramble: Scramble,
     options: ClientOptions,
     statements: HashMap<u32, Statement>,
@@ -126,6 +129,7 @@ where
             config,
             host,
             caps: Cap::empty(),
+            client_flags: Cap::empty(),
             scramble: [0; 20],
             options: ClientOptions::default(),
             statements: HashMap::new(),
@@ -191,6 +195,7 @@ where
                 return Ok(false);
             }
         };
+        self.client_flags = hello.capabilities;
         self.caps = hello.capabilities & server_capabilities();
         let outcome = self
             .authenticate(&hello.user, hello.plugin.as_deref(), hello.auth_response)
@@ -262,6 +267,7 @@ where
         self.options = ClientOptions {
             multi_statements: self.caps.contains(Cap::CLIENT_MULTI_STATEMENTS),
             found_rows: self.caps.contains(Cap::CLIENT_FOUND_ROWS),
+            interactive: self.client_flags.contains(Cap::CLIENT_INTERACTIVE),
         };
         self.handler.set_client_options(self.options);
         self.send_ok(0, 0, "");
@@ -272,7 +278,8 @@ where
         loop {
             self.io.reset_seq();
             let max = self.handler.max_allowed_packet();
-            let idle = Duration::from_secs(self.handler.wait_timeout().max(1));
+            // MySQL's bounds for wait_timeout: 1 s to a year.
+            let idle = Duration::from_secs(self.handler.wait_timeout().clamp(1, 31_536_000));
             let read = tokio::select! {
                 r = tokio::time::timeout(idle, self.io.read_packet(max)) => r,
                 _ = self.handler.killed() => return,
@@ -493,7 +500,7 @@ where
             if binary_rows {
                 self.io.packet(|b| binary::write_row(b, columns, row));
             } else {
-                self.io.packet(|b| text::write_row(b, row));
+                self.io.packet(|b| text::write_row(b, columns, row));
             }
             self.io.flush_if_large().await?;
         }

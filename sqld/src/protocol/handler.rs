@@ -31,6 +31,9 @@ pub struct ClientOptions {
     pub multi_statements: bool,
     /// CLIENT_FOUND_ROWS: UPDATE reports matched rather than changed rows.
     pub found_rows: bool,
+    /// CLIENT_INTERACTIVE (the mysql CLI): the idle limit is
+    /// interactive_timeout rather than wait_timeout.
+    pub interactive: bool,
 }
 
 /// The session, as the protocol drives it. One per connection.

@@ -30,7 +30,7 @@ pub use auth::{AuthMethod, Sha2Cache};
 pub use handler::{Account, ClientOptions, Handler, PreparedInfo};
 pub use rsa_keys::RsaKeys;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
 
@@ -57,6 +57,11 @@ impl ProtocolConfig {
             sha2_cache: Sha2Cache::default(),
         }
     }
+
+    /// Whether `user`@`host` has a caching_sha2_password fast-path entry.
+    pub fn sha2_cache_holds(&self, user: &str, host: &str) -> bool {
+        self.sha2_cache.contains(user, host)
+    }
 }
 
 /// Serves one client until it quits, fails, idles past `wait_timeout` or is
@@ -70,7 +75,13 @@ pub async fn serve_connection<S, H>(
     S: AsyncRead + AsyncWrite + Unpin + Send,
     H: Handler + Sync,
 {
-    let host = peer.ip().to_string();
+    // An IPv4 client on a dual-stack listener shows up as ::ffff:a.b.c.d;
+    // accounts name it a.b.c.d.
+    let ip = match peer.ip() {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
+        v4 => v4,
+    };
+    let host = ip.to_string();
     connection::Connection::new(stream, host, handler, config)
         .run()
         .await;
