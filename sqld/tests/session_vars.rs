@@ -110,6 +110,20 @@ async fn variables_read_and_set() {
     );
     assert_eq!(code(&mut s, "SET NAMES klingon").await, 1115);
 
+    // An interactive client idles up to interactive_timeout.
+    ok(&mut s, "SET GLOBAL interactive_timeout = 600").await;
+    let mut cli = login(&shared, "root", None).await.unwrap();
+    cli.set_client_options(sqld::protocol::ClientOptions {
+        multi_statements: true,
+        found_rows: false,
+        interactive: true,
+    });
+    assert_eq!(cli.wait_timeout(), 600);
+    assert_eq!(
+        rows(&mut cli, "SHOW VARIABLES LIKE 'wait_timeout'").await,
+        vec![vec!["wait_timeout", "600"]]
+    );
+
     // COM_RESET_CONNECTION restores the global values.
     s.reset_connection().await;
     assert_eq!(

@@ -139,6 +139,7 @@ impl Session {
             client: ClientOptions {
                 multi_statements: true,
                 found_rows: false,
+                interactive: false,
             },
             cache_next_plan: false,
         };
@@ -303,6 +304,7 @@ impl Handler for Session {
         collation: u16,
     ) -> SqlResult<()> {
         self.reset_state().await;
+        self.client.interactive = false;
         let catalog = self.shared.planner.catalog();
         let account = users::find_account(&catalog, user, host).map(|u| UserHost {
             user: u.user.clone(),
@@ -331,6 +333,13 @@ impl Handler for Session {
     }
 
     fn set_client_options(&mut self, options: ClientOptions) {
+        if options.interactive && !self.client.interactive {
+            // As mysqld does for CLIENT_INTERACTIVE: the session's
+            // wait_timeout starts as interactive_timeout.
+            let v = Value::UInt(self.vars.get_u64("interactive_timeout"));
+            self.vars
+                .set_session(vars::lookup("wait_timeout").expect("known variable"), v);
+        }
         self.client = options;
     }
 
