@@ -124,6 +124,25 @@ async fn variables_read_and_set() {
         vec![vec!["wait_timeout", "600"]]
     );
 
+    // A dump's header: executable comments are SQL, plain comments are not.
+    let r = s
+        .query("/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;\n/*!40101 SET NAMES utf8 */;\n-- comment\n/*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;")
+        .await;
+    assert_eq!(r.len(), 3);
+    assert!(r.iter().all(|r| r.is_ok()), "{r:?}");
+    assert_eq!(
+        rows(&mut s, "SHOW VARIABLES LIKE 'unique_checks'").await,
+        vec![vec!["unique_checks", "OFF"]]
+    );
+    assert_eq!(
+        rows(&mut s, "SHOW VARIABLES LIKE 'character_set_client'").await,
+        vec![vec!["character_set_client", "utf8mb3"]]
+    );
+    assert_eq!(
+        s.query("-- nothing").await[0].as_ref().unwrap_err().code,
+        1065
+    );
+
     // COM_RESET_CONNECTION restores the global values.
     s.reset_connection().await;
     assert_eq!(

@@ -234,8 +234,11 @@ pub fn split_statements(sql: &str) -> Vec<&str> {
         }
     }
     out.push(&sql[start.min(sql.len())..]);
+    // Pieces holding nothing but comments are dropped; `/*! ... */` is SQL.
     out.into_iter()
-        .filter(|s| tokenize(s).map_or(true, |t| !t.is_empty()))
+        .filter(|s| {
+            tokenize(&planner::parse::unwrap_executable_comments(s)).map_or(true, |t| !t.is_empty())
+        })
         .collect()
 }
 
@@ -425,6 +428,10 @@ mod tests {
             vec!["select ';'", " set @a=1 -- ;x\n"]
         );
         assert_eq!(split_statements("select 1"), vec!["select 1"]);
+        assert_eq!(
+            split_statements("/*!40101 SET NAMES utf8 */;\n/* just a comment */;"),
+            vec!["/*!40101 SET NAMES utf8 */"]
+        );
         assert_eq!(count_params("select ?, '?', `?` , ?"), 2);
     }
 }

@@ -104,7 +104,12 @@ pub fn utc_now() -> DateTime {
 impl Session {
     pub(crate) fn new(shared: Arc<Shared>, entry: Arc<ProcEntry>, peer: SocketAddr) -> Session {
         let vars = SessionVars::new(shared.globals.clone());
-        let host = peer.ip().to_string();
+        let host = match peer.ip() {
+            std::net::IpAddr::V6(v6) => v6
+                .to_ipv4_mapped()
+                .map_or(v6.to_string(), |v4| v4.to_string()),
+            v4 => v4.to_string(),
+        };
         let ctx = SessionCtx {
             connection_id: entry.id,
             user: String::new(),

@@ -105,7 +105,7 @@ impl Registry {
         let (query_kill, _) = watch::channel(false);
         let entry = Arc::new(ProcEntry {
             id,
-            host: format!("{}:{}", peer.ip(), peer.port()),
+            host: format!("{}:{}", plain_ip(peer.ip()), peer.port()),
             state: Mutex::new(ProcState {
                 user: "unauthenticated user".into(),
                 db: None,
@@ -154,6 +154,16 @@ impl Registry {
         }
         entry.query_kill.send_replace(true);
         Ok(())
+    }
+}
+
+/// An IPv4 client of a dual-stack listener arrives as ::ffff:a.b.c.d.
+fn plain_ip(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip {
+        std::net::IpAddr::V6(v6) => v6
+            .to_ipv4_mapped()
+            .map_or(std::net::IpAddr::V6(v6), std::net::IpAddr::V4),
+        v4 => v4,
     }
 }
 

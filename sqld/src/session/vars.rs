@@ -78,6 +78,12 @@ const SQL_MODES: &[&str] = &[
     "NO_ENGINE_SUBSTITUTION",
     "PAD_CHAR_TO_FULL_LENGTH",
     "TIME_TRUNCATE_FRACTIONAL",
+    // Accepted as MariaDB accepts them (dumps of older servers set them);
+    // they change nothing in sqld.
+    "NO_AUTO_CREATE_USER",
+    "NO_FIELD_OPTIONS",
+    "NO_KEY_OPTIONS",
+    "NO_TABLE_OPTIONS",
 ];
 const ON_OFF_DISABLED: &[&str] = &["ON", "OFF", "DISABLED"];
 const COMPLETION: &[&str] = &["NO_CHAIN", "CHAIN", "RELEASE"];
