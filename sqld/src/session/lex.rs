@@ -223,7 +223,10 @@ pub fn split_statements(sql: &str) -> Vec<&str> {
             i += 1;
         } else if c == b'/' && b.get(i + 1) == Some(&b'*') && b.get(i + 2) != Some(&b'!') {
             i = comment_end(sql, i).unwrap_or(b.len());
-        } else if let (b'#' | b'-', Some(end)) = (c, comment_end(sql, i)) {
+        } else if let Some(end) = (c == b'#' || c == b'-')
+            .then(|| comment_end(sql, i))
+            .flatten()
+        {
             i = end;
         } else if c == b';' {
             out.push(&sql[start..i]);

@@ -488,7 +488,7 @@ fn parse_native_hash(h: &str) -> Option<Vec<u8>> {
         return Some(Vec::new());
     }
     let hex = h.strip_prefix('*')?;
-    if hex.len() != 40 {
+    if hex.len() != 40 || !hex.is_ascii() {
         return None;
     }
     (0..20)
@@ -781,6 +781,8 @@ mod tests {
         );
         assert_eq!(hash_password(CACHING_SHA2, "secret").len(), 32);
         assert!(hash_password(NATIVE, "").is_empty());
+        assert!(parse_native_hash("*ééééééééééééééééééééééééééééééééééééééé").is_none());
+        assert!(parse_native_hash("14E65567ABDB5135D0CFD9A70B3032C179A49EE7").is_none());
     }
 
     #[test]

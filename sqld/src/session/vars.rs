@@ -634,9 +634,9 @@ pub fn check_value(
                 Value::Int(i) => *i as u64,
                 Value::UInt(u) => *u,
                 Value::Double(d) if *d >= 0.0 => d.round() as u64,
-                Value::Decimal(d) if d.mantissa >= 0 => {
-                    (d.mantissa / 10i128.pow(d.scale as u32)) as u64
-                }
+                Value::Decimal(d) if d.mantissa >= 0 => 10i128
+                    .checked_pow(d.scale as u32)
+                    .map_or(0, |p| u64::try_from(d.mantissa / p).unwrap_or(u64::MAX)),
                 _ => return Err(wrong_type(def.name)),
             };
             // Out-of-range numbers are clipped, with a warning, as MySQL does;
