@@ -167,7 +167,7 @@ fn find_outside_quotes(s: &str, needle: &str) -> Option<usize> {
             None => {
                 if b == b'\'' || b == b'"' || b == b'`' {
                     quote = Some(b);
-                } else if s[i..].starts_with(needle) {
+                } else if bytes[i..].starts_with(needle.as_bytes()) {
                     return Some(i);
                 }
             }
@@ -234,6 +234,12 @@ mod tests {
             unwrap_executable_comments("SELECT '/*!x*/'"),
             "SELECT '/*!x*/'"
         );
+        // Non-ASCII text before the comment (byte offsets, not chars).
+        assert_eq!(
+            unwrap_executable_comments("SELECT 'é' /*!40001 x */"),
+            "SELECT 'é'   x  "
+        );
+        assert_eq!(unwrap_executable_comments("é /*! x"), "é /*! x");
     }
 
     #[test]

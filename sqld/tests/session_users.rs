@@ -60,7 +60,14 @@ async fn create_grant_and_enforce() {
         "SELECT command denied to user 'app'@'127.0.0.1' for table 't'"
     );
     assert_eq!(code(&mut app, "SHOW TABLES FROM secret").await, 1044);
-    assert_eq!(rows(&mut app, "SHOW DATABASES").await, vec![vec!["shop"]]);
+    assert_eq!(
+        rows(&mut app, "SHOW DATABASES").await,
+        vec![vec!["information_schema"], vec!["shop"]]
+    );
+    assert_eq!(
+        rows(&mut app, "SELECT CURRENT_USER(), USER()").await,
+        vec![vec!["app@%", "app@127.0.0.1"]]
+    );
     assert_eq!(code(&mut app, "CREATE USER x").await, 1227);
     assert_eq!(code(&mut app, "GRANT ALL ON *.* TO app").await, 1227);
     assert_eq!(code(&mut app, "SET GLOBAL wait_timeout = 5").await, 1227);

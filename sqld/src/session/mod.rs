@@ -183,6 +183,13 @@ impl Session {
 
     /// USE db: 1049 unknown, 1044 without a grant on it.
     fn use_db(&mut self, db: &str) -> SqlResult<()> {
+        if db.eq_ignore_ascii_case(show::INFORMATION_SCHEMA) {
+            // Every account may use it, as in MySQL (it has no tables yet).
+            self.ctx.current_db = Some(show::INFORMATION_SCHEMA.to_string());
+            self.entry
+                .update(|s| s.db = Some(show::INFORMATION_SCHEMA.to_string()));
+            return Ok(());
+        }
         let catalog = self.shared.planner.catalog();
         if !self.principal.can_use_db(&catalog, db) {
             return Err(self.principal.db_denied(db));
@@ -315,6 +322,8 @@ impl Handler for Session {
             user: u.user.clone(),
             host: u.host.clone(),
         });
+        self.vars
+            .set_account(account.as_ref().map(|a| format!("{}@{}", a.user, a.host)));
         self.principal = Principal {
             account,
             user: user.to_string(),

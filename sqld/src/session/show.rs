@@ -437,16 +437,9 @@ pub fn quote_str(v: &str) -> String {
     out
 }
 
-/// A column type as MariaDB prints it: `int(11)`, `bigint(20) unsigned`,
-/// `char(120)`, `decimal(10,2)`, `datetime(3)`.
+/// A column type as MySQL 8.0 prints it: `int`, `bigint unsigned`,
+/// `char(120)`, `decimal(10,2)`, `datetime(3)` (no integer display widths).
 pub fn type_name(ty: ColumnType, unsigned: bool) -> String {
-    let int = |name: &str, signed_w: u32, unsigned_w: u32| {
-        if unsigned {
-            format!("{name}({unsigned_w}) unsigned")
-        } else {
-            format!("{name}({signed_w})")
-        }
-    };
     let frac = |name: &str, fsp: u8| {
         if fsp == 0 {
             name.to_string()
@@ -456,11 +449,11 @@ pub fn type_name(ty: ColumnType, unsigned: bool) -> String {
     };
     let uns = if unsigned { " unsigned" } else { "" };
     match ty {
-        ColumnType::TinyInt => int("tinyint", 4, 3),
-        ColumnType::SmallInt => int("smallint", 6, 5),
-        ColumnType::MediumInt => int("mediumint", 9, 8),
-        ColumnType::Int => int("int", 11, 10),
-        ColumnType::BigInt => int("bigint", 20, 20),
+        ColumnType::TinyInt => format!("tinyint{uns}"),
+        ColumnType::SmallInt => format!("smallint{uns}"),
+        ColumnType::MediumInt => format!("mediumint{uns}"),
+        ColumnType::Int => format!("int{uns}"),
+        ColumnType::BigInt => format!("bigint{uns}"),
         ColumnType::Decimal { precision, scale } => format!("decimal({precision},{scale}){uns}"),
         ColumnType::Float => format!("float{uns}"),
         ColumnType::Double => format!("double{uns}"),
@@ -474,7 +467,7 @@ pub fn type_name(ty: ColumnType, unsigned: bool) -> String {
         ColumnType::DateTime(f) => frac("datetime", f),
         ColumnType::Timestamp(f) => frac("timestamp", f),
         ColumnType::Time(f) => frac("time", f),
-        ColumnType::Year => "year(4)".into(),
+        ColumnType::Year => "year".into(),
         ColumnType::Null => "null".into(),
     }
 }
@@ -489,42 +482,44 @@ fn lob_name(base: &str, max: u32) -> String {
     format!("{prefix}{base}")
 }
 
-/// The DEFAULT of a column as SQL text, None when it has none.
+/// The DEFAULT clause of a column as MySQL 8.0 prints it (values quoted,
+/// BLOB / TEXT without one), None when it has none.
 fn default_sql(col: &pushdown::schema::ColumnDef) -> Option<String> {
+    let lob = matches!(col.ty, ColumnType::Blob(_) | ColumnType::Text(_));
     match &col.default {
-        ColumnDefault::None if col.nullable && !col.auto_increment => Some("NULL".into()),
-        ColumnDefault::None => None,
-        ColumnDefault::CurrentTimestamp => Some("current_timestamp()".into()),
-        ColumnDefault::Value(Value::Null) => Some("NULL".into()),
-        ColumnDefault::Value(v) => {
-            let mut text = Vec::new();
-            pushdown::eval::to_text(v, &mut text);
-            let text = String::from_utf8_lossy(&text).into_owned();
-            // MariaDB prints numeric defaults bare and everything else quoted.
-            Some(
-                if matches!(
-                    v,
-                    Value::Int(_) | Value::UInt(_) | Value::Double(_) | Value::Decimal(_)
-                ) {
-                    text
-                } else {
-                    quote_str(&text)
-                },
-            )
+        ColumnDefault::None | ColumnDefault::Value(Value::Null)
+            if col.nullable && !col.auto_increment && !lob =>
+        {
+            Some("NULL".into())
         }
+        ColumnDefault::None | ColumnDefault::Value(Value::Null) => None,
+        ColumnDefault::CurrentTimestamp => Some(current_timestamp(col)),
+        ColumnDefault::Value(v) => Some(quote_str(&value_text(v))),
     }
+}
+
+/// CURRENT_TIMESTAMP with the column's fractional seconds.
+fn current_timestamp(col: &pushdown::schema::ColumnDef) -> String {
+    match col.ty {
+        ColumnType::DateTime(f) | ColumnType::Timestamp(f) if f > 0 => {
+            format!("CURRENT_TIMESTAMP({f})")
+        }
+        _ => "CURRENT_TIMESTAMP".into(),
+    }
+}
+
+fn value_text(v: &Value) -> String {
+    let mut text = Vec::new();
+    pushdown::eval::to_text(v, &mut text);
+    String::from_utf8_lossy(&text).into_owned()
 }
 
 /// The Default column of SHOW COLUMNS (unquoted, NULL as NULL).
 fn default_cell(col: &pushdown::schema::ColumnDef) -> Value {
     match &col.default {
         ColumnDefault::None | ColumnDefault::Value(Value::Null) => Value::Null,
-        ColumnDefault::CurrentTimestamp => s("current_timestamp()"),
-        ColumnDefault::Value(v) => {
-            let mut text = Vec::new();
-            pushdown::eval::to_text(v, &mut text);
-            Value::Bytes(text)
-        }
+        ColumnDefault::CurrentTimestamp => s(current_timestamp(col)),
+        ColumnDefault::Value(v) => s(value_text(v)),
     }
 }
 
@@ -642,7 +637,7 @@ pub fn create_table_sql(t: &TableDef) -> String {
             l.push_str(&format!(" DEFAULT {d}"));
         }
         if c.on_update_current_timestamp {
-            l.push_str(" ON UPDATE current_timestamp()");
+            l.push_str(&format!(" ON UPDATE {}", current_timestamp(c)));
         }
         if c.auto_increment {
             l.push_str(" AUTO_INCREMENT");
@@ -682,6 +677,10 @@ pub fn create_table_sql(t: &TableDef) -> String {
     }
     sql
 }
+
+/// Listed by SHOW DATABASES and accepted by USE, as every MySQL server has
+/// it; sqld has no tables in it yet.
+pub const INFORMATION_SCHEMA: &str = "information_schema";
 
 /// Engine name sqld reports for its embedded data node.
 pub const ENGINE: &str = "EMBEDDED";
@@ -961,11 +960,15 @@ impl Session {
             _ => "Database".into(),
         };
         let cols: Arc<[ColumnMeta]> = Arc::from(vec![text_meta(&name, 64)]);
-        let rows = catalog
-            .databases
-            .keys()
-            .filter(|d| self.principal.can_use_db(&catalog, d))
-            .map(|d| vec![s(d.clone())])
+        let rows = std::iter::once(INFORMATION_SCHEMA.to_string())
+            .chain(
+                catalog
+                    .databases
+                    .keys()
+                    .filter(|d| self.principal.can_use_db(&catalog, d))
+                    .cloned(),
+            )
+            .map(|d| vec![s(d)])
             .collect();
         rows_result(cols, rows, filter)
     }
@@ -978,10 +981,11 @@ impl Session {
     ) -> SqlResult<QueryResult> {
         let db = self.show_db(db)?;
         let catalog = self.shared.planner.catalog();
-        if !self.principal.can_use_db(&catalog, &db) {
+        let is_schema = db.eq_ignore_ascii_case(INFORMATION_SCHEMA);
+        if !is_schema && !self.principal.can_use_db(&catalog, &db) {
             return Err(self.principal.db_denied(&db));
         }
-        if catalog.database(&db).is_none() {
+        if !is_schema && catalog.database(&db).is_none() {
             return Err(er::bad_db(&db));
         }
         let mut name = format!("Tables_in_{db}");
@@ -1040,10 +1044,13 @@ impl Session {
             .map(|(i, c)| {
                 let mut extra = Vec::new();
                 if c.auto_increment {
-                    extra.push("auto_increment");
+                    extra.push("auto_increment".to_string());
+                }
+                if matches!(c.default, ColumnDefault::CurrentTimestamp) {
+                    extra.push("DEFAULT_GENERATED".to_string());
                 }
                 if c.on_update_current_timestamp {
-                    extra.push("on update current_timestamp()");
+                    extra.push(format!("on update {}", current_timestamp(c)));
                 }
                 let mut r = vec![s(c.name.clone()), s(type_name(c.ty, c.unsigned))];
                 if full {
@@ -1386,9 +1393,10 @@ mod tests {
     }
 
     #[test]
-    fn formats_types_like_mariadb() {
-        assert_eq!(type_name(ColumnType::Int, false), "int(11)");
-        assert_eq!(type_name(ColumnType::BigInt, true), "bigint(20) unsigned");
+    fn formats_types_like_mysql8() {
+        assert_eq!(type_name(ColumnType::Int, false), "int");
+        assert_eq!(type_name(ColumnType::BigInt, true), "bigint unsigned");
+        assert_eq!(type_name(ColumnType::Year, false), "year");
         assert_eq!(type_name(ColumnType::Char(120), false), "char(120)");
         assert_eq!(
             type_name(
@@ -1410,7 +1418,7 @@ mod tests {
         // No DEFAULT values here: their text comes from pushdown::eval.
         assert_eq!(
             create_table_sql(&sbtest()),
-            "CREATE TABLE `sbtest1` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `k` int(10) unsigned NOT NULL,\n  `c` char(120) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL,\n  PRIMARY KEY (`id`),\n  KEY `k_1` (`k`)\n) ENGINE=EMBEDDED DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"
+            "CREATE TABLE `sbtest1` (\n  `id` int NOT NULL AUTO_INCREMENT,\n  `k` int unsigned NOT NULL,\n  `c` char(120) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL,\n  PRIMARY KEY (`id`),\n  KEY `k_1` (`k`)\n) ENGINE=EMBEDDED DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"
         );
     }
 

@@ -440,6 +440,8 @@ struct SessionState {
     last_insert_id: u64,
     warning_count: u64,
     error_count: u64,
+    /// 'user@host-pattern' of the authenticated account.
+    account: Option<String>,
 }
 
 /// One session's variables. Cloning shares the same store: the session
@@ -471,11 +473,20 @@ impl SessionVars {
     }
 
     /// Back to the global values; user variables dropped (COM_RESET_CONNECTION).
+    /// The account stays.
     pub fn reset(&self) {
-        *self.state() = SessionState {
+        let mut s = self.state();
+        let account = s.account.take();
+        *s = SessionState {
             values: self.globals.session_defaults(),
+            account,
             ..Default::default()
         };
+    }
+
+    /// The account CURRENT_USER() reports.
+    pub fn set_account(&self, account: Option<String>) {
+        self.state().account = account;
     }
 
     /// Values the session tracks elsewhere, copied in before each statement.
@@ -569,6 +580,10 @@ impl VarStore for SessionVars {
 
     fn set_user_var(&mut self, name: &str, value: Value) {
         self.state().user.insert(name.to_ascii_lowercase(), value);
+    }
+
+    fn current_user(&self) -> Option<String> {
+        self.state().account.clone()
     }
 }
 
