@@ -49,10 +49,11 @@ pub fn unwrap_executable_comments(sql: &str) -> Cow<'_, str> {
 
 /// MySQL words sqlparser does not know, rewritten to what it does:
 /// `LOCK IN SHARE MODE` → `FOR SHARE`; `ZEROFILL` dropped (display only);
-/// `MOD` as an operator → `%`. Only outside quotes and comments.
+/// `MOD` as an operator → `%`; `CREATE SCHEMA` → `CREATE DATABASE` (its
+/// synonym, whose options sqlparser knows). Only outside quotes.
 pub fn rewrite_mysql_words(sql: &str) -> Cow<'_, str> {
     let upper = sql.to_ascii_uppercase();
-    if !["SHARE", "ZEROFILL", " MOD "]
+    if !["SHARE", "ZEROFILL", " MOD ", "SCHEMA"]
         .iter()
         .any(|w| upper.contains(w))
     {
@@ -62,6 +63,7 @@ pub fn rewrite_mysql_words(sql: &str) -> Cow<'_, str> {
         (&["LOCK", "IN", "SHARE", "MODE"], "FOR SHARE"),
         (&["ZEROFILL"], ""),
         (&["MOD"], "%"),
+        (&["CREATE", "SCHEMA"], "CREATE DATABASE"),
     ];
     let bytes = sql.as_bytes();
     let mut out = String::with_capacity(sql.len());
@@ -270,6 +272,7 @@ mod tests {
             "SELECT 'lock in share mode', zerofill_col"
         );
         assert!(parse("SELECT 1 FROM t LOCK IN SHARE MODE").is_ok());
+        assert!(parse("CREATE SCHEMA IF NOT EXISTS d DEFAULT CHARACTER SET utf8mb4").is_ok());
     }
 
     #[test]

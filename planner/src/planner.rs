@@ -14,6 +14,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
+/// INSERTs with more rows than this do not keep their statement.
+const BULK_INSERT_ROWS: usize = 64;
+
 /// (current database, SQL text).
 type CacheKey = (Option<String>, String);
 
@@ -43,8 +46,9 @@ pub struct Prepared {
     /// database names it with an empty table.
     pub tables: Vec<(String, String)>,
     pub plan: Plan,
-    /// The statement, to plan again after a schema change.
-    stmt: Statement,
+    /// The statement, to plan again after a schema change (not kept for
+    /// bulk INSERTs, whose copy would cost as much as planning them).
+    stmt: Option<Statement>,
     /// Current database when planned.
     db: Option<String>,
     generation: u64,
@@ -105,8 +109,7 @@ impl Planner {
     /// DELETE, REPLACE, DDL, EXPLAIN, SELECT without FROM). Session-level
     /// statements (SET, SHOW, USE, BEGIN, ...) are the session's.
     pub fn prepare(&self, stmt: &Statement, ctx: &SessionCtx) -> SqlResult<Arc<Prepared>> {
-        self.plan(stmt.clone(), ctx.current_db.clone())
-            .map(Arc::new)
+        self.plan(stmt, ctx.current_db.clone()).map(Arc::new)
     }
 
     /// The plan of a statement text run before in this database, if cached.
@@ -131,10 +134,12 @@ impl Planner {
         }
     }
 
-    fn plan(&self, stmt: Statement, db: Option<String>) -> SqlResult<Prepared> {
+    fn plan(&self, stmt: &Statement, db: Option<String>) -> SqlResult<Prepared> {
         let generation = self.generation.load(Ordering::SeqCst);
         let catalog = self.catalog();
-        let (plan, param_count, columns, tables) = build(&stmt, &catalog, db.as_deref())?;
+        let (plan, param_count, columns, tables) = build(stmt, &catalog, db.as_deref())?;
+        let bulk = matches!(&plan, Plan::Insert(i) if i.rows.len() > BULK_INSERT_ROWS);
+        let stmt = (!bulk).then(|| stmt.clone());
         Ok(Prepared {
             param_count,
             columns,
@@ -156,17 +161,21 @@ impl Planner {
     ) -> SqlResult<QueryResult> {
         if plan.generation != self.generation.load(Ordering::SeqCst) && !plan.is_ddl() {
             // The schema changed since planning: plan again (no parsing).
-            let fresh = self.plan(plan.stmt.clone(), plan.db.clone())?;
+            let Some(stmt) = &plan.stmt else {
+                return Err(reprepare());
+            };
+            let fresh = self.plan(stmt, plan.db.clone())?;
             if fresh.param_count != plan.param_count {
-                return Err(pushdown::SqlError::code(
-                    1615,
-                    "Prepared statement needs to be re-prepared",
-                ));
+                return Err(reprepare());
             }
             return crate::exec::execute(self, &fresh.plan, &fresh.columns, params, ctx).await;
         }
         crate::exec::execute(self, &plan.plan, &plan.columns, params, ctx).await
     }
+}
+
+fn reprepare() -> pushdown::SqlError {
+    pushdown::SqlError::code(1615, "Prepared statement needs to be re-prepared")
 }
 
 type Built = (Plan, usize, Arc<[ColumnMeta]>, Vec<(String, String)>);

@@ -34,7 +34,7 @@ use std::cmp::Ordering;
 
 pub use cast::{to_datetime, to_decimal, to_f64, to_i64, to_string_bytes, to_time, to_u64};
 pub use compare::{compare_str, compare_warn, sort_key};
-pub use functions::{function_result_type, is_known_function};
+pub use functions::{function_arity, function_names, function_result_type, is_known_function};
 pub use text::{format_double, format_float, to_text_typed};
 
 /// What evaluation needs besides the row: bound parameters, the session (for

@@ -154,6 +154,9 @@ where
     }
 
     fn send_err(&mut self, err: &SqlError) {
+        if err.code == 1835 {
+            tracing::debug!(host = %self.host, "malformed packet");
+        }
         self.io.packet(|b| write_err(b, err));
     }
 
@@ -254,6 +257,7 @@ where
         collation: u16,
     ) -> bool {
         if !outcome.ok {
+            tracing::debug!(user, host = %self.host, "access denied");
             self.send_err(&access_denied(user, &self.host, outcome.used_password));
             return false;
         }
@@ -286,11 +290,15 @@ where
             };
             let read = match read {
                 Ok(r) => r,
-                Err(_idle) => return,
+                Err(_idle) => {
+                    tracing::debug!(host = %self.host, "closing idle connection");
+                    return;
+                }
             };
             match read {
                 Ok(()) => {}
                 Err(ReadError::TooLarge { remaining, last }) => {
+                    tracing::debug!(host = %self.host, max, "packet larger than max_allowed_packet");
                     self.send_err(&SqlError::code(
                         1153,
                         "Got a packet bigger than 'max_allowed_packet' bytes",
@@ -303,11 +311,16 @@ where
                     return;
                 }
                 Err(ReadError::OutOfOrder) => {
+                    tracing::debug!(host = %self.host, "packets out of order");
                     self.send_err(&SqlError::code(1156, "Got packets out of order"));
                     let _ = self.io.flush().await;
                     return;
                 }
-                Err(ReadError::Closed | ReadError::Io(_)) => return,
+                Err(ReadError::Closed) => return,
+                Err(ReadError::Io(e)) => {
+                    tracing::debug!(host = %self.host, error = %e, "read failed");
+                    return;
+                }
             }
             let payload = self.io.take_payload();
             let flow = self.dispatch(&payload).await;

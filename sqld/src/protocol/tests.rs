@@ -735,6 +735,16 @@ async fn eof_packets_for_clients_without_deprecate_eof() {
     raw::write(&mut s, 0, b"\x0c\x05\x00\x00\x00").await;
     assert_eq!(raw::read(&mut s).await.unwrap().1[0], 0);
     assert!(server.shared.saw("kill 5"));
+    // COM_STMT_PREPARE without DEPRECATE_EOF: EOF after the parameter
+    // definitions and after the column definitions.
+    raw::write(&mut s, 0, b"\x16echo ?, ?").await;
+    let mut packets = Vec::new();
+    for _ in 0..7 {
+        packets.push(raw::read(&mut s).await.unwrap().1);
+    }
+    assert_eq!(&packets[0][5..9], &[2, 0, 2, 0]);
+    assert_eq!(packets[3][0], 0xfe);
+    assert_eq!(packets[6][0], 0xfe);
     // A sequence id out of order ends the connection with 1156.
     raw::write(&mut s, 3, b"\x0e").await;
     let (_, err) = raw::read(&mut s).await.unwrap();
@@ -999,4 +1009,12 @@ async fn protocol_round_trip_cost() {
     }
     let per = started.elapsed() / n;
     println!("select t: {per:?} per round trip (client included)");
+    // The floor: a command with the smallest answer.
+    let started = std::time::Instant::now();
+    for _ in 0..n {
+        raw::write(&mut s, 0, b"\x0e").await;
+        raw::read(&mut s).await.unwrap();
+    }
+    let per = started.elapsed() / n;
+    println!("ping: {per:?} per round trip (client included)");
 }

@@ -3,7 +3,7 @@
 
 use super::{bytes, int, text_value};
 use crate::error::{SqlResult, SqlWarning};
-use crate::eval::cast::{self, Warnings};
+use crate::eval::cast::{self, push_warning, Warnings};
 use crate::eval::temporal;
 use crate::value::{DateTime, Decimal, Time, Value};
 
@@ -70,7 +70,7 @@ pub(super) fn date_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
                 "WEEKDAY" => Value::Int(temporal::weekday(&d) as i64),
                 "DAYOFYEAR" => Value::Int(day_of_year(&d)),
                 "DAYNAME" => text_value(DAY_NAMES[temporal::weekday(&d) as usize]),
-                "MONTHNAME" => text_value(MONTH_NAMES[d.month as usize - 1]),
+                "MONTHNAME" => month_name(d.month),
                 "TO_DAYS" => Value::Int(temporal::day_number(&d) + 719_528),
                 _ => Value::Date(DateTime {
                     day: temporal::days_in_month(d.year as u32, d.month as u32) as u8,
@@ -81,9 +81,7 @@ pub(super) fn date_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
                     ..d
                 }),
             },
-            Some(d) if name == "MONTHNAME" && d.month != 0 => {
-                text_value(MONTH_NAMES[d.month as usize - 1])
-            }
+            Some(d) if name == "MONTHNAME" && d.month != 0 => month_name(d.month),
             _ => Value::Null,
         },
         "FROM_DAYS" => {
@@ -157,7 +155,7 @@ pub(super) fn date_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
             };
             match (micros(&a[0], w), micros(&a[1], w)) {
                 (Some((x, dx)), Some((y, dy))) if dx == dy => {
-                    Value::Time(temporal::time_from_micros(x - y))
+                    Value::Time(temporal::time_from_micros(x.saturating_sub(y)))
                 }
                 _ => Value::Null,
             }
@@ -244,13 +242,16 @@ pub(super) fn date_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
                 let micros = d.mantissa.clamp(i64::MIN as i128, i64::MAX as i128) as i64;
                 let t = temporal::time_from_micros(micros);
                 if temporal::time_to_micros(&t) != micros {
-                    w.push(SqlWarning::new(
-                        1292,
-                        format!(
-                            "Truncated incorrect time value: '{}'",
-                            String::from_utf8_lossy(&bytes(&a[0]))
+                    push_warning(
+                        w,
+                        SqlWarning::new(
+                            1292,
+                            format!(
+                                "Truncated incorrect time value: '{}'",
+                                String::from_utf8_lossy(&bytes(&a[0]))
+                            ),
                         ),
-                    ));
+                    );
                 }
                 Value::Time(t)
             }
@@ -300,6 +301,13 @@ fn date_add(v: &Value, n: i64, unit: &[u8], w: &mut Warnings) -> Value {
         Some(r) => Value::DateTime(r),
         None => Value::Null,
     }
+}
+
+/// The month's name; NULL for a month outside 1..=12.
+fn month_name(month: u8) -> Value {
+    MONTH_NAMES
+        .get((month as usize).wrapping_sub(1))
+        .map_or(Value::Null, |m| text_value(*m))
 }
 
 const WEEK_MONDAY_FIRST: u32 = 1;
@@ -514,13 +522,16 @@ pub fn date_format(d: &DateTime, fmt: &[u8]) -> Vec<u8> {
 /// text does not match.
 fn str_to_date(s: &[u8], fmt: &[u8], w: &mut Warnings) -> Value {
     let fail = |w: &mut Warnings| {
-        w.push(SqlWarning::new(
-            1411,
-            format!(
-                "Incorrect datetime value: '{}' for function str_to_date",
-                String::from_utf8_lossy(s)
+        push_warning(
+            w,
+            SqlWarning::new(
+                1411,
+                format!(
+                    "Incorrect datetime value: '{}' for function str_to_date",
+                    String::from_utf8_lossy(s)
+                ),
             ),
-        ));
+        );
         Value::Null
     };
     let mut d = DateTime::default();

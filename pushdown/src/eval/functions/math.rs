@@ -3,7 +3,7 @@
 use super::{bytes, int};
 use crate::error::{SqlResult, SqlWarning};
 use crate::eval::arith::{self, Num};
-use crate::eval::cast::{self, Warnings};
+use crate::eval::cast::{self, push_warning, Warnings};
 use crate::expr::BinaryOp;
 use crate::value::{Decimal, Value};
 
@@ -137,7 +137,7 @@ pub(super) fn math_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
             };
             if x <= 0.0 || base.is_some_and(|b| b <= 0.0 || b == 1.0) {
                 // MariaDB: "Invalid argument for logarithm" (warning 3020).
-                w.push(SqlWarning::new(3020, "Invalid argument for logarithm"));
+                push_warning(w, SqlWarning::new(3020, "Invalid argument for logarithm"));
                 return Some(Ok(Value::Null));
             }
             Ok(Value::Double(match (name, base) {

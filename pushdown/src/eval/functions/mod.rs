@@ -1,6 +1,7 @@
 //! Scalar functions by (upper-case) name. Control-flow functions (IF,
-//! IFNULL, COALESCE, NULLIF) evaluate their arguments lazily, the others all
-//! at once. Function results follow MariaDB 10.11.
+//! IFNULL, COALESCE) evaluate their arguments lazily, the others all at
+//! once. Function results follow MariaDB 10.11. [`is_known_function`] and
+//! [`function_arity`] let the binder raise 1305 / 1582 before execution.
 //!
 //! Argument conventions the planner follows for functions whose SQL syntax
 //! is not a plain argument list:
@@ -8,7 +9,11 @@
 //!   `RTRIM(s[, remstr])` (TRAILING);
 //! - `DATE_ADD(d, n, 'UNIT')` / `DATE_SUB(d, n, 'UNIT')` with the unit as a
 //!   string literal (DAY, HOUR, MINUTE, SECOND, MICROSECOND, WEEK, MONTH,
-//!   QUARTER, YEAR).
+//!   QUARTER, YEAR); `d + INTERVAL n UNIT` binds to the same;
+//! - `TIMESTAMPDIFF('UNIT', a, b)`, the unit again as a string literal;
+//! - `POSITION(sub IN s)` is `LOCATE(sub, s)`;
+//! - `DATE '…'`, `TIME '…'`, `TIMESTAMP '…'` are not functions: bind them
+//!   with [`crate::eval::temporal::literal`] (error 1525 when invalid).
 
 mod date;
 mod math;
@@ -150,11 +155,17 @@ const FUNCTIONS: &[(&str, usize, usize)] = &[
     ("BENCHMARK", 2, 2),
     ("SLEEP", 1, 1),
     ("LAST_INSERT_ID", 1, 1),
+    ("INSERT", 4, 4),
 ];
 
 /// Whether `name` (upper case) is a scalar function sqld evaluates.
 pub fn is_known_function(name: &str) -> bool {
     FUNCTIONS.iter().any(|(n, _, _)| *n == name)
+}
+
+/// Every function name [`call`] implements (upper case).
+pub fn function_names() -> impl Iterator<Item = &'static str> {
+    FUNCTIONS.iter().map(|(n, _, _)| *n)
 }
 
 /// The argument counts `name` accepts, (min, max); None for an unknown name.
@@ -221,6 +232,16 @@ pub fn function_result_type(name: &str, args: &[ColumnType]) -> ColumnType {
     }
 }
 
+/// 1305 for an unknown function, 1582 for a wrong argument count.
+fn check_arity(name: &str, n: usize) -> SqlResult<()> {
+    let (lo, hi) = function_arity(name)
+        .ok_or_else(|| SqlError::code(1305, format!("FUNCTION {name} does not exist")))?;
+    if n < lo || n > hi {
+        return Err(bad_args(name));
+    }
+    Ok(())
+}
+
 fn bad_args(name: &str) -> SqlError {
     SqlError::code(
         1582,
@@ -230,11 +251,7 @@ fn bad_args(name: &str) -> SqlError {
 
 /// Evaluates the function `name` over `args`.
 pub fn call(name: &str, args: &[Expr], row: &[Value], ctx: &mut EvalCtx) -> SqlResult<Value> {
-    let (lo, hi) = function_arity(name)
-        .ok_or_else(|| SqlError::code(1305, format!("FUNCTION {name} does not exist")))?;
-    if args.len() < lo || args.len() > hi {
-        return Err(bad_args(name));
-    }
+    check_arity(name, args.len())?;
     // Lazy control flow first: only the chosen branch is evaluated.
     match name {
         "IF" => {
@@ -272,8 +289,9 @@ pub fn call(name: &str, args: &[Expr], row: &[Value], ctx: &mut EvalCtx) -> SqlR
     apply(name, &vals, &mut ctx.warnings)
 }
 
-/// A function over already evaluated arguments (argument count checked).
+/// A function over already evaluated arguments.
 pub fn apply(name: &str, a: &[Value], w: &mut Warnings) -> SqlResult<Value> {
+    check_arity(name, a.len())?;
     match name {
         "ISNULL" => return Ok(Value::Int(a[0].is_null() as i64)),
         "NULLIF" => {

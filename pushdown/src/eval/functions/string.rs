@@ -2,7 +2,7 @@
 
 use super::{bytes, int, text_value};
 use crate::error::{SqlResult, SqlWarning};
-use crate::eval::cast::{self, char_count, char_prefix_len, Warnings};
+use crate::eval::cast::{self, char_count, char_prefix_len, push_warning, Warnings};
 use crate::eval::compare::{ci_weight, Utf8Chars};
 use crate::eval::{compare_warn, digest};
 use crate::schema::Collation;
@@ -143,14 +143,33 @@ fn trim(s: &[u8], rem: &[u8], leading: bool, trailing: bool) -> Vec<u8> {
     s[start..end].to_vec()
 }
 
+/// UPPER / LOWER character by character: a character whose case mapping
+/// is several characters (ß → SS) stays as it is, as in MariaDB.
 fn case_map(s: &[u8], upper: bool) -> Vec<u8> {
+    if s.is_ascii() {
+        return if upper {
+            s.to_ascii_uppercase()
+        } else {
+            s.to_ascii_lowercase()
+        };
+    }
     match std::str::from_utf8(s) {
         Ok(t) => {
-            if upper {
-                t.to_uppercase().into_bytes()
-            } else {
-                t.to_lowercase().into_bytes()
+            let mut out = String::with_capacity(t.len());
+            for c in t.chars() {
+                let mapped = if upper {
+                    let mut it = c.to_uppercase();
+                    [it.next(), it.next()]
+                } else {
+                    let mut it = c.to_lowercase();
+                    [it.next(), it.next()]
+                };
+                match mapped {
+                    [Some(m), None] => out.push(m),
+                    _ => out.push(c),
+                }
             }
+            out.into_bytes()
         }
         Err(_) => {
             if upper {
@@ -282,6 +301,26 @@ pub(super) fn string_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<Sql
                 text_value(out)
             }
         }
+        "INSERT" => {
+            let s = bytes(&a[0]);
+            let (pos, len) = (int(&a[1], w), int(&a[2], w));
+            let b = char_bounds(&s);
+            let n = b.len() as i64 - 1;
+            if pos < 1 || pos > n {
+                text_value(s)
+            } else {
+                let start = b[pos as usize - 1];
+                let end_char = if len < 0 || len > n - pos + 1 {
+                    n
+                } else {
+                    pos - 1 + len
+                };
+                let mut out = s[..start].to_vec();
+                out.extend_from_slice(&bytes(&a[3]));
+                out.extend_from_slice(&s[b[end_char as usize]..]);
+                text_value(out)
+            }
+        }
         "REVERSE" => {
             let s = bytes(&a[0]);
             let b = char_bounds(&s);
@@ -312,7 +351,9 @@ pub(super) fn string_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<Sql
         }
         "LPAD" | "RPAD" => {
             let len = int(&a[1], w);
-            if len as u64 > MAX_STRING as u64 {
+            if len < 0 {
+                Value::Null
+            } else if len as u64 > MAX_STRING as u64 {
                 too_big(name, w)
             } else {
                 pad(&bytes(&a[0]), len, &bytes(&a[2]), name == "LPAD")
@@ -546,17 +587,21 @@ fn inet_aton(s: &[u8]) -> Option<u64> {
     Some(out)
 }
 
-/// Results longer than max_allowed_packet's default are NULL with a warning.
-const MAX_STRING: usize = 64 << 20;
+/// Results longer than max_allowed_packet's default (16 MiB in MariaDB) are
+/// NULL with warning 1301.
+const MAX_STRING: usize = 16 << 20;
 
 fn too_big(name: &str, w: &mut Warnings) -> Value {
-    w.push(SqlWarning::new(
-        1301,
-        format!(
-            "Result of {}() was larger than max_allowed_packet ({MAX_STRING}) - truncated",
-            name.to_ascii_lowercase()
+    push_warning(
+        w,
+        SqlWarning::new(
+            1301,
+            format!(
+                "Result of {}() was larger than max_allowed_packet ({MAX_STRING}) - truncated",
+                name.to_ascii_lowercase()
+            ),
         ),
-    ));
+    );
     Value::Null
 }
 

@@ -100,6 +100,25 @@ fn string_functions() {
         ("FIND_IN_SET", vec![s("b"), s("a,b,c")], "2"),
         ("FIELD", vec![s("b"), s("a"), s("B")], "2"),
         ("ELT", vec![i(2), s("a"), s("b")], "b"),
+        ("UPPER", vec![s("straße")], "STRAßE"),
+        ("LOWER", vec![s("ÀÉ")], "àé"),
+        ("LPAD", vec![s("ä"), i(3), s("ö")], "ööä"),
+        ("REVERSE", vec![s("añb")], "bña"),
+        ("LEFT", vec![s("añb"), i(2)], "añ"),
+        ("SUBSTRING", vec![s("añb"), i(-2)], "ñb"),
+        ("SUBSTRING", vec![s("hello"), i(4), i(10)], "lo"),
+        ("LOCATE", vec![s(""), s("abc")], "1"),
+        ("LOCATE", vec![s(""), s("abc"), i(5)], "0"),
+        ("INSTR", vec![s("abc"), s("")], "1"),
+        ("CONCAT_WS", vec![s(","), Value::Null, Value::Null], ""),
+        ("TRIM", vec![s("   ")], ""),
+        ("CHAR_LENGTH", vec![s("😀")], "1"),
+        ("HEX", vec![s("é")], "C3A9"),
+        ("ASCII", vec![s("é")], "195"),
+        ("ORD", vec![s("é")], "50089"),
+        ("INSERT", vec![s("abc"), i(2), i(1), s("X")], "aXc"),
+        ("INSERT", vec![s("abc"), i(2), i(100), s("X")], "aX"),
+        ("INSERT", vec![s("abc"), i(9), i(1), s("X")], "abc"),
     ];
     for (name, args, want) in cases {
         assert_eq!(call(name, &args), want, "{name}({args:?})");
@@ -308,6 +327,24 @@ fn more_functions() {
     let u = call("UUID", &[]);
     assert_eq!(u.len(), 36);
     assert_ne!(u, call("UUID", &[]));
+}
+
+#[test]
+fn string_size_limits() {
+    let mut w = Vec::new();
+    assert_eq!(
+        apply("REPEAT", &[s("ab"), i(1_000_000_000)], &mut w).unwrap(),
+        Value::Null
+    );
+    assert_eq!(w.pop().map(|x| x.code), Some(1301));
+    assert_eq!(
+        apply("LPAD", &[s("a"), i(i64::MAX), s("x")], &mut w).unwrap(),
+        Value::Null
+    );
+    assert_eq!(call("LPAD", &[s("a"), i(-1), s("x")]), "NULL");
+    assert_eq!(call("SPACE", &[i(-5)]), "");
+    assert_eq!(call("SPACE", &[i(3)]), "   ");
+    assert_eq!(call("REPEAT", &[s("ab"), i(i64::MIN)]), "");
 }
 
 #[test]
