@@ -4,7 +4,7 @@
 mod session_common;
 
 use mysql_async::prelude::*;
-use mysql_async::{Conn, OptsBuilder, Row};
+use mysql_async::{ChangeUserOpts, Conn, OptsBuilder, Row, Value};
 use session_common::*;
 use sqld::protocol::{serve_connection, ProtocolConfig, RsaKeys};
 use sqld::session::Shared;
@@ -108,4 +108,49 @@ async fn driver_sees_session_statements() {
     assert_eq!(rows.len(), 1);
 
     c.disconnect().await.unwrap();
+}
+
+/// COM_CHANGE_USER and COM_RESET_CONNECTION reset the session for real.
+#[tokio::test]
+async fn change_user_and_reset_connection() {
+    let dir = TempDir::new("wire2");
+    let shared = open_shared(&dir, 10).await;
+    let port = listen(shared.clone()).await;
+    let mut c = connect(port, "root", None, None)
+        .await
+        .expect("root connects");
+    for sql in [
+        "CREATE DATABASE cu",
+        "CREATE TABLE cu.t (id INT PRIMARY KEY)",
+        "CREATE USER 'bob'@'%' IDENTIFIED BY 'bobpw'",
+        "GRANT ALL ON cu.* TO 'bob'@'%'",
+        "SET @x = 42",
+    ] {
+        c.query_drop(sql).await.unwrap();
+    }
+    c.change_user(
+        ChangeUserOpts::default()
+            .with_user(Some("bob".into()))
+            .with_pass(Some("bobpw".into()))
+            .with_db_name(Some("cu".into())),
+    )
+    .await
+    .expect("change user to bob");
+    let who: Option<(String, String)> = c
+        .query_first("SELECT CURRENT_USER(), DATABASE()")
+        .await
+        .unwrap();
+    assert_eq!(who, Some(("bob@%".to_string(), "cu".to_string())));
+    let x: Option<Value> = c.query_first("SELECT @x").await.unwrap();
+    assert_eq!(x, Some(Value::NULL));
+
+    c.query_drop("SET autocommit = 0").await.unwrap();
+    c.query_drop("INSERT INTO t VALUES (1)").await.unwrap();
+    assert!(c.reset().await.unwrap(), "COM_RESET_CONNECTION supported");
+    let ac: Option<i64> = c.query_first("SELECT @@autocommit").await.unwrap();
+    assert_eq!(ac, Some(1));
+    let n: Option<i64> = c.query_first("SELECT COUNT(*) FROM t").await.unwrap();
+    assert_eq!(n, Some(0), "the open transaction was rolled back");
+    let dbs: Vec<String> = c.query("SHOW DATABASES").await.unwrap();
+    assert_eq!(dbs, vec!["information_schema", "cu"]);
 }
