@@ -4,7 +4,7 @@
 use pushdown::error::{SqlError, SqlResult};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::sync::watch;
@@ -77,6 +77,8 @@ impl ProcEntry {
 
 pub struct Registry {
     next_id: AtomicU32,
+    /// Most sessions live at once (Max_used_connections).
+    max_used: AtomicUsize,
     sessions: Mutex<BTreeMap<u32, Arc<ProcEntry>>>,
 }
 
@@ -84,6 +86,7 @@ impl Default for Registry {
     fn default() -> Self {
         Registry {
             next_id: AtomicU32::new(1),
+            max_used: AtomicUsize::new(0),
             sessions: Mutex::new(BTreeMap::new()),
         }
     }
@@ -118,6 +121,7 @@ impl Registry {
             query_kill,
         });
         map.insert(id, entry.clone());
+        self.max_used.fetch_max(map.len(), Ordering::Relaxed);
         Ok(entry)
     }
 
@@ -135,6 +139,10 @@ impl Registry {
 
     pub fn count(&self) -> usize {
         self.map().len()
+    }
+
+    pub fn max_used(&self) -> usize {
+        self.max_used.load(Ordering::Relaxed)
     }
 
     /// Sessions running a statement right now.
@@ -188,6 +196,7 @@ mod tests {
         assert_eq!(r.register(peer(), 2).unwrap_err().code, 1040);
         r.deregister(a.id);
         assert_eq!(r.count(), 1);
+        assert_eq!(r.max_used(), 2);
         assert!(r.register(peer(), 2).is_ok());
     }
 
