@@ -160,7 +160,15 @@ async fn status_counters_and_statistics() {
     let r = rows(&mut s, "SHOW GLOBAL STATUS LIKE 'Threads_%'").await;
     assert_eq!(
         r,
-        vec![vec!["Threads_connected", "2"], vec!["Threads_running", "1"],]
+        vec![
+            vec!["Threads_connected", "2"],
+            vec!["Threads_created", "2"],
+            vec!["Threads_running", "1"],
+        ]
+    );
+    assert_eq!(
+        rows(&mut s, "SHOW STATUS LIKE 'Max_used_connections'").await,
+        vec![vec!["Max_used_connections", "2"]]
     );
     ok(&mut s, "BEGIN").await;
     ok(&mut s, "COMMIT").await;
