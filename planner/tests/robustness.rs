@@ -9,7 +9,8 @@ async fn odd_statements_do_not_panic() {
     let mut db = Db::new().await;
     db.ok("CREATE TABLE t (id INT PRIMARY KEY, k INT, c VARCHAR(10), d DECIMAL(5,2), KEY kk (k))")
         .await;
-    db.ok("INSERT INTO t VALUES (1, 1, 'a', 1.5), (2, NULL, NULL, NULL)").await;
+    db.ok("INSERT INTO t VALUES (1, 1, 'a', 1.5), (2, NULL, NULL, NULL)")
+        .await;
     let cases: &[(&str, Option<u16>)] = &[
         ("SELECT x'é1'", None),
         ("SELECT * FROM t LIMIT 18446744073709551615", None),
@@ -25,7 +26,10 @@ async fn odd_statements_do_not_panic() {
         ("SELECT ROW_NUMBER() OVER () FROM t", Some(1235)),
         ("DELETE FROM t ORDER BY k + 1", Some(1235)),
         ("SELECT 99999999999999999999999999999999999999999", None),
-        ("SELECT -9223372036854775808, 18446744073709551615 + 0", None),
+        (
+            "SELECT -9223372036854775808, 18446744073709551615 + 0",
+            None,
+        ),
         ("CREATE TABLE z (a CHAR(300))", Some(1074)),
         ("CREATE TABLE z (a DECIMAL(5,6))", Some(1427)),
         ("CREATE TABLE z (a INT NOT NULL DEFAULT NULL)", Some(1067)),
