@@ -365,6 +365,9 @@ fn add_index(
     columns: Vec<usize>,
     unique: bool,
 ) -> SqlResult<()> {
+    let Some(&first) = columns.first() else {
+        return Err(er::parse(")", 1));
+    };
     let name = match name {
         Some(n) => {
             if t.index_by_name(&n).is_some() || n.eq_ignore_ascii_case("PRIMARY") {
@@ -373,7 +376,7 @@ fn add_index(
             n
         }
         None => {
-            let base = t.columns[columns[0]].name.clone();
+            let base = t.columns[first].name.clone();
             let mut n = base.clone();
             let mut k = 2;
             while t.index_by_name(&n).is_some() {

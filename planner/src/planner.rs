@@ -52,6 +52,9 @@ pub struct Prepared {
     /// Current database when planned.
     db: Option<String>,
     generation: u64,
+    /// The plan made again after a schema change, reused by later
+    /// executions until the next change.
+    refreshed: Mutex<Option<Arc<Prepared>>>,
 }
 
 impl Prepared {
@@ -84,25 +87,29 @@ impl Planner {
 
     /// Applies a schema change on every node group and refreshes the cache.
     pub async fn ddl(&self, op: &DdlOp) -> SqlResult<()> {
+        // Accounts are not what plans are made of: plans stay valid.
+        let tables_changed = !matches!(op, DdlOp::PutUser(_) | DdlOp::DropUser { .. });
         let c = self.cluster.ddl(op).await;
         // Even a failed change may have reached some node groups: reload.
         let c = match c {
             Ok(c) => c,
             Err(e) => {
                 if let Ok(c) = self.cluster.load_catalog().await {
-                    self.set_catalog(c);
+                    self.set_catalog(c, tables_changed);
                 }
                 return Err(e);
             }
         };
-        self.set_catalog(c);
+        self.set_catalog(c, tables_changed);
         Ok(())
     }
 
-    fn set_catalog(&self, c: Catalog) {
+    fn set_catalog(&self, c: Catalog, tables_changed: bool) {
         *self.catalog.write().expect("catalog lock") = Arc::new(c);
-        self.generation.fetch_add(1, Ordering::SeqCst);
-        self.cache.lock().expect("plan cache lock").clear();
+        if tables_changed {
+            self.generation.fetch_add(1, Ordering::SeqCst);
+            self.cache.lock().expect("plan cache lock").clear();
+        }
     }
 
     /// Plans a statement that touches tables (SELECT, INSERT, UPDATE,
@@ -148,7 +155,37 @@ impl Planner {
             stmt,
             db,
             generation,
+            refreshed: Mutex::new(None),
         })
+    }
+
+    /// The plan to run for `plan`: itself, or after a schema change a plan
+    /// made again from its statement (without parsing), kept for the
+    /// executions that follow.
+    fn current(&self, plan: &Prepared) -> SqlResult<Option<Arc<Prepared>>> {
+        let generation = self.generation.load(Ordering::SeqCst);
+        if plan.generation == generation || plan.is_ddl() {
+            return Ok(None);
+        }
+        let reuse = plan
+            .refreshed
+            .lock()
+            .ok()
+            .and_then(|r| r.as_ref().filter(|f| f.generation == generation).cloned());
+        if let Some(fresh) = reuse {
+            return Ok(Some(fresh));
+        }
+        let Some(stmt) = &plan.stmt else {
+            return Err(reprepare());
+        };
+        let fresh = Arc::new(self.plan(stmt, plan.db.clone())?);
+        if fresh.param_count != plan.param_count {
+            return Err(reprepare());
+        }
+        if let Ok(mut r) = plan.refreshed.lock() {
+            *r = Some(fresh.clone());
+        }
+        Ok(Some(fresh))
     }
 
     /// Runs a plan with these parameter values. Outside an explicit
@@ -159,18 +196,12 @@ impl Planner {
         params: &[Value],
         ctx: &mut SessionCtx,
     ) -> SqlResult<QueryResult> {
-        if plan.generation != self.generation.load(Ordering::SeqCst) && !plan.is_ddl() {
-            // The schema changed since planning: plan again (no parsing).
-            let Some(stmt) = &plan.stmt else {
-                return Err(reprepare());
-            };
-            let fresh = self.plan(stmt, plan.db.clone())?;
-            if fresh.param_count != plan.param_count {
-                return Err(reprepare());
+        match self.current(plan)? {
+            Some(fresh) => {
+                crate::exec::execute(self, &fresh.plan, &fresh.columns, params, ctx).await
             }
-            return crate::exec::execute(self, &fresh.plan, &fresh.columns, params, ctx).await;
+            None => crate::exec::execute(self, &plan.plan, &plan.columns, params, ctx).await,
         }
-        crate::exec::execute(self, &plan.plan, &plan.columns, params, ctx).await
     }
 }
 

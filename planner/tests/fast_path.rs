@@ -161,7 +161,16 @@ async fn insert_defaults_auto_increment_and_errors() {
     assert_eq!(db.err("INSERT INTO t (nope) VALUES (1)").await.code, 1054);
     db.ok("INSERT IGNORE INTO t (id, a) VALUES (1, 'dup')")
         .await;
-    db.ok("REPLACE INTO t (id, a) VALUES (1, 'replaced')").await;
+    match db
+        .ok("REPLACE INTO t (id, a) VALUES (1, 'replaced'), (100, 'new')")
+        .await
+    {
+        QueryResult::Done { affected, info, .. } => {
+            assert_eq!(affected, 3);
+            assert_eq!(info, "Records: 2  Duplicates: 1  Warnings: 0");
+        }
+        other => panic!("{other:?}"),
+    }
     db.ok("INSERT INTO t (id, a) VALUES (2, 'q') ON DUPLICATE KEY UPDATE a = CONCAT(a, VALUES(a))")
         .await;
     assert_eq!(

@@ -6,6 +6,7 @@ mod embedded_common;
 use embedded_common::*;
 use pushdown::node::DataNode;
 use pushdown::request::{LockMode, OnConflict};
+use std::ops::Bound::Included;
 use std::time::Instant;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -68,6 +69,46 @@ async fn point_gets_and_commits() {
     println!(
         "16 committers: {:.0} commits/s",
         commits as f64 / start.elapsed().as_secs_f64()
+    );
+
+    // Range scans of 100 rows, before and after rewriting every row a few
+    // times (memtable versions and tombstones).
+    let scan = |t: std::sync::Arc<pushdown::schema::TableDef>,
+                node: std::sync::Arc<pushdown::embedded::EmbeddedNode>| async move {
+        let start = Instant::now();
+        let mut tx = node.begin(true).await.unwrap();
+        for i in 0..1000i64 {
+            let lo = 1 + (i * 97) % 9_900;
+            let r = tx
+                .read(&read(
+                    &t,
+                    range(None, Included(lo), Included(lo + 99), false),
+                ))
+                .await
+                .unwrap();
+            assert_eq!(r.len(), 100);
+        }
+        start.elapsed() / 1000
+    };
+    println!(
+        "range 100 rows: {:?}/scan",
+        scan(t.clone(), node.clone()).await
+    );
+    for round in 0..3 {
+        for chunk in 0..100i64 {
+            let mut tx = node.begin(false).await.unwrap();
+            let rows = (1 + chunk * 100..=chunk * 100 + 100)
+                .map(|i| row(i, round, &format!("c{i}")))
+                .collect();
+            tx.write(&insert(&t, rows, OnConflict::Replace))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+    }
+    println!(
+        "range 100 rows after 30k rewrites: {:?}/scan",
+        scan(t.clone(), node.clone()).await
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

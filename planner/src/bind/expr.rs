@@ -272,7 +272,9 @@ impl<'a> ExprBinder<'a> {
     }
 
     fn identifier(&mut self, ids: &[Ident]) -> SqlResult<Expr> {
-        let first = &ids[0];
+        let Some(first) = ids.first() else {
+            return Err(er::parse("", 1));
+        };
         if first.quote_style.is_none() && first.value.starts_with("@@") {
             let (global, name) = match ids.len() {
                 1 => (false, first.value[2..].to_string()),
@@ -636,6 +638,9 @@ pub fn number(s: &str) -> SqlResult<Value> {
 }
 
 fn hex_bytes(h: &str) -> SqlResult<Vec<u8>> {
+    if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(er::parse(h, 1));
+    }
     let padded = if h.len() % 2 == 1 {
         format!("0{h}")
     } else {
@@ -850,6 +855,7 @@ mod tests {
     fn hex_and_bit_literals() {
         assert_eq!(hex_bytes("41").unwrap(), b"A");
         assert_eq!(hex_bytes("141").unwrap(), vec![1, 0x41]);
+        assert_eq!(hex_bytes("é1").unwrap_err().code, 1064);
         assert_eq!(bit_bytes("1000001").unwrap(), b"A");
     }
 }

@@ -22,6 +22,7 @@ pub async fn run(
     let catalog = planner.catalog();
     let act = ddl::build(&plan.stmt, &catalog, ctx.current_db.as_deref())?;
     let mut affected = 0;
+    let mut info = String::new();
     for op in &act.ops {
         match op {
             DdlOp::CreateDatabase(_) => affected += 1,
@@ -31,6 +32,8 @@ pub async fn run(
                     ctx.current_db = None;
                 }
             }
+            // ALTER TABLE and CREATE / DROP INDEX report rows copied.
+            DdlOp::AlterTable { .. } => info = "Records: 0  Duplicates: 0  Warnings: 0".into(),
             _ => {}
         }
         planner.ddl(op).await?;
@@ -43,6 +46,6 @@ pub async fn run(
     Ok(QueryResult::Done {
         affected,
         last_insert_id: 0,
-        info: String::new(),
+        info,
     })
 }

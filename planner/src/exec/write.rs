@@ -116,10 +116,15 @@ pub async fn insert(
     };
     let mut all_warnings = out.warnings;
     warnings.append(&mut all_warnings);
+    // REPLACE counts a replaced row twice in affected rows: those are its
+    // duplicates.
+    let duplicates = match plan.on_conflict {
+        OnConflict::Replace if out.duplicates == 0 => out.affected.saturating_sub(n),
+        _ => out.duplicates,
+    };
     let info = if plan.multi_row {
         format!(
-            "Records: {n}  Duplicates: {}  Warnings: {}",
-            out.duplicates,
+            "Records: {n}  Duplicates: {duplicates}  Warnings: {}",
             warnings.len()
         )
     } else {

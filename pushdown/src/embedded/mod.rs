@@ -46,6 +46,12 @@ pub struct EmbeddedOptions {
     /// Block cache of the storage engine (the innodb_buffer_pool_size of
     /// sqld): data and index blocks kept in memory.
     pub cache_bytes: u64,
+    /// Write buffer of the row and index keyspaces, for data directories
+    /// created with these options. Small on purpose: every version of a
+    /// row stays in the memtable until it is flushed, and a range scan
+    /// steps over all of them, so a hot row updated thousands of times
+    /// (sysbench's default key distribution) slows every scan through it.
+    pub memtable_bytes: u64,
 }
 
 impl Default for EmbeddedOptions {
@@ -54,6 +60,7 @@ impl Default for EmbeddedOptions {
             sync_on_commit: true,
             lock_wait_timeout: Duration::from_secs(50),
             cache_bytes: 256 << 20,
+            memtable_bytes: 1 << 20,
         }
     }
 }
@@ -129,14 +136,14 @@ impl EmbeddedNode {
             .cache_size(opts.cache_bytes)
             .open()
             .map_err(view::storage_error)?;
-        let ks = |name: &str| {
-            db.keyspace(name, KeyspaceCreateOptions::default)
-                .map_err(view::storage_error)
+        let data = || KeyspaceCreateOptions::default().max_memtable_size(opts.memtable_bytes);
+        let ks = |name: &str, create: &dyn Fn() -> KeyspaceCreateOptions| {
+            db.keyspace(name, create).map_err(view::storage_error)
         };
         let store = Store {
-            rows: ks("rows")?,
-            index: ks("index")?,
-            meta: ks("meta")?,
+            rows: ks("rows", &data)?,
+            index: ks("index", &data)?,
+            meta: ks("meta", &KeyspaceCreateOptions::default)?,
             db,
         };
         let (catalog, counters) = catalog_store::load(&store)?;

@@ -4,7 +4,7 @@
 //!
 //! Checked against MariaDB 10.11.
 //!
-//! - [`compare`]: comparison and collations
+//! - [`mod@compare`]: comparison and collations
 //! - [`cast`]: conversions between kinds, CAST, warnings for partial numbers
 //! - [`arith`]: + - * / DIV % and bit operators, overflow (1690), division by zero (1365)
 //! - [`decimal`]: exact DECIMAL arithmetic
@@ -389,6 +389,18 @@ pub fn coerce_to_column(
     warnings: &mut Vec<SqlWarning>,
 ) -> SqlResult<Value> {
     coerce::coerce(v, col, strict, row, warnings)
+}
+
+/// Strict mode for the values an INSERT or UPDATE stores: a warning (not a
+/// note) raised while computing them is an error with the same code and
+/// message — MariaDB rejects `INSERT ... VALUES ('1' + 'a')` with 1292 and
+/// `VALUES (1/0)` with 1365 under STRICT_TRANS_TABLES. Pass the warnings
+/// the value's evaluation added; None when they are all notes.
+pub fn strict_error(warnings: &[SqlWarning]) -> Option<SqlError> {
+    warnings
+        .iter()
+        .find(|w| w.level != crate::error::WarningLevel::Note)
+        .map(|w| SqlError::code(w.code, w.message.clone()))
 }
 
 /// The text-protocol form of a value (what `mysql` prints).

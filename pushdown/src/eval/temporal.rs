@@ -179,10 +179,10 @@ fn rest_is_blank(s: &[u8], i: usize) -> bool {
     s[i.min(s.len())..].iter().all(|c| c.is_ascii_whitespace())
 }
 
-/// Parses DATE / DATETIME text: 'YYYY-MM-DD[ HH:MM:SS[.ffffff]]' with any
-/// punctuation as delimiters, 'T' between date and time, 2-digit years
-/// (70-99 → 19xx), and the undelimited forms YYYYMMDD[HHMMSS[.ffffff]] and
-/// YYMMDD[HHMMSS]. None when the text is not a valid date.
+/// Parses DATE / DATETIME text: `YYYY-MM-DD[ HH:MM:SS[.ffffff]]` with any
+/// punctuation as delimiters, `T` between date and time, 2-digit years
+/// (70-99 → 19xx), and the undelimited forms `YYYYMMDD[HHMMSS[.ffffff]]` and
+/// `YYMMDD[HHMMSS]`. None when the text is not a valid date.
 pub fn parse_datetime(s: &[u8]) -> Option<Parsed> {
     let mut i = 0;
     while i < s.len() && s[i].is_ascii_whitespace() {
@@ -346,7 +346,7 @@ pub fn datetime_from_number(n: i64, micro: u32) -> Option<DateTime> {
     })
 }
 
-/// Parses TIME text: '[-][D ]HH:MM[:SS[.ffffff]]', 'HHMMSS[.ffffff]',
+/// Parses TIME text: `[-][D ]HH:MM[:SS[.ffffff]]`, `HHMMSS[.ffffff]`,
 /// 'SS', or a full datetime (its time part is used). Hours beyond 838 are
 /// clipped to 838:59:59 (`clipped` is then true). None when not a time.
 pub fn parse_time(s: &[u8]) -> Option<(Time, bool)> {

@@ -309,6 +309,26 @@ fn filters_and_truth() {
 }
 
 #[test]
+fn strict_mode_turns_value_warnings_into_errors() {
+    // MariaDB, STRICT_TRANS_TABLES: INSERT ... VALUES ('1' + 'a') is ERROR
+    // 1292; VALUES ('5 ' + 0) only notes.
+    let mut ctx = EvalCtx::new(&[]);
+    eval(&bin(BinaryOp::Add, lit("1"), lit("a")), &[], &mut ctx).unwrap();
+    let e = strict_error(&ctx.warnings).expect("an error");
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (1292, "Truncated incorrect DOUBLE value: 'a'")
+    );
+    let mut ctx = EvalCtx::new(&[]);
+    eval(&bin(BinaryOp::Add, lit("5 "), lit(0i64)), &[], &mut ctx).unwrap();
+    assert_eq!(ctx.warnings.len(), 1);
+    assert!(strict_error(&ctx.warnings).is_none());
+    let mut ctx = EvalCtx::new(&[]);
+    eval(&bin(BinaryOp::Div, lit(1i64), lit(0i64)), &[], &mut ctx).unwrap();
+    assert_eq!(strict_error(&ctx.warnings).map(|e| e.state), Some("22012"));
+}
+
+#[test]
 fn warnings_are_capped() {
     // A filter over many rows that each warn keeps at most MAX_WARNINGS.
     let f = cmp(CmpOp::Eq, Expr::Column(0), lit(0i64), Utf8mb4GeneralCi);

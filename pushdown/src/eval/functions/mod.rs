@@ -213,16 +213,9 @@ pub fn function_result_type(name: &str, args: &[ColumnType]) -> ColumnType {
             T::Date => T::Date,
             _ => T::DateTime(6),
         },
-        "COALESCE" | "IFNULL" | "NVL" | "GREATEST" | "LEAST" => args
-            .iter()
-            .copied()
-            .find(|t| *t != T::Null)
-            .unwrap_or(T::Null),
+        "COALESCE" | "IFNULL" | "NVL" | "GREATEST" | "LEAST" => aggregate_type(args),
         "NULLIF" => first,
-        "IF" => args
-            .get(1..)
-            .and_then(|r| r.iter().copied().find(|t| *t != T::Null))
-            .unwrap_or(T::Null),
+        "IF" => aggregate_type(args.get(1..).unwrap_or(&[])),
         "MD5" => T::VarChar(32),
         "SHA1" | "SHA" => T::VarChar(40),
         "SHA2" => T::VarChar(128),
@@ -240,6 +233,52 @@ fn check_arity(name: &str, n: usize) -> SqlResult<()> {
         return Err(bad_args(name));
     }
     Ok(())
+}
+
+/// The type of a result that may come from any of `types` (COALESCE, IF,
+/// GREATEST): strings win, then DOUBLE, then DECIMAL with the widest scale,
+/// then integers; one temporal type stays itself.
+pub fn aggregate_type(types: &[ColumnType]) -> ColumnType {
+    use ColumnType as T;
+    let known: Vec<ColumnType> = types.iter().copied().filter(|t| *t != T::Null).collect();
+    let Some(&first) = known.first() else {
+        return T::Null;
+    };
+    if known.iter().all(|t| *t == first) {
+        return first;
+    }
+    if known
+        .iter()
+        .any(|t| t.is_text() || t.is_binary() || t.is_temporal())
+    {
+        return T::VarChar(255);
+    }
+    if known.iter().any(|t| matches!(t, T::Double | T::Float)) {
+        return T::Double;
+    }
+    let scale = known
+        .iter()
+        .map(|t| match t {
+            T::Decimal { scale, .. } => *scale,
+            _ => 0,
+        })
+        .max()
+        .unwrap_or(0);
+    if known.iter().any(|t| matches!(t, T::Decimal { .. })) {
+        let int_digits = known
+            .iter()
+            .map(|t| match t {
+                T::Decimal { precision, scale } => precision - scale,
+                _ => 20,
+            })
+            .max()
+            .unwrap_or(20);
+        return T::Decimal {
+            precision: (int_digits + scale).min(38),
+            scale,
+        };
+    }
+    T::BigInt
 }
 
 fn bad_args(name: &str) -> SqlError {

@@ -360,4 +360,28 @@ fn names_and_types() {
         function_result_type("IFNULL", &[ColumnType::Null, ColumnType::Int]),
         ColumnType::Int
     );
+    // GREATEST(3, 2.5) is DECIMAL: MariaDB prints 3.0.
+    assert_eq!(
+        function_result_type(
+            "GREATEST",
+            &[
+                ColumnType::BigInt,
+                ColumnType::Decimal {
+                    precision: 2,
+                    scale: 1
+                }
+            ]
+        ),
+        ColumnType::Decimal {
+            precision: 21,
+            scale: 1
+        }
+    );
+    assert_eq!(
+        function_result_type(
+            "IF",
+            &[ColumnType::Int, ColumnType::Int, ColumnType::Double]
+        ),
+        ColumnType::Double
+    );
 }
