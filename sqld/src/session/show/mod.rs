@@ -19,6 +19,7 @@ pub use table_def::{column_meta, create_table_sql, quote_ident, quote_str, type_
 
 use super::lex::{Cursor, Tok};
 use super::Session;
+use filter::rows_result;
 use planner::result::flags;
 use planner::{ColumnMeta, QueryResult};
 use pushdown::error::{er, SqlResult};
@@ -83,6 +84,19 @@ pub enum ShowStmt {
     Processlist {
         full: bool,
     },
+    /// Objects sqld does not have (triggers, routines, events): an empty
+    /// result with MySQL's columns, so dump tools carry on.
+    NoObjects {
+        kind: NoObjects,
+        filter: Filter,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoObjects {
+    Triggers,
+    Routines,
+    Events,
 }
 
 /// `[FROM|IN] name`
@@ -269,6 +283,22 @@ pub fn parse(c: &mut Cursor) -> SqlResult<ShowStmt> {
         ShowStmt::Charset { filter: filter(c)? }
     } else if c.eat_kw("PROCESSLIST") {
         ShowStmt::Processlist { full }
+    } else if c.eat_kw("TRIGGERS") || c.eat_kw("EVENTS") {
+        let kind = if c.toks[c.pos - 1].tok.is_kw("TRIGGERS") {
+            NoObjects::Triggers
+        } else {
+            NoObjects::Events
+        };
+        from_db(c)?;
+        ShowStmt::NoObjects {
+            kind,
+            filter: filter(c)?,
+        }
+    } else if c.eat_kws(&["PROCEDURE", "STATUS"]) || c.eat_kws(&["FUNCTION", "STATUS"]) {
+        ShowStmt::NoObjects {
+            kind: NoObjects::Routines,
+            filter: filter(c)?,
+        }
     } else {
         let what: Vec<String> = c.toks[c.pos..]
             .iter()
@@ -337,6 +367,54 @@ fn opt(x: Option<impl Into<String>>) -> Value {
     x.map_or(Value::Null, |x| Value::from(x.into()))
 }
 
+/// The columns MySQL gives SHOW TRIGGERS / {PROCEDURE|FUNCTION} STATUS /
+/// EVENTS.
+fn no_objects_columns(kind: NoObjects) -> Arc<[ColumnMeta]> {
+    let tail = [
+        Col::Text("character_set_client", 32),
+        Col::Text("collation_connection", 32),
+        Col::Text("Database Collation", 32),
+    ];
+    let head: &[Col] = match kind {
+        NoObjects::Triggers => &[
+            Col::Text("Trigger", 64),
+            Col::Text("Event", 6),
+            Col::Text("Table", 64),
+            Col::Text("Statement", 1024),
+            Col::Text("Timing", 6),
+            Col::Text("Created", 26),
+            Col::Text("sql_mode", 256),
+            Col::Text("Definer", 288),
+        ],
+        NoObjects::Routines => &[
+            Col::Text("Db", 64),
+            Col::Text("Name", 64),
+            Col::Text("Type", 9),
+            Col::Text("Definer", 288),
+            Col::Text("Modified", 19),
+            Col::Text("Created", 19),
+            Col::Text("Security_type", 7),
+            Col::Text("Comment", 1024),
+        ],
+        NoObjects::Events => &[
+            Col::Text("Db", 64),
+            Col::Text("Name", 64),
+            Col::Text("Definer", 288),
+            Col::Text("Time zone", 64),
+            Col::Text("Type", 9),
+            Col::Text("Execute at", 19),
+            Col::Text("Interval value", 256),
+            Col::Text("Interval field", 18),
+            Col::Text("Starts", 19),
+            Col::Text("Ends", 19),
+            Col::Text("Status", 18),
+            Col::Int("Originator"),
+        ],
+    };
+    let all: Vec<Col> = head.iter().chain(tail.iter()).copied().collect();
+    columns(&all)
+}
+
 /// Listed by SHOW DATABASES and accepted by USE, as every MySQL server has
 /// it; sqld has no tables in it yet.
 pub const INFORMATION_SCHEMA: &str = "information_schema";
@@ -393,6 +471,9 @@ impl Session {
             ShowStmt::Collation { filter } => server::collations(filter),
             ShowStmt::Charset { filter } => server::charsets(filter),
             ShowStmt::Processlist { full } => Ok(self.show_processlist(*full)),
+            ShowStmt::NoObjects { kind, filter } => {
+                rows_result(no_objects_columns(*kind), Vec::new(), filter)
+            }
         }
     }
 }
@@ -466,6 +547,24 @@ mod tests {
             }
         );
         assert_eq!(
+            p("SHOW TRIGGERS FROM d LIKE 't'"),
+            ShowStmt::NoObjects {
+                kind: NoObjects::Triggers,
+                filter: Filter::Like("t".into())
+            }
+        );
+        assert_eq!(
+            p("SHOW FUNCTION STATUS WHERE Db = 'd'"),
+            ShowStmt::NoObjects {
+                kind: NoObjects::Routines,
+                filter: Filter::Where(vec![vec![Cond {
+                    column: "Db".into(),
+                    op: CondOp::Eq("d".into()),
+                    negated: false
+                }]])
+            }
+        );
+        assert_eq!(
             p("SHOW FULL PROCESSLIST"),
             ShowStmt::Processlist { full: true }
         );
@@ -477,7 +576,7 @@ mod tests {
             }
         );
         assert_eq!(
-            parse(&mut Cursor::new("SHOW FUNCTION STATUS").unwrap())
+            parse(&mut Cursor::new("SHOW PLUGINS").unwrap())
                 .unwrap_err()
                 .code,
             1235
