@@ -80,7 +80,9 @@ async fn show_server_objects() {
     assert_eq!(code(&mut s, "SHOW PLUGINS").await, 1235);
     // What mysqldump asks about objects sqld does not have: none.
     assert!(rows(&mut s, "SHOW TRIGGERS LIKE 't'").await.is_empty());
-    assert!(rows(&mut s, "SHOW PROCEDURE STATUS WHERE Db = 'x'").await.is_empty());
+    assert!(rows(&mut s, "SHOW PROCEDURE STATUS WHERE Db = 'x'")
+        .await
+        .is_empty());
     assert!(rows(&mut s, "SHOW EVENTS").await.is_empty());
 }
 
