@@ -597,3 +597,50 @@ async fn group_commit_under_concurrency() {
         .unwrap();
     assert_eq!(all.len(), 320);
 }
+
+#[tokio::test]
+async fn long_locking_scans_resume_across_chunks() {
+    let dir = tempdir("chunks");
+    let node = open(&dir);
+    let t = create(&node, sbtest("t")).await;
+    let mut tx = node.begin(false).await.unwrap();
+    let rows = (1..=3000)
+        .map(|i| row(i, i % 7, &format!("c{i}")))
+        .collect();
+    tx.write(&insert(&t, rows, OnConflict::Error))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = node.begin(false).await.unwrap();
+    // Locking index scan, descending, over 3000/7 rows per k value.
+    let mut req = read(&t, range(Some(1), Included(3), Included(3), true));
+    req.lock = LockMode::Shared;
+    let r = tx.read(&req).await.unwrap();
+    let expected: Vec<i64> = (1..=3000).rev().filter(|i| i % 7 == 3).collect();
+    assert_eq!(ids(&r), expected);
+    // Plain scan past the yield interval.
+    let all = tx
+        .read(&read(&t, range(None, Unbounded, Unbounded, false)))
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 3000);
+    // DELETE ... ORDER BY id DESC LIMIT 1000 over a locking scan.
+    let out = tx
+        .write(&Write::Delete {
+            table: t.clone(),
+            access: range(None, Unbounded, Unbounded, true),
+            filter: None,
+            limit: Some(1000),
+            params: vec![],
+        })
+        .await
+        .unwrap();
+    assert_eq!(out.affected, 1000);
+    let rest = tx
+        .read(&read(&t, range(None, Unbounded, Unbounded, true)))
+        .await
+        .unwrap();
+    assert_eq!(ids(&rest), (1..=2000).rev().collect::<Vec<_>>());
+    tx.commit().await.unwrap();
+}
