@@ -147,11 +147,15 @@ async fn insert_defaults_auto_increment_and_errors() {
     assert_eq!(db.ctx.last_insert_id, 1);
     db.ok("INSERT INTO t SET a = 'w', b = DEFAULT").await;
     assert_eq!(db.ctx.last_insert_id, 4);
+    db.ok("INSERT INTO t (a, b) VALUES ('v', LENGTH(a) + b)")
+        .await;
+    assert_eq!(db.rows("SELECT b FROM t WHERE a = 'v'").await, vec!["8"]);
+    db.ok("DELETE FROM t WHERE a = 'v'").await;
     assert_eq!(
         db.rows("SELECT * FROM t WHERE id = 4").await,
         vec!["4|w|7|2024-05-06 07:08:09"]
     );
-    assert_eq!(db.rows("SELECT LAST_INSERT_ID()").await, vec!["4"]);
+    assert_eq!(db.rows("SELECT LAST_INSERT_ID()").await, vec!["5"]);
     assert_eq!(db.err("INSERT INTO t (a) VALUES (NULL)").await.code, 1048);
     assert_eq!(db.err("INSERT INTO t (a, b) VALUES ('x')").await.code, 1136);
     assert_eq!(

@@ -68,6 +68,22 @@ async fn odd_statements_do_not_panic() {
             }
         }
     }
+    // Deep expressions are typed in linear time; deeper than the binder's
+    // limit they are refused (1436) before anything recurses through them.
+    let mut deep = "k".to_string();
+    for _ in 0..30 {
+        deep = format!("IFNULL({deep}, k + 1)");
+    }
+    let started = std::time::Instant::now();
+    db.ok(&format!(
+        "SELECT {deep}, {} FROM t",
+        vec!["k"; 150].join(" + ")
+    ))
+    .await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let too_deep = format!("SELECT {} FROM t", vec!["k"; 1000].join(" OR "));
+    assert_eq!(db.err(&too_deep).await.code, 1436);
+
     // A prepared statement executed without its parameters.
     let stmt = &planner::parse::parse("SELECT * FROM t WHERE id = ? LIMIT ?").unwrap()[0];
     let p = db.planner.prepare(stmt, &db.ctx).unwrap();

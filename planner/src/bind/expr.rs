@@ -52,7 +52,15 @@ pub struct ExprBinder<'a> {
     /// Select-list aliases HAVING and ORDER BY may name inside expressions,
     /// when no column has the name.
     pub aliases: Vec<(String, Expr)>,
+    /// Current nesting, against [`MAX_DEPTH`].
+    depth: usize,
 }
+
+/// Deepest expression nesting bound: every later stage (typing,
+/// evaluation, the pushed request) walks the tree recursively, so a bound
+/// here keeps them all within a thread's stack, as mysqld's thread_stack
+/// check (error 1436) does.
+pub const MAX_DEPTH: usize = 200;
 
 impl<'a> ExprBinder<'a> {
     pub fn new(scope: Option<&'a Scope>) -> Self {
@@ -64,28 +72,57 @@ impl<'a> ExprBinder<'a> {
             agg_base: scope.map_or(0, |s| s.table.columns.len()),
             insert_values: false,
             aliases: Vec::new(),
+            depth: 0,
         }
     }
 
+    /// Binds one expression. The common recursive shapes are handled here
+    /// and the rest in [`ExprBinder::bind_other`], keeping this frame small:
+    /// long `a + b + ...` or `x OR y OR ...` chains recurse through it.
     pub fn bind(&mut self, e: &ast::Expr) -> SqlResult<Expr> {
+        if self.depth >= MAX_DEPTH {
+            return Err(SqlError::code(
+                1436,
+                format!("Thread stack overrun: expressions nest deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        self.depth += 1;
+        let bound = self.bind_node(e);
+        self.depth -= 1;
+        bound
+    }
+
+    fn bind_node(&mut self, e: &ast::Expr) -> SqlResult<Expr> {
+        use ast::Expr as A;
+        match e {
+            A::Identifier(id) => self.identifier(std::slice::from_ref(id)),
+            A::CompoundIdentifier(ids) => self.identifier(ids),
+            A::Value(v) => self.value(&v.value),
+            A::Prefixed { value, .. } => self.bind(value),
+            A::Nested(inner) => self.bind(inner),
+            A::UnaryOp { op, expr } => self.unary_op(op, expr),
+            A::BinaryOp { left, op, right } => self.binary(left, op, right),
+            A::Function(f) => self.function(f),
+            other => self.bind_other(other),
+        }
+    }
+
+    #[inline(never)]
+    fn unary_op(&mut self, op: &UnaryOperator, expr: &ast::Expr) -> SqlResult<Expr> {
+        let arg = self.bind(expr)?;
+        Ok(match op {
+            UnaryOperator::Plus => arg,
+            UnaryOperator::Minus => negate(arg),
+            UnaryOperator::Not | UnaryOperator::BangNot => unary(UnaryOp::Not, arg),
+            UnaryOperator::BitwiseNot => unary(UnaryOp::BitNot, arg),
+            other => return Err(er::not_supported(&format!("operator {other}"))),
+        })
+    }
+
+    #[inline(never)]
+    fn bind_other(&mut self, e: &ast::Expr) -> SqlResult<Expr> {
         use ast::Expr as A;
         Ok(match e {
-            A::Identifier(id) => self.identifier(std::slice::from_ref(id))?,
-            A::CompoundIdentifier(ids) => self.identifier(ids)?,
-            A::Value(v) => self.value(&v.value)?,
-            A::Prefixed { value, .. } => self.bind(value)?,
-            A::Nested(inner) => self.bind(inner)?,
-            A::UnaryOp { op, expr } => {
-                let arg = self.bind(expr)?;
-                match op {
-                    UnaryOperator::Plus => arg,
-                    UnaryOperator::Minus => negate(arg),
-                    UnaryOperator::Not | UnaryOperator::BangNot => unary(UnaryOp::Not, arg),
-                    UnaryOperator::BitwiseNot => unary(UnaryOp::BitNot, arg),
-                    other => return Err(er::not_supported(&format!("operator {other}"))),
-                }
-            }
-            A::BinaryOp { left, op, right } => self.binary(left, op, right)?,
             A::IsNull(x) => is_null(self.bind(x)?, false),
             A::IsNotNull(x) => is_null(self.bind(x)?, true),
             A::IsTrue(x) => is_bool(self.bind(x)?, true, false),
@@ -263,7 +300,6 @@ impl<'a> ExprBinder<'a> {
                 name: "LOCATE",
                 args: vec![self.bind(expr)?, self.bind(r#in)?],
             },
-            A::Function(f) => self.function(f)?,
             A::Subquery(_) | A::Exists { .. } | A::InSubquery { .. } => {
                 return Err(er::not_supported("subqueries"))
             }
@@ -351,6 +387,7 @@ impl<'a> ExprBinder<'a> {
         }))
     }
 
+    #[inline(never)]
     fn binary(
         &mut self,
         left: &ast::Expr,
@@ -435,6 +472,7 @@ impl<'a> ExprBinder<'a> {
         }
     }
 
+    #[inline(never)]
     fn function(&mut self, f: &ast::Function) -> SqlResult<Expr> {
         let name = f.name.to_string().to_ascii_uppercase();
         if f.over.is_some() {

@@ -4,7 +4,7 @@
 use super::expr::{AggCall, AggFunc};
 use super::names::Scope;
 use crate::result::{flags, ColumnMeta};
-use pushdown::expr::{BinaryOp, CastType, Expr, SessionRef};
+use pushdown::expr::{BinaryOp, CastType, CmpOp, Expr, SessionRef};
 use pushdown::schema::{Collation, ColumnDef, ColumnType, TableDef};
 use pushdown::value::Value;
 
@@ -298,16 +298,38 @@ impl TypeEnv<'_> {
                         ..t
                     }
                 } else {
-                    Ty::new(ColumnType::Double, false)
+                    Ty {
+                        not_null: t.not_null,
+                        ..Ty::new(ColumnType::Double, false)
+                    }
                 }
             }
-            Expr::Binary { op, left, right } => self.binary_ty(*op, left, right),
-            Expr::Compare { .. }
+            Expr::Binary { op, left, right } => {
+                let (l, r) = (self.ty(left), self.ty(right));
+                // Division by zero gives NULL; other operators are NULL
+                // only when an operand is.
+                let not_null = !matches!(op, BinaryOp::Div | BinaryOp::IntDiv | BinaryOp::Mod)
+                    && l.not_null
+                    && r.not_null;
+                Ty {
+                    not_null,
+                    ..binary_ty(*op, l, r)
+                }
+            }
+            Expr::Compare {
+                op: CmpOp::NullSafeEq,
+                ..
+            }
             | Expr::IsNull { .. }
-            | Expr::IsBool { .. }
-            | Expr::Like { .. }
-            | Expr::InList { .. }
-            | Expr::Between { .. } => Ty::int(1),
+            | Expr::IsBool { .. } => Ty {
+                not_null: true,
+                ..Ty::int(1)
+            },
+            Expr::Compare { left, right, .. } => Ty {
+                not_null: self.not_null(left) && self.not_null(right),
+                ..Ty::int(1)
+            },
+            Expr::Like { .. } | Expr::InList { .. } | Expr::Between { .. } => Ty::int(1),
             Expr::Case {
                 branches, else_, ..
             } => {
@@ -351,69 +373,12 @@ impl TypeEnv<'_> {
         }
     }
 
-    fn binary_ty(&self, op: BinaryOp, left: &Expr, right: &Expr) -> Ty {
-        let (l, r) = (self.ty(left), self.ty(right));
-        match op {
-            BinaryOp::And | BinaryOp::Or | BinaryOp::Xor => Ty::int(1),
-            BinaryOp::BitAnd
-            | BinaryOp::BitOr
-            | BinaryOp::BitXor
-            | BinaryOp::Shl
-            | BinaryOp::Shr => Ty {
-                unsigned: true,
-                ..Ty::int(21)
-            },
-            BinaryOp::IntDiv => Ty::int(21),
-            BinaryOp::Div => {
-                if is_float(l.ty) || is_float(r.ty) || !is_numeric(l.ty) || !is_numeric(r.ty) {
-                    Ty::new(ColumnType::Double, false)
-                } else {
-                    let scale = (l.decimals + 4).min(30);
-                    Ty {
-                        length: l.length + 4 + r.decimals as u32,
-                        decimals: scale,
-                        ..Ty::new(
-                            ColumnType::Decimal {
-                                precision: 38,
-                                scale,
-                            },
-                            false,
-                        )
-                    }
-                }
-            }
-            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Mod => {
-                if is_float(l.ty) || is_float(r.ty) || !is_numeric(l.ty) || !is_numeric(r.ty) {
-                    Ty::new(ColumnType::Double, false)
-                } else if l.ty.is_integer() && r.ty.is_integer() {
-                    Ty {
-                        unsigned: l.unsigned || r.unsigned,
-                        ..Ty::int(l.length.max(r.length) + 1)
-                    }
-                } else {
-                    let scale = if op == BinaryOp::Mul {
-                        (l.decimals + r.decimals).min(30)
-                    } else {
-                        l.decimals.max(r.decimals)
-                    };
-                    Ty {
-                        length: l.length.max(r.length) + 2,
-                        decimals: scale,
-                        ..Ty::new(
-                            ColumnType::Decimal {
-                                precision: 38,
-                                scale,
-                            },
-                            false,
-                        )
-                    }
-                }
-            }
-        }
+    fn not_null(&self, e: &Expr) -> bool {
+        self.ty(e).not_null
     }
 
     fn func_ty(&self, name: &str, args: &[Expr]) -> Ty {
-        let first = args.first().map(|a| self.ty(a));
+        let first = || args.first().map(|a| self.ty(a));
         match name {
             "LENGTH" | "CHAR_LENGTH" | "CHARACTER_LENGTH" | "OCTET_LENGTH" | "BIT_LENGTH"
             | "LOCATE" | "INSTR" | "ASCII" | "ORD" | "FIELD" | "CRC32" | "YEAR" | "MONTH"
@@ -422,7 +387,7 @@ impl TypeEnv<'_> {
             | "ISNULL" | "LAST_INSERT_ID" | "TIMESTAMPDIFF" | "MICROSECOND" | "TIME_TO_SEC"
             | "UNIX_TIMESTAMP" | "INET_ATON" | "YEARWEEK" | "SLEEP" | "BENCHMARK" => Ty::int(21),
             "ABS" | "CEIL" | "CEILING" | "FLOOR" | "ROUND" | "TRUNCATE" | "MOD" => {
-                first.unwrap_or_else(|| Ty::int(21))
+                first().unwrap_or_else(|| Ty::int(21))
             }
             "PI" | "RAND" | "SQRT" | "EXP" | "LN" | "LOG" | "LOG10" | "LOG2" | "POW" | "POWER"
             | "SIN" | "COS" | "TAN" | "ASIN" | "ACOS" | "ATAN" | "COT" | "DEGREES" | "RADIANS" => {
@@ -452,7 +417,7 @@ impl TypeEnv<'_> {
             "UUID" => Ty::text(36),
             "UPPER" | "LOWER" | "UCASE" | "LCASE" | "TRIM" | "LTRIM" | "RTRIM" | "REVERSE"
             | "SUBSTRING" | "SUBSTR" | "LEFT" | "RIGHT" | "REPLACE" | "SUBSTRING_INDEX" => {
-                match first {
+                match first() {
                     Some(t) if t.ty.is_text() => Ty {
                         ty: ColumnType::VarChar(t.length / t.collation.max_bytes_per_char().max(1)),
                         not_null: false,
@@ -463,6 +428,65 @@ impl TypeEnv<'_> {
                 }
             }
             _ => Ty::text(255),
+        }
+    }
+}
+
+/// The type of an arithmetic, logical or bitwise operation.
+fn binary_ty(op: BinaryOp, l: Ty, r: Ty) -> Ty {
+    match op {
+        BinaryOp::And | BinaryOp::Or | BinaryOp::Xor => Ty::int(1),
+        BinaryOp::BitAnd | BinaryOp::BitOr | BinaryOp::BitXor | BinaryOp::Shl | BinaryOp::Shr => {
+            Ty {
+                unsigned: true,
+                ..Ty::int(21)
+            }
+        }
+        BinaryOp::IntDiv => Ty::int(21),
+        BinaryOp::Div => {
+            if is_float(l.ty) || is_float(r.ty) || !is_numeric(l.ty) || !is_numeric(r.ty) {
+                Ty::new(ColumnType::Double, false)
+            } else {
+                let scale = (l.decimals + 4).min(30);
+                Ty {
+                    length: l.length + 4 + r.decimals as u32,
+                    decimals: scale,
+                    ..Ty::new(
+                        ColumnType::Decimal {
+                            precision: 38,
+                            scale,
+                        },
+                        false,
+                    )
+                }
+            }
+        }
+        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Mod => {
+            if is_float(l.ty) || is_float(r.ty) || !is_numeric(l.ty) || !is_numeric(r.ty) {
+                Ty::new(ColumnType::Double, false)
+            } else if l.ty.is_integer() && r.ty.is_integer() {
+                Ty {
+                    unsigned: l.unsigned || r.unsigned,
+                    ..Ty::int(l.length.max(r.length) + 1)
+                }
+            } else {
+                let scale = if op == BinaryOp::Mul {
+                    (l.decimals + r.decimals).min(30)
+                } else {
+                    l.decimals.max(r.decimals)
+                };
+                Ty {
+                    length: l.length.max(r.length) + 2,
+                    decimals: scale,
+                    ..Ty::new(
+                        ColumnType::Decimal {
+                            precision: 38,
+                            scale,
+                        },
+                        false,
+                    )
+                }
+            }
         }
     }
 }

@@ -64,13 +64,24 @@ pub async fn insert(
     let mut rows: Vec<Row> = Vec::with_capacity(plan.rows.len());
     for (r, values) in plan.rows.iter().enumerate() {
         let row_no = r as u64 + 1;
+        // Defaults first: a value may name a column set before it in the
+        // row (`VALUES (1, a + 1)`), or one still at its default.
         let mut row = Vec::with_capacity(values.len());
         for (v, col) in values.iter().zip(&table.columns) {
-            let value = match v {
+            row.push(match v {
                 InsertValue::Default => default_value(col, session, strict, &mut ctx.warnings)?,
-                InsertValue::Expr(e) => eval::eval(e, &[], &mut ctx)?,
+                // Until its value is computed, a column reads as its default.
+                InsertValue::Expr(_) => {
+                    default_value(col, session, false, &mut Vec::new()).unwrap_or(Value::Null)
+                }
+            });
+        }
+        for (i, (v, col)) in values.iter().zip(&table.columns).enumerate() {
+            let InsertValue::Expr(e) = v else {
+                continue;
             };
-            let value = if value.is_null() {
+            let value = eval::eval(e, &row, &mut ctx)?;
+            row[i] = if value.is_null() {
                 if col.nullable || col.auto_increment || col.hidden {
                     Value::Null
                 } else if strict || !plan.multi_row {
@@ -86,7 +97,6 @@ pub async fn insert(
             } else {
                 eval::coerce_to_column(value, col, strict, row_no, &mut ctx.warnings)?
             };
-            row.push(value);
         }
         rows.push(row);
     }
