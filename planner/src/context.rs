@@ -14,6 +14,11 @@ pub trait VarStore: Send + Sync {
     /// @name; NULL when never set.
     fn user_var(&self, name: &str) -> Value;
     fn set_user_var(&mut self, name: &str, value: Value);
+    /// CURRENT_USER(): the account the session authenticated as
+    /// ('app@%'), when it differs from USER()'s user@client-host.
+    fn current_user(&self) -> Option<String> {
+        None
+    }
 }
 
 pub struct SessionCtx {
@@ -50,9 +55,11 @@ impl SessionEnv for SessionCtx {
                 Some(db) => Value::from(db.as_str()),
                 None => Value::Null,
             },
-            SessionRef::User | SessionRef::CurrentUser => {
-                Value::from(format!("{}@{}", self.user, self.host))
-            }
+            SessionRef::User => Value::from(format!("{}@{}", self.user, self.host)),
+            SessionRef::CurrentUser => match self.vars.current_user() {
+                Some(account) => Value::from(account),
+                None => Value::from(format!("{}@{}", self.user, self.host)),
+            },
             SessionRef::ConnectionId => Value::UInt(self.connection_id as u64),
             SessionRef::LastInsertId => Value::UInt(self.last_insert_id),
             SessionRef::RowCount => Value::Int(self.row_count),

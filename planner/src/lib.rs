@@ -7,15 +7,22 @@
 //!   range scan, pushed filter, then local aggregate / DISTINCT / ORDER BY /
 //!   LIMIT), and DML/DDL plans. Prepared statements keep their plan.
 //! - [`exec`]: runs a plan against the cluster inside the session's
-//!   transaction.
+//!   transaction; [`ops`]: the local operators it finishes with.
 //! - [`ddl`]: CREATE / ALTER / DROP into [`pushdown::schema::DdlOp`].
+//! - [`explain`]: plans printed as rows.
 
 pub mod context;
 pub mod result;
 
 pub use context::{SessionCtx, VarStore};
 pub use result::{ColumnMeta, QueryResult};
+pub mod bind;
+pub mod ddl;
+pub mod exec;
+pub mod explain;
+pub mod ops;
 pub mod parse;
+pub mod plan;
 pub mod planner;
 
 pub use planner::{Planner, Prepared};

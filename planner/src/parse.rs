@@ -13,6 +13,7 @@ use std::borrow::Cow;
 /// MySQL's "near '…' at line N" text; an empty query is 1065.
 pub fn parse(sql: &str) -> SqlResult<Vec<Statement>> {
     let text = unwrap_executable_comments(sql);
+    let text = rewrite_mysql_words(&text);
     match Parser::parse_sql(&MySqlDialect {}, &text) {
         Ok(stmts) if stmts.is_empty() => Err(pushdown::SqlError::code(1065, "Query was empty")),
         Ok(stmts) => Ok(stmts),
@@ -46,6 +47,110 @@ pub fn unwrap_executable_comments(sql: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// MySQL words sqlparser does not know, rewritten to what it does:
+/// `LOCK IN SHARE MODE` → `FOR SHARE`; `ZEROFILL` dropped (display only);
+/// `MOD` as an operator → `%`; `CREATE SCHEMA` → `CREATE DATABASE` (its
+/// synonym, whose options sqlparser knows). Only outside quotes.
+pub fn rewrite_mysql_words(sql: &str) -> Cow<'_, str> {
+    let upper = sql.to_ascii_uppercase();
+    if !["SHARE", "ZEROFILL", " MOD ", "SCHEMA"]
+        .iter()
+        .any(|w| upper.contains(w))
+    {
+        return Cow::Borrowed(sql);
+    }
+    const RULES: &[(&[&str], &str)] = &[
+        (&["LOCK", "IN", "SHARE", "MODE"], "FOR SHARE"),
+        (&["ZEROFILL"], ""),
+        (&["MOD"], "%"),
+        (&["CREATE", "SCHEMA"], "CREATE DATABASE"),
+    ];
+    let bytes = sql.as_bytes();
+    let mut out = String::with_capacity(sql.len());
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if let Some(q) = quote {
+            if b == b'\\' && q != b'`' {
+                i += 1;
+            } else if b == q {
+                quote = None;
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'\'' || b == b'"' || b == b'`' {
+            quote = Some(b);
+            i += 1;
+            continue;
+        }
+        let word_start = b.is_ascii_alphabetic() && (i == 0 || !is_word_byte(bytes[i - 1]));
+        if word_start {
+            for (words, replacement) in RULES {
+                if let Some(end) = match_words(bytes, i, words) {
+                    // `MOD(a, b)` is the function: keep it.
+                    if words[0] == "MOD" && next_non_space(bytes, end) == Some(b'(') {
+                        continue;
+                    }
+                    out.push_str(&sql[copied..i]);
+                    out.push_str(replacement);
+                    copied = end;
+                    i = end;
+                    break;
+                }
+            }
+            while i < bytes.len() && is_word_byte(bytes[i]) {
+                i += 1;
+            }
+            continue;
+        }
+        i += 1;
+    }
+    if copied == 0 {
+        return Cow::Borrowed(sql);
+    }
+    out.push_str(&sql[copied..]);
+    Cow::Owned(out)
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+}
+
+fn next_non_space(bytes: &[u8], mut i: usize) -> Option<u8> {
+    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    bytes.get(i).copied()
+}
+
+/// End of `words` (separated by whitespace) matched case-insensitively at
+/// `i`, as whole words.
+fn match_words(bytes: &[u8], mut i: usize, words: &[&str]) -> Option<usize> {
+    for (n, w) in words.iter().enumerate() {
+        if n > 0 {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i == start {
+                return None;
+            }
+        }
+        let end = i + w.len();
+        if end > bytes.len() || !bytes[i..end].eq_ignore_ascii_case(w.as_bytes()) {
+            return None;
+        }
+        if end < bytes.len() && is_word_byte(bytes[end]) {
+            return None;
+        }
+        i = end;
+    }
+    Some(i)
+}
+
 /// Position of `needle` in `s` outside single/double/back quotes.
 fn find_outside_quotes(s: &str, needle: &str) -> Option<usize> {
     let bytes = s.as_bytes();
@@ -64,7 +169,7 @@ fn find_outside_quotes(s: &str, needle: &str) -> Option<usize> {
             None => {
                 if b == b'\'' || b == b'"' || b == b'`' {
                     quote = Some(b);
-                } else if s[i..].starts_with(needle) {
+                } else if bytes[i..].starts_with(needle.as_bytes()) {
                     return Some(i);
                 }
             }
@@ -131,6 +236,12 @@ mod tests {
             unwrap_executable_comments("SELECT '/*!x*/'"),
             "SELECT '/*!x*/'"
         );
+        // Non-ASCII text before the comment (byte offsets, not chars).
+        assert_eq!(
+            unwrap_executable_comments("SELECT 'é' /*!40001 x */"),
+            "SELECT 'é'   x  "
+        );
+        assert_eq!(unwrap_executable_comments("é /*! x"), "é /*! x");
     }
 
     #[test]
@@ -140,6 +251,28 @@ mod tests {
         assert_eq!(e.state, "42000");
         assert!(e.message.contains("near '"), "{}", e.message);
         assert!(e.message.ends_with("at line 1"), "{}", e.message);
+    }
+
+    #[test]
+    fn mysql_words_sqlparser_lacks() {
+        assert_eq!(
+            rewrite_mysql_words("SELECT a FROM t WHERE id = 1 LOCK IN SHARE MODE"),
+            "SELECT a FROM t WHERE id = 1 FOR SHARE"
+        );
+        assert_eq!(
+            rewrite_mysql_words("CREATE TABLE t (a INT(5) UNSIGNED ZEROFILL)"),
+            "CREATE TABLE t (a INT(5) UNSIGNED )"
+        );
+        assert_eq!(
+            rewrite_mysql_words("SELECT 5 MOD 2, MOD(5, 2)"),
+            "SELECT 5 % 2, MOD(5, 2)"
+        );
+        assert_eq!(
+            rewrite_mysql_words("SELECT 'lock in share mode', zerofill_col"),
+            "SELECT 'lock in share mode', zerofill_col"
+        );
+        assert!(parse("SELECT 1 FROM t LOCK IN SHARE MODE").is_ok());
+        assert!(parse("CREATE SCHEMA IF NOT EXISTS d DEFAULT CHARACTER SET utf8mb4").is_ok());
     }
 
     #[test]

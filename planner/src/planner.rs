@@ -2,17 +2,36 @@
 //! plan with bound parameters inside the session's transaction.
 
 use crate::context::SessionCtx;
+use crate::ddl::{self, DdlPlan};
+use crate::plan::{insert, modify, select, Plan};
 use crate::result::{ColumnMeta, QueryResult};
 use pushdown::cluster::Cluster;
-use pushdown::error::SqlResult;
+use pushdown::error::{er, SqlResult};
 use pushdown::schema::{Catalog, DdlOp};
 use pushdown::value::Value;
 use sqlparser::ast::Statement;
-use std::sync::{Arc, RwLock};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+/// INSERTs with more rows than this do not keep their statement.
+const BULK_INSERT_ROWS: usize = 64;
+
+/// (current database, SQL text).
+type CacheKey = (Option<String>, String);
+
+/// Most statements the text-keyed plan cache holds.
+const PLAN_CACHE_SIZE: usize = 1024;
 
 pub struct Planner {
     cluster: Arc<Cluster>,
     catalog: RwLock<Arc<Catalog>>,
+    /// Bumped by every schema change: plans of an older generation are
+    /// planned again before they run.
+    generation: AtomicU64,
+    /// Plans of statement texts run with COM_QUERY, keyed by (current
+    /// database, SQL text); emptied by DDL.
+    cache: Mutex<HashMap<CacheKey, Arc<Prepared>>>,
 }
 
 /// A planned statement. Held by prepared statements (and the statement cache)
@@ -23,8 +42,26 @@ pub struct Prepared {
     /// Result columns (empty for statements that return OK).
     pub columns: Arc<[ColumnMeta]>,
     /// Tables the statement reads or writes, (database, table): the session
-    /// checks privileges on them before every execution.
+    /// checks privileges on them before every execution. DDL on a whole
+    /// database names it with an empty table.
     pub tables: Vec<(String, String)>,
+    pub plan: Plan,
+    /// The statement, to plan again after a schema change (not kept for
+    /// bulk INSERTs, whose copy would cost as much as planning them).
+    stmt: Option<Statement>,
+    /// Current database when planned.
+    db: Option<String>,
+    generation: u64,
+    /// The plan made again after a schema change, reused by later
+    /// executions until the next change.
+    refreshed: Mutex<Option<Arc<Prepared>>>,
+}
+
+impl Prepared {
+    /// Whether the statement changes the schema (and so commits).
+    pub fn is_ddl(&self) -> bool {
+        matches!(self.plan, Plan::Ddl(_))
+    }
 }
 
 impl Planner {
@@ -34,6 +71,8 @@ impl Planner {
         Ok(Arc::new(Planner {
             cluster,
             catalog: RwLock::new(Arc::new(catalog)),
+            generation: AtomicU64::new(0),
+            cache: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -48,26 +87,191 @@ impl Planner {
 
     /// Applies a schema change on every node group and refreshes the cache.
     pub async fn ddl(&self, op: &DdlOp) -> SqlResult<()> {
-        let c = self.cluster.ddl(op).await?;
-        *self.catalog.write().expect("catalog lock") = Arc::new(c);
+        // Accounts are not what plans are made of: plans stay valid.
+        let tables_changed = !matches!(op, DdlOp::PutUser(_) | DdlOp::DropUser { .. });
+        let c = self.cluster.ddl(op).await;
+        // Even a failed change may have reached some node groups: reload.
+        let c = match c {
+            Ok(c) => c,
+            Err(e) => {
+                if let Ok(c) = self.cluster.load_catalog().await {
+                    self.set_catalog(c, tables_changed);
+                }
+                return Err(e);
+            }
+        };
+        self.set_catalog(c, tables_changed);
         Ok(())
+    }
+
+    fn set_catalog(&self, c: Catalog, tables_changed: bool) {
+        *self.catalog.write().expect("catalog lock") = Arc::new(c);
+        if tables_changed {
+            self.generation.fetch_add(1, Ordering::SeqCst);
+            self.cache.lock().expect("plan cache lock").clear();
+        }
     }
 
     /// Plans a statement that touches tables (SELECT, INSERT, UPDATE,
     /// DELETE, REPLACE, DDL, EXPLAIN, SELECT without FROM). Session-level
     /// statements (SET, SHOW, USE, BEGIN, ...) are the session's.
-    pub fn prepare(&self, _stmt: &Statement, _ctx: &SessionCtx) -> SqlResult<Arc<Prepared>> {
-        todo!("planner helper")
+    pub fn prepare(&self, stmt: &Statement, ctx: &SessionCtx) -> SqlResult<Arc<Prepared>> {
+        self.plan(stmt, ctx.current_db.clone()).map(Arc::new)
+    }
+
+    /// The plan of a statement text run before in this database, if cached.
+    /// COM_QUERY of a hot statement uses it to skip parsing and planning.
+    pub fn cached(&self, sql: &str, ctx: &SessionCtx) -> Option<Arc<Prepared>> {
+        let cache = self.cache.lock().ok()?;
+        let p = cache.get(&(ctx.current_db.clone(), sql.to_string()))?;
+        (p.generation == self.generation.load(Ordering::SeqCst)).then(|| p.clone())
+    }
+
+    /// Remembers the plan of a parameterless statement text (see
+    /// [`Planner::cached`]). DDL is never cached.
+    pub fn cache(&self, sql: &str, ctx: &SessionCtx, plan: &Arc<Prepared>) {
+        if plan.is_ddl() || plan.param_count > 0 {
+            return;
+        }
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() >= PLAN_CACHE_SIZE {
+                cache.clear();
+            }
+            cache.insert((ctx.current_db.clone(), sql.to_string()), plan.clone());
+        }
+    }
+
+    fn plan(&self, stmt: &Statement, db: Option<String>) -> SqlResult<Prepared> {
+        let generation = self.generation.load(Ordering::SeqCst);
+        let catalog = self.catalog();
+        let (plan, param_count, columns, tables) = build(stmt, &catalog, db.as_deref())?;
+        let bulk = matches!(&plan, Plan::Insert(i) if i.rows.len() > BULK_INSERT_ROWS);
+        let stmt = (!bulk).then(|| stmt.clone());
+        Ok(Prepared {
+            param_count,
+            columns,
+            tables,
+            plan,
+            stmt,
+            db,
+            generation,
+            refreshed: Mutex::new(None),
+        })
+    }
+
+    /// The plan to run for `plan`: itself, or after a schema change a plan
+    /// made again from its statement (without parsing), kept for the
+    /// executions that follow.
+    fn current(&self, plan: &Prepared) -> SqlResult<Option<Arc<Prepared>>> {
+        let generation = self.generation.load(Ordering::SeqCst);
+        if plan.generation == generation || plan.is_ddl() {
+            return Ok(None);
+        }
+        let reuse = plan
+            .refreshed
+            .lock()
+            .ok()
+            .and_then(|r| r.as_ref().filter(|f| f.generation == generation).cloned());
+        if let Some(fresh) = reuse {
+            return Ok(Some(fresh));
+        }
+        let Some(stmt) = &plan.stmt else {
+            return Err(reprepare());
+        };
+        let fresh = Arc::new(self.plan(stmt, plan.db.clone())?);
+        if fresh.param_count != plan.param_count {
+            return Err(reprepare());
+        }
+        if let Ok(mut r) = plan.refreshed.lock() {
+            *r = Some(fresh.clone());
+        }
+        Ok(Some(fresh))
     }
 
     /// Runs a plan with these parameter values. Outside an explicit
     /// transaction with autocommit on, the statement commits on its own.
     pub async fn execute(
         &self,
-        _plan: &Prepared,
-        _params: &[Value],
-        _ctx: &mut SessionCtx,
+        plan: &Prepared,
+        params: &[Value],
+        ctx: &mut SessionCtx,
     ) -> SqlResult<QueryResult> {
-        todo!("planner helper")
+        match self.current(plan)? {
+            Some(fresh) => {
+                crate::exec::execute(self, &fresh.plan, &fresh.columns, params, ctx).await
+            }
+            None => crate::exec::execute(self, &plan.plan, &plan.columns, params, ctx).await,
+        }
     }
+}
+
+fn reprepare() -> pushdown::SqlError {
+    pushdown::SqlError::code(1615, "Prepared statement needs to be re-prepared")
+}
+
+type Built = (Plan, usize, Arc<[ColumnMeta]>, Vec<(String, String)>);
+
+fn build(stmt: &Statement, catalog: &Catalog, db: Option<&str>) -> SqlResult<Built> {
+    let no_columns: Arc<[ColumnMeta]> = Arc::from(Vec::new());
+    Ok(match stmt {
+        Statement::Query(q) => {
+            let s = select::plan_select(q, catalog, db)?;
+            let columns = s.plan.columns.clone();
+            (Plan::Select(Box::new(s.plan)), s.params, columns, s.tables)
+        }
+        Statement::Insert(i) => {
+            let p = insert::plan_insert(i, catalog, db)?;
+            (Plan::Insert(p.plan), p.params, no_columns, p.tables)
+        }
+        Statement::Update(u) => {
+            let p = modify::plan_update(u, catalog, db)?;
+            (
+                Plan::Update(Box::new(p.plan)),
+                p.params,
+                no_columns,
+                p.tables,
+            )
+        }
+        Statement::Delete(d) => {
+            let p = modify::plan_delete(d, catalog, db)?;
+            (
+                Plan::Delete(Box::new(p.plan)),
+                p.params,
+                no_columns,
+                p.tables,
+            )
+        }
+        Statement::Explain { statement, .. } => {
+            let (inner, params, _, tables) = build(statement, catalog, db)?;
+            if matches!(inner, Plan::Ddl(_)) {
+                return Err(er::not_supported("EXPLAIN of DDL"));
+            }
+            (
+                Plan::Explain(Box::new(inner)),
+                params,
+                crate::explain::columns(),
+                tables,
+            )
+        }
+        s if ddl::is_ddl(s) => {
+            let tables = ddl::objects(s, db);
+            (
+                Plan::Ddl(DdlPlan {
+                    stmt: Box::new(s.clone()),
+                }),
+                0,
+                no_columns,
+                tables,
+            )
+        }
+        other => {
+            let text = other.to_string();
+            let kind: String = text
+                .split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ");
+            return Err(er::not_supported(&kind));
+        }
+    })
 }

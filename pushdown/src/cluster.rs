@@ -12,6 +12,7 @@ use crate::request::{Access, Read, Write, WriteOutcome};
 use crate::schema::{Catalog, DdlOp};
 use crate::value::Row;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub struct Cluster {
     groups: Vec<Arc<dyn DataNode>>,
@@ -55,6 +56,7 @@ impl Cluster {
             cluster: self.clone(),
             parts: (0..self.groups.len()).map(|_| None).collect(),
             read_only,
+            lock_wait_timeout: None,
         }
     }
 }
@@ -64,6 +66,8 @@ pub struct ClusterTxn {
     cluster: Arc<Cluster>,
     parts: Vec<Option<Box<dyn NodeTxn>>>,
     read_only: bool,
+    /// The session's innodb_lock_wait_timeout, passed to every part.
+    lock_wait_timeout: Option<Duration>,
 }
 
 impl ClusterTxn {
@@ -71,9 +75,21 @@ impl ClusterTxn {
         self.read_only
     }
 
+    /// Lock waits of this transaction end with 1205 after `timeout` (the
+    /// session's innodb_lock_wait_timeout); set it before each statement.
+    pub fn set_lock_wait_timeout(&mut self, timeout: Duration) {
+        self.lock_wait_timeout = Some(timeout);
+        for p in self.parts.iter_mut().flatten() {
+            p.set_lock_wait_timeout(timeout);
+        }
+    }
+
     async fn part(&mut self, g: usize) -> SqlResult<&mut Box<dyn NodeTxn>> {
         if self.parts[g].is_none() {
-            let t = self.cluster.groups[g].begin(self.read_only).await?;
+            let mut t = self.cluster.groups[g].begin(self.read_only).await?;
+            if let Some(timeout) = self.lock_wait_timeout {
+                t.set_lock_wait_timeout(timeout);
+            }
             self.parts[g] = Some(t);
         }
         Ok(self.parts[g].as_mut().expect("part just started"))

@@ -31,6 +31,9 @@ pub trait NodeTxn: Send + Sync {
     async fn release_savepoint(&mut self, name: &str) -> SqlResult<()>;
     /// Whether the transaction has written anything yet.
     fn has_writes(&self) -> bool;
+    /// innodb_lock_wait_timeout for this transaction's lock waits from now
+    /// on; nodes that do not wait for locks themselves ignore it.
+    fn set_lock_wait_timeout(&mut self, _timeout: std::time::Duration) {}
     /// Makes every write durable and visible atomically, then releases locks.
     async fn commit(self: Box<Self>) -> SqlResult<()>;
     async fn rollback(self: Box<Self>) -> SqlResult<()>;

@@ -1,1 +1,207 @@
 //! The embedded data node: an in-process, durable storage engine on fjall.
+//!
+//! - [`keys`]: memcomparable keys for rows and secondary indexes
+//! - [`rows`]: row values on disk
+//! - [`writeset`] / [`view`]: a transaction's own writes over committed data
+//! - [`locks`]: row locks, lock-wait timeout, deadlock detection
+//! - [`txn`]: the `NodeTxn`: reads, writes, savepoints
+//! - [`catalog_store`]: durable catalog, users, auto-increment counters
+//! - [`commit`]: the writer thread: group commit and DDL
+//!
+//! Every write to fjall goes through the writer thread, one batch per
+//! commit group, so commits and DDL are serialised without a global lock
+//! on the readers' path.
+
+mod catalog_store;
+mod commit;
+mod keys;
+mod locks;
+mod rows;
+mod txn;
+mod view;
+mod writeset;
+
+use crate::error::{er, SqlResult};
+use crate::node::{DataNode, NodeTxn};
+use crate::schema::{Catalog, DdlOp, TableDef};
+use async_trait::async_trait;
+use fjall::{Database, Keyspace, KeyspaceCreateOptions};
+use locks::LockManager;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+use writeset::Space;
+
+pub use txn::EmbeddedTxn;
+
+#[derive(Debug, Clone)]
+pub struct EmbeddedOptions {
+    /// fsync the journal before a commit returns (group-committed). Off,
+    /// a commit survives a crash of sqld but not of the machine.
+    pub sync_on_commit: bool,
+    /// innodb_lock_wait_timeout for transactions that do not set their own.
+    pub lock_wait_timeout: Duration,
+    /// Block cache of the storage engine (the innodb_buffer_pool_size of
+    /// sqld): data and index blocks kept in memory.
+    pub cache_bytes: u64,
+    /// Write buffer of the row and index keyspaces, for data directories
+    /// created with these options. Small on purpose: every version of a
+    /// row stays in the memtable until it is flushed, and a range scan
+    /// steps over all of them, so a hot row updated thousands of times
+    /// (sysbench's default key distribution) slows every scan through it.
+    pub memtable_bytes: u64,
+}
+
+impl Default for EmbeddedOptions {
+    fn default() -> Self {
+        EmbeddedOptions {
+            sync_on_commit: true,
+            lock_wait_timeout: Duration::from_secs(50),
+            cache_bytes: 256 << 20,
+            memtable_bytes: 1 << 20,
+        }
+    }
+}
+
+/// The fjall database and its keyspaces.
+pub(crate) struct Store {
+    db: Database,
+    rows: Keyspace,
+    index: Keyspace,
+    meta: Keyspace,
+}
+
+impl Store {
+    fn keyspace(&self, space: Space) -> &Keyspace {
+        match space {
+            Space::Rows => &self.rows,
+            Space::Index => &self.index,
+        }
+    }
+}
+
+/// The schema as the engine knows it, by name and by table id.
+#[derive(Default)]
+pub(crate) struct CatalogState {
+    catalog: Catalog,
+    by_id: HashMap<u64, Arc<TableDef>>,
+    next_table_id: u64,
+}
+
+/// AUTO_INCREMENT counters: the last value handed out, per (table, column).
+pub(crate) type Counters = Mutex<HashMap<(u64, usize), Arc<AtomicU64>>>;
+
+/// State shared by the node, its transactions and the writer thread.
+pub(crate) struct Shared {
+    store: Store,
+    locks: Arc<LockManager>,
+    catalog: RwLock<CatalogState>,
+    counters: Counters,
+    next_txn: AtomicU64,
+    lock_wait_ms: AtomicU64,
+    sync_on_commit: bool,
+}
+
+impl Shared {
+    fn catalog(&self) -> std::sync::RwLockReadGuard<'_, CatalogState> {
+        self.catalog.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn catalog_mut(&self) -> std::sync::RwLockWriteGuard<'_, CatalogState> {
+        self.catalog.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The counter of an auto-increment column, created at 0 on first use.
+    fn counter(&self, table: u64, column: usize) -> Arc<AtomicU64> {
+        let mut c = self.counters.lock().unwrap_or_else(|p| p.into_inner());
+        c.entry((table, column)).or_default().clone()
+    }
+}
+
+pub struct EmbeddedNode {
+    shared: Arc<Shared>,
+    writer: commit::Writer,
+}
+
+impl EmbeddedNode {
+    /// Opens (or creates) the data directory `dir` and recovers it: fjall
+    /// replays its journal, so every batch acknowledged before a crash is
+    /// there and no partial one is.
+    pub fn open(dir: &Path, opts: EmbeddedOptions) -> SqlResult<Arc<EmbeddedNode>> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| er::internal(format!("cannot create {}: {e}", dir.display())))?;
+        let db = Database::builder(dir)
+            .cache_size(opts.cache_bytes)
+            .open()
+            .map_err(view::storage_error)?;
+        let data = || KeyspaceCreateOptions::default().max_memtable_size(opts.memtable_bytes);
+        let ks = |name: &str, create: &dyn Fn() -> KeyspaceCreateOptions| {
+            db.keyspace(name, create).map_err(view::storage_error)
+        };
+        let store = Store {
+            rows: ks("rows", &data)?,
+            index: ks("index", &data)?,
+            meta: ks("meta", &KeyspaceCreateOptions::default)?,
+            db,
+        };
+        let (catalog, counters) = catalog_store::load(&store)?;
+        let shared = Arc::new(Shared {
+            store,
+            locks: LockManager::new(),
+            catalog: RwLock::new(catalog),
+            counters: Mutex::new(counters),
+            next_txn: AtomicU64::new(1),
+            lock_wait_ms: AtomicU64::new(opts.lock_wait_timeout.as_millis() as u64),
+            sync_on_commit: opts.sync_on_commit,
+        });
+        let writer = commit::Writer::start(shared.clone())?;
+        Ok(Arc::new(EmbeddedNode { shared, writer }))
+    }
+
+    /// Changes the lock wait timeout of transactions begun from now on.
+    pub fn set_lock_wait_timeout(&self, timeout: Duration) {
+        self.shared
+            .lock_wait_ms
+            .store(timeout.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// Starts a transaction with its own lock wait timeout (the session's
+    /// innodb_lock_wait_timeout).
+    pub fn begin_txn(&self, read_only: bool, lock_wait_timeout: Duration) -> EmbeddedTxn {
+        let id = self.shared.next_txn.fetch_add(1, Ordering::Relaxed);
+        EmbeddedTxn::new(
+            self.shared.clone(),
+            self.writer.handle(),
+            id,
+            read_only,
+            lock_wait_timeout,
+        )
+    }
+
+    fn default_lock_wait(&self) -> Duration {
+        Duration::from_millis(self.shared.lock_wait_ms.load(Ordering::Relaxed))
+    }
+}
+
+#[async_trait]
+impl DataNode for EmbeddedNode {
+    async fn load_catalog(&self) -> SqlResult<Catalog> {
+        Ok(self.shared.catalog().catalog.clone())
+    }
+
+    async fn ddl(&self, op: &DdlOp) -> SqlResult<Catalog> {
+        self.writer.handle().ddl(op.clone()).await
+    }
+
+    async fn begin(&self, read_only: bool) -> SqlResult<Box<dyn NodeTxn>> {
+        Ok(Box::new(
+            self.begin_txn(read_only, self.default_lock_wait()),
+        ))
+    }
+
+    fn name(&self) -> String {
+        "embedded".to_string()
+    }
+}

@@ -1,0 +1,899 @@
+//! SQL expressions (sqlparser AST) → bound [`Expr`] over column positions.
+//!
+//! Placeholders are numbered in the order the binder meets them, so callers
+//! bind clauses in the order they appear in the statement text.
+
+use super::names::{bad_field, Scope};
+use pushdown::error::{er, SqlError, SqlResult};
+use pushdown::expr::{BinaryOp, CastType, CmpOp, Expr, FuncName, SessionRef, UnaryOp};
+use pushdown::schema::Collation;
+use pushdown::value::{Decimal, Value};
+use sqlparser::ast::{
+    self, BinaryOperator, DataType, ExactNumberInfo, FunctionArg, FunctionArgExpr,
+    FunctionArguments, Ident, UnaryOperator,
+};
+
+/// Aggregate functions the fast path computes locally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggFunc {
+    /// COUNT(*)
+    CountStar,
+    Count,
+    Sum,
+    Avg,
+    Min,
+    Max,
+    /// A column outside GROUP BY: the value of the group's first row (what
+    /// MySQL returns without ONLY_FULL_GROUP_BY).
+    AnyValue,
+}
+
+/// One aggregate of a SELECT, over the rows read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AggCall {
+    pub func: AggFunc,
+    pub arg: Option<Expr>,
+    pub distinct: bool,
+    /// For MIN/MAX/COUNT(DISTINCT) over strings.
+    pub collation: Collation,
+}
+
+pub struct ExprBinder<'a> {
+    pub scope: Option<&'a Scope>,
+    /// Clause named in 1054 errors: "field list", "where clause", ...
+    pub clause: &'static str,
+    pub next_param: usize,
+    /// Aggregates found so far; `Some` where aggregates are allowed. Each
+    /// binds to `Expr::Column(agg_base + k)`.
+    pub aggs: Option<Vec<AggCall>>,
+    pub agg_base: usize,
+    /// INSERT ... ON DUPLICATE KEY UPDATE: VALUES(col) is allowed.
+    pub insert_values: bool,
+    /// Select-list aliases HAVING and ORDER BY may name inside expressions,
+    /// when no column has the name.
+    pub aliases: Vec<(String, Expr)>,
+    /// Current nesting, against [`MAX_DEPTH`].
+    depth: usize,
+}
+
+/// Deepest expression nesting bound: every later stage (typing,
+/// evaluation, the pushed request) walks the tree recursively, so a bound
+/// here keeps them all within a thread's stack, as mysqld's thread_stack
+/// check (error 1436) does.
+pub const MAX_DEPTH: usize = 200;
+
+impl<'a> ExprBinder<'a> {
+    pub fn new(scope: Option<&'a Scope>) -> Self {
+        ExprBinder {
+            scope,
+            clause: "field list",
+            next_param: 0,
+            aggs: None,
+            agg_base: scope.map_or(0, |s| s.table.columns.len()),
+            insert_values: false,
+            aliases: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    /// Binds one expression. The common recursive shapes are handled here
+    /// and the rest in [`ExprBinder::bind_other`], keeping this frame small:
+    /// long `a + b + ...` or `x OR y OR ...` chains recurse through it.
+    pub fn bind(&mut self, e: &ast::Expr) -> SqlResult<Expr> {
+        if self.depth >= MAX_DEPTH {
+            return Err(SqlError::code(
+                1436,
+                format!("Thread stack overrun: expressions nest deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        self.depth += 1;
+        let bound = self.bind_node(e);
+        self.depth -= 1;
+        bound
+    }
+
+    fn bind_node(&mut self, e: &ast::Expr) -> SqlResult<Expr> {
+        use ast::Expr as A;
+        match e {
+            A::Identifier(id) => self.identifier(std::slice::from_ref(id)),
+            A::CompoundIdentifier(ids) => self.identifier(ids),
+            A::Value(v) => self.value(&v.value),
+            A::Prefixed { value, .. } => self.bind(value),
+            A::Nested(inner) => self.bind(inner),
+            A::UnaryOp { op, expr } => self.unary_op(op, expr),
+            A::BinaryOp { left, op, right } => self.binary(left, op, right),
+            A::Function(f) => self.function(f),
+            other => self.bind_other(other),
+        }
+    }
+
+    #[inline(never)]
+    fn unary_op(&mut self, op: &UnaryOperator, expr: &ast::Expr) -> SqlResult<Expr> {
+        let arg = self.bind(expr)?;
+        Ok(match op {
+            UnaryOperator::Plus => arg,
+            UnaryOperator::Minus => negate(arg),
+            UnaryOperator::Not | UnaryOperator::BangNot => unary(UnaryOp::Not, arg),
+            UnaryOperator::BitwiseNot => unary(UnaryOp::BitNot, arg),
+            other => return Err(er::not_supported(&format!("operator {other}"))),
+        })
+    }
+
+    #[inline(never)]
+    fn bind_other(&mut self, e: &ast::Expr) -> SqlResult<Expr> {
+        use ast::Expr as A;
+        Ok(match e {
+            A::IsNull(x) => is_null(self.bind(x)?, false),
+            A::IsNotNull(x) => is_null(self.bind(x)?, true),
+            A::IsTrue(x) => is_bool(self.bind(x)?, true, false),
+            A::IsNotTrue(x) => is_bool(self.bind(x)?, true, true),
+            A::IsFalse(x) => is_bool(self.bind(x)?, false, false),
+            A::IsNotFalse(x) => is_bool(self.bind(x)?, false, true),
+            A::IsUnknown(x) => is_null(self.bind(x)?, false),
+            A::IsNotUnknown(x) => is_null(self.bind(x)?, true),
+            A::Like {
+                negated,
+                any: false,
+                expr,
+                pattern,
+                escape_char,
+            } => {
+                let collation = self.pair_collation(expr, pattern);
+                let arg = self.bind(expr)?;
+                let pattern = self.bind(pattern)?;
+                let escape = match escape_char.as_deref() {
+                    None => b'\\',
+                    Some(e) => match self.bind(e)? {
+                        Expr::Literal(Value::Bytes(b)) if b.len() == 1 => b[0],
+                        Expr::Literal(Value::Bytes(b)) if b.is_empty() => b'\\',
+                        _ => return Err(SqlError::code(1210, "Incorrect arguments to ESCAPE")),
+                    },
+                };
+                Expr::Like {
+                    arg: Box::new(arg),
+                    pattern: Box::new(pattern),
+                    escape,
+                    negated: *negated,
+                    collation,
+                }
+            }
+            A::InList {
+                expr,
+                list,
+                negated,
+            } => {
+                let mut collation = self.ast_collation(expr);
+                for item in list {
+                    collation = collation.or_else(|| self.ast_collation(item));
+                }
+                let arg = self.bind(expr)?;
+                let list = list
+                    .iter()
+                    .map(|x| self.bind(x))
+                    .collect::<SqlResult<Vec<_>>>()?;
+                Expr::InList {
+                    arg: Box::new(arg),
+                    list,
+                    negated: *negated,
+                    collation: collation.unwrap_or_default(),
+                }
+            }
+            A::Between {
+                expr,
+                negated,
+                low,
+                high,
+            } => {
+                let collation = self
+                    .ast_collation(expr)
+                    .or_else(|| self.ast_collation(low))
+                    .or_else(|| self.ast_collation(high))
+                    .unwrap_or_default();
+                Expr::Between {
+                    arg: Box::new(self.bind(expr)?),
+                    low: Box::new(self.bind(low)?),
+                    high: Box::new(self.bind(high)?),
+                    negated: *negated,
+                    collation,
+                }
+            }
+            A::Case {
+                operand,
+                conditions,
+                else_result,
+                ..
+            } => {
+                let operand = match operand {
+                    Some(o) => Some(Box::new(self.bind(o)?)),
+                    None => None,
+                };
+                let mut branches = Vec::with_capacity(conditions.len());
+                for c in conditions {
+                    branches.push((self.bind(&c.condition)?, self.bind(&c.result)?));
+                }
+                let else_ = match else_result {
+                    Some(x) => Some(Box::new(self.bind(x)?)),
+                    None => None,
+                };
+                Expr::Case {
+                    operand,
+                    branches,
+                    else_,
+                    collation: Collation::default(),
+                }
+            }
+            A::Cast {
+                expr, data_type, ..
+            } => Expr::Cast {
+                arg: Box::new(self.bind(expr)?),
+                to: cast_type(data_type)?,
+            },
+            A::Convert {
+                expr,
+                data_type: Some(dt),
+                ..
+            } => Expr::Cast {
+                arg: Box::new(self.bind(expr)?),
+                to: cast_type(dt)?,
+            },
+            A::Convert {
+                expr,
+                data_type: None,
+                ..
+            } => self.bind(expr)?,
+            A::Collate { expr, .. } => self.bind(expr)?,
+            A::TypedString(ts) => {
+                let v = self.value(&ts.value.value)?;
+                let to = match ts.data_type {
+                    DataType::Date => CastType::Date,
+                    DataType::Time(..) => CastType::Time(6),
+                    DataType::Timestamp(..) | DataType::Datetime(_) => CastType::DateTime(6),
+                    _ => return Err(er::not_supported(&format!("literal {e}"))),
+                };
+                Expr::Cast {
+                    arg: Box::new(v),
+                    to,
+                }
+            }
+            A::Substring {
+                expr,
+                substring_from,
+                substring_for,
+                ..
+            } => {
+                let mut args = vec![self.bind(expr)?];
+                if let Some(f) = substring_from {
+                    args.push(self.bind(f)?);
+                }
+                if let Some(f) = substring_for {
+                    args.push(self.bind(f)?);
+                }
+                Expr::Func {
+                    name: "SUBSTRING",
+                    args,
+                }
+            }
+            A::Trim {
+                trim_where,
+                trim_what,
+                expr,
+                ..
+            } => {
+                let arg = self.bind(expr)?;
+                match (trim_where, trim_what) {
+                    (None, None) => Expr::Func {
+                        name: "TRIM",
+                        args: vec![arg],
+                    },
+                    (Some(ast::TrimWhereField::Leading), None) => Expr::Func {
+                        name: "LTRIM",
+                        args: vec![arg],
+                    },
+                    (Some(ast::TrimWhereField::Trailing), None) => Expr::Func {
+                        name: "RTRIM",
+                        args: vec![arg],
+                    },
+                    _ => return Err(er::not_supported(&format!("{e}"))),
+                }
+            }
+            A::Position { expr, r#in } => Expr::Func {
+                name: "LOCATE",
+                args: vec![self.bind(expr)?, self.bind(r#in)?],
+            },
+            A::Subquery(_) | A::Exists { .. } | A::InSubquery { .. } => {
+                return Err(er::not_supported("subqueries"))
+            }
+            other => return Err(er::not_supported(&format!("expression '{other}'"))),
+        })
+    }
+
+    fn identifier(&mut self, ids: &[Ident]) -> SqlResult<Expr> {
+        let Some(first) = ids.first() else {
+            return Err(er::parse("", 1));
+        };
+        if first.quote_style.is_none() && first.value.starts_with("@@") {
+            let (global, name) = match ids.len() {
+                1 => (false, first.value[2..].to_string()),
+                _ => {
+                    let scope = first.value[2..].to_ascii_lowercase();
+                    let rest: Vec<&str> = ids[1..].iter().map(|i| i.value.as_str()).collect();
+                    (scope == "global", rest.join("."))
+                }
+            };
+            let name = name.to_ascii_lowercase();
+            let name = name
+                .strip_prefix("session.")
+                .or_else(|| name.strip_prefix("local."))
+                .unwrap_or(&name)
+                .to_string();
+            return Ok(Expr::Session(SessionRef::SystemVar { name, global }));
+        }
+        if first.quote_style.is_none() && first.value.starts_with('@') && ids.len() == 1 {
+            let name = first.value[1..].trim_matches(|c| c == '`' || c == '\'' || c == '"');
+            return Ok(Expr::Session(SessionRef::UserVar(
+                name.to_ascii_lowercase(),
+            )));
+        }
+        if ids.len() == 1 && first.quote_style.is_none() {
+            match first.value.to_ascii_uppercase().as_str() {
+                "CURRENT_USER" => return Ok(Expr::Session(SessionRef::CurrentUser)),
+                "CURRENT_TIMESTAMP" | "LOCALTIME" | "LOCALTIMESTAMP" => {
+                    return Ok(Expr::Session(SessionRef::Now(0)))
+                }
+                "CURRENT_DATE" => return Ok(Expr::Session(SessionRef::CurDate)),
+                "CURRENT_TIME" => return Ok(Expr::Session(SessionRef::CurTime(0))),
+                "UTC_TIMESTAMP" => return Ok(Expr::Session(SessionRef::UtcTimestamp(0))),
+                _ => {}
+            }
+        }
+        let parts: Vec<String> = ids.iter().map(|i| i.value.clone()).collect();
+        let column = match self.scope {
+            Some(scope) => scope.column(&parts, self.clause).map(Expr::Column),
+            None => Err(bad_field(&parts, self.clause)),
+        };
+        match column {
+            Err(e) if ids.len() == 1 => self
+                .aliases
+                .iter()
+                .find(|(a, _)| a.eq_ignore_ascii_case(&first.value))
+                .map(|(_, x)| x.clone())
+                .ok_or(e),
+            other => other,
+        }
+    }
+
+    fn value(&mut self, v: &ast::Value) -> SqlResult<Expr> {
+        use ast::Value as V;
+        Ok(Expr::Literal(match v {
+            V::Number(s, _) => number(s)?,
+            V::SingleQuotedString(s)
+            | V::DoubleQuotedString(s)
+            | V::NationalStringLiteral(s)
+            | V::EscapedStringLiteral(s)
+            | V::TripleSingleQuotedString(s)
+            | V::TripleDoubleQuotedString(s) => Value::Bytes(s.as_bytes().to_vec()),
+            V::HexStringLiteral(h) => Value::Bytes(hex_bytes(h)?),
+            V::SingleQuotedByteStringLiteral(bits) | V::DoubleQuotedByteStringLiteral(bits) => {
+                Value::Bytes(bit_bytes(bits)?)
+            }
+            V::Boolean(b) => Value::Int(*b as i64),
+            V::Null => Value::Null,
+            V::Placeholder(_) => {
+                let i = self.next_param;
+                self.next_param += 1;
+                return Ok(Expr::Param(i));
+            }
+            other => return Err(er::not_supported(&format!("literal {other}"))),
+        }))
+    }
+
+    #[inline(never)]
+    fn binary(
+        &mut self,
+        left: &ast::Expr,
+        op: &BinaryOperator,
+        right: &ast::Expr,
+    ) -> SqlResult<Expr> {
+        use BinaryOperator as B;
+        let cmp = match op {
+            B::Eq => Some(CmpOp::Eq),
+            B::NotEq => Some(CmpOp::Ne),
+            B::Lt => Some(CmpOp::Lt),
+            B::LtEq => Some(CmpOp::Le),
+            B::Gt => Some(CmpOp::Gt),
+            B::GtEq => Some(CmpOp::Ge),
+            B::Spaceship => Some(CmpOp::NullSafeEq),
+            _ => None,
+        };
+        if let Some(cmp) = cmp {
+            let collation = self.pair_collation(left, right);
+            let l = self.bind(left)?;
+            let r = self.bind(right)?;
+            return Ok(Expr::cmp(cmp, l, r, collation));
+        }
+        let op = match op {
+            B::Plus => BinaryOp::Add,
+            B::Minus => BinaryOp::Sub,
+            B::Multiply => BinaryOp::Mul,
+            B::Divide => BinaryOp::Div,
+            B::MyIntegerDivide | B::DuckIntegerDivide => BinaryOp::IntDiv,
+            B::Modulo => BinaryOp::Mod,
+            B::And => BinaryOp::And,
+            // `||` is OR unless sql_mode has PIPES_AS_CONCAT.
+            B::Or | B::StringConcat => BinaryOp::Or,
+            B::Xor => BinaryOp::Xor,
+            B::BitwiseAnd => BinaryOp::BitAnd,
+            B::BitwiseOr => BinaryOp::BitOr,
+            B::BitwiseXor | B::PGBitwiseXor => BinaryOp::BitXor,
+            B::PGBitwiseShiftLeft => BinaryOp::Shl,
+            B::PGBitwiseShiftRight => BinaryOp::Shr,
+            other => return Err(er::not_supported(&format!("operator {other}"))),
+        };
+        let l = self.bind(left)?;
+        let r = self.bind(right)?;
+        Ok(Expr::Binary {
+            op,
+            left: Box::new(l),
+            right: Box::new(r),
+        })
+    }
+
+    /// The collation two compared operands use: an explicit COLLATE, else a
+    /// text column's, else binary for binary columns, else the default.
+    fn pair_collation(&self, a: &ast::Expr, b: &ast::Expr) -> Collation {
+        self.ast_collation(a)
+            .or_else(|| self.ast_collation(b))
+            .unwrap_or_default()
+    }
+
+    fn ast_collation(&self, e: &ast::Expr) -> Option<Collation> {
+        use ast::Expr as A;
+        match e {
+            A::Collate { collation, .. } => Collation::from_name(&collation.to_string()),
+            A::Nested(x) => self.ast_collation(x),
+            A::Identifier(_) | A::CompoundIdentifier(_) => {
+                let scope = self.scope?;
+                let parts: Vec<String> = match e {
+                    A::Identifier(i) => vec![i.value.clone()],
+                    A::CompoundIdentifier(ids) => ids.iter().map(|i| i.value.clone()).collect(),
+                    _ => return None,
+                };
+                let i = scope.column(&parts, self.clause).ok()?;
+                let col = &scope.table.columns[i];
+                if col.ty.is_text() {
+                    Some(col.collation)
+                } else if col.ty.is_binary() {
+                    Some(Collation::Binary)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+
+    #[inline(never)]
+    fn function(&mut self, f: &ast::Function) -> SqlResult<Expr> {
+        let name = f.name.to_string().to_ascii_uppercase();
+        if f.over.is_some() {
+            return Err(er::not_supported("window functions"));
+        }
+        let (distinct, args) = match &f.args {
+            FunctionArguments::None => (false, Vec::new()),
+            FunctionArguments::List(l) => (
+                matches!(
+                    l.duplicate_treatment,
+                    Some(ast::DuplicateTreatment::Distinct)
+                ),
+                l.args.iter().collect::<Vec<_>>(),
+            ),
+            FunctionArguments::Subquery(_) => return Err(er::not_supported("subqueries")),
+        };
+        if let Some(func) = agg_func(&name) {
+            return self.aggregate(func, distinct, &args, f);
+        }
+        let mut exprs = Vec::with_capacity(args.len());
+        for a in &args {
+            match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => exprs.push(x),
+                _ => return Err(er::not_supported(&format!("argument in {f}"))),
+            }
+        }
+        let fsp = |exprs: &[&ast::Expr]| -> u8 {
+            match exprs.first() {
+                Some(ast::Expr::Value(v)) => match &v.value {
+                    ast::Value::Number(n, _) => n.parse::<u8>().unwrap_or(0).min(6),
+                    _ => 0,
+                },
+                _ => 0,
+            }
+        };
+        let session = match (name.as_str(), exprs.len()) {
+            ("DATABASE" | "SCHEMA", 0) => Some(SessionRef::Database),
+            ("USER" | "SESSION_USER" | "SYSTEM_USER", 0) => Some(SessionRef::User),
+            ("CURRENT_USER", 0) => Some(SessionRef::CurrentUser),
+            ("CONNECTION_ID", 0) => Some(SessionRef::ConnectionId),
+            ("LAST_INSERT_ID", 0) => Some(SessionRef::LastInsertId),
+            ("ROW_COUNT", 0) => Some(SessionRef::RowCount),
+            ("FOUND_ROWS", 0) => Some(SessionRef::FoundRows),
+            ("VERSION", 0) => Some(SessionRef::Version),
+            ("NOW" | "CURRENT_TIMESTAMP" | "LOCALTIME" | "LOCALTIMESTAMP" | "SYSDATE", 0 | 1) => {
+                Some(SessionRef::Now(fsp(&exprs)))
+            }
+            ("CURDATE" | "CURRENT_DATE", 0) => Some(SessionRef::CurDate),
+            ("CURTIME" | "CURRENT_TIME", 0 | 1) => Some(SessionRef::CurTime(fsp(&exprs))),
+            ("UTC_TIMESTAMP", 0 | 1) => Some(SessionRef::UtcTimestamp(fsp(&exprs))),
+            ("UNIX_TIMESTAMP", 0) => Some(SessionRef::UnixTimestamp),
+            _ => None,
+        };
+        if let Some(s) = session {
+            return Ok(Expr::Session(s));
+        }
+        if name == "VALUES" && self.insert_values {
+            if let [ast::Expr::Identifier(id)] = exprs.as_slice() {
+                let scope = self
+                    .scope
+                    .ok_or_else(|| er::internal("VALUES() without table"))?;
+                return Ok(Expr::InsertValue(
+                    scope.column(std::slice::from_ref(&id.value), self.clause)?,
+                ));
+            }
+        }
+        let Some(fname) = func_name(&name) else {
+            return Err(SqlError::code(
+                1305,
+                format!("FUNCTION {name} does not exist"),
+            ));
+        };
+        let args = exprs
+            .into_iter()
+            .map(|x| self.bind(x))
+            .collect::<SqlResult<Vec<_>>>()?;
+        Ok(Expr::Func { name: fname, args })
+    }
+
+    fn aggregate(
+        &mut self,
+        func: AggFunc,
+        distinct: bool,
+        args: &[&FunctionArg],
+        f: &ast::Function,
+    ) -> SqlResult<Expr> {
+        if self.aggs.is_none() {
+            return Err(SqlError::code(1111, "Invalid use of group function"));
+        }
+        let (func, arg, collation) = match args {
+            [FunctionArg::Unnamed(FunctionArgExpr::Wildcard)] if func == AggFunc::Count => {
+                (AggFunc::CountStar, None, Collation::default())
+            }
+            [FunctionArg::Unnamed(FunctionArgExpr::Expr(x))] => {
+                let collation = self.ast_collation(x).unwrap_or_default();
+                // An aggregate's argument is over the rows read, where
+                // aggregates are not allowed.
+                let saved = self.aggs.take();
+                let arg = self.bind(x);
+                self.aggs = saved;
+                (func, Some(arg?), collation)
+            }
+            _ => return Err(er::parse(&f.to_string(), 1)),
+        };
+        Ok(self.add_agg(AggCall {
+            func,
+            arg,
+            distinct,
+            collation,
+        }))
+    }
+
+    /// Registers an aggregate (reusing an identical one) and returns the
+    /// column it binds to.
+    pub fn add_agg(&mut self, call: AggCall) -> Expr {
+        let base = self.agg_base;
+        let aggs = self.aggs.get_or_insert_with(Vec::new);
+        let k = match aggs.iter().position(|a| *a == call) {
+            Some(k) => k,
+            None => {
+                aggs.push(call);
+                aggs.len() - 1
+            }
+        };
+        Expr::Column(base + k)
+    }
+}
+
+fn unary(op: UnaryOp, arg: Expr) -> Expr {
+    Expr::Unary {
+        op,
+        arg: Box::new(arg),
+    }
+}
+
+/// `-literal` folds into the literal, so that `-9223372036854775808` and
+/// negative keys stay plain values.
+fn negate(arg: Expr) -> Expr {
+    match arg {
+        Expr::Literal(Value::Int(i)) if i != i64::MIN => Expr::Literal(Value::Int(-i)),
+        Expr::Literal(Value::UInt(u)) if u == 1u64 << 63 => Expr::Literal(Value::Int(i64::MIN)),
+        Expr::Literal(Value::Decimal(d)) => Expr::Literal(Value::Decimal(Decimal {
+            mantissa: -d.mantissa,
+            scale: d.scale,
+        })),
+        Expr::Literal(Value::Double(d)) => Expr::Literal(Value::Double(-d)),
+        other => unary(UnaryOp::Neg, other),
+    }
+}
+
+fn is_null(arg: Expr, negated: bool) -> Expr {
+    Expr::IsNull {
+        arg: Box::new(arg),
+        negated,
+    }
+}
+
+fn is_bool(arg: Expr, value: bool, negated: bool) -> Expr {
+    Expr::IsBool {
+        arg: Box::new(arg),
+        value,
+        negated,
+    }
+}
+
+/// A numeric literal: BIGINT if it fits, DECIMAL with a point, DOUBLE with
+/// an exponent (as MySQL types them).
+pub fn number(s: &str) -> SqlResult<Value> {
+    if s.contains(['e', 'E']) {
+        return s
+            .parse::<f64>()
+            .map(Value::Double)
+            .map_err(|_| er::parse(s, 1));
+    }
+    if !s.contains('.') {
+        if let Ok(i) = s.parse::<i64>() {
+            return Ok(Value::Int(i));
+        }
+        if let Ok(u) = s.parse::<u64>() {
+            return Ok(Value::UInt(u));
+        }
+    }
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    let digits = format!("{int}{frac}");
+    let significant = digits.trim_start_matches('0').len();
+    if significant > 38 || frac.len() > 38 {
+        return s
+            .parse::<f64>()
+            .map(Value::Double)
+            .map_err(|_| er::parse(s, 1));
+    }
+    let mantissa = if digits.is_empty() {
+        0
+    } else {
+        digits.parse::<i128>().map_err(|_| er::parse(s, 1))?
+    };
+    Ok(Value::Decimal(Decimal {
+        mantissa,
+        scale: frac.len() as u8,
+    }))
+}
+
+fn hex_bytes(h: &str) -> SqlResult<Vec<u8>> {
+    if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(er::parse(h, 1));
+    }
+    let padded = if h.len() % 2 == 1 {
+        format!("0{h}")
+    } else {
+        h.to_string()
+    };
+    (0..padded.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&padded[i..i + 2], 16).map_err(|_| er::parse(h, 1)))
+        .collect()
+}
+
+fn bit_bytes(bits: &str) -> SqlResult<Vec<u8>> {
+    let mut v: u128 = 0;
+    for c in bits.chars() {
+        let b = c.to_digit(2).ok_or_else(|| er::parse(bits, 1))? as u128;
+        v = v.checked_shl(1).ok_or_else(|| er::parse(bits, 1))? | b;
+    }
+    let n = bits.len().div_ceil(8).max(1);
+    Ok(v.to_be_bytes()[16 - n.min(16)..].to_vec())
+}
+
+fn agg_func(name: &str) -> Option<AggFunc> {
+    Some(match name {
+        "COUNT" => AggFunc::Count,
+        "SUM" => AggFunc::Sum,
+        "AVG" => AggFunc::Avg,
+        "MIN" => AggFunc::Min,
+        "MAX" => AggFunc::Max,
+        "ANY_VALUE" => AggFunc::AnyValue,
+        _ => return None,
+    })
+}
+
+fn cast_type(dt: &DataType) -> SqlResult<CastType> {
+    let len = |l: &Option<ast::CharacterLength>| match l {
+        Some(ast::CharacterLength::IntegerLength { length, .. }) => Some(*length as u32),
+        _ => None,
+    };
+    Ok(match dt {
+        DataType::Signed | DataType::SignedInteger | DataType::Int(_) | DataType::Integer(_) => {
+            CastType::Signed
+        }
+        DataType::BigInt(_) => CastType::Signed,
+        DataType::Unsigned | DataType::UnsignedInteger => CastType::Unsigned,
+        DataType::Char(l) | DataType::Varchar(l) | DataType::Nvarchar(l) => CastType::Char(len(l)),
+        DataType::Binary(l) => CastType::Binary(l.map(|x| x as u32)),
+        DataType::Decimal(info) | DataType::Numeric(info) | DataType::Dec(info) => {
+            let (precision, scale) = match info {
+                ExactNumberInfo::None => (10, 0),
+                ExactNumberInfo::Precision(p) => (*p as u8, 0),
+                ExactNumberInfo::PrecisionAndScale(p, s) => (*p as u8, *s as u8),
+            };
+            CastType::Decimal { precision, scale }
+        }
+        DataType::Double(_) | DataType::DoublePrecision | DataType::Float(_) | DataType::Real => {
+            CastType::Double
+        }
+        DataType::Date => CastType::Date,
+        DataType::Datetime(fsp) | DataType::Timestamp(fsp, _) => {
+            CastType::DateTime(fsp.unwrap_or(0) as u8)
+        }
+        DataType::Time(fsp, _) => CastType::Time(fsp.unwrap_or(0) as u8),
+        other => return Err(er::not_supported(&format!("CAST to {other}"))),
+    })
+}
+
+/// Scalar functions passed to evaluation by name.
+const FUNCTIONS: &[FuncName] = &[
+    "ABS",
+    "ACOS",
+    "ASCII",
+    "ASIN",
+    "ATAN",
+    "BIN",
+    "BIT_LENGTH",
+    "CEIL",
+    "CEILING",
+    "CHAR",
+    "CHAR_LENGTH",
+    "CHARACTER_LENGTH",
+    "COALESCE",
+    "CONCAT",
+    "CONCAT_WS",
+    "CONV",
+    "COS",
+    "COT",
+    "CRC32",
+    "DATE",
+    "DATE_FORMAT",
+    "DATEDIFF",
+    "DAY",
+    "DAYNAME",
+    "DAYOFMONTH",
+    "DAYOFWEEK",
+    "DAYOFYEAR",
+    "DEGREES",
+    "ELT",
+    "EXP",
+    "FIELD",
+    "FLOOR",
+    "FORMAT",
+    "FROM_DAYS",
+    "FROM_UNIXTIME",
+    "GREATEST",
+    "HEX",
+    "HOUR",
+    "IF",
+    "IFNULL",
+    "INSTR",
+    "ISNULL",
+    "LAST_DAY",
+    "LAST_INSERT_ID",
+    "LCASE",
+    "LEAST",
+    "LEFT",
+    "LENGTH",
+    "LN",
+    "LOCATE",
+    "LOG",
+    "LOG10",
+    "LOG2",
+    "LOWER",
+    "LPAD",
+    "LTRIM",
+    "MD5",
+    "MICROSECOND",
+    "MINUTE",
+    "MOD",
+    "MONTH",
+    "MONTHNAME",
+    "NULLIF",
+    "OCT",
+    "OCTET_LENGTH",
+    "ORD",
+    "PI",
+    "POW",
+    "POWER",
+    "QUARTER",
+    "RADIANS",
+    "RAND",
+    "REPEAT",
+    "REPLACE",
+    "REVERSE",
+    "RIGHT",
+    "ROUND",
+    "RPAD",
+    "RTRIM",
+    "SECOND",
+    "SHA",
+    "SHA1",
+    "SHA2",
+    "SIGN",
+    "SIN",
+    "SPACE",
+    "SQRT",
+    "STRCMP",
+    "SUBSTR",
+    "SUBSTRING",
+    "SUBSTRING_INDEX",
+    "TAN",
+    "TIME",
+    "TIME_TO_SEC",
+    "TO_DAYS",
+    "TRIM",
+    "TRUNCATE",
+    "UCASE",
+    "UNHEX",
+    "UNIX_TIMESTAMP",
+    "UPPER",
+    "UUID",
+    "WEEK",
+    "WEEKDAY",
+    "YEAR",
+    "YEARWEEK",
+    "STR_TO_DATE",
+    "SEC_TO_TIME",
+    "TIMESTAMPDIFF",
+    "ADDDATE",
+    "SUBDATE",
+    "BENCHMARK",
+    "SLEEP",
+    "INET_ATON",
+    "INET_NTOA",
+];
+
+fn func_name(upper: &str) -> Option<FuncName> {
+    FUNCTIONS.iter().copied().find(|f| *f == upper)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_typed_as_mysql_types_them() {
+        assert_eq!(number("42").unwrap(), Value::Int(42));
+        assert_eq!(
+            number("18446744073709551615").unwrap(),
+            Value::UInt(u64::MAX)
+        );
+        assert_eq!(
+            number("1.50").unwrap(),
+            Value::Decimal(Decimal {
+                mantissa: 150,
+                scale: 2
+            })
+        );
+        assert_eq!(number("1e3").unwrap(), Value::Double(1000.0));
+    }
+
+    #[test]
+    fn hex_and_bit_literals() {
+        assert_eq!(hex_bytes("41").unwrap(), b"A");
+        assert_eq!(hex_bytes("141").unwrap(), vec![1, 0x41]);
+        assert_eq!(hex_bytes("é1").unwrap_err().code, 1064);
+        assert_eq!(bit_bytes("1000001").unwrap(), b"A");
+    }
+}

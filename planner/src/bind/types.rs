@@ -1,0 +1,625 @@
+//! Result column typing: the metadata a client sees for each column of a
+//! result set, as MySQL reports it.
+
+use super::expr::{AggCall, AggFunc};
+use super::names::Scope;
+use crate::result::{flags, ColumnMeta};
+use pushdown::expr::{BinaryOp, CastType, CmpOp, Expr, SessionRef};
+use pushdown::schema::{Collation, ColumnDef, ColumnType, TableDef};
+use pushdown::value::Value;
+
+/// Display length of a column type (bytes for strings).
+pub fn type_length(ty: ColumnType, unsigned: bool, collation: Collation) -> u32 {
+    let mb = collation.max_bytes_per_char();
+    let sign = if unsigned { 0 } else { 1 };
+    match ty {
+        ColumnType::TinyInt => 3 + sign,
+        ColumnType::SmallInt => 5 + sign,
+        ColumnType::MediumInt => 8 + sign,
+        ColumnType::Int => 10 + sign,
+        ColumnType::BigInt => 20,
+        ColumnType::Decimal { precision, scale } => precision as u32 + (scale > 0) as u32 + sign,
+        ColumnType::Float => 12,
+        ColumnType::Double => 22,
+        ColumnType::Char(n) | ColumnType::VarChar(n) => n * mb,
+        ColumnType::Text(n) => n.saturating_mul(mb),
+        ColumnType::Binary(n) | ColumnType::VarBinary(n) | ColumnType::Blob(n) => n,
+        ColumnType::Date => 10,
+        ColumnType::DateTime(f) | ColumnType::Timestamp(f) => 19 + frac_len(f),
+        ColumnType::Time(f) => 10 + frac_len(f),
+        ColumnType::Year => 4,
+        ColumnType::Null => 0,
+    }
+}
+
+fn frac_len(fsp: u8) -> u32 {
+    if fsp > 0 {
+        fsp as u32 + 1
+    } else {
+        0
+    }
+}
+
+fn type_decimals(ty: ColumnType) -> u8 {
+    match ty {
+        ColumnType::Decimal { scale, .. } => scale,
+        ColumnType::Float | ColumnType::Double => 31,
+        ColumnType::DateTime(f) | ColumnType::Timestamp(f) | ColumnType::Time(f) => f,
+        _ => 0,
+    }
+}
+
+fn is_numeric(ty: ColumnType) -> bool {
+    ty.is_integer()
+        || matches!(
+            ty,
+            ColumnType::Decimal { .. } | ColumnType::Float | ColumnType::Double
+        )
+}
+
+/// The character set sent for a column: the collation for text, binary
+/// (63) for everything else.
+fn wire_collation(col: &ColumnDef) -> Collation {
+    if col.ty.is_text() {
+        col.collation
+    } else {
+        Collation::Binary
+    }
+}
+
+/// Metadata of a table column shown under `name` (alias or column name).
+pub fn table_column_meta(scope: &Scope, i: usize, name: &str) -> ColumnMeta {
+    let t = &scope.table;
+    let col = &t.columns[i];
+    let collation = wire_collation(col);
+    ColumnMeta {
+        schema: scope.db.clone(),
+        table: scope.alias.clone(),
+        org_table: t.name.clone(),
+        name: name.to_string(),
+        org_name: col.name.clone(),
+        ty: col.ty,
+        unsigned: col.unsigned,
+        collation,
+        length: type_length(col.ty, col.unsigned, collation),
+        decimals: type_decimals(col.ty),
+        flags: column_flags(t, i),
+    }
+}
+
+/// Protocol flags of a table column.
+pub fn column_flags(t: &TableDef, i: usize) -> u16 {
+    let col = &t.columns[i];
+    let mut f = 0;
+    if !col.nullable {
+        f |= flags::NOT_NULL;
+    }
+    if t.primary_key.contains(&i) && !t.has_hidden_pk() {
+        f |= flags::PRI_KEY;
+    }
+    if t.indexes.iter().any(|x| x.unique && x.columns.contains(&i)) {
+        f |= flags::UNIQUE_KEY;
+    }
+    if t.indexes
+        .iter()
+        .any(|x| !x.unique && x.columns.first() == Some(&i))
+    {
+        f |= flags::MULTIPLE_KEY;
+    }
+    if col.unsigned {
+        f |= flags::UNSIGNED;
+    }
+    if col.auto_increment {
+        f |= flags::AUTO_INCREMENT;
+    }
+    if col.ty.is_binary() || (col.ty.is_text() && col.collation == Collation::Binary) {
+        f |= flags::BINARY;
+    }
+    if matches!(col.ty, ColumnType::Text(_) | ColumnType::Blob(_)) {
+        f |= flags::BLOB;
+    }
+    if is_numeric(col.ty) {
+        f |= flags::NUM;
+    }
+    if matches!(col.ty, ColumnType::Timestamp(_)) {
+        f |= flags::TIMESTAMP;
+    }
+    if col.on_update_current_timestamp {
+        f |= flags::ON_UPDATE_NOW;
+    }
+    if matches!(col.default, pushdown::schema::ColumnDefault::None)
+        && !col.nullable
+        && !col.auto_increment
+    {
+        f |= flags::NO_DEFAULT_VALUE;
+    }
+    if matches!(
+        col.ty,
+        ColumnType::Date | ColumnType::DateTime(_) | ColumnType::Time(_)
+    ) || col.ty == ColumnType::Year
+    {
+        f |= flags::BINARY;
+    }
+    f
+}
+
+/// Where column references of a select expression point: table columns
+/// below `agg_base`, aggregates from it on.
+pub struct TypeEnv<'a> {
+    pub scope: Option<&'a Scope>,
+    pub aggs: &'a [AggCall],
+    pub agg_base: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Ty {
+    ty: ColumnType,
+    unsigned: bool,
+    collation: Collation,
+    length: u32,
+    decimals: u8,
+    not_null: bool,
+}
+
+impl Ty {
+    fn new(ty: ColumnType, unsigned: bool) -> Ty {
+        let collation = if ty.is_text() {
+            Collation::Utf8mb4GeneralCi
+        } else {
+            Collation::Binary
+        };
+        Ty {
+            ty,
+            unsigned,
+            collation,
+            length: type_length(ty, unsigned, collation),
+            decimals: type_decimals(ty),
+            not_null: false,
+        }
+    }
+    fn text(chars: u32) -> Ty {
+        Ty::new(ColumnType::VarChar(chars), false)
+    }
+    fn int(length: u32) -> Ty {
+        Ty {
+            length,
+            ..Ty::new(ColumnType::BigInt, false)
+        }
+    }
+}
+
+impl TypeEnv<'_> {
+    /// Metadata of a computed result column (or a bare column reference).
+    pub fn meta(&self, e: &Expr, name: &str) -> ColumnMeta {
+        if let (Expr::Column(i), Some(scope)) = (e, self.scope) {
+            if *i < self.agg_base {
+                return table_column_meta(scope, *i, name);
+            }
+        }
+        let t = self.ty(e);
+        let mut f = 0;
+        if t.not_null {
+            f |= flags::NOT_NULL;
+        }
+        if t.unsigned {
+            f |= flags::UNSIGNED;
+        }
+        if is_numeric(t.ty) {
+            f |= flags::NUM;
+        }
+        if t.collation == Collation::Binary && !is_numeric(t.ty) {
+            f |= flags::BINARY;
+        }
+        ColumnMeta {
+            decimals: t.decimals,
+            flags: f,
+            unsigned: t.unsigned,
+            ..ColumnMeta::computed(name, t.ty, t.collation, t.length)
+        }
+    }
+
+    fn column_ty(&self, i: usize) -> Ty {
+        if let Some(scope) = self.scope {
+            if let Some(col) = scope.table.columns.get(i) {
+                let collation = wire_collation(col);
+                return Ty {
+                    ty: col.ty,
+                    unsigned: col.unsigned,
+                    collation,
+                    length: type_length(col.ty, col.unsigned, collation),
+                    decimals: type_decimals(col.ty),
+                    not_null: !col.nullable,
+                };
+            }
+        }
+        match self.aggs.get(i.wrapping_sub(self.agg_base)) {
+            Some(a) => self.agg_ty(a),
+            None => Ty::text(255),
+        }
+    }
+
+    fn agg_ty(&self, a: &AggCall) -> Ty {
+        let arg = a.arg.as_ref().map(|x| self.ty(x));
+        match (a.func, arg) {
+            (AggFunc::CountStar | AggFunc::Count, _) => Ty {
+                not_null: true,
+                ..Ty::int(21)
+            },
+            (AggFunc::Sum, Some(t))
+                if t.ty.is_integer() || matches!(t.ty, ColumnType::Decimal { .. }) =>
+            {
+                let scale = t.decimals;
+                let precision = (t.length as u8).saturating_add(22).min(65);
+                Ty::new(
+                    ColumnType::Decimal {
+                        precision: precision.min(38 + scale),
+                        scale,
+                    },
+                    false,
+                )
+            }
+            (AggFunc::Avg, Some(t))
+                if t.ty.is_integer() || matches!(t.ty, ColumnType::Decimal { .. }) =>
+            {
+                let scale = (t.decimals + 4).min(30);
+                Ty {
+                    length: t.length + 4 + (t.decimals == 0) as u32,
+                    decimals: scale,
+                    ..Ty::new(
+                        ColumnType::Decimal {
+                            precision: (t.length as u8).saturating_add(4).min(65),
+                            scale,
+                        },
+                        false,
+                    )
+                }
+            }
+            (AggFunc::Sum | AggFunc::Avg, _) => Ty::new(ColumnType::Double, false),
+            (AggFunc::Min | AggFunc::Max | AggFunc::AnyValue, Some(t)) => Ty {
+                not_null: false,
+                ..t
+            },
+            (_, None) => Ty::new(ColumnType::Null, false),
+        }
+    }
+
+    fn ty(&self, e: &Expr) -> Ty {
+        match e {
+            Expr::Column(i) => self.column_ty(*i),
+            Expr::InsertValue(i) => self.column_ty(*i),
+            Expr::Literal(v) => literal_ty(v),
+            Expr::Param(_) => Ty::text(64),
+            Expr::Unary { arg, .. } => {
+                let t = self.ty(arg);
+                if is_numeric(t.ty) {
+                    Ty {
+                        unsigned: false,
+                        length: t.length + 1,
+                        ..t
+                    }
+                } else {
+                    Ty {
+                        not_null: t.not_null,
+                        ..Ty::new(ColumnType::Double, false)
+                    }
+                }
+            }
+            Expr::Binary { op, left, right } => {
+                let (l, r) = (self.ty(left), self.ty(right));
+                // Division by zero gives NULL; other operators are NULL
+                // only when an operand is.
+                let not_null = !matches!(op, BinaryOp::Div | BinaryOp::IntDiv | BinaryOp::Mod)
+                    && l.not_null
+                    && r.not_null;
+                Ty {
+                    not_null,
+                    ..binary_ty(*op, l, r)
+                }
+            }
+            Expr::Compare {
+                op: CmpOp::NullSafeEq,
+                ..
+            }
+            | Expr::IsNull { .. }
+            | Expr::IsBool { .. } => Ty {
+                not_null: true,
+                ..Ty::int(1)
+            },
+            Expr::Compare { left, right, .. } => Ty {
+                not_null: self.not_null(left) && self.not_null(right),
+                ..Ty::int(1)
+            },
+            Expr::Like { .. } | Expr::InList { .. } | Expr::Between { .. } => Ty::int(1),
+            Expr::Case {
+                branches, else_, ..
+            } => {
+                let mut t = branches
+                    .first()
+                    .map(|(_, r)| self.ty(r))
+                    .unwrap_or_else(|| Ty::new(ColumnType::Null, false));
+                for (_, r) in branches.iter().skip(1) {
+                    t = merge(t, self.ty(r));
+                }
+                if let Some(e) = else_ {
+                    t = merge(t, self.ty(e));
+                }
+                t
+            }
+            Expr::Cast { to, arg } => match to {
+                CastType::Signed => Ty::int(21),
+                CastType::Unsigned => Ty {
+                    unsigned: true,
+                    ..Ty::int(20)
+                },
+                CastType::Char(n) => Ty::text(n.unwrap_or_else(|| self.ty(arg).length.max(1))),
+                CastType::Binary(n) => Ty::new(
+                    ColumnType::VarBinary(n.unwrap_or_else(|| self.ty(arg).length.max(1))),
+                    false,
+                ),
+                CastType::Decimal { precision, scale } => Ty::new(
+                    ColumnType::Decimal {
+                        precision: *precision,
+                        scale: *scale,
+                    },
+                    false,
+                ),
+                CastType::Double => Ty::new(ColumnType::Double, false),
+                CastType::Date => Ty::new(ColumnType::Date, false),
+                CastType::DateTime(f) => Ty::new(ColumnType::DateTime(*f), false),
+                CastType::Time(f) => Ty::new(ColumnType::Time(*f), false),
+            },
+            Expr::Func { name, args } => self.func_ty(name, args),
+            Expr::Session(s) => session_ty(s),
+        }
+    }
+
+    fn not_null(&self, e: &Expr) -> bool {
+        self.ty(e).not_null
+    }
+
+    fn func_ty(&self, name: &str, args: &[Expr]) -> Ty {
+        let first = || args.first().map(|a| self.ty(a));
+        match name {
+            "LENGTH" | "CHAR_LENGTH" | "CHARACTER_LENGTH" | "OCTET_LENGTH" | "BIT_LENGTH"
+            | "LOCATE" | "INSTR" | "ASCII" | "ORD" | "FIELD" | "CRC32" | "YEAR" | "MONTH"
+            | "DAY" | "DAYOFMONTH" | "HOUR" | "MINUTE" | "SECOND" | "DAYOFWEEK" | "WEEKDAY"
+            | "DAYOFYEAR" | "QUARTER" | "WEEK" | "TO_DAYS" | "DATEDIFF" | "STRCMP" | "SIGN"
+            | "ISNULL" | "LAST_INSERT_ID" | "TIMESTAMPDIFF" | "MICROSECOND" | "TIME_TO_SEC"
+            | "UNIX_TIMESTAMP" | "INET_ATON" | "YEARWEEK" | "SLEEP" | "BENCHMARK" => Ty::int(21),
+            "ABS" | "CEIL" | "CEILING" | "FLOOR" | "ROUND" | "TRUNCATE" | "MOD" => {
+                first().unwrap_or_else(|| Ty::int(21))
+            }
+            "PI" | "RAND" | "SQRT" | "EXP" | "LN" | "LOG" | "LOG10" | "LOG2" | "POW" | "POWER"
+            | "SIN" | "COS" | "TAN" | "ASIN" | "ACOS" | "ATAN" | "COT" | "DEGREES" | "RADIANS" => {
+                Ty::new(ColumnType::Double, false)
+            }
+            "DATE" | "LAST_DAY" | "FROM_DAYS" => Ty::new(ColumnType::Date, false),
+            "TIME" | "SEC_TO_TIME" => Ty::new(ColumnType::Time(0), false),
+            "FROM_UNIXTIME" | "STR_TO_DATE" | "ADDDATE" | "SUBDATE" => {
+                Ty::new(ColumnType::DateTime(0), false)
+            }
+            "IFNULL" | "COALESCE" | "IF" | "NULLIF" | "GREATEST" | "LEAST" => {
+                let skip = usize::from(name == "IF");
+                args.iter()
+                    .skip(skip)
+                    .take(if name == "NULLIF" { 1 } else { usize::MAX })
+                    .map(|a| self.ty(a))
+                    .reduce(merge)
+                    .unwrap_or_else(|| Ty::new(ColumnType::Null, false))
+            }
+            "CONCAT" | "CONCAT_WS" => {
+                let len: u32 = args.iter().map(|a| self.ty(a).length).sum();
+                Ty::text(len.div_ceil(4).max(1))
+            }
+            "MD5" => Ty::text(32),
+            "SHA" | "SHA1" => Ty::text(40),
+            "SHA2" => Ty::text(128),
+            "UUID" => Ty::text(36),
+            "UPPER" | "LOWER" | "UCASE" | "LCASE" | "TRIM" | "LTRIM" | "RTRIM" | "REVERSE"
+            | "SUBSTRING" | "SUBSTR" | "LEFT" | "RIGHT" | "REPLACE" | "SUBSTRING_INDEX" => {
+                match first() {
+                    Some(t) if t.ty.is_text() => Ty {
+                        ty: ColumnType::VarChar(t.length / t.collation.max_bytes_per_char().max(1)),
+                        not_null: false,
+                        ..t
+                    },
+                    Some(t) => Ty::text(t.length.max(1)),
+                    None => Ty::text(255),
+                }
+            }
+            _ => Ty::text(255),
+        }
+    }
+}
+
+/// The type of an arithmetic, logical or bitwise operation.
+fn binary_ty(op: BinaryOp, l: Ty, r: Ty) -> Ty {
+    match op {
+        BinaryOp::And | BinaryOp::Or | BinaryOp::Xor => Ty::int(1),
+        BinaryOp::BitAnd | BinaryOp::BitOr | BinaryOp::BitXor | BinaryOp::Shl | BinaryOp::Shr => {
+            Ty {
+                unsigned: true,
+                ..Ty::int(21)
+            }
+        }
+        BinaryOp::IntDiv => Ty::int(21),
+        BinaryOp::Div => {
+            if is_float(l.ty) || is_float(r.ty) || !is_numeric(l.ty) || !is_numeric(r.ty) {
+                Ty::new(ColumnType::Double, false)
+            } else {
+                let scale = (l.decimals + 4).min(30);
+                Ty {
+                    length: l.length + 4 + r.decimals as u32,
+                    decimals: scale,
+                    ..Ty::new(
+                        ColumnType::Decimal {
+                            precision: 38,
+                            scale,
+                        },
+                        false,
+                    )
+                }
+            }
+        }
+        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Mod => {
+            if is_float(l.ty) || is_float(r.ty) || !is_numeric(l.ty) || !is_numeric(r.ty) {
+                Ty::new(ColumnType::Double, false)
+            } else if l.ty.is_integer() && r.ty.is_integer() {
+                Ty {
+                    unsigned: l.unsigned || r.unsigned,
+                    ..Ty::int(l.length.max(r.length) + 1)
+                }
+            } else {
+                let scale = if op == BinaryOp::Mul {
+                    (l.decimals + r.decimals).min(30)
+                } else {
+                    l.decimals.max(r.decimals)
+                };
+                Ty {
+                    length: l.length.max(r.length) + 2,
+                    decimals: scale,
+                    ..Ty::new(
+                        ColumnType::Decimal {
+                            precision: 38,
+                            scale,
+                        },
+                        false,
+                    )
+                }
+            }
+        }
+    }
+}
+
+fn is_float(ty: ColumnType) -> bool {
+    matches!(ty, ColumnType::Float | ColumnType::Double)
+}
+
+/// The type of a result two branches can each produce (CASE, IFNULL).
+fn merge(a: Ty, b: Ty) -> Ty {
+    if a.ty == ColumnType::Null {
+        return b;
+    }
+    if b.ty == ColumnType::Null || a.ty == b.ty {
+        return Ty {
+            length: a.length.max(b.length),
+            ..a
+        };
+    }
+    if is_numeric(a.ty) && is_numeric(b.ty) {
+        if is_float(a.ty) || is_float(b.ty) {
+            return Ty::new(ColumnType::Double, false);
+        }
+        if a.ty.is_integer() && b.ty.is_integer() {
+            return Ty::int(a.length.max(b.length));
+        }
+        return Ty::new(
+            ColumnType::Decimal {
+                precision: 38,
+                scale: a.decimals.max(b.decimals),
+            },
+            false,
+        );
+    }
+    Ty::text(a.length.max(b.length).div_ceil(4).max(1))
+}
+
+fn literal_ty(v: &Value) -> Ty {
+    let not_null = !v.is_null();
+    let t = match v {
+        Value::Null => Ty::new(ColumnType::Null, false),
+        Value::Int(i) => Ty::int(i.to_string().len() as u32),
+        Value::UInt(u) => Ty {
+            unsigned: true,
+            ..Ty::int(u.to_string().len() as u32)
+        },
+        Value::Double(_) => Ty::new(ColumnType::Double, false),
+        Value::Decimal(d) => {
+            let digits = d
+                .mantissa
+                .unsigned_abs()
+                .to_string()
+                .len()
+                .max(d.scale as usize + 1);
+            Ty {
+                length: digits as u32 + (d.scale > 0) as u32 + (d.mantissa < 0) as u32,
+                decimals: d.scale,
+                ..Ty::new(
+                    ColumnType::Decimal {
+                        precision: digits as u8,
+                        scale: d.scale,
+                    },
+                    false,
+                )
+            }
+        }
+        Value::Bytes(b) => {
+            let chars = std::str::from_utf8(b).map_or(b.len(), |s| s.chars().count());
+            Ty::text(chars as u32)
+        }
+        Value::Date(_) => Ty::new(ColumnType::Date, false),
+        Value::DateTime(_) => Ty::new(ColumnType::DateTime(0), false),
+        Value::Time(_) => Ty::new(ColumnType::Time(0), false),
+    };
+    Ty { not_null, ..t }
+}
+
+/// Types of session values; system variables holding numbers are BIGINT.
+fn session_ty(s: &SessionRef) -> Ty {
+    match s {
+        SessionRef::SystemVar { name, .. } => {
+            const NUMERIC: &[&str] = &[
+                "autocommit",
+                "max_allowed_packet",
+                "auto_increment_increment",
+                "auto_increment_offset",
+                "wait_timeout",
+                "interactive_timeout",
+                "net_write_timeout",
+                "net_read_timeout",
+                "lower_case_table_names",
+                "performance_schema",
+                "transaction_read_only",
+                "tx_read_only",
+                "last_insert_id",
+                "max_connections",
+                "innodb_lock_wait_timeout",
+                "sql_select_limit",
+                "net_buffer_length",
+                "query_cache_size",
+                "sql_auto_is_null",
+                "foreign_key_checks",
+                "unique_checks",
+                "identity",
+                "warning_count",
+                "error_count",
+                "port",
+                "server_id",
+            ];
+            if NUMERIC.contains(&name.as_str()) {
+                Ty::int(21)
+            } else {
+                Ty::text(if name == "version_comment" { 64 } else { 255 })
+            }
+        }
+        SessionRef::UserVar(_) => Ty::new(ColumnType::Blob(16_777_215), false),
+        SessionRef::Database => Ty::text(64),
+        SessionRef::User | SessionRef::CurrentUser => Ty::text(288),
+        SessionRef::Version => Ty::text(64),
+        SessionRef::ConnectionId | SessionRef::LastInsertId | SessionRef::UnixTimestamp => Ty {
+            unsigned: true,
+            not_null: true,
+            ..Ty::int(21)
+        },
+        SessionRef::RowCount | SessionRef::FoundRows => Ty {
+            not_null: true,
+            ..Ty::int(21)
+        },
+        SessionRef::Now(f) | SessionRef::UtcTimestamp(f) => Ty {
+            not_null: true,
+            ..Ty::new(ColumnType::DateTime(*f), false)
+        },
+        SessionRef::CurDate => Ty::new(ColumnType::Date, false),
+        SessionRef::CurTime(f) => Ty::new(ColumnType::Time(*f), false),
+    }
+}

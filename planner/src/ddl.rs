@@ -1,0 +1,866 @@
+//! CREATE / ALTER / DROP / TRUNCATE → [`DdlOp`]s, validated against the
+//! catalog with MySQL's errors. Built at execute time, against the
+//! catalog of that moment.
+
+use crate::bind::names::{name_parts, qualify};
+use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
+use pushdown::eval;
+use pushdown::schema::{
+    Catalog, Collation, ColumnDef, ColumnDefault, ColumnType, DatabaseDef, DdlOp, IndexDef,
+    TableDef,
+};
+use pushdown::value::Value;
+use sqlparser::ast::{
+    self, AlterTableOperation, ColumnOption, CreateTableOptions, DataType, ExactNumberInfo,
+    ObjectType, SqlOption, Statement, TableConstraint,
+};
+use std::sync::Arc;
+
+/// A DDL statement, kept as written: it is checked and turned into
+/// operations when it runs, against the catalog of that moment.
+#[derive(Debug, Clone)]
+pub struct DdlPlan {
+    pub stmt: Box<Statement>,
+}
+
+/// What a DDL statement does.
+#[derive(Debug, Default)]
+pub struct DdlAction {
+    pub ops: Vec<DdlOp>,
+    /// Notes for IF [NOT] EXISTS that found nothing to do.
+    pub warnings: Vec<SqlWarning>,
+    /// Raised after the ops ran (DROP TABLE of several tables, some unknown).
+    pub error_after: Option<SqlError>,
+}
+
+/// Name of the hidden primary-key column of tables declared without one.
+pub const HIDDEN_PK: &str = "$PK";
+
+pub fn is_ddl(stmt: &Statement) -> bool {
+    matches!(
+        stmt,
+        Statement::CreateDatabase { .. }
+            | Statement::CreateTable(_)
+            | Statement::CreateIndex(_)
+            | Statement::AlterTable(_)
+            | Statement::Drop { .. }
+            | Statement::Truncate(_)
+    )
+}
+
+pub fn build(
+    stmt: &Statement,
+    catalog: &Catalog,
+    current_db: Option<&str>,
+) -> SqlResult<DdlAction> {
+    let mut act = DdlAction::default();
+    match stmt {
+        Statement::CreateDatabase {
+            db_name,
+            if_not_exists,
+            default_charset,
+            default_collation,
+            ..
+        } => {
+            let name = db_name.to_string().trim_matches('`').to_string();
+            if catalog.database(&name).is_some() {
+                if *if_not_exists {
+                    act.warnings.push(SqlWarning::note(
+                        1007,
+                        format!("Can't create database '{name}'; database exists"),
+                    ));
+                    return Ok(act);
+                }
+                return Err(er::db_exists(&name));
+            }
+            let collation = table_collation(
+                default_charset.as_deref(),
+                default_collation.as_deref(),
+                Collation::default(),
+            )?;
+            act.ops
+                .push(DdlOp::CreateDatabase(DatabaseDef { name, collation }));
+        }
+        Statement::Drop {
+            object_type,
+            if_exists,
+            names,
+            table,
+            ..
+        } => drop(
+            &mut act,
+            *object_type,
+            *if_exists,
+            names,
+            table.as_ref(),
+            catalog,
+            current_db,
+        )?,
+        Statement::CreateTable(ct) => {
+            if ct.query.is_some() {
+                return Err(er::not_supported("CREATE TABLE ... SELECT"));
+            }
+            if ct.like.is_some() || ct.clone.is_some() {
+                return Err(er::not_supported("CREATE TABLE ... LIKE"));
+            }
+            if ct.temporary {
+                return Err(er::not_supported("TEMPORARY tables"));
+            }
+            let (db, name) = qualify(&ct.name, current_db)?;
+            let Some(dbdef) = catalog.database(&db) else {
+                return Err(er::bad_db(&db));
+            };
+            if catalog.table(&db, &name).is_some() {
+                if ct.if_not_exists {
+                    act.warnings.push(SqlWarning::note(
+                        1050,
+                        format!("Table '{name}' already exists"),
+                    ));
+                    return Ok(act);
+                }
+                return Err(er::table_exists(&name));
+            }
+            let def = create_table(ct, db, name, dbdef.collation)?;
+            act.ops.push(DdlOp::CreateTable(def));
+        }
+        Statement::CreateIndex(ci) => {
+            let (old, _) = existing_table(catalog, &ci.table_name, current_db)?;
+            let mut new = (*old).clone();
+            let name = match &ci.name {
+                Some(n) => n.to_string().trim_matches('`').to_string(),
+                None => return Err(er::parse("ON", 1)),
+            };
+            if new.index_by_name(&name).is_some() {
+                if ci.if_not_exists {
+                    return Ok(act);
+                }
+                return Err(dup_key(&name));
+            }
+            let cols = index_columns(&new, &ci.columns)?;
+            add_index(&mut new, Some(name), cols, ci.unique)?;
+            act.ops.push(DdlOp::AlterTable { old, new });
+        }
+        Statement::AlterTable(at) => {
+            let (old, _) = existing_table(catalog, &at.name, current_db)?;
+            let mut new = (*old).clone();
+            for op in &at.operations {
+                alter(&mut new, op)?;
+            }
+            act.ops.push(DdlOp::AlterTable { old, new });
+        }
+        Statement::Truncate(t) => {
+            for target in &t.table_names {
+                let (def, db) = existing_table(catalog, &target.name, current_db)?;
+                act.ops.push(DdlOp::Truncate {
+                    db,
+                    name: def.name.clone(),
+                });
+            }
+        }
+        other => return Err(er::not_supported(&format!("{other}"))),
+    }
+    Ok(act)
+}
+
+fn existing_table(
+    catalog: &Catalog,
+    name: &ast::ObjectName,
+    current_db: Option<&str>,
+) -> SqlResult<(Arc<TableDef>, String)> {
+    let (db, t) = qualify(name, current_db)?;
+    match catalog.table(&db, &t) {
+        Some(def) => Ok((def.clone(), db)),
+        None => Err(er::no_such_table(&db, &t)),
+    }
+}
+
+fn drop(
+    act: &mut DdlAction,
+    object_type: ObjectType,
+    if_exists: bool,
+    names: &[ast::ObjectName],
+    table: Option<&ast::ObjectName>,
+    catalog: &Catalog,
+    current_db: Option<&str>,
+) -> SqlResult<()> {
+    match object_type {
+        ObjectType::Database | ObjectType::Schema => {
+            for n in names {
+                let name = name_parts(n)?.join(".");
+                if catalog.database(&name).is_none() {
+                    let msg = format!("Can't drop database '{name}'; database doesn't exist");
+                    if if_exists {
+                        act.warnings.push(SqlWarning::note(1008, msg));
+                        continue;
+                    }
+                    return Err(SqlError::code(1008, msg));
+                }
+                act.ops.push(DdlOp::DropDatabase(name));
+            }
+        }
+        ObjectType::Table => {
+            let mut unknown = Vec::new();
+            for n in names {
+                let (db, t) = qualify(n, current_db)?;
+                if catalog.table(&db, &t).is_some() {
+                    act.ops.push(DdlOp::DropTable { db, name: t });
+                } else {
+                    unknown.push(format!("{db}.{t}"));
+                }
+            }
+            if !unknown.is_empty() {
+                if if_exists {
+                    for u in unknown {
+                        act.warnings
+                            .push(SqlWarning::note(1051, format!("Unknown table '{u}'")));
+                    }
+                } else {
+                    let e = SqlError::code(1051, format!("Unknown table '{}'", unknown.join(",")));
+                    if act.ops.is_empty() {
+                        return Err(e);
+                    }
+                    act.error_after = Some(e);
+                }
+            }
+        }
+        ObjectType::Index => {
+            let table = table.ok_or_else(|| er::parse("", 1))?;
+            let (old, _) = existing_table(catalog, table, current_db)?;
+            let mut new = (*old).clone();
+            for n in names {
+                let name = n.to_string().trim_matches('`').to_string();
+                drop_index(&mut new, &name)?;
+            }
+            act.ops.push(DdlOp::AlterTable { old, new });
+        }
+        other => return Err(er::not_supported(&format!("DROP {other}"))),
+    }
+    Ok(())
+}
+
+fn dup_key(name: &str) -> SqlError {
+    SqlError::code(1061, format!("Duplicate key name '{name}'"))
+}
+
+fn drop_index(t: &mut TableDef, name: &str) -> SqlResult<()> {
+    if name.eq_ignore_ascii_case("PRIMARY") {
+        return Err(er::not_supported("dropping the primary key"));
+    }
+    match t
+        .indexes
+        .iter()
+        .position(|i| i.name.eq_ignore_ascii_case(name))
+    {
+        Some(p) => {
+            t.indexes.remove(p);
+            Ok(())
+        }
+        None => Err(SqlError::code(
+            1091,
+            format!("Can't DROP '{name}'; check that column/key exists"),
+        )),
+    }
+}
+
+fn alter(t: &mut TableDef, op: &AlterTableOperation) -> SqlResult<()> {
+    match op {
+        AlterTableOperation::AddColumn {
+            column_def,
+            column_position,
+            if_not_exists,
+            ..
+        } => {
+            if column_position.is_some() {
+                return Err(er::not_supported("ADD COLUMN ... FIRST/AFTER"));
+            }
+            if t.column_index(&column_def.name.value).is_some() {
+                if *if_not_exists {
+                    return Ok(());
+                }
+                return Err(dup_column(&column_def.name.value));
+            }
+            let mut keys = Keys::default();
+            let col = column(column_def, t.columns.len(), t.collation, &mut keys)?;
+            if col.auto_increment || !keys.primary.is_empty() {
+                return Err(er::not_supported(
+                    "ADD COLUMN with AUTO_INCREMENT or PRIMARY KEY",
+                ));
+            }
+            // The hidden key stays the last column: new columns go before it.
+            if t.has_hidden_pk() {
+                let hidden = t.primary_key[0];
+                t.columns.insert(hidden, col);
+                let new_hidden = hidden + 1;
+                t.primary_key = vec![new_hidden];
+                for idx in &mut t.indexes {
+                    for c in &mut idx.columns {
+                        if *c >= hidden {
+                            *c += 1;
+                        }
+                    }
+                }
+                for (name, cols) in keys.unique {
+                    let cols = cols.into_iter().map(|_| hidden).collect();
+                    add_index(t, name, cols, true)?;
+                }
+            } else {
+                let pos = t.columns.len();
+                t.columns.push(col);
+                for (name, _) in keys.unique {
+                    add_index(t, name, vec![pos], true)?;
+                }
+            }
+            Ok(())
+        }
+        AlterTableOperation::AddConstraint { constraint, .. } => match constraint {
+            TableConstraint::Index(ix) => {
+                let cols = index_columns(t, &ix.columns)?;
+                add_index(t, ix.name.as_ref().map(|n| n.value.clone()), cols, false)
+            }
+            TableConstraint::Unique(u) => {
+                let cols = index_columns(t, &u.columns)?;
+                let name = u
+                    .index_name
+                    .as_ref()
+                    .or(u.name.as_ref())
+                    .map(|n| n.value.clone());
+                add_index(t, name, cols, true)
+            }
+            TableConstraint::PrimaryKey(_) if !t.has_hidden_pk() => {
+                Err(SqlError::code(1068, "Multiple primary key defined"))
+            }
+            other => Err(er::not_supported(&format!("ALTER TABLE ADD {other}"))),
+        },
+        AlterTableOperation::DropIndex { name } => drop_index(t, &name.value),
+        other => Err(er::not_supported(&format!("ALTER TABLE {other}"))),
+    }
+}
+
+fn dup_column(name: &str) -> SqlError {
+    SqlError::code(1060, format!("Duplicate column name '{name}'"))
+}
+
+/// Column positions of an index definition; prefix lengths (`c(10)`) are
+/// accepted and ignored.
+fn index_columns(t: &TableDef, cols: &[ast::IndexColumn]) -> SqlResult<Vec<usize>> {
+    cols.iter()
+        .map(|ic| {
+            let name = match &ic.column.expr {
+                ast::Expr::Identifier(id) => id.value.clone(),
+                ast::Expr::Function(f) => f.name.to_string().trim_matches('`').to_string(),
+                other => return Err(er::not_supported(&format!("index on {other}"))),
+            };
+            t.column_index(&name).ok_or_else(|| {
+                SqlError::code(1072, format!("Key column '{name}' doesn't exist in table"))
+            })
+        })
+        .collect()
+}
+
+/// Adds an index, naming it after its first column when unnamed (as
+/// MySQL does: `k`, `k_2`, ...). Ids are 1, 2, 3... in creation order.
+fn add_index(
+    t: &mut TableDef,
+    name: Option<String>,
+    columns: Vec<usize>,
+    unique: bool,
+) -> SqlResult<()> {
+    let Some(&first) = columns.first() else {
+        return Err(er::parse(")", 1));
+    };
+    let name = match name {
+        Some(n) => {
+            if t.index_by_name(&n).is_some() || n.eq_ignore_ascii_case("PRIMARY") {
+                return Err(dup_key(&n));
+            }
+            n
+        }
+        None => {
+            let base = t.columns[first].name.clone();
+            let mut n = base.clone();
+            let mut k = 2;
+            while t.index_by_name(&n).is_some() {
+                n = format!("{base}_{k}");
+                k += 1;
+            }
+            n
+        }
+    };
+    let id = t.indexes.iter().map(|i| i.id).max().unwrap_or(0) + 1;
+    t.indexes.push(IndexDef {
+        id,
+        name,
+        columns,
+        unique,
+    });
+    Ok(())
+}
+
+/// Keys declared on a column (`PRIMARY KEY`, `UNIQUE`).
+#[derive(Default)]
+struct Keys {
+    primary: Vec<usize>,
+    unique: Vec<(Option<String>, Vec<usize>)>,
+}
+
+fn create_table(
+    ct: &ast::CreateTable,
+    db: String,
+    name: String,
+    db_collation: Collation,
+) -> SqlResult<TableDef> {
+    if ct.columns.is_empty() {
+        return Err(SqlError::code(1113, "A table must have at least 1 column"));
+    }
+    let mut engine = "InnoDB".to_string();
+    let mut comment = String::new();
+    let (mut charset, mut collate) = (None, None);
+    let opts = match &ct.table_options {
+        CreateTableOptions::None => &[][..],
+        CreateTableOptions::With(o)
+        | CreateTableOptions::Options(o)
+        | CreateTableOptions::Plain(o)
+        | CreateTableOptions::TableProperties(o) => o,
+    };
+    for o in opts {
+        match o {
+            SqlOption::KeyValue { key, value } => {
+                let v = value
+                    .to_string()
+                    .trim_matches(|c| c == '\'' || c == '"' || c == '`')
+                    .to_string();
+                match key.value.to_ascii_uppercase().as_str() {
+                    "ENGINE" => engine = v,
+                    "DEFAULT CHARSET" | "CHARSET" | "CHARACTER SET" | "DEFAULT CHARACTER SET" => {
+                        charset = Some(v)
+                    }
+                    "COLLATE" | "DEFAULT COLLATE" => collate = Some(v),
+                    "COMMENT" => comment = v,
+                    _ => {}
+                }
+            }
+            SqlOption::NamedParenthesizedList(l) if l.key.value.eq_ignore_ascii_case("ENGINE") => {
+                if let Some(n) = &l.name {
+                    engine = n.value.clone();
+                }
+            }
+            SqlOption::Comment(ast::CommentDef::WithEq(c) | ast::CommentDef::WithoutEq(c)) => {
+                comment = c.clone()
+            }
+            _ => {}
+        }
+    }
+    if let Some(ast::CommentDef::WithEq(c) | ast::CommentDef::WithoutEq(c)) = &ct.comment {
+        comment = c.clone();
+    }
+    let collation = table_collation(charset.as_deref(), collate.as_deref(), db_collation)?;
+
+    let mut t = TableDef {
+        id: 0,
+        db,
+        name,
+        columns: Vec::with_capacity(ct.columns.len() + 1),
+        primary_key: Vec::new(),
+        indexes: Vec::new(),
+        engine,
+        collation,
+        comment,
+    };
+    let mut keys = Keys::default();
+    for c in &ct.columns {
+        if t.column_index(&c.name.value).is_some() {
+            return Err(dup_column(&c.name.value));
+        }
+        let col = column(c, t.columns.len(), collation, &mut keys)?;
+        t.columns.push(col);
+    }
+    let multiple_pk = || SqlError::code(1068, "Multiple primary key defined");
+    if keys.primary.len() > 1 {
+        return Err(multiple_pk());
+    }
+    let mut pk = keys.primary.clone();
+    for (name, cols) in keys.unique {
+        add_index(&mut t, name, cols, true)?;
+    }
+    for c in &ct.constraints {
+        match c {
+            TableConstraint::PrimaryKey(p) => {
+                if !pk.is_empty() {
+                    return Err(multiple_pk());
+                }
+                pk = index_columns(&t, &p.columns)?;
+            }
+            TableConstraint::Unique(u) => {
+                let cols = index_columns(&t, &u.columns)?;
+                let name = u
+                    .index_name
+                    .as_ref()
+                    .or(u.name.as_ref())
+                    .map(|n| n.value.clone());
+                add_index(&mut t, name, cols, true)?;
+            }
+            TableConstraint::Index(ix) => {
+                let cols = index_columns(&t, &ix.columns)?;
+                add_index(
+                    &mut t,
+                    ix.name.as_ref().map(|n| n.value.clone()),
+                    cols,
+                    false,
+                )?;
+            }
+            TableConstraint::Check(_) => {}
+            other => return Err(er::not_supported(&format!("{other}"))),
+        }
+    }
+    for &c in &pk {
+        t.columns[c].nullable = false;
+    }
+
+    // AUTO_INCREMENT: at most one, and it must lead a key.
+    let autos: Vec<usize> = (0..t.columns.len())
+        .filter(|&i| t.columns[i].auto_increment)
+        .collect();
+    let wrong_auto = || {
+        SqlError::code(
+            1075,
+            "Incorrect table definition; there can be only one auto column and it must be defined as a key",
+        )
+    };
+    if autos.len() > 1 {
+        return Err(wrong_auto());
+    }
+    if let Some(&a) = autos.first() {
+        let leads =
+            pk.first() == Some(&a) || t.indexes.iter().any(|i| i.columns.first() == Some(&a));
+        if !leads {
+            return Err(wrong_auto());
+        }
+    }
+
+    if pk.is_empty() {
+        // As NDB does: a hidden BIGINT UNSIGNED key the engine assigns.
+        t.columns.push(ColumnDef {
+            name: HIDDEN_PK.to_string(),
+            ty: ColumnType::BigInt,
+            unsigned: true,
+            nullable: false,
+            default: ColumnDefault::None,
+            on_update_current_timestamp: false,
+            auto_increment: true,
+            collation: Collation::Binary,
+            hidden: true,
+            comment: String::new(),
+        });
+        pk = vec![t.columns.len() - 1];
+    }
+    t.primary_key = pk;
+    Ok(t)
+}
+
+fn table_collation(
+    charset: Option<&str>,
+    collate: Option<&str>,
+    default: Collation,
+) -> SqlResult<Collation> {
+    if let Some(c) = collate {
+        return Collation::from_name(c)
+            .ok_or_else(|| SqlError::code(1273, format!("Unknown collation: '{c}'")));
+    }
+    if let Some(cs) = charset {
+        return Collation::default_for_charset(cs)
+            .ok_or_else(|| SqlError::code(1115, format!("Unknown character set: '{cs}'")));
+    }
+    Ok(default)
+}
+
+/// One column definition. Keys declared on the column go to `keys`.
+fn column(
+    c: &ast::ColumnDef,
+    pos: usize,
+    table_collation: Collation,
+    keys: &mut Keys,
+) -> SqlResult<ColumnDef> {
+    let name = c.name.value.clone();
+    let (ty, unsigned) = column_type(&c.data_type, &name)?;
+    let mut col = ColumnDef {
+        name: name.clone(),
+        ty,
+        unsigned,
+        nullable: true,
+        default: ColumnDefault::None,
+        on_update_current_timestamp: false,
+        auto_increment: false,
+        collation: if ty.is_text() {
+            table_collation
+        } else {
+            Collation::Binary
+        },
+        hidden: false,
+        comment: String::new(),
+    };
+    let mut default_expr = None;
+    let mut charset = None;
+    let mut collate = None;
+    for o in &c.options {
+        match &o.option {
+            ColumnOption::Null => col.nullable = true,
+            ColumnOption::NotNull => col.nullable = false,
+            ColumnOption::Default(e) => default_expr = Some(e),
+            ColumnOption::PrimaryKey(_) => keys.primary.push(pos),
+            ColumnOption::Unique(_) => keys.unique.push((None, vec![pos])),
+            ColumnOption::DialectSpecific(tokens) => {
+                let text: String = tokens
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if text.to_ascii_uppercase().contains("AUTO_INCREMENT") {
+                    col.auto_increment = true;
+                }
+            }
+            ColumnOption::CharacterSet(cs) => charset = Some(cs.to_string()),
+            ColumnOption::Collation(cl) => collate = Some(cl.to_string()),
+            ColumnOption::Comment(s) => col.comment = s.clone(),
+            ColumnOption::OnUpdate(_) => col.on_update_current_timestamp = true,
+            ColumnOption::Check(_) => {}
+            other => return Err(er::not_supported(&format!("column option {other}"))),
+        }
+    }
+    if col.ty.is_text() && (charset.is_some() || collate.is_some()) {
+        col.collation =
+            self::table_collation(charset.as_deref(), collate.as_deref(), table_collation)?;
+    }
+    if col.ty.is_text() && col.collation == Collation::Binary {
+        // CHARACTER SET binary makes a binary string.
+        col.ty = match col.ty {
+            ColumnType::Char(n) => ColumnType::Binary(n),
+            ColumnType::VarChar(n) => ColumnType::VarBinary(n),
+            ColumnType::Text(n) => ColumnType::Blob(n),
+            t => t,
+        };
+    }
+    if let Some(e) = default_expr {
+        col.default = default_value(e, &col)?;
+    } else if col.nullable {
+        col.default = ColumnDefault::Value(Value::Null);
+    }
+    Ok(col)
+}
+
+fn invalid_default(name: &str) -> SqlError {
+    SqlError::code(1067, format!("Invalid default value for '{name}'"))
+}
+
+fn default_value(e: &ast::Expr, col: &ColumnDef) -> SqlResult<ColumnDefault> {
+    use ast::Expr as A;
+    let v = match e {
+        A::Function(f) => {
+            let n = f.name.to_string().to_ascii_uppercase();
+            if matches!(
+                n.as_str(),
+                "CURRENT_TIMESTAMP" | "NOW" | "LOCALTIME" | "LOCALTIMESTAMP"
+            ) && matches!(col.ty, ColumnType::DateTime(_) | ColumnType::Timestamp(_))
+            {
+                return Ok(ColumnDefault::CurrentTimestamp);
+            }
+            return Err(invalid_default(&col.name));
+        }
+        A::Identifier(id) if id.value.eq_ignore_ascii_case("CURRENT_TIMESTAMP") => {
+            return Ok(ColumnDefault::CurrentTimestamp)
+        }
+        A::Value(v) => literal(&v.value).ok_or_else(|| invalid_default(&col.name))?,
+        A::UnaryOp {
+            op: ast::UnaryOperator::Minus,
+            expr,
+        } => match &**expr {
+            A::Value(v) => match &v.value {
+                ast::Value::Number(n, _) => crate::bind::expr::number(&format!("-{n}"))
+                    .map_err(|_| invalid_default(&col.name))?,
+                _ => return Err(invalid_default(&col.name)),
+            },
+            _ => return Err(invalid_default(&col.name)),
+        },
+        A::Nested(x) => return default_value(x, col),
+        _ => return Err(invalid_default(&col.name)),
+    };
+    if v.is_null() {
+        if !col.nullable {
+            return Err(invalid_default(&col.name));
+        }
+        return Ok(ColumnDefault::Value(Value::Null));
+    }
+    let mut warnings = Vec::new();
+    let v = eval::coerce_to_column(v, col, true, 1, &mut warnings)
+        .map_err(|_| invalid_default(&col.name))?;
+    Ok(ColumnDefault::Value(v))
+}
+
+fn literal(v: &ast::Value) -> Option<Value> {
+    use ast::Value as V;
+    Some(match v {
+        V::Number(n, _) => crate::bind::expr::number(n).ok()?,
+        V::SingleQuotedString(s) | V::DoubleQuotedString(s) => Value::Bytes(s.as_bytes().to_vec()),
+        V::Boolean(b) => Value::Int(*b as i64),
+        V::Null => Value::Null,
+        _ => return None,
+    })
+}
+
+fn column_type(dt: &DataType, name: &str) -> SqlResult<(ColumnType, bool)> {
+    use ColumnType as T;
+    use DataType as D;
+    let char_len = |l: &Option<ast::CharacterLength>, default: u32| match l {
+        Some(ast::CharacterLength::IntegerLength { length, .. }) => *length as u32,
+        _ => default,
+    };
+    let too_long = |max: u32| {
+        SqlError::code(
+            1074,
+            format!(
+                "Column length too big for column '{name}' (max = {max}); use BLOB or TEXT instead"
+            ),
+        )
+    };
+    Ok(match dt {
+        D::TinyInt(_) | D::Bool | D::Boolean => (T::TinyInt, false),
+        D::TinyIntUnsigned(_) | D::UTinyInt => (T::TinyInt, true),
+        D::SmallInt(_) | D::Int2(_) => (T::SmallInt, false),
+        D::SmallIntUnsigned(_) | D::Int2Unsigned(_) | D::USmallInt => (T::SmallInt, true),
+        D::MediumInt(_) => (T::MediumInt, false),
+        D::MediumIntUnsigned(_) => (T::MediumInt, true),
+        D::Int(_) | D::Integer(_) | D::Int4(_) => (T::Int, false),
+        D::IntUnsigned(_) | D::IntegerUnsigned(_) | D::Int4Unsigned(_) => (T::Int, true),
+        D::BigInt(_) | D::Int8(_) => (T::BigInt, false),
+        D::BigIntUnsigned(_) | D::Int8Unsigned(_) | D::UBigInt => (T::BigInt, true),
+        D::Decimal(info) | D::Numeric(info) | D::Dec(info) => (decimal(info, name)?, false),
+        D::DecimalUnsigned(info) | D::DecUnsigned(info) => (decimal(info, name)?, true),
+        D::Float(info) => (float(info), false),
+        D::FloatUnsigned(info) => (float(info), true),
+        D::Double(_) | D::DoublePrecision | D::Real | D::Float8 | D::Float64 => (T::Double, false),
+        D::DoubleUnsigned(_) | D::DoublePrecisionUnsigned | D::RealUnsigned => (T::Double, true),
+        D::Char(l) | D::Character(l) => {
+            let n = char_len(l, 1);
+            if n > 255 {
+                return Err(too_long(255));
+            }
+            (T::Char(n), false)
+        }
+        D::Varchar(l) | D::CharVarying(l) | D::CharacterVarying(l) | D::Nvarchar(l) => {
+            let n = char_len(l, 0);
+            if l.is_none() {
+                return Err(er::parse(&dt.to_string(), 1));
+            }
+            if n > 16383 {
+                return Err(too_long(16383));
+            }
+            (T::VarChar(n), false)
+        }
+        D::TinyText => (T::Text(255), false),
+        D::Text => (T::Text(65_535), false),
+        D::MediumText => (T::Text(16_777_215), false),
+        D::LongText => (T::Text(u32::MAX), false),
+        D::Binary(n) => (T::Binary(n.unwrap_or(1) as u32), false),
+        D::Varbinary(l) => match l {
+            Some(ast::BinaryLength::IntegerLength { length }) => {
+                (T::VarBinary(*length as u32), false)
+            }
+            _ => return Err(er::parse(&dt.to_string(), 1)),
+        },
+        D::TinyBlob => (T::Blob(255), false),
+        D::Blob(_) => (T::Blob(65_535), false),
+        D::MediumBlob => (T::Blob(16_777_215), false),
+        D::LongBlob => (T::Blob(u32::MAX), false),
+        D::Date => (T::Date, false),
+        D::Datetime(fsp) => (T::DateTime(fsp_of(*fsp, name)?), false),
+        D::Timestamp(fsp, _) => (T::Timestamp(fsp_of(*fsp, name)?), false),
+        D::Time(fsp, _) => (T::Time(fsp_of(*fsp, name)?), false),
+        D::Custom(n, _) if n.to_string().eq_ignore_ascii_case("YEAR") => (T::Year, true),
+        other => return Err(er::not_supported(&format!("column type {other}"))),
+    })
+}
+
+fn fsp_of(fsp: Option<u64>, name: &str) -> SqlResult<u8> {
+    match fsp {
+        None => Ok(0),
+        Some(f) if f <= 6 => Ok(f as u8),
+        Some(f) => Err(SqlError::code(
+            1426,
+            format!("Too-big precision {f} specified for '{name}'. Maximum is 6."),
+        )),
+    }
+}
+
+fn decimal(info: &ExactNumberInfo, name: &str) -> SqlResult<ColumnType> {
+    let (p, s) = match info {
+        ExactNumberInfo::None => (10, 0),
+        ExactNumberInfo::Precision(p) => (*p, 0),
+        ExactNumberInfo::PrecisionAndScale(p, s) => (*p, (*s).max(0) as u64),
+    };
+    if p > 38 {
+        // sqld keeps DECIMAL in 128 bits: 38 digits, not MySQL's 65.
+        return Err(SqlError::code(
+            1426,
+            format!("Too-big precision {p} specified for '{name}'. Maximum is 38."),
+        ));
+    }
+    if s > 30 {
+        return Err(SqlError::code(
+            1425,
+            format!("Too big scale {s} specified for column '{name}'. Maximum is 30."),
+        ));
+    }
+    if s > p {
+        return Err(SqlError::code(
+            1427,
+            format!(
+                "For float(M,D), double(M,D) or decimal(M,D), M must be >= D (column '{name}')."
+            ),
+        ));
+    }
+    Ok(ColumnType::Decimal {
+        precision: p.max(1) as u8,
+        scale: s as u8,
+    })
+}
+
+fn float(info: &ExactNumberInfo) -> ColumnType {
+    match info {
+        ExactNumberInfo::Precision(p) if *p > 24 => ColumnType::Double,
+        ExactNumberInfo::PrecisionAndScale(..) => ColumnType::Float,
+        _ => ColumnType::Float,
+    }
+}
+
+/// The (database, table) a DDL statement changes, for privilege checks;
+/// the table is empty for database-level statements.
+pub fn objects(stmt: &Statement, current_db: Option<&str>) -> Vec<(String, String)> {
+    let q = |n: &ast::ObjectName| qualify(n, current_db).ok();
+    let list: Vec<Option<(String, String)>> = match stmt {
+        Statement::CreateDatabase { db_name, .. } => {
+            vec![Some((
+                db_name.to_string().trim_matches('`').to_string(),
+                String::new(),
+            ))]
+        }
+        Statement::Drop {
+            object_type: ObjectType::Database | ObjectType::Schema,
+            names,
+            ..
+        } => names
+            .iter()
+            .map(|n| Some((n.to_string().trim_matches('`').to_string(), String::new())))
+            .collect(),
+        Statement::Drop {
+            object_type: ObjectType::Index,
+            table: Some(t),
+            ..
+        } => vec![q(t)],
+        Statement::Drop { names, .. } => names.iter().map(q).collect(),
+        Statement::CreateTable(ct) => vec![q(&ct.name)],
+        Statement::CreateIndex(ci) => vec![q(&ci.table_name)],
+        Statement::AlterTable(at) => vec![q(&at.name)],
+        Statement::Truncate(t) => t.table_names.iter().map(|x| q(&x.name)).collect(),
+        _ => Vec::new(),
+    };
+    list.into_iter().flatten().collect()
+}

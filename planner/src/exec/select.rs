@@ -1,0 +1,164 @@
+//! Running a SELECT plan: read through the chosen access, then the local
+//! stages (aggregate, HAVING, output, DISTINCT, sort, LIMIT).
+
+use super::access;
+use super::inline_session;
+use crate::context::SessionCtx;
+use crate::ops;
+use crate::plan::{SelectPlan, Source};
+use pushdown::cluster::ClusterTxn;
+use pushdown::error::{SqlResult, SqlWarning};
+use pushdown::eval::{self, EvalCtx};
+use pushdown::expr::Expr;
+use pushdown::request::Read;
+use pushdown::value::{Row, Value};
+use std::borrow::Cow;
+
+pub fn eval_ctx<'a>(params: &'a [Value], session: &'a SessionCtx) -> EvalCtx<'a> {
+    EvalCtx {
+        params,
+        session: Some(session),
+        insert_row: None,
+        warnings: Vec::new(),
+    }
+}
+
+/// Reads the rows of a source: one request per access (several for a
+/// multi-range), with the filter the key values allow.
+pub async fn read_source(
+    source: &Source,
+    params: &[Value],
+    session: &SessionCtx,
+    txn: &mut ClusterTxn,
+    warnings: &mut Vec<SqlWarning>,
+) -> SqlResult<Vec<Row>> {
+    let table = &source.scope.table;
+    let mut ctx = eval_ctx(params, session);
+    let accesses = access::evaluate(&source.access, table, &mut ctx)?;
+    warnings.append(&mut ctx.warnings);
+    let filter = if accesses.exact {
+        &source.filter
+    } else {
+        &source.full_filter
+    };
+    let filter = match filter {
+        Some(f) if !f.is_pushable() => Some(Cow::Owned(inline_session(f, session)?)),
+        Some(f) => Some(Cow::Borrowed(f)),
+        None => None,
+    };
+    let limit = match &source.limit {
+        Some(l) => {
+            let (offset, limit) = ops::limit::bounds(l, params)?;
+            limit.map(|l| l.saturating_add(offset))
+        }
+        None => None,
+    };
+    let mut rows = Vec::new();
+    for a in accesses.list {
+        let req = Read {
+            table: table.clone(),
+            access: a,
+            filter: filter.as_deref().cloned(),
+            projection: source.projection.clone(),
+            limit,
+            lock: source.lock,
+            params: params.to_vec(),
+        };
+        let mut part = txn.read(&req).await?;
+        if rows.is_empty() {
+            rows = part;
+        } else {
+            rows.append(&mut part);
+        }
+    }
+    Ok(rows)
+}
+
+pub async fn run(
+    plan: &SelectPlan,
+    params: &[Value],
+    session: &SessionCtx,
+    txn: Option<&mut ClusterTxn>,
+    warnings: &mut Vec<SqlWarning>,
+) -> SqlResult<Vec<Row>> {
+    let (rows, input_width) = match (&plan.source, txn) {
+        (Some(source), Some(txn)) => {
+            let width = source
+                .projection
+                .as_ref()
+                .map_or(source.scope.table.columns.len(), Vec::len);
+            (
+                read_source(source, params, session, txn, warnings).await?,
+                width,
+            )
+        }
+        _ => (vec![Vec::new()], 0),
+    };
+    finish(plan, rows, input_width, params, session, warnings)
+}
+
+/// The local stages, over the rows read.
+pub fn finish(
+    plan: &SelectPlan,
+    mut rows: Vec<Row>,
+    input_width: usize,
+    params: &[Value],
+    session: &SessionCtx,
+    warnings: &mut Vec<SqlWarning>,
+) -> SqlResult<Vec<Row>> {
+    let mut ctx = eval_ctx(params, session);
+    if let Some(f) = &plan.pre_filter {
+        rows = filter(rows, f, &mut ctx)?;
+    }
+    if plan.aggregated {
+        rows = ops::aggregate::aggregate(
+            rows,
+            input_width,
+            &plan.group_by,
+            &plan.group_collations,
+            &plan.aggregates,
+            &mut ctx,
+        )?;
+    }
+    if let Some(h) = &plan.having {
+        rows = filter(rows, h, &mut ctx)?;
+    }
+    let mut out: Vec<Row> = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let mut o = Vec::with_capacity(plan.output.len());
+        for e in &plan.output {
+            o.push(match e {
+                Expr::Column(i) => r.get(*i).cloned().unwrap_or(Value::Null),
+                e => eval::eval(e, r, &mut ctx)?,
+            });
+        }
+        out.push(o);
+    }
+    drop(rows);
+    if plan.distinct {
+        let collations: Vec<_> = plan.columns.iter().map(|c| c.collation).collect();
+        ops::distinct::distinct(&mut out, &collations);
+    }
+    ops::sort::sort(&mut out, &plan.sort);
+    if let Some(l) = &plan.limit {
+        let (offset, limit) = ops::limit::bounds(l, params)?;
+        ops::limit::apply(&mut out, offset, limit);
+    }
+    if plan.output.len() > plan.visible {
+        for r in &mut out {
+            r.truncate(plan.visible);
+        }
+    }
+    warnings.append(&mut ctx.warnings);
+    Ok(out)
+}
+
+fn filter(rows: Vec<Row>, f: &Expr, ctx: &mut EvalCtx) -> SqlResult<Vec<Row>> {
+    let mut kept = Vec::with_capacity(rows.len());
+    for r in rows {
+        if eval::matches(f, &r, ctx)? {
+            kept.push(r);
+        }
+    }
+    Ok(kept)
+}

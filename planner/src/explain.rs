@@ -1,0 +1,404 @@
+//! EXPLAIN: one row per access, saying what reaches the data nodes (access,
+//! pushed filter, projection, limit, node groups) and what runs locally.
+
+use crate::plan::{AccessPlan, Plan, RangeBound, SelectPlan, Source};
+use crate::planner::Planner;
+use crate::result::{ColumnMeta, QueryResult};
+use pushdown::expr::{BinaryOp, CmpOp, Expr, UnaryOp};
+use pushdown::schema::{Collation, ColumnType, TableDef};
+use pushdown::value::Value;
+use std::sync::Arc;
+
+const COLUMNS: [&str; 7] = [
+    "table",
+    "access",
+    "pushed_filter",
+    "projection",
+    "pushed_limit",
+    "node_groups",
+    "local",
+];
+
+pub fn columns() -> Arc<[ColumnMeta]> {
+    COLUMNS
+        .iter()
+        .map(|n| {
+            ColumnMeta::computed(
+                n,
+                ColumnType::VarChar(255),
+                Collation::Utf8mb4GeneralCi,
+                1020,
+            )
+        })
+        .collect()
+}
+
+pub fn result(plan: &Plan, planner: &Planner) -> QueryResult {
+    let groups = (0..planner.cluster().group_count())
+        .map(|g| planner.cluster().group_name(g))
+        .collect::<Vec<_>>()
+        .join(",");
+    let rows = lines(plan, &groups)
+        .into_iter()
+        .map(|l| l.into_iter().map(Value::from).collect())
+        .collect();
+    QueryResult::Rows {
+        columns: columns(),
+        rows,
+    }
+}
+
+/// The EXPLAIN rows of a plan, as text cells (also used by the golden
+/// plan tests).
+pub fn lines(plan: &Plan, groups: &str) -> Vec<Vec<String>> {
+    match plan {
+        Plan::Select(s) => match &s.source {
+            Some(src) => vec![source_line(src, groups, &select_local(s))],
+            None => vec![vec![
+                String::new(),
+                "no table".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                select_local(s),
+            ]],
+        },
+        Plan::Insert(i) => vec![vec![
+            i.scope.table.name.clone(),
+            format!(
+                "insert ({} rows, {:?})",
+                i.rows.len(),
+                conflict_name(&i.on_conflict)
+            ),
+            String::new(),
+            String::new(),
+            String::new(),
+            groups.to_string(),
+            String::new(),
+        ]],
+        Plan::Update(m) | Plan::Delete(m) => {
+            let verb = if matches!(plan, Plan::Update(_)) {
+                "update"
+            } else {
+                "delete"
+            };
+            let mut local = Vec::new();
+            if !m.sort.is_empty() {
+                local.push("read keys locked, sort, write by key".to_string());
+            }
+            if m.limit.is_some() {
+                local.push("limit".into());
+            }
+            let mut l = source_line(&m.source, groups, &local.join(", "));
+            l[1] = format!("{verb} via {}", l[1]);
+            vec![l]
+        }
+        Plan::Ddl(_) | Plan::Explain(_) => Vec::new(),
+    }
+}
+
+fn conflict_name(c: &pushdown::request::OnConflict) -> &'static str {
+    use pushdown::request::OnConflict as O;
+    match c {
+        O::Error => "error on duplicate",
+        O::Ignore => "ignore duplicates",
+        O::Replace => "replace",
+        O::Update(_) => "on duplicate key update",
+    }
+}
+
+fn select_local(s: &SelectPlan) -> String {
+    let mut ops = Vec::new();
+    if s.aggregated {
+        let aggs: Vec<&str> = s
+            .aggregates
+            .iter()
+            .filter(|a| a.func != crate::bind::AggFunc::AnyValue)
+            .map(crate::plan::select::agg_name)
+            .collect();
+        if s.group_by.is_empty() {
+            ops.push(format!("aggregate [{}]", aggs.join(", ")));
+        } else {
+            ops.push(format!(
+                "group by {} [{}]",
+                s.group_by.len(),
+                aggs.join(", ")
+            ));
+        }
+    }
+    if s.having.is_some() || s.pre_filter.is_some() {
+        ops.push("filter".into());
+    }
+    if s.distinct {
+        ops.push("distinct".into());
+    }
+    if !s.sort.is_empty() {
+        ops.push(format!("sort {}", s.sort.len()));
+    } else if s.order_satisfied {
+        ops.push("order by access".into());
+    }
+    if s.limit.is_some() {
+        ops.push("limit".into());
+    }
+    ops.join(", ")
+}
+
+fn source_line(src: &Source, groups: &str, local: &str) -> Vec<String> {
+    let t = &src.scope.table;
+    let projection = match &src.projection {
+        None => "*".to_string(),
+        Some(p) => p
+            .iter()
+            .map(|&c| t.columns[c].name.clone())
+            .collect::<Vec<_>>()
+            .join(","),
+    };
+    let lock = match src.lock {
+        pushdown::request::LockMode::None => "",
+        pushdown::request::LockMode::Shared => " lock shared",
+        pushdown::request::LockMode::Exclusive => " lock exclusive",
+    };
+    vec![
+        t.name.clone(),
+        format!("{}{lock}", access_text(&src.access, t)),
+        src.filter
+            .as_ref()
+            .map_or(String::new(), |f| expr_text(f, t)),
+        projection,
+        src.limit.as_ref().map_or(String::new(), |l| {
+            let e = |x: &Option<Expr>| x.as_ref().map(|x| expr_text(x, t));
+            match (e(&l.limit), e(&l.offset)) {
+                (Some(l), Some(o)) => format!("{o}+{l}"),
+                (Some(l), None) => l,
+                (None, Some(o)) => format!("offset {o}"),
+                (None, None) => String::new(),
+            }
+        }),
+        groups.to_string(),
+        local.to_string(),
+    ]
+}
+
+fn index_name(t: &TableDef, index: Option<u32>) -> String {
+    match index {
+        None => "PRIMARY".into(),
+        Some(id) => t
+            .indexes
+            .iter()
+            .find(|i| i.id == id)
+            .map_or_else(|| format!("#{id}"), |i| i.name.clone()),
+    }
+}
+
+fn access_text(a: &AccessPlan, t: &TableDef) -> String {
+    let bound = |b: &Option<RangeBound>, lower: bool| -> String {
+        match b {
+            None => String::new(),
+            Some(b) => {
+                let op = match (lower, b.inclusive) {
+                    (true, true) => ">=",
+                    (true, false) => ">",
+                    (false, true) => "<=",
+                    (false, false) => "<",
+                };
+                format!("{op} {}", expr_text(&b.value, t))
+            }
+        }
+    };
+    match a {
+        AccessPlan::Keys { columns } => {
+            let n: usize = columns.iter().map(Vec::len).product();
+            let keys = columns
+                .iter()
+                .map(|c| {
+                    c.iter()
+                        .map(|e| expr_text(e, t))
+                        .collect::<Vec<_>>()
+                        .join("|")
+                })
+                .collect::<Vec<_>>()
+                .join(",");
+            if n == 1 {
+                format!("point get PRIMARY ({keys})")
+            } else {
+                format!("batched get PRIMARY ({n} keys: {keys})")
+            }
+        }
+        AccessPlan::Range {
+            index,
+            prefix,
+            lower,
+            upper,
+            reverse,
+        } => {
+            if a.is_full_scan() {
+                return format!("full scan{}", if *reverse { " reverse" } else { "" });
+            }
+            let mut parts: Vec<String> = prefix
+                .iter()
+                .map(|e| format!("= {}", expr_text(e, t)))
+                .collect();
+            let range: Vec<String> = [bound(lower, true), bound(upper, false)]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect();
+            if !range.is_empty() {
+                parts.push(range.join(" and "));
+            }
+            format!(
+                "range scan {} ({}){}",
+                index_name(t, *index),
+                parts.join(", "),
+                if *reverse { " reverse" } else { "" }
+            )
+        }
+        AccessPlan::MultiRange {
+            index,
+            ranges,
+            reverse,
+        } => {
+            let rs: Vec<String> = ranges
+                .iter()
+                .map(|(l, u)| {
+                    if let (Some(l), Some(u)) = (l, u) {
+                        if l == u {
+                            return format!("= {}", expr_text(&l.value, t));
+                        }
+                    }
+                    [bound(l, true), bound(u, false)]
+                        .into_iter()
+                        .filter(|s| !s.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                })
+                .collect();
+            format!(
+                "multi-range scan {} ({} ranges: {}){}",
+                index_name(t, *index),
+                rs.len(),
+                rs.join("; "),
+                if *reverse { " reverse" } else { "" }
+            )
+        }
+    }
+}
+
+/// SQL-like text of a bound expression, with column names.
+pub fn expr_text(e: &Expr, t: &TableDef) -> String {
+    let x = |e: &Expr| expr_text(e, t);
+    match e {
+        Expr::Column(c) => t
+            .columns
+            .get(*c)
+            .map_or_else(|| format!("#{c}"), |c| c.name.clone()),
+        Expr::Literal(v) => match v {
+            Value::Null => "NULL".into(),
+            Value::Bytes(b) => format!("'{}'", String::from_utf8_lossy(b)),
+            other => {
+                let mut out = Vec::new();
+                pushdown::eval::to_text(other, &mut out);
+                String::from_utf8_lossy(&out).into_owned()
+            }
+        },
+        Expr::Param(i) => format!("?{}", i + 1),
+        Expr::InsertValue(c) => format!(
+            "VALUES({})",
+            t.columns.get(*c).map_or("?", |c| c.name.as_str())
+        ),
+        Expr::Unary { op, arg } => match op {
+            UnaryOp::Neg => format!("-{}", x(arg)),
+            UnaryOp::Not => format!("NOT {}", x(arg)),
+            UnaryOp::BitNot => format!("~{}", x(arg)),
+        },
+        Expr::Binary { op, left, right } => {
+            let o = match op {
+                BinaryOp::Add => "+",
+                BinaryOp::Sub => "-",
+                BinaryOp::Mul => "*",
+                BinaryOp::Div => "/",
+                BinaryOp::IntDiv => "DIV",
+                BinaryOp::Mod => "%",
+                BinaryOp::And => "AND",
+                BinaryOp::Or => "OR",
+                BinaryOp::Xor => "XOR",
+                BinaryOp::BitAnd => "&",
+                BinaryOp::BitOr => "|",
+                BinaryOp::BitXor => "^",
+                BinaryOp::Shl => "<<",
+                BinaryOp::Shr => ">>",
+            };
+            format!("({} {o} {})", x(left), x(right))
+        }
+        Expr::Compare {
+            op, left, right, ..
+        } => {
+            let o = match op {
+                CmpOp::Eq => "=",
+                CmpOp::NullSafeEq => "<=>",
+                CmpOp::Ne => "<>",
+                CmpOp::Lt => "<",
+                CmpOp::Le => "<=",
+                CmpOp::Gt => ">",
+                CmpOp::Ge => ">=",
+            };
+            format!("{} {o} {}", x(left), x(right))
+        }
+        Expr::IsNull { arg, negated } => {
+            format!("{} IS {}NULL", x(arg), if *negated { "NOT " } else { "" })
+        }
+        Expr::IsBool {
+            arg,
+            value,
+            negated,
+        } => format!(
+            "{} IS {}{}",
+            x(arg),
+            if *negated { "NOT " } else { "" },
+            if *value { "TRUE" } else { "FALSE" }
+        ),
+        Expr::Like {
+            arg,
+            pattern,
+            negated,
+            ..
+        } => {
+            format!(
+                "{} {}LIKE {}",
+                x(arg),
+                if *negated { "NOT " } else { "" },
+                x(pattern)
+            )
+        }
+        Expr::InList {
+            arg, list, negated, ..
+        } => format!(
+            "{} {}IN ({})",
+            x(arg),
+            if *negated { "NOT " } else { "" },
+            list.iter().map(x).collect::<Vec<_>>().join(", ")
+        ),
+        Expr::Between {
+            arg,
+            low,
+            high,
+            negated,
+            ..
+        } => format!(
+            "{} {}BETWEEN {} AND {}",
+            x(arg),
+            if *negated { "NOT " } else { "" },
+            x(low),
+            x(high)
+        ),
+        Expr::Case { .. } => "CASE ...".into(),
+        Expr::Cast { arg, to } => format!("CAST({} AS {to:?})", x(arg)),
+        Expr::Func { name, args } => {
+            format!(
+                "{name}({})",
+                args.iter().map(x).collect::<Vec<_>>().join(", ")
+            )
+        }
+        Expr::Session(s) => format!("{s:?}"),
+    }
+}

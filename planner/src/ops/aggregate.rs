@@ -1,0 +1,365 @@
+//! GROUP BY and COUNT / SUM / AVG / MIN / MAX (also DISTINCT), on one
+//! table's rows. Each output row is the group's first input row followed by
+//! the aggregate values, so that columns outside GROUP BY read the first
+//! row's values, as MySQL without ONLY_FULL_GROUP_BY returns them.
+//!
+//! Types as MySQL: COUNT → BIGINT; SUM of integers or decimals → DECIMAL,
+//! of anything else → DOUBLE; AVG → DECIMAL with scale + 4, or DOUBLE.
+
+use super::key;
+use crate::bind::{AggCall, AggFunc};
+use pushdown::error::SqlResult;
+use pushdown::eval::{self, EvalCtx};
+use pushdown::expr::Expr;
+use pushdown::schema::Collation;
+use pushdown::value::{Decimal, Row, Value};
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+
+/// Largest AVG scale: the result keeps at most 30 decimals, as in MySQL.
+const MAX_SCALE: u8 = 30;
+
+/// A running sum, widening int → decimal → double as values require.
+#[derive(Debug, Clone, Default)]
+enum Sum {
+    #[default]
+    Empty,
+    Exact {
+        mantissa: i128,
+        scale: u8,
+    },
+    Double(f64),
+}
+
+impl Sum {
+    fn add(&mut self, v: &Value) {
+        let (m, s) = match v {
+            Value::Int(i) => (*i as i128, 0),
+            Value::UInt(u) => (*u as i128, 0),
+            Value::Decimal(d) => (d.mantissa, d.scale),
+            other => {
+                let d = as_double(other);
+                *self = Sum::Double(self.as_double() + d);
+                return;
+            }
+        };
+        match self {
+            Sum::Empty => {
+                *self = Sum::Exact {
+                    mantissa: m,
+                    scale: s,
+                }
+            }
+            Sum::Exact { mantissa, scale } => {
+                let target = (*scale).max(s);
+                let a = rescale(*mantissa, *scale, target);
+                let b = rescale(m, s, target);
+                match (a, b) {
+                    (Some(a), Some(b)) => match a.checked_add(b) {
+                        Some(sum) => {
+                            *mantissa = sum;
+                            *scale = target;
+                        }
+                        None => *self = Sum::Double(to_f64(a, target) + to_f64(b, target)),
+                    },
+                    _ => *self = Sum::Double(self.as_double() + to_f64(m, s)),
+                }
+            }
+            Sum::Double(d) => *d += to_f64(m, s),
+        }
+    }
+
+    fn as_double(&self) -> f64 {
+        match self {
+            Sum::Empty => 0.0,
+            Sum::Exact { mantissa, scale } => to_f64(*mantissa, *scale),
+            Sum::Double(d) => *d,
+        }
+    }
+
+    fn value(&self) -> Value {
+        match self {
+            Sum::Empty => Value::Null,
+            Sum::Exact { mantissa, scale } => Value::Decimal(Decimal {
+                mantissa: *mantissa,
+                scale: *scale,
+            }),
+            Sum::Double(d) => Value::Double(*d),
+        }
+    }
+
+    fn avg(&self, n: u64) -> Value {
+        match self {
+            Sum::Empty => Value::Null,
+            Sum::Exact { mantissa, scale } => {
+                let target = (*scale + 4).min(MAX_SCALE);
+                match rescale(*mantissa, *scale, target) {
+                    Some(m) => Value::Decimal(Decimal {
+                        mantissa: div_round(m, n as i128),
+                        scale: target,
+                    }),
+                    None => Value::Double(to_f64(*mantissa, *scale) / n as f64),
+                }
+            }
+            Sum::Double(d) => Value::Double(d / n as f64),
+        }
+    }
+}
+
+fn to_f64(m: i128, scale: u8) -> f64 {
+    m as f64 / 10f64.powi(scale as i32)
+}
+
+fn rescale(m: i128, from: u8, to: u8) -> Option<i128> {
+    10i128
+        .checked_pow((to - from.min(to)) as u32)
+        .and_then(|p| m.checked_mul(p))
+}
+
+/// Division rounding half away from zero, as DECIMAL does.
+fn div_round(a: i128, b: i128) -> i128 {
+    let q = a / b;
+    let r = a % b;
+    if r.abs() * 2 >= b.abs() {
+        q + if (a < 0) != (b < 0) { -1 } else { 1 }
+    } else {
+        q
+    }
+}
+
+/// Strings and temporals summed as doubles, as MySQL converts them.
+fn as_double(v: &Value) -> f64 {
+    match v {
+        Value::Double(d) => *d,
+        Value::Bytes(b) => {
+            let s = String::from_utf8_lossy(b);
+            let s = s.trim_start();
+            let end = s
+                .char_indices()
+                .take_while(|(i, c)| {
+                    c.is_ascii_digit()
+                        || *c == '.'
+                        || ((*c == '-' || *c == '+') && *i == 0)
+                        || *c == 'e'
+                        || *c == 'E'
+                })
+                .map(|(i, c)| i + c.len_utf8())
+                .last()
+                .unwrap_or(0);
+            s[..end].parse().unwrap_or(0.0)
+        }
+        other => {
+            let mut out = Vec::new();
+            eval::to_text(other, &mut out);
+            let digits: String = String::from_utf8_lossy(&out)
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            digits.parse().unwrap_or(0.0)
+        }
+    }
+}
+
+/// State of one aggregate in one group.
+#[derive(Debug, Clone)]
+struct Acc {
+    count: u64,
+    sum: Sum,
+    best: Option<Value>,
+    seen: Option<HashSet<Vec<u8>>>,
+}
+
+impl Acc {
+    fn new(call: &AggCall) -> Acc {
+        Acc {
+            count: 0,
+            sum: Sum::Empty,
+            best: None,
+            seen: call.distinct.then(HashSet::new),
+        }
+    }
+
+    fn add(&mut self, call: &AggCall, v: Option<&Value>) {
+        let v = match (call.func, v) {
+            (AggFunc::CountStar, _) => {
+                self.count += 1;
+                return;
+            }
+            (_, Some(v)) => v,
+            (_, None) => return,
+        };
+        if call.func == AggFunc::AnyValue {
+            if self.count == 0 {
+                self.best = Some(v.clone());
+            }
+            self.count += 1;
+            return;
+        }
+        if v.is_null() {
+            return;
+        }
+        if let Some(seen) = &mut self.seen {
+            let mut k = Vec::new();
+            key::encode(v, call.collation, &mut k);
+            if !seen.insert(k) {
+                return;
+            }
+        }
+        self.count += 1;
+        match call.func {
+            AggFunc::Sum | AggFunc::Avg => self.sum.add(v),
+            AggFunc::Min | AggFunc::Max => {
+                let replace = match &self.best {
+                    None => true,
+                    Some(b) => {
+                        let o = eval::compare(v, b, call.collation).unwrap_or(Ordering::Equal);
+                        if call.func == AggFunc::Min {
+                            o == Ordering::Less
+                        } else {
+                            o == Ordering::Greater
+                        }
+                    }
+                };
+                if replace {
+                    self.best = Some(v.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn result(&self, call: &AggCall) -> Value {
+        match call.func {
+            AggFunc::CountStar | AggFunc::Count => Value::Int(self.count as i64),
+            AggFunc::Sum => self.sum.value(),
+            AggFunc::Avg if self.count == 0 => Value::Null,
+            AggFunc::Avg => self.sum.avg(self.count),
+            AggFunc::Min | AggFunc::Max | AggFunc::AnyValue => {
+                self.best.clone().unwrap_or(Value::Null)
+            }
+        }
+    }
+}
+
+/// Groups `rows` and computes `aggs` per group. Without GROUP BY there is
+/// exactly one group, even over no rows (`SELECT COUNT(*)` → 0).
+pub fn aggregate(
+    rows: Vec<Row>,
+    input_width: usize,
+    group_by: &[Expr],
+    group_collations: &[Collation],
+    aggs: &[AggCall],
+    ctx: &mut EvalCtx,
+) -> SqlResult<Vec<Row>> {
+    let mut groups: Vec<(Row, Vec<Acc>)> = Vec::new();
+    let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut arg_values: Vec<Option<Value>> = Vec::with_capacity(aggs.len());
+    for row in rows {
+        let g = if group_by.is_empty() {
+            if groups.is_empty() {
+                groups.push((row.clone(), aggs.iter().map(Acc::new).collect()));
+            }
+            0
+        } else {
+            let mut k = Vec::new();
+            for (e, c) in group_by.iter().zip(group_collations) {
+                let v = eval::eval(e, &row, ctx)?;
+                key::encode(&v, *c, &mut k);
+            }
+            match index.get(&k) {
+                Some(&g) => g,
+                None => {
+                    groups.push((row.clone(), aggs.iter().map(Acc::new).collect()));
+                    index.insert(k, groups.len() - 1);
+                    groups.len() - 1
+                }
+            }
+        };
+        arg_values.clear();
+        for a in aggs {
+            arg_values.push(match &a.arg {
+                Some(e) => Some(eval::eval(e, &row, ctx)?),
+                None => None,
+            });
+        }
+        let accs = &mut groups[g].1;
+        for ((acc, call), v) in accs.iter_mut().zip(aggs).zip(&arg_values) {
+            acc.add(call, v.as_ref());
+        }
+    }
+    if groups.is_empty() && group_by.is_empty() {
+        groups.push((
+            vec![Value::Null; input_width],
+            aggs.iter().map(Acc::new).collect(),
+        ));
+    }
+    Ok(groups
+        .into_iter()
+        .map(|(mut first, accs)| {
+            first.extend(accs.iter().zip(aggs).map(|(a, c)| a.result(c)));
+            first
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(func: AggFunc, distinct: bool) -> AggCall {
+        AggCall {
+            func,
+            arg: Some(Expr::Column(0)),
+            distinct,
+            collation: Collation::default(),
+        }
+    }
+
+    #[test]
+    fn sums_of_integers_are_exact_decimals() {
+        let mut s = Sum::Empty;
+        for i in [1i64, 2, 3] {
+            s.add(&Value::Int(i));
+        }
+        assert_eq!(
+            s.value(),
+            Value::Decimal(Decimal {
+                mantissa: 6,
+                scale: 0
+            })
+        );
+        assert_eq!(
+            s.avg(3),
+            Value::Decimal(Decimal {
+                mantissa: 20000,
+                scale: 4
+            })
+        );
+        let mut s = Sum::Empty;
+        s.add(&Value::Int(1));
+        s.add(&Value::Int(2));
+        // 1.5 exactly; 2/3 rounds half away from zero.
+        assert_eq!(
+            s.avg(2),
+            Value::Decimal(Decimal {
+                mantissa: 15000,
+                scale: 4
+            })
+        );
+        assert_eq!(div_round(2, 3), 1);
+        assert_eq!(div_round(-2, 3), -1);
+    }
+
+    #[test]
+    fn count_distinct_and_nulls() {
+        let c = call(AggFunc::Count, true);
+        let mut acc = Acc::new(&c);
+        for v in [Value::Int(1), Value::Int(1), Value::Null, Value::UInt(2)] {
+            acc.add(&c, Some(&v));
+        }
+        assert_eq!(acc.result(&c), Value::Int(2));
+        let s = call(AggFunc::Sum, false);
+        let acc = Acc::new(&s);
+        assert_eq!(acc.result(&s), Value::Null);
+    }
+}

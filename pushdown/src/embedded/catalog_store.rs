@@ -1,0 +1,404 @@
+//! The durable catalog: databases, tables, users and auto-increment counters
+//! in the `meta` keyspace, and DDL applied to it and to the data in one
+//! atomic, synced batch.
+//!
+//! Meta keys: `db\0<name>`, `tb\0<table id>`, `us\0<user>\0<host>` hold JSON
+//! definitions; `seq\0table` the next table id; `ai\0<table id><column>` the
+//! last AUTO_INCREMENT value handed out.
+
+use super::keys::{self, index_entry_key, table_prefix, unique_prefix};
+use super::rows::{decode_row, encode_row};
+use super::view::storage_error;
+use super::{CatalogState, Shared, Store};
+use crate::error::{er, SqlError, SqlResult};
+use crate::schema::{Catalog, DatabaseDef, DdlOp, IndexDef, TableDef, UserDef};
+use crate::value::Row;
+use fjall::{OwnedWriteBatch, PersistMode};
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+const DB: &[u8] = b"db\0";
+const TABLE: &[u8] = b"tb\0";
+const USER: &[u8] = b"us\0";
+const COUNTER: &[u8] = b"ai\0";
+const TABLE_SEQ: &[u8] = b"seq\0table";
+
+fn key(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(prefix.len() + rest.len());
+    k.extend_from_slice(prefix);
+    k.extend_from_slice(rest);
+    k
+}
+
+fn table_key(id: u64) -> Vec<u8> {
+    key(TABLE, &id.to_be_bytes())
+}
+
+fn user_key(user: &str, host: &str) -> Vec<u8> {
+    key(
+        USER,
+        format!("{user}\0{}", host.to_ascii_lowercase()).as_bytes(),
+    )
+}
+
+pub fn counter_key(table: u64, column: usize) -> Vec<u8> {
+    let mut k = key(COUNTER, &table.to_be_bytes());
+    k.extend_from_slice(&(column as u32).to_be_bytes());
+    k
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> SqlError {
+    er::internal(format!("embedded catalog: bad {what}: {e}"))
+}
+
+fn json<T: serde::Serialize>(v: &T) -> SqlResult<Vec<u8>> {
+    serde_json::to_vec(v).map_err(|e| er::internal(format!("catalog encoding: {e}")))
+}
+
+fn u64_of(v: &[u8]) -> SqlResult<u64> {
+    let a: [u8; 8] = v.try_into().map_err(|_| corrupt("counter", "length"))?;
+    Ok(u64::from_be_bytes(a))
+}
+
+type Counters = HashMap<(u64, usize), Arc<AtomicU64>>;
+
+/// Reads the catalog and counters at startup.
+pub fn load(store: &Store) -> SqlResult<(CatalogState, Counters)> {
+    let mut state = CatalogState {
+        next_table_id: 1,
+        ..CatalogState::default()
+    };
+    let mut counters = Counters::new();
+    for item in store.meta.iter() {
+        let (k, v) = item.into_inner().map_err(storage_error)?;
+        if let Some(_name) = k.strip_prefix(DB) {
+            let d: DatabaseDef = serde_json::from_slice(&v).map_err(|e| corrupt("database", e))?;
+            state.catalog.databases.insert(d.name.clone(), d);
+        } else if k.starts_with(TABLE) {
+            let t: TableDef = serde_json::from_slice(&v).map_err(|e| corrupt("table", e))?;
+            let t = Arc::new(t);
+            state.by_id.insert(t.id, t.clone());
+            state
+                .catalog
+                .tables
+                .insert((t.db.clone(), t.name.clone()), t);
+        } else if k.starts_with(USER) {
+            let u: UserDef = serde_json::from_slice(&v).map_err(|e| corrupt("user", e))?;
+            state.catalog.users.push(u);
+        } else if let Some(rest) = k.strip_prefix(COUNTER) {
+            if rest.len() == 12 {
+                let table = u64_of(&rest[..8])?;
+                let mut c = [0u8; 4];
+                c.copy_from_slice(&rest[8..]);
+                let column = u32::from_be_bytes(c) as usize;
+                counters.insert((table, column), Arc::new(AtomicU64::new(u64_of(&v)?)));
+            }
+        } else if &*k == TABLE_SEQ {
+            state.next_table_id = u64_of(&v)?;
+        }
+    }
+    Ok((state, counters))
+}
+
+/// Applies a schema change: metadata and data in one batch, synced, then
+/// the in-memory catalog. Runs on the writer thread.
+pub fn apply_ddl(shared: &Shared, op: &DdlOp) -> SqlResult<Catalog> {
+    let mut next = {
+        let cur = shared.catalog();
+        CatalogState {
+            catalog: cur.catalog.clone(),
+            by_id: cur.by_id.clone(),
+            next_table_id: cur.next_table_id,
+        }
+    };
+    let store = &shared.store;
+    let mut ddl = Ddl {
+        store,
+        batch: store.db.batch(),
+        state: &mut next,
+        dropped_tables: Vec::new(),
+    };
+    ddl.apply(op)?;
+    let Ddl {
+        batch,
+        dropped_tables,
+        ..
+    } = ddl;
+    batch.commit().map_err(storage_error)?;
+    store
+        .db
+        .persist(PersistMode::SyncAll)
+        .map_err(storage_error)?;
+    {
+        let mut counters = shared.counters.lock().unwrap_or_else(|p| p.into_inner());
+        counters.retain(|(t, _), _| !dropped_tables.contains(t));
+    }
+    let catalog = next.catalog.clone();
+    *shared.catalog_mut() = next;
+    Ok(catalog)
+}
+
+struct Ddl<'a> {
+    store: &'a Store,
+    batch: OwnedWriteBatch,
+    state: &'a mut CatalogState,
+    /// Table ids whose data and counters are gone.
+    dropped_tables: Vec<u64>,
+}
+
+impl Ddl<'_> {
+    fn apply(&mut self, op: &DdlOp) -> SqlResult<()> {
+        match op {
+            DdlOp::CreateDatabase(d) => {
+                if self.state.catalog.databases.contains_key(&d.name) {
+                    return Err(er::db_exists(&d.name));
+                }
+                self.batch
+                    .insert(&self.store.meta, key(DB, d.name.as_bytes()), json(d)?);
+                self.state
+                    .catalog
+                    .databases
+                    .insert(d.name.clone(), d.clone());
+            }
+            DdlOp::DropDatabase(name) => {
+                if self.state.catalog.databases.remove(name).is_none() {
+                    return Err(SqlError::code(
+                        1008,
+                        format!("Can't drop database '{name}'; database doesn't exist"),
+                    ));
+                }
+                self.batch
+                    .remove(&self.store.meta, key(DB, name.as_bytes()));
+                let tables: Vec<Arc<TableDef>> =
+                    self.state.catalog.tables_in(name).cloned().collect();
+                for t in tables {
+                    self.drop_table(&t)?;
+                }
+            }
+            DdlOp::CreateTable(def) => {
+                if !self.state.catalog.databases.contains_key(&def.db) {
+                    return Err(er::bad_db(&def.db));
+                }
+                if self.state.catalog.table(&def.db, &def.name).is_some() {
+                    return Err(er::table_exists(&def.name));
+                }
+                let t = TableDef {
+                    id: self.allocate_table_id(),
+                    ..def.clone()
+                };
+                self.put_table(Arc::new(t))?;
+            }
+            DdlOp::DropTable { db, name } => {
+                let t = self.existing(db, name, er::bad_table(db, name))?;
+                self.drop_table(&t)?;
+            }
+            DdlOp::Truncate { db, name } => {
+                // A new id makes the old rows unreachable at once, and fails
+                // the commit of any transaction still writing the old ones.
+                let t = self.existing(db, name, er::no_such_table(db, name))?;
+                self.drop_table(&t)?;
+                let fresh = TableDef {
+                    id: self.allocate_table_id(),
+                    ..(*t).clone()
+                };
+                self.put_table(Arc::new(fresh))?;
+            }
+            DdlOp::AlterTable { old, new } => self.alter(old, new)?,
+            DdlOp::PutUser(u) => {
+                let users = &mut self.state.catalog.users;
+                users.retain(|x| !(x.user == u.user && x.host.eq_ignore_ascii_case(&u.host)));
+                users.push(u.clone());
+                self.batch
+                    .insert(&self.store.meta, user_key(&u.user, &u.host), json(u)?);
+            }
+            DdlOp::DropUser { user, host } => {
+                let users = &mut self.state.catalog.users;
+                let before = users.len();
+                users.retain(|x| !(x.user == *user && x.host.eq_ignore_ascii_case(host)));
+                if users.len() == before {
+                    return Err(SqlError::code(
+                        1396,
+                        format!("Operation DROP USER failed for '{user}'@'{host}'"),
+                    ));
+                }
+                self.batch.remove(&self.store.meta, user_key(user, host));
+            }
+        }
+        Ok(())
+    }
+
+    fn existing(&self, db: &str, name: &str, missing: SqlError) -> SqlResult<Arc<TableDef>> {
+        self.state.catalog.table(db, name).cloned().ok_or(missing)
+    }
+
+    fn allocate_table_id(&mut self) -> u64 {
+        let id = self.state.next_table_id;
+        self.state.next_table_id += 1;
+        self.batch.insert(
+            &self.store.meta,
+            TABLE_SEQ.to_vec(),
+            self.state.next_table_id.to_be_bytes().to_vec(),
+        );
+        id
+    }
+
+    fn put_table(&mut self, t: Arc<TableDef>) -> SqlResult<()> {
+        self.batch
+            .insert(&self.store.meta, table_key(t.id), json(&*t)?);
+        self.state.by_id.insert(t.id, t.clone());
+        self.state
+            .catalog
+            .tables
+            .insert((t.db.clone(), t.name.clone()), t);
+        Ok(())
+    }
+
+    /// Removes the definition, every row and index entry, and the counters.
+    fn drop_table(&mut self, t: &TableDef) -> SqlResult<()> {
+        self.state
+            .catalog
+            .tables
+            .remove(&(t.db.clone(), t.name.clone()));
+        self.state.by_id.remove(&t.id);
+        self.batch.remove(&self.store.meta, table_key(t.id));
+        let mut prefix = Vec::with_capacity(8);
+        table_prefix(&mut prefix, t.id);
+        self.remove_prefix(&self.store.rows.clone(), &prefix)?;
+        self.remove_prefix(&self.store.index.clone(), &prefix)?;
+        self.remove_prefix(&self.store.meta.clone(), &key(COUNTER, &prefix))?;
+        self.dropped_tables.push(t.id);
+        Ok(())
+    }
+
+    fn remove_prefix(&mut self, ks: &fjall::Keyspace, prefix: &[u8]) -> SqlResult<()> {
+        for item in ks.prefix(prefix) {
+            let k = item.key().map_err(storage_error)?;
+            self.batch.remove(ks, k);
+        }
+        Ok(())
+    }
+
+    /// ALTER TABLE: added columns need nothing (old rows read them as their
+    /// default); other column changes rewrite the rows; indexes whose
+    /// definition changed are dropped and built from the rows.
+    fn alter(&mut self, old: &TableDef, new: &TableDef) -> SqlResult<()> {
+        let cur = self.existing(&old.db, &old.name, er::no_such_table(&old.db, &old.name))?;
+        let pk_names = |t: &TableDef| -> Vec<String> {
+            t.primary_key
+                .iter()
+                .map(|&c| t.columns[c].name.to_ascii_lowercase())
+                .collect()
+        };
+        if pk_names(&cur) != pk_names(new) {
+            return Err(er::not_supported(
+                "ALTER TABLE that changes the PRIMARY KEY",
+            ));
+        }
+        let renamed = cur.db != new.db || cur.name != new.name;
+        if renamed && self.state.catalog.table(&new.db, &new.name).is_some() {
+            return Err(er::table_exists(&new.name));
+        }
+        let appended = new.columns.len() >= cur.columns.len()
+            && cur
+                .columns
+                .iter()
+                .zip(&new.columns)
+                .all(|(a, b)| a.name == b.name && a.ty == b.ty && a.collation == b.collation);
+        let next = Arc::new(TableDef {
+            id: cur.id,
+            ..new.clone()
+        });
+        // Indexes to drop and to build.
+        let (dropped, built): (Vec<&IndexDef>, Vec<&IndexDef>) = if appended {
+            (
+                cur.indexes
+                    .iter()
+                    .filter(|i| !next.indexes.contains(i))
+                    .collect(),
+                next.indexes
+                    .iter()
+                    .filter(|i| !cur.indexes.contains(i))
+                    .collect(),
+            )
+        } else {
+            (cur.indexes.iter().collect(), next.indexes.iter().collect())
+        };
+        for ix in &dropped {
+            let mut prefix = Vec::new();
+            keys::index_prefix(&mut prefix, cur.id, ix.id);
+            self.remove_prefix(&self.store.index.clone(), &prefix)?;
+        }
+        if !appended || !built.is_empty() {
+            self.rebuild(&cur, &next, &built, !appended)?;
+        }
+        if renamed {
+            self.state
+                .catalog
+                .tables
+                .remove(&(cur.db.clone(), cur.name.clone()));
+        }
+        self.put_table(next.clone())
+    }
+
+    /// Reads every row under `cur`; writes it back under `next` when
+    /// `rewrite`, and adds its entries of the `built` indexes.
+    fn rebuild(
+        &mut self,
+        cur: &TableDef,
+        next: &TableDef,
+        built: &[&IndexDef],
+        rewrite: bool,
+    ) -> SqlResult<()> {
+        let mut seen: Vec<HashSet<Vec<u8>>> = built.iter().map(|_| HashSet::new()).collect();
+        let mut prefix = Vec::with_capacity(8);
+        table_prefix(&mut prefix, cur.id);
+        let map: Vec<Option<usize>> = next
+            .columns
+            .iter()
+            .map(|c| cur.columns.iter().position(|o| o.name == c.name))
+            .collect();
+        let mut entry = Vec::new();
+        let mut buf = Vec::new();
+        let rows = self.store.rows.clone();
+        for item in rows.prefix(&prefix) {
+            let (k, v) = item.into_inner().map_err(storage_error)?;
+            let row: Row = if rewrite {
+                let old = decode_row(&v, cur)?;
+                map.iter()
+                    .zip(&next.columns)
+                    .map(|(m, c)| match m {
+                        Some(i) => old[*i].clone(),
+                        None => super::rows::default_of(c),
+                    })
+                    .collect()
+            } else {
+                decode_row(&v, next)?
+            };
+            if rewrite {
+                buf.clear();
+                encode_row(&mut buf, &row);
+                self.batch.insert(&rows, k.to_vec(), buf.clone());
+            }
+            for (ix, seen) in built.iter().zip(seen.iter_mut()) {
+                if ix.unique {
+                    if let Some(u) = unique_prefix(next, ix, &row) {
+                        if !seen.insert(u) {
+                            return Err(er::dup_entry(
+                                &keys::display_key(&row, &ix.columns),
+                                &ix.name,
+                            ));
+                        }
+                    }
+                }
+                index_entry_key(&mut entry, next, ix, &row, &k);
+                self.batch.insert(
+                    &self.store.index,
+                    entry.clone(),
+                    keys::pk_suffix(&k).to_vec(),
+                );
+            }
+        }
+        Ok(())
+    }
+}

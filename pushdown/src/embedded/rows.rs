@@ -1,0 +1,383 @@
+//! Row values on disk: a column count, then each column as a tag byte and a
+//! compact payload (varints for integers and lengths). The encoding is
+//! self-describing, so a row written before ALTER TABLE ADD COLUMN decodes
+//! with its missing trailing columns taken from their defaults.
+
+use crate::error::{er, SqlResult};
+use crate::schema::{ColumnDef, ColumnDefault, TableDef};
+use crate::value::{DateTime, Decimal, Row, Time, Value};
+
+const T_NULL: u8 = 0;
+const T_INT: u8 = 1;
+const T_UINT: u8 = 2;
+const T_DOUBLE: u8 = 3;
+const T_DECIMAL: u8 = 4;
+const T_BYTES: u8 = 5;
+const T_DATE: u8 = 6;
+const T_DATETIME: u8 = 7;
+const T_TIME: u8 = 8;
+
+pub fn encode_row(out: &mut Vec<u8>, row: &[Value]) {
+    put_varint(out, row.len() as u64);
+    for v in row {
+        match v {
+            Value::Null => out.push(T_NULL),
+            Value::Int(i) => {
+                out.push(T_INT);
+                put_varint(out, zigzag(*i as i128) as u64);
+            }
+            Value::UInt(u) => {
+                out.push(T_UINT);
+                put_varint(out, *u);
+            }
+            Value::Double(d) => {
+                out.push(T_DOUBLE);
+                out.extend_from_slice(&d.to_le_bytes());
+            }
+            Value::Decimal(d) => {
+                out.push(T_DECIMAL);
+                out.push(d.scale);
+                put_varint128(out, zigzag(d.mantissa));
+            }
+            Value::Bytes(b) => {
+                out.push(T_BYTES);
+                put_varint(out, b.len() as u64);
+                out.extend_from_slice(b);
+            }
+            Value::Date(d) => {
+                out.push(T_DATE);
+                put_datetime(out, d);
+            }
+            Value::DateTime(d) => {
+                out.push(T_DATETIME);
+                put_datetime(out, d);
+            }
+            Value::Time(t) => {
+                out.push(T_TIME);
+                out.push(t.negative as u8);
+                put_varint(out, t.hours as u64);
+                out.extend_from_slice(&[t.minute, t.second]);
+                put_varint(out, t.micro as u64);
+            }
+        }
+    }
+}
+
+/// Decodes a stored row of `table`: columns the row predates read as their
+/// defaults; columns beyond the definition (none, unless data is damaged)
+/// are dropped.
+pub fn decode_row(bytes: &[u8], table: &TableDef) -> SqlResult<Row> {
+    let mut r = Reader { b: bytes, pos: 0 };
+    let stored = r.varint()? as usize;
+    let n = table.columns.len();
+    let mut row = Vec::with_capacity(n);
+    for _ in 0..stored.min(n) {
+        row.push(r.value()?);
+    }
+    for col in &table.columns[row.len()..] {
+        row.push(default_of(col));
+    }
+    Ok(row)
+}
+
+/// The value an existing row takes for a column added after it was written.
+pub fn default_of(col: &ColumnDef) -> Value {
+    match &col.default {
+        ColumnDefault::Value(v) => v.clone(),
+        ColumnDefault::None if col.nullable => Value::Null,
+        ColumnDefault::None => implicit_default(col),
+        ColumnDefault::CurrentTimestamp => Value::DateTime(now_utc()),
+    }
+}
+
+/// MySQL's implicit default of a NOT NULL column without DEFAULT: zero or
+/// the empty string.
+fn implicit_default(col: &ColumnDef) -> Value {
+    use crate::schema::ColumnType as T;
+    match col.ty {
+        t if t.is_integer() => {
+            if col.unsigned {
+                Value::UInt(0)
+            } else {
+                Value::Int(0)
+            }
+        }
+        T::Decimal { scale, .. } => Value::Decimal(Decimal { mantissa: 0, scale }),
+        T::Float | T::Double => Value::Double(0.0),
+        T::Date => Value::Date(DateTime::default()),
+        T::DateTime(_) | T::Timestamp(_) => Value::DateTime(DateTime::default()),
+        T::Time(_) => Value::Time(Time::default()),
+        _ => Value::Bytes(Vec::new()),
+    }
+}
+
+pub fn now_utc() -> DateTime {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + if month <= 2 { 1 } else { 0 };
+    DateTime {
+        year: year as u16,
+        month: month as u8,
+        day: day as u8,
+        hour: (rem / 3600) as u8,
+        minute: (rem / 60 % 60) as u8,
+        second: (rem % 60) as u8,
+        micro: 0,
+    }
+}
+
+fn put_datetime(out: &mut Vec<u8>, d: &DateTime) {
+    out.extend_from_slice(&d.year.to_le_bytes());
+    out.extend_from_slice(&[d.month, d.day, d.hour, d.minute, d.second]);
+    put_varint(out, d.micro as u64);
+}
+
+fn zigzag(i: i128) -> u128 {
+    ((i << 1) ^ (i >> 127)) as u128
+}
+
+fn unzigzag(u: u128) -> i128 {
+    ((u >> 1) as i128) ^ -((u & 1) as i128)
+}
+
+fn put_varint(out: &mut Vec<u8>, v: u64) {
+    put_varint128(out, v as u128)
+}
+
+fn put_varint128(out: &mut Vec<u8>, mut v: u128) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+fn corrupt() -> crate::error::SqlError {
+    er::internal("embedded engine: corrupt row encoding")
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> SqlResult<u8> {
+        let c = *self.b.get(self.pos).ok_or_else(corrupt)?;
+        self.pos += 1;
+        Ok(c)
+    }
+
+    fn take(&mut self, n: usize) -> SqlResult<&[u8]> {
+        let end = self.pos.checked_add(n).ok_or_else(corrupt)?;
+        let s = self.b.get(self.pos..end).ok_or_else(corrupt)?;
+        self.pos = end;
+        Ok(s)
+    }
+
+    fn varint128(&mut self) -> SqlResult<u128> {
+        let mut v: u128 = 0;
+        for shift in (0..128).step_by(7) {
+            let c = self.byte()?;
+            v |= ((c & 0x7f) as u128) << shift;
+            if c & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(corrupt())
+    }
+
+    fn varint(&mut self) -> SqlResult<u64> {
+        u64::try_from(self.varint128()?).map_err(|_| corrupt())
+    }
+
+    fn datetime(&mut self) -> SqlResult<DateTime> {
+        let y = self.take(2)?;
+        let year = u16::from_le_bytes([y[0], y[1]]);
+        let p = self.take(5)?;
+        let (month, day, hour, minute, second) = (p[0], p[1], p[2], p[3], p[4]);
+        let micro = u32::try_from(self.varint()?).map_err(|_| corrupt())?;
+        Ok(DateTime {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            micro,
+        })
+    }
+
+    fn value(&mut self) -> SqlResult<Value> {
+        Ok(match self.byte()? {
+            T_NULL => Value::Null,
+            T_INT => Value::Int(i64::try_from(unzigzag(self.varint128()?)).map_err(|_| corrupt())?),
+            T_UINT => Value::UInt(self.varint()?),
+            T_DOUBLE => {
+                let b = self.take(8)?;
+                let mut a = [0u8; 8];
+                a.copy_from_slice(b);
+                Value::Double(f64::from_le_bytes(a))
+            }
+            T_DECIMAL => {
+                let scale = self.byte()?;
+                let mantissa = unzigzag(self.varint128()?);
+                Value::Decimal(Decimal { mantissa, scale })
+            }
+            T_BYTES => {
+                let n = usize::try_from(self.varint()?).map_err(|_| corrupt())?;
+                Value::Bytes(self.take(n)?.to_vec())
+            }
+            T_DATE => Value::Date(self.datetime()?),
+            T_DATETIME => Value::DateTime(self.datetime()?),
+            T_TIME => {
+                let negative = self.byte()? != 0;
+                let hours = u32::try_from(self.varint()?).map_err(|_| corrupt())?;
+                let ms = self.take(2)?;
+                let (minute, second) = (ms[0], ms[1]);
+                let micro = u32::try_from(self.varint()?).map_err(|_| corrupt())?;
+                Value::Time(Time {
+                    negative,
+                    hours,
+                    minute,
+                    second,
+                    micro,
+                })
+            }
+            _ => return Err(corrupt()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Collation, ColumnType};
+
+    fn table(cols: Vec<ColumnDef>) -> TableDef {
+        TableDef {
+            id: 1,
+            db: "d".into(),
+            name: "t".into(),
+            columns: cols,
+            primary_key: vec![0],
+            indexes: vec![],
+            engine: "InnoDB".into(),
+            collation: Collation::Utf8mb4GeneralCi,
+            comment: String::new(),
+        }
+    }
+
+    fn col(name: &str, ty: ColumnType, default: ColumnDefault, nullable: bool) -> ColumnDef {
+        ColumnDef {
+            name: name.into(),
+            ty,
+            unsigned: false,
+            nullable,
+            default,
+            on_update_current_timestamp: false,
+            auto_increment: false,
+            collation: Collation::Binary,
+            hidden: false,
+            comment: String::new(),
+        }
+    }
+
+    #[test]
+    fn round_trip_every_kind() {
+        let row = vec![
+            Value::Null,
+            Value::Int(i64::MIN),
+            Value::Int(-1),
+            Value::UInt(u64::MAX),
+            Value::Double(-2.5),
+            Value::Decimal(Decimal {
+                mantissa: -123_456_789_012_345_678_901_234_567_890,
+                scale: 9,
+            }),
+            Value::Bytes(b"h\0llo".to_vec()),
+            Value::Date(DateTime {
+                year: 2024,
+                month: 2,
+                day: 29,
+                ..Default::default()
+            }),
+            Value::DateTime(DateTime {
+                year: 1,
+                month: 12,
+                day: 31,
+                hour: 23,
+                minute: 59,
+                second: 59,
+                micro: 999_999,
+            }),
+            Value::Time(Time {
+                negative: true,
+                hours: 838,
+                minute: 59,
+                second: 59,
+                micro: 1,
+            }),
+        ];
+        let cols = (0..row.len())
+            .map(|i| {
+                col(
+                    &format!("c{i}"),
+                    ColumnType::Blob(10),
+                    ColumnDefault::None,
+                    true,
+                )
+            })
+            .collect();
+        let mut buf = Vec::new();
+        encode_row(&mut buf, &row);
+        assert_eq!(decode_row(&buf, &table(cols)).unwrap(), row);
+    }
+
+    #[test]
+    fn rows_before_add_column_take_defaults() {
+        let mut buf = Vec::new();
+        encode_row(&mut buf, &[Value::Int(1)]);
+        let t = table(vec![
+            col("id", ColumnType::Int, ColumnDefault::None, false),
+            col(
+                "a",
+                ColumnType::Int,
+                ColumnDefault::Value(Value::Int(7)),
+                false,
+            ),
+            col("b", ColumnType::VarChar(5), ColumnDefault::None, true),
+            col("c", ColumnType::Int, ColumnDefault::None, false),
+        ]);
+        assert_eq!(
+            decode_row(&buf, &t).unwrap(),
+            vec![Value::Int(1), Value::Int(7), Value::Null, Value::Int(0)]
+        );
+    }
+
+    #[test]
+    fn truncated_input_is_an_error_not_a_panic() {
+        let mut buf = Vec::new();
+        encode_row(&mut buf, &[Value::from("abcdef"), Value::Double(1.0)]);
+        let t = table(vec![
+            col("a", ColumnType::Blob(9), ColumnDefault::None, true),
+            col("b", ColumnType::Double, ColumnDefault::None, true),
+        ]);
+        for cut in 0..buf.len() {
+            assert!(decode_row(&buf[..cut], &t).is_err());
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! What every session shares: the planner, the registry of live sessions,
+//! global variables, status counters and facts about the server.
+
+use super::registry::Registry;
+use super::users;
+use super::vars::GlobalVars;
+use super::Session;
+use planner::Planner;
+use pushdown::error::SqlResult;
+use pushdown::schema::DdlOp;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Facts about this server process, fixed at start.
+#[derive(Debug, Clone)]
+pub struct ServerInfo {
+    /// "8.0.36-sqld"
+    pub version: String,
+    pub port: u16,
+    pub bind_address: String,
+    pub datadir: PathBuf,
+    pub max_connections: usize,
+    pub started: Instant,
+}
+
+/// Server-wide counters for SHOW STATUS and COM_STATISTICS.
+#[derive(Default)]
+pub struct Status {
+    /// Connection attempts, successful or not.
+    pub connections: AtomicU64,
+    pub aborted_connects: AtomicU64,
+    /// Statements sent by clients (COM_QUERY statements and EXECUTEs).
+    pub questions: AtomicU64,
+    pub com_select: AtomicU64,
+    pub com_insert: AtomicU64,
+    pub com_update: AtomicU64,
+    pub com_delete: AtomicU64,
+    pub com_replace: AtomicU64,
+    pub com_commit: AtomicU64,
+    pub com_rollback: AtomicU64,
+    pub com_begin: AtomicU64,
+    pub com_set_option: AtomicU64,
+    pub com_show: AtomicU64,
+    pub com_stmt_prepare: AtomicU64,
+    pub com_stmt_execute: AtomicU64,
+    pub com_stmt_close: AtomicU64,
+    pub com_other_ddl: AtomicU64,
+    pub slow_queries: AtomicU64,
+}
+
+impl Status {
+    pub fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+    pub fn get(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::Relaxed)
+    }
+}
+
+pub struct Shared {
+    pub planner: Arc<Planner>,
+    pub info: ServerInfo,
+    pub registry: Registry,
+    pub globals: Arc<GlobalVars>,
+    pub status: Status,
+}
+
+impl Shared {
+    pub fn new(planner: Arc<Planner>, info: ServerInfo) -> Arc<Shared> {
+        let globals = Arc::new(GlobalVars::new(&info));
+        Arc::new(Shared {
+            planner,
+            info,
+            registry: Registry::default(),
+            globals,
+            status: Status::default(),
+        })
+    }
+
+    /// First start: creates 'root'@'localhost', 'root'@'127.0.0.1' and
+    /// 'root'@'::1' with ALL on *.* WITH GRANT OPTION and the given password
+    /// (None or empty: no password), plugin mysql_native_password, when the
+    /// catalog has no users yet. Like `mysqld --initialize-insecure`.
+    pub async fn bootstrap_users(&self, root_password: Option<&str>) -> SqlResult<()> {
+        if !self.planner.catalog().users.is_empty() {
+            return Ok(());
+        }
+        for user in users::root_accounts(root_password.unwrap_or("")) {
+            self.planner.ddl(&DdlOp::PutUser(user)).await?;
+        }
+        tracing::info!("created root@localhost, root@127.0.0.1, root@::1");
+        Ok(())
+    }
+
+    /// Registers a new connection; 1040 "Too many connections" past
+    /// max_connections.
+    pub fn admit(self: &Arc<Self>, peer: SocketAddr) -> SqlResult<Session> {
+        Status::bump(&self.status.connections);
+        let max = self.globals.get_u64("max_connections") as usize;
+        let entry = self.registry.register(peer, max).inspect_err(|_| {
+            Status::bump(&self.status.aborted_connects);
+        })?;
+        Ok(Session::new(self.clone(), entry, peer))
+    }
+
+    /// Seconds since the server started.
+    pub fn uptime(&self) -> u64 {
+        self.info.started.elapsed().as_secs()
+    }
+}

@@ -1,0 +1,256 @@
+//! SHOW statements about the server and sessions: variables, status
+//! counters, warnings, the process list.
+
+use super::filter::{rows_result, Filter};
+use super::{columns, opt, s, Col, ENGINE};
+use crate::session::shared::Status;
+use crate::session::vars::{self, Scope, VARS};
+use crate::session::Session;
+use planner::{QueryResult, VarStore};
+use pushdown::error::{SqlResult, WarningLevel};
+use pushdown::schema::Collation;
+use pushdown::value::Value;
+
+impl Session {
+    pub(super) fn show_variables(&self, global: bool, filter: &Filter) -> SqlResult<QueryResult> {
+        let cols = columns(&[Col::Text("Variable_name", 64), Col::Text("Value", 1024)]);
+        let mut rows = Vec::new();
+        for def in VARS {
+            if global && def.scope == Scope::Session {
+                continue;
+            }
+            let v = self
+                .vars
+                .system_var(def.name, global || def.scope == Scope::Global);
+            if let Ok(v) = v {
+                rows.push(vec![s(def.name), s(vars::display(def, &v))]);
+            }
+        }
+        rows_result(cols, rows, filter)
+    }
+
+    pub(super) fn show_status(&self, filter: &Filter) -> SqlResult<QueryResult> {
+        let sh = &self.shared;
+        let st = &sh.status;
+        let n = |c: &std::sync::atomic::AtomicU64| Status::get(c).to_string();
+        let catalog = sh.planner.catalog();
+        let pairs: Vec<(&str, String)> = vec![
+            ("Aborted_connects", n(&st.aborted_connects)),
+            ("Com_begin", n(&st.com_begin)),
+            ("Com_commit", n(&st.com_commit)),
+            ("Com_delete", n(&st.com_delete)),
+            ("Com_insert", n(&st.com_insert)),
+            ("Com_replace", n(&st.com_replace)),
+            ("Com_rollback", n(&st.com_rollback)),
+            ("Com_select", n(&st.com_select)),
+            ("Com_set_option", n(&st.com_set_option)),
+            ("Com_show", n(&st.com_show)),
+            ("Com_stmt_close", n(&st.com_stmt_close)),
+            ("Com_stmt_execute", n(&st.com_stmt_execute)),
+            ("Com_stmt_prepare", n(&st.com_stmt_prepare)),
+            ("Com_update", n(&st.com_update)),
+            ("Connections", n(&st.connections)),
+            ("Max_used_connections", sh.registry.max_used().to_string()),
+            ("Open_tables", catalog.tables.len().to_string()),
+            ("Prepared_stmt_count", self.stmts.len().to_string()),
+            ("Queries", n(&st.questions)),
+            ("Questions", n(&st.questions)),
+            ("Slow_queries", n(&st.slow_queries)),
+            ("Ssl_cipher", String::new()),
+            ("Threads_connected", sh.registry.count().to_string()),
+            ("Threads_created", n(&st.connections)),
+            ("Threads_running", sh.registry.running().to_string()),
+            ("Uptime", sh.uptime().to_string()),
+            ("Uptime_since_flush_status", sh.uptime().to_string()),
+        ];
+        let cols = columns(&[Col::Text("Variable_name", 64), Col::Text("Value", 1024)]);
+        let rows = pairs.into_iter().map(|(k, v)| vec![s(k), s(v)]).collect();
+        rows_result(cols, rows, filter)
+    }
+
+    pub(super) fn show_warnings(
+        &self,
+        errors_only: bool,
+        count: bool,
+        limit: Option<(u64, u64)>,
+    ) -> QueryResult {
+        let list: Vec<_> = self
+            .ctx
+            .warnings
+            .iter()
+            .filter(|w| !errors_only || w.level == WarningLevel::Error)
+            .collect();
+        if count {
+            let name = if errors_only {
+                "@@session.error_count"
+            } else {
+                "@@session.warning_count"
+            };
+            return QueryResult::Rows {
+                columns: columns(&[Col::Int(name)]),
+                rows: vec![vec![Value::UInt(list.len() as u64)]],
+            };
+        }
+        let (offset, n) = limit.unwrap_or((0, u64::MAX));
+        let cols = columns(&[
+            Col::Text("Level", 7),
+            Col::Int("Code"),
+            Col::Text("Message", 512),
+        ]);
+        let rows = list
+            .into_iter()
+            .skip(offset as usize)
+            .take(n.min(usize::MAX as u64) as usize)
+            .map(|w| {
+                vec![
+                    s(w.level.as_str()),
+                    Value::UInt(w.code as u64),
+                    s(w.message.clone()),
+                ]
+            })
+            .collect();
+        QueryResult::Rows {
+            columns: cols,
+            rows,
+        }
+    }
+
+    pub(super) fn show_processlist(&self, full: bool) -> QueryResult {
+        let cols = columns(&[
+            Col::Int("Id"),
+            Col::Text("User", 32),
+            Col::Text("Host", 261),
+            Col::Text("db", 64),
+            Col::Text("Command", 16),
+            Col::Int("Time"),
+            Col::Text("State", 64),
+            Col::Text("Info", if full { 65535 } else { 100 }),
+        ]);
+        let see_all = self.principal.is_global(&self.shared.planner.catalog());
+        let rows = self
+            .shared
+            .registry
+            .list()
+            .into_iter()
+            .filter_map(|e| {
+                let st = e.state();
+                if !see_all && st.user != self.principal.user {
+                    return None;
+                }
+                let info = st.info.map(|i| {
+                    if full {
+                        i
+                    } else {
+                        i.chars().take(100).collect()
+                    }
+                });
+                Some(vec![
+                    Value::UInt(e.id as u64),
+                    s(st.user),
+                    s(e.host.clone()),
+                    opt(st.db),
+                    s(st.command),
+                    Value::UInt(st.since.elapsed().as_secs()),
+                    s(st.state),
+                    opt(info),
+                ])
+            })
+            .collect();
+        QueryResult::Rows {
+            columns: cols,
+            rows,
+        }
+    }
+}
+
+const CHARSETS: &[(&str, &str, u32)] = &[
+    ("binary", "Binary pseudo charset", 1),
+    ("latin1", "cp1252 West European", 1),
+    ("utf8mb3", "UTF-8 Unicode", 3),
+    ("utf8mb4", "UTF-8 Unicode", 4),
+];
+
+const COLLATIONS: &[Collation] = &[
+    Collation::Binary,
+    Collation::Latin1SwedishCi,
+    Collation::Utf8GeneralCi,
+    Collation::Utf8Bin,
+    Collation::Utf8mb4GeneralCi,
+    Collation::Utf8mb4Bin,
+    Collation::Utf8mb4_0900AiCi,
+];
+
+/// SHOW ENGINES: the one engine sqld has.
+pub(super) fn engines() -> QueryResult {
+    let cols = columns(&[
+        Col::Text("Engine", 64),
+        Col::Text("Support", 8),
+        Col::Text("Comment", 80),
+        Col::Text("Transactions", 3),
+        Col::Text("XA", 3),
+        Col::Text("Savepoints", 3),
+    ]);
+    let rows = vec![vec![
+        s(ENGINE),
+        s("DEFAULT"),
+        s("sqld's embedded data node: row locks, READ COMMITTED, durable commits"),
+        s("YES"),
+        s("NO"),
+        s("YES"),
+    ]];
+    QueryResult::Rows {
+        columns: cols,
+        rows,
+    }
+}
+
+/// SHOW COLLATION: the collations sqld compares with.
+pub(super) fn collations(filter: &Filter) -> SqlResult<QueryResult> {
+    let cols = columns(&[
+        Col::Text("Collation", 64),
+        Col::Text("Charset", 64),
+        Col::Int("Id"),
+        Col::Text("Default", 3),
+        Col::Text("Compiled", 3),
+        Col::Int("Sortlen"),
+        Col::Text("Pad_attribute", 9),
+    ]);
+    let rows = COLLATIONS
+        .iter()
+        .map(|c| {
+            let default = Collation::default_for_charset(c.charset()) == Some(*c);
+            vec![
+                s(c.name()),
+                s(c.charset()),
+                Value::UInt(c.id() as u64),
+                s(if default { "Yes" } else { "" }),
+                s("Yes"),
+                Value::UInt(1),
+                s(if *c == Collation::Utf8mb4_0900AiCi {
+                    "NO PAD"
+                } else {
+                    "PAD SPACE"
+                }),
+            ]
+        })
+        .collect();
+    rows_result(cols, rows, filter)
+}
+
+/// SHOW CHARACTER SET
+pub(super) fn charsets(filter: &Filter) -> SqlResult<QueryResult> {
+    let cols = columns(&[
+        Col::Text("Charset", 64),
+        Col::Text("Description", 64),
+        Col::Text("Default collation", 64),
+        Col::Int("Maxlen"),
+    ]);
+    let rows = CHARSETS
+        .iter()
+        .map(|(cs, desc, maxlen)| {
+            let d = Collation::default_for_charset(cs).map_or("", |c| c.name());
+            vec![s(*cs), s(*desc), s(d), Value::UInt(*maxlen as u64)]
+        })
+        .collect();
+    rows_result(cols, rows, filter)
+}
