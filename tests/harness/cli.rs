@@ -25,7 +25,13 @@ pub fn run_script(server: &TestServer, args: &[&str], script: &str) -> Output {
     run_as(server, "root", server.root_password(), args, script)
 }
 
-pub fn run_as(server: &TestServer, user: &str, password: &str, args: &[&str], script: &str) -> Output {
+pub fn run_as(
+    server: &TestServer,
+    user: &str,
+    password: &str,
+    args: &[&str],
+    script: &str,
+) -> Output {
     let mut cmd = Command::new(client_binary());
     cmd.arg("--no-defaults")
         .arg("--protocol=TCP")

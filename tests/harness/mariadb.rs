@@ -123,7 +123,10 @@ impl MariaDbServer {
                 .arg(format!("--user={}", current_user()))
                 .arg(format!("--datadir={}", self.datadir().display()))
                 .arg(format!("--socket={}", self.socket().display()))
-                .arg(format!("--pid-file={}", self.dir.path().join("mysqld.pid").display()))
+                .arg(format!(
+                    "--pid-file={}",
+                    self.dir.path().join("mysqld.pid").display()
+                ))
                 .arg(format!("--log-error={}", self.log_path().display()))
                 .arg(format!("--port={port}"))
                 .arg("--bind-address=127.0.0.1")
@@ -195,7 +198,11 @@ impl MariaDbServer {
         if self.opts.root_password.is_empty() {
             return;
         }
-        let pw = self.opts.root_password.replace('\\', "\\\\").replace('\'', "\\'");
+        let pw = self
+            .opts
+            .root_password
+            .replace('\\', "\\\\")
+            .replace('\'', "\\'");
         let sql = format!(
             "ALTER USER root@'localhost' IDENTIFIED BY '{pw}';\
              ALTER USER root@'127.0.0.1' IDENTIFIED BY '{pw}';\
@@ -209,7 +216,11 @@ impl MariaDbServer {
             None,
             Duration::from_secs(30),
         );
-        assert!(out.success(), "cannot set the root password: {}", out.stderr);
+        assert!(
+            out.success(),
+            "cannot set the root password: {}",
+            out.stderr
+        );
     }
 }
 

@@ -141,7 +141,11 @@ impl TestServer {
     pub async fn connect(&self, opts: Opts) -> Conn {
         match tokio::time::timeout(std::time::Duration::from_secs(30), Conn::new(opts)).await {
             Ok(Ok(conn)) => conn,
-            Ok(Err(e)) => panic!("cannot connect to {:?} on port {}: {e}", self.target(), self.port()),
+            Ok(Err(e)) => panic!(
+                "cannot connect to {:?} on port {}: {e}",
+                self.target(),
+                self.port()
+            ),
             Err(_) => panic!("connecting to {:?} took more than 30 s", self.target()),
         }
     }

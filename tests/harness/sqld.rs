@@ -215,6 +215,9 @@ mod tests {
             Some(12345)
         );
         assert_eq!(parse_ready_line("port: 3306"), None);
-        assert_eq!(parse_ready_line("sqld: ready for connections. port: x"), None);
+        assert_eq!(
+            parse_ready_line("sqld: ready for connections. port: x"),
+            None
+        );
     }
 }
