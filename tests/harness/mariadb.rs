@@ -90,6 +90,14 @@ impl MariaDbServer {
         }
     }
 
+    /// A private tmpdir: mariadbd names its temporary tables after its pid,
+    /// and parallel servers sharing /tmp trip over each other's files.
+    fn tmpdir(&self) -> PathBuf {
+        let dir = self.dir.path().join("tmp");
+        let _ = std::fs::create_dir_all(&dir);
+        dir
+    }
+
     fn install(&self) {
         let out = run_with_timeout(
             Command::new(find_binary("mariadb-install-db"))
@@ -100,6 +108,7 @@ impl MariaDbServer {
                 // mysql_native_password, as sqld's fresh data directory.
                 .arg("--auth-root-authentication-method=normal")
                 .arg("--skip-test-db")
+                .arg(format!("--tmpdir={}", self.tmpdir().display()))
                 .arg(LOG_FILE_SIZE),
             None,
             Duration::from_secs(120),
@@ -130,6 +139,10 @@ impl MariaDbServer {
                 .arg(format!("--log-error={}", self.log_path().display()))
                 .arg(format!("--port={port}"))
                 .arg("--bind-address=127.0.0.1")
+                .arg(format!("--tmpdir={}", self.tmpdir().display()))
+                // sqld's defaults: utf8mb4 with utf8mb4_general_ci.
+                .arg("--character-set-server=utf8mb4")
+                .arg("--collation-server=utf8mb4_general_ci")
                 // Logins from 127.0.0.1 match 'user'@'127.0.0.1' or '%', as
                 // they do in sqld; no reverse DNS.
                 .arg("--skip-name-resolve")
