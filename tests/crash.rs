@@ -103,7 +103,7 @@ async fn transfer(conn: &mut Conn, id: u64, src: i64, dst: i64, amount: i64) -> 
 }
 
 async fn worker(mut conn: Conn, worker_id: u64, round: u64, ledger: Arc<Ledger>) {
-    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15 ^ (worker_id + 1) * 7919 ^ round);
+    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15 ^ ((worker_id + 1) * 7919) ^ round);
     // Ids unique across workers and rounds: no two transfers share one.
     let mut seq = (round * WORKERS + worker_id) << 32;
     loop {
