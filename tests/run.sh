@@ -48,7 +48,9 @@ find_cargo() {
 install_missing
 find_cargo
 
-target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
+target_dir="${CARGO_TARGET_DIR:-target}"
+# Test binaries run with their package directory as cwd: make paths absolute.
+case "$target_dir" in /*) ;; *) target_dir="$PWD/$target_dir" ;; esac
 export SQLD_BIN="${SQLD_BIN:-$target_dir/release/sqld}"
 export SQLD_TEST_TARGET="${SQLD_TEST_TARGET:-sqld}"
 
