@@ -1913,3 +1913,81 @@ fn max_connections_refuses_with_1040() {
         }
     });
 }
+
+/// sqld's EXPLAIN: one row per access with what is pushed to the data nodes
+/// (the golden plans live in planner/tests/plans.txt; this checks the same
+/// decisions reach a client). MariaDB's EXPLAIN is a different table.
+#[test]
+fn explain_shows_access_and_pushdown_on_sqld() {
+    let server = TestServer::start();
+    if !server.is_sqld() {
+        return;
+    }
+    block_on_with_timeout(60, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE ex",
+                "USE ex",
+                "CREATE TABLE t (id INT PRIMARY KEY, k INT NOT NULL, c CHAR(20), KEY k_1 (k))",
+            ],
+        )
+        .await;
+        let result = conn
+            .query_iter("EXPLAIN SELECT c FROM t WHERE id = 5")
+            .await
+            .unwrap();
+        let names: Vec<String> = result
+            .columns()
+            .map(|cols| cols.iter().map(|c| c.name_str().into_owned()).collect())
+            .unwrap_or_default();
+        drop(result);
+        assert_eq!(
+            names,
+            [
+                "table",
+                "access",
+                "pushed_filter",
+                "projection",
+                "pushed_limit",
+                "node_groups",
+                "local"
+            ]
+        );
+        // (sql, words the access must contain, words the pushed filter must contain)
+        let cases = [
+            ("SELECT c FROM t WHERE id = 5", "point get", ""),
+            ("SELECT c FROM t WHERE id IN (1, 2, 3)", "batched get", ""),
+            (
+                "SELECT c FROM t WHERE id BETWEEN 10 AND 20",
+                "range scan",
+                "",
+            ),
+            ("SELECT id FROM t WHERE k = 7", "k_1", ""),
+            (
+                "SELECT id FROM t WHERE c LIKE 'a%' LIMIT 3",
+                "full scan",
+                "LIKE",
+            ),
+        ];
+        for (sql, access, filter) in cases {
+            let rows: Vec<Row> = conn
+                .query(format!("EXPLAIN {sql}"))
+                .await
+                .unwrap_or_else(|e| panic!("EXPLAIN {sql}: {e}"));
+            assert_eq!(rows.len(), 1, "{sql}");
+            let cell = |i: usize| match rows[0].as_ref(i) {
+                Some(Value::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+                _ => String::new(),
+            };
+            assert_eq!(cell(0), "t", "{sql}");
+            assert!(cell(1).contains(access), "{sql}: access {:?}", cell(1));
+            assert!(
+                cell(2).contains(filter),
+                "{sql}: pushed filter {:?}",
+                cell(2)
+            );
+        }
+    });
+}
