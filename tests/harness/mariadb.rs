@@ -50,6 +50,14 @@ impl MariaDbServer {
         self.port
     }
 
+    /// `mysql://root:…@127.0.0.1:port/`.
+    pub fn url(&self) -> String {
+        format!(
+            "mysql://root:{}@127.0.0.1:{}/",
+            self.opts.root_password, self.port
+        )
+    }
+
     pub fn datadir(&self) -> PathBuf {
         self.dir.path().join("data")
     }
