@@ -737,6 +737,14 @@ fn oversized_packet_is_error_1153() {
             .await
             .expect("half-size query");
         assert_eq!(len, Some(max / 2));
+        // A result row over 16 MiB travels as several packets too.
+        let big: Option<Vec<u8>> = ok
+            .query_first("SELECT REPEAT('a', 17000000)")
+            .await
+            .expect("a 17 MB value");
+        let big = big.expect("a row");
+        assert_eq!(big.len(), 17_000_000);
+        assert!(big.iter().all(|&c| c == b'a'));
     });
 }
 
@@ -1989,5 +1997,51 @@ fn explain_shows_access_and_pushdown_on_sqld() {
                 cell(2)
             );
         }
+    });
+}
+
+#[test]
+fn kill_query_and_kill_connection() {
+    let server = TestServer::start();
+    block_on_with_timeout(60, async {
+        let mut victim = server.conn().await;
+        let mut killer = server.conn().await;
+        let victim_id = victim.id();
+        let started = std::time::Instant::now();
+        let (sleep, kill) = tokio::join!(victim.query_drop("SELECT SLEEP(20)"), async {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            killer.query_drop(format!("KILL QUERY {victim_id}")).await
+        });
+        kill.expect("KILL QUERY");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "SLEEP was not interrupted"
+        );
+        let (code, state, m) = server_error(sleep);
+        assert_eq!(
+            (code, state.as_str()),
+            (1317, "70100"),
+            "interrupted statement: {m}"
+        );
+        assert_eq!(
+            count(&mut victim, "SELECT 1").await,
+            1,
+            "KILL QUERY keeps the connection"
+        );
+
+        killer
+            .query_drop(format!("KILL {victim_id}"))
+            .await
+            .expect("KILL");
+        assert!(
+            victim.query_drop("SELECT 1").await.is_err(),
+            "a killed connection is closed"
+        );
+        assert_error(
+            killer.query_drop("KILL 999999").await,
+            1094,
+            "HY000",
+            "unknown thread id",
+        );
     });
 }
