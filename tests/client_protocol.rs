@@ -2045,3 +2045,36 @@ fn kill_query_and_kill_connection() {
         );
     });
 }
+
+/// caching_sha2_password (MySQL 8's default): the first login takes the full
+/// path (RSA-encrypted password, no TLS here), later ones the fast path
+/// (scramble against the cached hash). MariaDB has no such server plugin.
+#[test]
+fn caching_sha2_password_full_and_fast_path_on_sqld() {
+    let server = TestServer::start();
+    if !server.is_sqld() {
+        return;
+    }
+    block_on_with_timeout(60, async {
+        let mut root = server.conn().await;
+        setup(
+            &mut root,
+            &["CREATE USER 'sha'@'%' IDENTIFIED WITH caching_sha2_password BY 'sha-pw'"],
+        )
+        .await;
+        for attempt in ["full path", "fast path"] {
+            let mut conn = server.connect(server.opts("sha", "sha-pw", None)).await;
+            assert_eq!(
+                text(&mut conn, "SELECT CURRENT_USER()").await.as_deref(),
+                Some("sha@%"),
+                "{attempt}"
+            );
+        }
+        assert_error(
+            Conn::new(server.opts("sha", "wrong", None)).await,
+            1045,
+            "28000",
+            "caching_sha2_password, wrong password",
+        );
+    });
+}
