@@ -1,0 +1,217 @@
+//! Errors by code and SQLSTATE, packets over the limit.
+
+use crate::common::*;
+use mysql_async::prelude::*;
+use sqld_tests::{block_on_with_timeout, TestServer};
+
+#[test]
+fn errors_carry_mysql_codes_and_sqlstates() {
+    let server = TestServer::start();
+    block_on_with_timeout(120, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE e",
+                "USE e",
+                "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(3) NOT NULL, n TINYINT)",
+                "INSERT INTO t VALUES (1, 'a', 1)",
+            ],
+        )
+        .await;
+        let m = assert_error(
+            conn.query_drop("SELEC 1").await,
+            1064,
+            "42000",
+            "syntax error",
+        );
+        assert!(
+            m.contains("near 'SELEC 1' at line 1"),
+            "1064 names the text near the error: {m}"
+        );
+        let m = assert_error(
+            conn.query_drop("SELECT * FROM t WHERE id = 1 ORDER BY BY id")
+                .await,
+            1064,
+            "42000",
+            "syntax error mid-statement",
+        );
+        assert!(m.contains("near 'BY id' at line 1"), "{m}");
+        let m = assert_error(
+            conn.query_drop("SELECT * FROM nosuch").await,
+            1146,
+            "42S02",
+            "unknown table",
+        );
+        assert!(m.contains("'e.nosuch'"), "{m}");
+        let m = assert_error(
+            conn.query_drop("SELECT nosuchcol FROM t").await,
+            1054,
+            "42S22",
+            "unknown column",
+        );
+        assert!(m.contains("'nosuchcol'"), "{m}");
+        let m = assert_error(
+            conn.query_drop("INSERT INTO t VALUES (1, 'b', 2)").await,
+            1062,
+            "23000",
+            "duplicate key",
+        );
+        assert!(m.contains("Duplicate entry '1' for key"), "{m}");
+        let m = assert_error(
+            conn.query_drop("INSERT INTO t VALUES (2, NULL, 2)").await,
+            1048,
+            "23000",
+            "NULL into NOT NULL",
+        );
+        assert!(m.contains("'name'"), "{m}");
+        assert_error(
+            conn.query_drop("USE nosuchdb").await,
+            1049,
+            "42000",
+            "unknown database",
+        );
+        assert_error(
+            conn.query_drop("CREATE TABLE t (x INT)").await,
+            1050,
+            "42S01",
+            "table exists",
+        );
+        assert_error(
+            conn.query_drop("DROP TABLE nosuch").await,
+            1051,
+            "42S02",
+            "unknown table on drop",
+        );
+        let m = assert_error(
+            conn.query_drop("INSERT INTO t VALUES (3, 'abcd', 3)").await,
+            1406,
+            "22001",
+            "data too long",
+        );
+        assert!(m.contains("'name'"), "{m}");
+        let m = assert_error(
+            conn.query_drop("INSERT INTO t VALUES (4, 'x', 300)").await,
+            1264,
+            "22003",
+            "out of range",
+        );
+        assert!(m.contains("'n'"), "{m}");
+        // The same errors through the binary protocol.
+        assert_error(
+            conn.exec_drop("INSERT INTO t VALUES (?, ?, ?)", (1, "b", 2))
+                .await,
+            1062,
+            "23000",
+            "binary duplicate",
+        );
+        assert_error(
+            conn.exec_drop("INSERT INTO t VALUES (?, ?, ?)", (5, "abcd", 2))
+                .await,
+            1406,
+            "22001",
+            "binary too long",
+        );
+        assert_error(
+            conn.prep("SELECT nosuchcol FROM t WHERE id = ?").await,
+            1054,
+            "42S22",
+            "prepare, unknown column",
+        );
+        // Nothing of the failed statements was written, and the connection
+        // is still usable after each error.
+        assert_eq!(count(&mut conn, "SELECT COUNT(*) FROM t").await, 1);
+        // BLOB holds at most 65535 bytes.
+        setup(&mut conn, &["CREATE TABLE bl (id INT PRIMARY KEY, b BLOB)"]).await;
+        let too_big = vec![7u8; 65_536];
+        assert_error(
+            conn.exec_drop("INSERT INTO bl VALUES (?, ?)", (1, too_big))
+                .await,
+            1406,
+            "22001",
+            "BLOB too long",
+        );
+        let mut no_db = server.conn().await;
+        assert_error(
+            no_db.query_drop("SELECT * FROM t").await,
+            1046,
+            "3D000",
+            "no database selected",
+        );
+    });
+}
+
+#[test]
+fn unsupported_join_is_error_1235_on_sqld() {
+    let server = TestServer::start();
+    if !server.is_sqld() {
+        // MariaDB runs joins; 1235 is sqld's way of saying "not yet".
+        return;
+    }
+    block_on_with_timeout(60, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE j",
+                "USE j",
+                "CREATE TABLE a (id INT PRIMARY KEY, x INT)",
+                "CREATE TABLE b (id INT PRIMARY KEY, y INT)",
+            ],
+        )
+        .await;
+        let m = assert_error(
+            conn.query_drop("SELECT a.x, b.y FROM a JOIN b ON a.id = b.id")
+                .await,
+            1235,
+            "42000",
+            "join",
+        );
+        assert!(
+            m.to_lowercase().contains("join"),
+            "1235 names what is not supported: {m}"
+        );
+        // The session survives it.
+        assert_eq!(count(&mut conn, "SELECT COUNT(*) FROM a").await, 0);
+    });
+}
+
+#[test]
+fn oversized_packet_is_error_1153() {
+    let server = TestServer::start();
+    block_on_with_timeout(120, async {
+        let mut conn = server.conn().await;
+        let max: u64 = conn
+            .query_first("SELECT @@max_allowed_packet")
+            .await
+            .expect("max_allowed_packet")
+            .expect("a row");
+        assert!(max >= 1024 * 1024, "max_allowed_packet {max}");
+        // The client itself must not refuse to send it.
+        let opts = mysql_async::OptsBuilder::from_opts(server.root_opts(None))
+            .max_allowed_packet(Some(1 << 30));
+        let mut big = server.connect(opts.into()).await;
+        let filler = "x".repeat(max as usize + 1024);
+        let result = big.query_drop(format!("SELECT LENGTH('{filler}')")).await;
+        let (code, state, _) = server_error(result);
+        assert_eq!((code, state.as_str()), (1153, "08S01"));
+        // Other sessions are unaffected.
+        assert_eq!(count(&mut conn, "SELECT 1").await, 1);
+        // Just under the limit works.
+        let fits = "y".repeat(max as usize / 2);
+        let mut ok = server.connect(server.root_opts(None)).await;
+        let len: Option<u64> = ok
+            .query_first(format!("SELECT LENGTH('{fits}')"))
+            .await
+            .expect("half-size query");
+        assert_eq!(len, Some(max / 2));
+        // A result row over 16 MiB travels as several packets too.
+        let big: Option<Vec<u8>> = ok
+            .query_first("SELECT REPEAT('a', 17000000)")
+            .await
+            .expect("a 17 MB value");
+        let big = big.expect("a row");
+        assert_eq!(big.len(), 17_000_000);
+        assert!(big.iter().all(|&c| c == b'a'));
+    });
+}

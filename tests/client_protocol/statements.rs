@@ -1,0 +1,238 @@
+//! Prepared statements, insert ids, INSERT IGNORE / REPLACE / upsert counts.
+
+use crate::common::*;
+use mysql_async::prelude::*;
+use sqld_tests::{block_on_with_timeout, TestServer};
+
+#[test]
+fn prepared_statements_reexecuted_many_times() {
+    let server = TestServer::start();
+    block_on_with_timeout(180, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE ps",
+                "USE ps",
+                "CREATE TABLE t (id INT PRIMARY KEY, k INT NOT NULL, c VARCHAR(20), KEY k_idx (k))",
+            ],
+        )
+        .await;
+        let insert = conn
+            .prep("INSERT INTO t (id, k, c) VALUES (?, ?, ?)")
+            .await
+            .expect("prepare insert");
+        assert_eq!(insert.num_params(), 3);
+        for i in 1..=500i64 {
+            let c = if i % 10 == 0 {
+                None
+            } else {
+                Some(format!("row-{i}"))
+            };
+            conn.exec_drop(&insert, (i, i % 7, c))
+                .await
+                .expect("execute insert");
+        }
+        let point = conn
+            .prep("SELECT c FROM t WHERE id = ?")
+            .await
+            .expect("prepare point");
+        assert_eq!(point.num_params(), 1);
+        assert_eq!(point.columns().len(), 1);
+        for i in 1..=500i64 {
+            let c: Option<Option<String>> =
+                conn.exec_first(&point, (i,)).await.expect("execute point");
+            let want = if i % 10 == 0 {
+                None
+            } else {
+                Some(format!("row-{i}"))
+            };
+            assert_eq!(c, Some(want), "id {i}");
+        }
+        assert_eq!(
+            conn.exec_first::<Option<String>, _, _>(&point, (501,))
+                .await
+                .expect("missing"),
+            None
+        );
+        let range = conn
+            .prep("SELECT id FROM t WHERE id BETWEEN ? AND ? ORDER BY id")
+            .await
+            .expect("prepare range");
+        for start in [1i64, 100, 495] {
+            let ids: Vec<i64> = conn.exec(&range, (start, start + 9)).await.expect("range");
+            let want: Vec<i64> = (start..=(start + 9).min(500)).collect();
+            assert_eq!(ids, want);
+        }
+        let sum = conn
+            .prep("SELECT SUM(k), COUNT(*) FROM t WHERE k = ?")
+            .await
+            .expect("prepare sum");
+        for k in 0..7i64 {
+            let row: Option<(Option<String>, i64)> =
+                conn.exec_first(&sum, (k,)).await.expect("sum");
+            let ids: Vec<i64> = (1..=500).filter(|i| i % 7 == k).collect();
+            let (s, n) = row.expect("a row");
+            assert_eq!(n, ids.len() as i64);
+            assert_eq!(
+                s.and_then(|s| s.parse::<i64>().ok()),
+                Some(k * ids.len() as i64)
+            );
+        }
+        let update = conn
+            .prep("UPDATE t SET k = k + ? WHERE id = ?")
+            .await
+            .expect("prepare update");
+        for i in 1..=100i64 {
+            conn.exec_drop(&update, (1000, i)).await.expect("update");
+            assert_eq!(conn.affected_rows(), 1);
+        }
+        assert_eq!(
+            count(&mut conn, "SELECT COUNT(*) FROM t WHERE k >= 1000").await,
+            100
+        );
+        conn.close(update).await.expect("COM_STMT_CLOSE");
+        // NULL parameters and a parameter in the select list.
+        let row: Option<(Option<i64>, i64)> = conn
+            .exec_first("SELECT ?, ? + 1", (None::<i64>, 41))
+            .await
+            .expect("params");
+        assert_eq!(row, Some((None, 42)));
+    });
+}
+
+#[test]
+fn last_insert_id_and_auto_increment() {
+    let server = TestServer::start();
+    block_on_with_timeout(60, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE ai",
+                "USE ai",
+                "CREATE TABLE t (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, v INT)",
+            ],
+        )
+        .await;
+        conn.query_drop("INSERT INTO t (v) VALUES (10)")
+            .await
+            .unwrap();
+        assert_eq!(conn.last_insert_id(), Some(1));
+        assert_eq!(count(&mut conn, "SELECT LAST_INSERT_ID()").await, 1);
+        // A multi-row insert reports its first generated id.
+        conn.query_drop("INSERT INTO t (v) VALUES (20), (30), (40)")
+            .await
+            .unwrap();
+        assert_eq!(conn.last_insert_id(), Some(2));
+        assert_eq!(conn.affected_rows(), 3);
+        assert_eq!(count(&mut conn, "SELECT LAST_INSERT_ID()").await, 2);
+        // An explicit id moves the counter past it; it is not "generated".
+        conn.query_drop("INSERT INTO t (id, v) VALUES (100, 50)")
+            .await
+            .unwrap();
+        assert_eq!(count(&mut conn, "SELECT LAST_INSERT_ID()").await, 2);
+        conn.query_drop("INSERT INTO t (id, v) VALUES (NULL, 60)")
+            .await
+            .unwrap();
+        assert_eq!(conn.last_insert_id(), Some(101));
+        conn.query_drop("INSERT INTO t (id, v) VALUES (0, 70)")
+            .await
+            .unwrap();
+        assert_eq!(conn.last_insert_id(), Some(102));
+        // Through the binary protocol too.
+        conn.exec_drop("INSERT INTO t (v) VALUES (?)", (80,))
+            .await
+            .unwrap();
+        assert_eq!(conn.last_insert_id(), Some(103));
+        let ids: Vec<u64> = conn.query("SELECT id FROM t ORDER BY id").await.unwrap();
+        assert_eq!(ids, vec![1, 2, 3, 4, 100, 101, 102, 103]);
+        // Per session.
+        let mut other = server.conn_db("ai").await;
+        assert_eq!(count(&mut other, "SELECT LAST_INSERT_ID()").await, 0);
+        // LAST_INSERT_ID(expr) sets it.
+        assert_eq!(count(&mut conn, "SELECT LAST_INSERT_ID(7)").await, 7);
+        assert_eq!(count(&mut conn, "SELECT LAST_INSERT_ID()").await, 7);
+    });
+}
+
+#[test]
+fn insert_ignore_replace_and_upsert_affected_rows() {
+    let server = TestServer::start();
+    block_on_with_timeout(60, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE up",
+                "USE up",
+                "CREATE TABLE t (id INT PRIMARY KEY, u INT, v INT, UNIQUE KEY u_idx (u))",
+                "INSERT INTO t VALUES (1, 1, 1), (2, 2, 2)",
+            ],
+        )
+        .await;
+
+        conn.query_drop("INSERT IGNORE INTO t VALUES (1, 9, 9), (3, 3, 3)")
+            .await
+            .unwrap();
+        assert_eq!(conn.affected_rows(), 1, "INSERT IGNORE skips the duplicate");
+        assert_eq!(conn.get_warnings(), 1, "with a 1062 warning");
+        let warnings: Vec<(String, u32, String)> = conn.query("SHOW WARNINGS").await.unwrap();
+        assert_eq!(warnings.len(), 1);
+        assert_eq!((warnings[0].0.as_str(), warnings[0].1), ("Warning", 1062));
+
+        conn.query_drop("REPLACE INTO t VALUES (4, 4, 4)")
+            .await
+            .unwrap();
+        assert_eq!(conn.affected_rows(), 1, "REPLACE of a new row");
+        conn.query_drop("REPLACE INTO t VALUES (1, 1, 100)")
+            .await
+            .unwrap();
+        assert_eq!(conn.affected_rows(), 2, "REPLACE = delete + insert");
+        // Conflicts on two rows (id 2 and u 3): both are deleted.
+        conn.query_drop("REPLACE INTO t VALUES (2, 3, 200)")
+            .await
+            .unwrap();
+        assert_eq!(conn.affected_rows(), 3);
+
+        conn.query_drop("INSERT INTO t VALUES (5, 5, 5) ON DUPLICATE KEY UPDATE v = v + 1")
+            .await
+            .unwrap();
+        assert_eq!(conn.affected_rows(), 1, "upsert inserting");
+        conn.query_drop("INSERT INTO t VALUES (5, 5, 5) ON DUPLICATE KEY UPDATE v = v + 1")
+            .await
+            .unwrap();
+        assert_eq!(conn.affected_rows(), 2, "upsert updating");
+        conn.query_drop("INSERT INTO t VALUES (5, 5, 0) ON DUPLICATE KEY UPDATE v = 6")
+            .await
+            .unwrap();
+        assert_eq!(conn.affected_rows(), 0, "upsert to the same value");
+        conn.query_drop(
+            "INSERT INTO t VALUES (6, 6, 60), (5, 5, 70) ON DUPLICATE KEY UPDATE v = VALUES(v)",
+        )
+        .await
+        .unwrap();
+        assert_eq!(conn.affected_rows(), 3, "one insert (1) + one update (2)");
+
+        conn.query_drop("UPDATE t SET v = v WHERE id = 6")
+            .await
+            .unwrap();
+        assert_eq!(conn.affected_rows(), 0);
+        assert!(
+            conn.info()
+                .contains("Rows matched: 1  Changed: 0  Warnings: 0"),
+            "info: {}",
+            conn.info()
+        );
+        conn.query_drop("DELETE FROM t WHERE id >= 5")
+            .await
+            .unwrap();
+        assert_eq!(conn.affected_rows(), 2);
+
+        let rows: Vec<(i64, i64, i64)> = conn
+            .query("SELECT id, u, v FROM t ORDER BY id")
+            .await
+            .unwrap();
+        assert_eq!(rows, vec![(1, 1, 100), (2, 3, 200), (4, 4, 4)]);
+    });
+}
