@@ -1,0 +1,435 @@
+"""sqld vs MariaDB with sysbench: the orchestration behind sysbench-lua/bench.sh.
+
+Starts both servers on fresh data directories (loopback, ephemeral ports),
+measures idle-connection RSS, prepares identical data in both (same
+--rand-seed), then runs every workload × thread count, alternating the two
+servers run by run, for --rounds rounds. After every run it rewrites the
+results (runs.csv, summary.csv, idle.csv, results.md, throughput.png) in --out,
+so an interrupted benchmark still leaves what it measured. Both servers are
+stopped on every exit path.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import idle_connections  # noqa: E402
+import report  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OLTP_LUA = os.path.join(HERE, "oltp.lua")
+HOST = "127.0.0.1"
+READY = re.compile(r"Version: '([^']*)'.*\bport: (\d+)")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+NO_RANGES = ["--simple-ranges=0", "--sum-ranges=0", "--order-ranges=0",
+             "--distinct-ranges=0"]
+
+# name -> (sysbench script and its options, database). Stock scripts are
+# Debian's (/usr/share/sysbench); the RonDB variants are oltp.lua in its
+# read-only (oltp_ro) form, as RonDB runs them: "in_statement_100" is RonDB's
+# key-lookup benchmark (10 selects of 100 ids each, no ranges), "filter" its
+# filter benchmark (ranges scan --range-size rows and return one).
+WORKLOADS = {
+    "oltp_read_write": (["oltp_read_write"], "sbtest"),
+    "oltp_read_only": (["oltp_read_only"], "sbtest"),
+    "oltp_point_select": (["oltp_point_select"], "sbtest"),
+    "in_statement_100": ([OLTP_LUA, "--read-only", "--use-in-statement=100"] + NO_RANGES,
+                         "sbtest"),
+    "filter": ([OLTP_LUA, "--read-only", "--use-filter"], "sbfilter"),
+}
+DATABASES = {
+    "sbtest": [],                  # stock layout: stock scripts and IN-statement
+    "sbfilter": ["--use-filter"],  # with filter_col
+}
+
+
+def log(msg):
+    print(f"[{datetime.datetime.now():%H:%M:%S}] {msg}", flush=True)
+
+
+class BenchError(Exception):
+    pass
+
+
+class Server:
+    """A server process started with sqld's command line; mariadb-server.sh speaks it too."""
+
+    def __init__(self, name, cmd, datadir, env=None):
+        self.name = name
+        self.cmd = cmd
+        self.datadir = datadir
+        self.log_path = datadir + ".log"
+        self.env = env
+        self.proc = None
+        self.port = None
+        self.version = None
+
+    def start(self, timeout_s=180):
+        os.makedirs(self.datadir, exist_ok=True)
+        argv = self.cmd + ["--datadir", self.datadir, "--port", "0", "--bind-address", HOST]
+        log(f"starting {self.name}: {' '.join(argv)}")
+        with open(self.log_path, "w") as out:
+            # Own session: a Ctrl-C to the benchmark reaches us, not the
+            # server, so the servers are stopped in order by stop().
+            self.proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL, env=self.env,
+                                         start_new_session=True)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise BenchError(f"{self.name} exited with {self.proc.returncode} before "
+                                 f"it was ready:\n{self.log_tail()}")
+            with open(self.log_path, errors="replace") as f:
+                m = READY.search(f.read())
+            if m:
+                self.version, self.port = m.group(1), int(m.group(2))
+                log(f"{self.name} ready: version {self.version}, port {self.port}, "
+                    f"pid {self.proc.pid}")
+                return
+            time.sleep(0.2)
+        raise BenchError(f"{self.name} not ready after {timeout_s} s:\n{self.log_tail()}")
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def log_tail(self, lines=20):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return "".join(f.readlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self, timeout_s=60):
+        if not self.alive():
+            return
+        log(f"stopping {self.name} (pid {self.pid})")
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            log(f"{self.name} ignored SIGTERM for {timeout_s} s: killing it")
+            self.proc.kill()
+            self.proc.wait()
+
+    # --- /proc readings -------------------------------------------------
+    def cpu_seconds(self):
+        """utime + stime of the server process (all its threads), in seconds."""
+        with open(f"/proc/{self.pid}/stat") as f:
+            # The command name may contain spaces: fields start after ')'.
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+    def reset_peak_rss(self):
+        """Make VmHWM restart from the current RSS so it covers the next run only.
+
+        Returns False where the kernel does not allow it: VmHWM is then the
+        peak since the server started.
+        """
+        try:
+            with open(f"/proc/{self.pid}/clear_refs", "w") as f:
+                f.write("5")
+            return True
+        except OSError:
+            return False
+
+
+def sql(server, statement):
+    """One statement through the mariadb client (it works against sqld too)."""
+    argv = ["mariadb", "--protocol=tcp", "-h", HOST, "-P", str(server.port), "-uroot",
+            "--batch", "--skip-column-names", "-e", statement]
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        raise BenchError(f"{server.name}: {statement!r} failed: {r.stderr.strip()}")
+    return r.stdout
+
+
+def sysbench_argv(server, script, db, args, threads, extra):
+    return (["sysbench"] + script
+            + [f"--mysql-host={HOST}", f"--mysql-port={server.port}", "--mysql-user=root",
+               "--mysql-password=", f"--mysql-db={db}", "--db-driver=mysql",
+               f"--tables={args.tables}", f"--table-size={args.table_size}",
+               f"--threads={threads}"]
+            + extra)
+
+
+def prepare_data(server, args, databases):
+    for db in databases:
+        sql(server, f"DROP DATABASE IF EXISTS {db}")
+        sql(server, f"CREATE DATABASE {db}")
+        # oltp.lua generates rows from the table number alone: the same rows in both.
+        argv = sysbench_argv(server, [OLTP_LUA] + DATABASES[db], db, args,
+                             min(args.tables, 4), ["prepare"])
+        started = time.monotonic()
+        r = subprocess.run(argv, capture_output=True, text=True,
+                           timeout=args.prepare_timeout)
+        if r.returncode != 0:
+            raise BenchError(f"{server.name}: prepare of {db} failed:\n"
+                             f"{(r.stdout + r.stderr)[-2000:]}")
+        log(f"{server.name}: prepared {db} ({args.tables} × {args.table_size} rows) "
+            f"in {time.monotonic() - started:.1f} s")
+
+
+def data_fingerprint(server, db, tables):
+    """COUNT(*) and SUM(k) per table: a cheap check that both servers hold the same rows."""
+    parts = []
+    for n in range(1, tables + 1):
+        parts.append(sql(server, f"SELECT COUNT(*), SUM(k) FROM {db}.sbtest{n}").strip())
+    return " | ".join(parts)
+
+
+SYSBENCH_PATTERNS = {
+    "transactions": re.compile(r"transactions:\s+(\d+)\s+\(([\d.]+) per sec"),
+    "queries": re.compile(r"queries:\s+(\d+)\s+\(([\d.]+) per sec"),
+    "ignored_errors": re.compile(r"ignored errors:\s+(\d+)"),
+    "p95_ms": re.compile(r"95th percentile:\s+([\d.]+)"),
+    "seconds": re.compile(r"total time:\s+([\d.]+)s"),
+}
+
+
+def parse_sysbench(output):
+    found = {k: p.search(output) for k, p in SYSBENCH_PATTERNS.items()}
+    missing = [k for k, m in found.items() if m is None]
+    if missing:
+        raise BenchError(f"no {', '.join(missing)} in sysbench's report")
+    return {
+        "transactions": int(found["transactions"].group(1)),
+        "tps": float(found["transactions"].group(2)),
+        "queries": int(found["queries"].group(1)),
+        "qps": float(found["queries"].group(2)),
+        "ignored_errors": int(found["ignored_errors"].group(1)),
+        "p95_ms": float(found["p95_ms"].group(1)),
+        "seconds": float(found["seconds"].group(1)),
+    }
+
+
+def measure_run(server, workload, threads, args, logs_dir, round_no):
+    """One sysbench run against one server; returns a runs.csv row."""
+    script, db = WORKLOADS[workload]
+    row = {"round": round_no, "workload": workload, "threads": threads,
+           "system": server.name}
+    if not server.alive():
+        return dict(row, status="server down")
+    argv = sysbench_argv(server, script, db, args, threads,
+                         [f"--time={args.time}", "--forced-shutdown=10",
+                          "--percentile=95", "run"])
+    server.reset_peak_rss()
+    cpu_before = server.cpu_seconds()
+    try:
+        r = subprocess.run(argv, capture_output=True, text=True, timeout=args.time + 120)
+        output = r.stdout + r.stderr
+        failed = r.returncode != 0
+    except subprocess.TimeoutExpired as e:
+        output = f"{e.stdout or ''}{e.stderr or ''}\nsysbench timed out"
+        failed = True
+    if not server.alive():
+        return dict(row, status="server died")
+    cpu = server.cpu_seconds() - cpu_before
+    peak_kib = idle_connections.hwm_kib(server.pid)
+    log_name = f"r{round_no}-{workload}-t{threads}-{server.name}.log"
+    with open(os.path.join(logs_dir, log_name), "w") as f:
+        f.write(" ".join(argv) + "\n\n" + output)
+    if failed:
+        first_error = next((line for line in output.splitlines() if "FATAL" in line),
+                           output.strip().splitlines()[-1] if output.strip() else "")
+        return dict(row, status=f"failed: {first_error[:200]}")
+    try:
+        stats = parse_sysbench(output)
+    except BenchError as e:
+        return dict(row, status=f"failed: {e}")
+    txns = stats["transactions"]
+    return dict(row, status="ok", cpu_seconds=round(cpu, 3),
+                cpu_us_per_txn=round(cpu / txns * 1e6, 2) if txns else None,
+                peak_rss_mib=round(peak_kib / 1024, 1), **stats)
+
+
+def describe(row):
+    if row["status"] != "ok":
+        return row["status"]
+    return (f"{row['tps']:.1f} tps, {row['qps']:.0f} qps, p95 {row['p95_ms']} ms, "
+            f"{row['cpu_us_per_txn']:.0f} µs CPU/txn, peak RSS {row['peak_rss_mib']} MiB"
+            + (f", {row['ignored_errors']} ignored errors" if row["ignored_errors"] else ""))
+
+
+def machine_lines():
+    cpu_model = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu_model = next((line.split(":", 1)[1].strip() for line in f
+                              if line.startswith("model name")), "")
+    except OSError:
+        pass
+    mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"machine: {os.cpu_count()} cores ({cpu_model or platform.machine()}), "
+            f"{mem_gib:.1f} GiB memory, Linux {platform.release()}")
+
+
+def sysbench_version():
+    r = subprocess.run(["sysbench", "--version"], capture_output=True, text=True)
+    return r.stdout.strip()
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="bench.sh", description=__doc__.splitlines()[0],
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--quick", action="store_true",
+                   help="smoke test: 1 round, 4 threads, 5 s runs, 1 table of 10,000 rows, "
+                        "200 idle connections; results go to /tmp/sqld-bench-quick unless --out")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--threads", default="1,4,16,64", help="comma-separated thread counts")
+    p.add_argument("--time", type=int, default=30, help="seconds per run")
+    p.add_argument("--tables", type=int, default=4)
+    p.add_argument("--table-size", type=int, default=100000)
+    p.add_argument("--workloads", default=",".join(WORKLOADS),
+                   help=f"comma-separated, from: {', '.join(WORKLOADS)}")
+    p.add_argument("--idle-connections", type=int, default=1000,
+                   help="idle connections for the RSS-per-connection measurement (0 skips it)")
+    p.add_argument("--out", help="results directory (default docs/benchmarks)")
+    p.add_argument("--keep", action="store_true",
+                   help="keep the temporary data directories and logs")
+    p.add_argument("--prepare-timeout", type=int, default=1800)
+    p.add_argument("--sqld-cmd", default=os.environ.get("SQLD_CMD"),
+                   help="command that starts sqld (env SQLD_CMD)")
+    p.add_argument("--mariadb-cmd", default=os.environ.get("MARIADB_CMD",
+                   os.path.join(HERE, "mariadb-server.sh")),
+                   help="command that starts MariaDB (env MARIADB_CMD)")
+    a = p.parse_args(argv)
+    if a.quick:
+        a.rounds, a.time, a.tables, a.table_size = 1, 5, 1, 10000
+        a.threads = "4"
+        a.idle_connections = min(a.idle_connections, 200)
+        a.out = a.out or "/tmp/sqld-bench-quick"
+    a.out = a.out or os.path.join(os.path.dirname(HERE), "docs", "benchmarks")
+    a.threads = [int(t) for t in a.threads.split(",") if t.strip()]
+    a.workloads = [w.strip() for w in a.workloads.split(",") if w.strip()]
+    unknown = [w for w in a.workloads if w not in WORKLOADS]
+    if unknown:
+        p.error(f"unknown workload(s): {', '.join(unknown)}")
+    if not a.sqld_cmd:
+        p.error("no sqld command: bench.sh builds it and sets SQLD_CMD")
+    if a.rounds < 1 or a.time < 1 or a.tables < 1 or a.table_size < 1 or not a.threads:
+        p.error("--rounds, --time, --tables, --table-size and --threads must be positive")
+    return a
+
+
+def mariadb_env(args, databases):
+    """Buffer pool big enough for all prepared data, with headroom (1 GiB at least)."""
+    # ~250 bytes a row in the clustered index plus the k index, twice for slack.
+    need = args.tables * args.table_size * len(databases) * 500
+    pool_mib = max(1024, (need >> 20) + 256)
+    env = dict(os.environ)
+    env.setdefault("MARIADB_BUFFER_POOL", f"{pool_mib}M")
+    env.setdefault("MARIADB_MAX_CONNECTIONS", str(max(args.idle_connections, 200) + 200))
+    return env
+
+
+def main(argv):
+    args = parse_args(argv)
+    os.makedirs(args.out, exist_ok=True)
+    databases = list(dict.fromkeys(WORKLOADS[w][1] for w in args.workloads))
+    work = tempfile.mkdtemp(prefix="sqld-bench-")
+    logs_dir = os.path.join(work, "logs")
+    os.makedirs(logs_dir)
+    log(f"work directory {work}; results to {args.out}")
+
+    servers = [
+        Server("sqld", args.sqld_cmd.split(), os.path.join(work, "sqld")),
+        Server("mariadb", args.mariadb_cmd.split(), os.path.join(work, "mariadb"),
+               env=mariadb_env(args, databases)),
+    ]
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+
+    runs, idle = [], []
+    started = datetime.datetime.now(datetime.timezone.utc)
+    ok = False
+    try:
+        for s in servers:
+            s.start()
+        meta = [
+            f"date: {started:%Y-%m-%d %H:%M} UTC",
+            machine_lines(),
+            "sqld: " + servers[0].version + f" ({args.sqld_cmd})",
+            "MariaDB: " + servers[1].version,
+            sysbench_version(),
+            f"data: {args.tables} tables × {args.table_size} rows; "
+            f"runs of {args.time} s; {args.rounds} round(s); threads "
+            + ", ".join(map(str, args.threads)),
+        ]
+
+        if args.idle_connections > 0:
+            for s in servers:
+                r = idle_connections.measure(HOST, s.port, s.pid, args.idle_connections)
+                r["system"] = s.name
+                r["kib_per_connection"] = round(r["kib_per_connection"], 1)
+                idle.append(r)
+                log(f"{s.name}: {r['connections']} idle connections, "
+                    f"{r['kib_per_connection']} KiB RSS each"
+                    + (f" ({r['error']})" if r["error"] else ""))
+            report.render(args.out, runs, idle, meta)
+
+        for s in servers:
+            prepare_data(s, args, databases)
+        for db in databases:
+            prints = {s.name: data_fingerprint(s, db, args.tables) for s in servers}
+            same = len(set(prints.values())) == 1
+            log(f"{db}: COUNT(*), SUM(k) per table "
+                + ("identical on both" if same else f"DIFFER: {prints}"))
+
+        total = args.rounds * len(args.workloads) * len(args.threads) * 2
+        done = 0
+        t0 = time.monotonic()
+        for round_no in range(1, args.rounds + 1):
+            for workload in args.workloads:
+                for threads in args.threads:
+                    # Alternate who goes first (A B, B A, A B, ...), so neither
+                    # always runs right after the other's writes or on a
+                    # machine that has just cooled down.
+                    order = servers if (done // 2) % 2 == 0 else servers[::-1]
+                    for s in order:
+                        row = measure_run(s, workload, threads, args, logs_dir, round_no)
+                        runs.append(row)
+                        done += 1
+                        eta = (time.monotonic() - t0) / done * (total - done)
+                        log(f"[{done}/{total}, ~{eta / 60:.0f} min left] round {round_no} "
+                            f"{workload} threads={threads} {s.name}: {describe(row)}")
+                        report.render(args.out, runs, idle, meta)
+        summary = report.render(args.out, runs, idle, meta)
+        log(f"wrote {args.out}/results.md ({len(summary)} rows), runs.csv, summary.csv"
+            + (", idle.csv" if idle else "") + ", throughput.png")
+        ok = all(r["status"] == "ok" for r in runs)
+        if not ok:
+            log("some runs failed: see the status column of runs.csv"
+                + (f" and the logs in {logs_dir}" if args.keep else " (--keep keeps logs)"))
+    except BenchError as e:
+        log(f"error: {e}")
+    except KeyboardInterrupt as e:
+        log(f"interrupted ({e or 'Ctrl-C'}); results so far are in {args.out}")
+    finally:
+        for s in servers:
+            s.stop()
+        if args.keep:
+            log(f"kept {work}")
+        else:
+            subprocess.run(["rm", "-rf", work])
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
