@@ -153,12 +153,16 @@ def chart(summary, png_path):
             f.write("\n\n")
     cols = min(3, len(workloads))
     rows = (len(workloads) + cols - 1) // cols
+    threads = sorted({r["threads"] for r in summary})
     script = [
-        f"set terminal pngcairo size {420 * cols},{340 * rows} font ',9'",
+        # noenhanced: workload names have underscores, not subscripts.
+        f"set terminal pngcairo noenhanced size {420 * cols},{340 * rows} font ',9'",
         f"set output '{png_path}'",
         f"set multiplot layout {rows},{cols}",
         "set logscale x 2", "set xlabel 'threads'", "set key top left",
         "set grid", "set yrange [0:*]",
+        f"set xrange [{threads[0] / 1.5}:{threads[-1] * 1.5}]",
+        "set xtics (" + ", ".join(f"'{t}' {t}" for t in threads) + ")",
     ]
     for i, w in enumerate(workloads):
         label = "QPS" if w == "oltp_point_select" else "TPS"
