@@ -285,6 +285,13 @@ def machine_lines():
             f"{mem_gib:.1f} GiB memory, Linux {platform.release()}")
 
 
+def shown_command(cmd):
+    """cmd with a path inside the repository shown relative to it (for results.md)."""
+    repo = os.path.dirname(HERE)
+    return " ".join(os.path.relpath(w, repo) if w.startswith(repo + os.sep) else w
+                    for w in cmd.split())
+
+
 def load_average():
     one, five, fifteen = os.getloadavg()
     return f"{one:.1f} {five:.1f} {fifteen:.1f}"
@@ -381,7 +388,7 @@ def main(argv):
         meta = [
             f"date: {started:%Y-%m-%d %H:%M} UTC",
             machine_lines(),
-            "sqld: " + servers[0].version + f" ({args.sqld_cmd})",
+            "sqld: " + servers[0].version + f" ({shown_command(args.sqld_cmd)})",
             "MariaDB: " + servers[1].version,
             sysbench_version(),
             f"load average (1/5/15 min) at start: {load_average()}",

@@ -48,7 +48,7 @@ end
 local PM_MODULUS = 2147483647
 local PM_MULTIPLIER = 48271
 
-local function row_generator(n, table_size)
+function M.row_generator(n, table_size)
    local state = (1000003 * n) % PM_MODULUS
    local function draw()
       state = (state * PM_MULTIPLIER) % PM_MODULUS
@@ -82,7 +82,7 @@ function M.load_table(con, n, opt)
       or "(id, k, c, pad)"
    con:bulk_insert_init(string.format("INSERT INTO %s %s VALUES",
                                       M.table_name(n), columns))
-   local next_row = row_generator(n, opt.table_size)
+   local next_row = M.row_generator(n, opt.table_size)
    for id = 1, opt.table_size do
       local k, c, pad = next_row()
       local row

@@ -101,6 +101,55 @@ def read_csv(path):
         return list(csv.DictReader(f))
 
 
+def _row(summary, workload, threads):
+    return next((r for r in summary if r["workload"] == workload and r["threads"] == threads),
+                None)
+
+
+def _check(value, op, limit):
+    if value is None:
+        return None
+    return value >= limit if op == ">=" else value <= limit
+
+
+def targets(summary, idle):
+    """Issue 4's targets for sqld's embedded default: (target, measured, met) rows.
+
+    met is None where this run has no number for it (workload or thread
+    count not measured, or every run of it failed).
+    """
+    out = []
+
+    def add(label, row, key, op, limit, unit=""):
+        value = row[key] if row else None
+        shown = "–" if value is None else f"{_fmt(value)}{unit}"
+        out.append((f"{label} {op} {limit}{unit}", shown, _check(value, op, limit)))
+
+    rw16 = _row(summary, "oltp_read_write", 16)
+    ro16 = _row(summary, "oltp_read_only", 16)
+    ps16 = _row(summary, "oltp_point_select", 16)
+    ps1 = _row(summary, "oltp_point_select", 1)
+    add("oltp_read_write, 16 threads: TPS ratio", rw16, "ratio_tps", ">=", 3)
+    add("oltp_read_write, 16 threads: CPU/txn ratio", rw16, "ratio_cpu_us_per_txn", "<=", 0.25)
+    add("oltp_read_only, 16 threads: TPS ratio", ro16, "ratio_tps", ">=", 2.5)
+    add("oltp_point_select, 16 threads: QPS ratio", ps16, "ratio_qps", ">=", 1.7)
+    add("oltp_point_select, 16 threads: sqld CPU/query", ps16, "sqld_cpu_us_per_txn", "<=", 8,
+        " µs")
+    add("oltp_point_select, 1 thread: p95 ratio", ps1, "ratio_p95_ms", "<=", 0.7)
+    worse = [f"{r['workload']}@{r['threads']}" for r in summary
+             if r["ratio_p95_ms"] is not None and r["ratio_p95_ms"] > 1]
+    measured = [r for r in summary if r["ratio_p95_ms"] is not None]
+    out.append(("p95 ratio <= 1 at every workload and thread count",
+                ", ".join(worse) if worse else ("all rows" if measured else "–"),
+                None if not measured else not worse))
+    sqld_idle = next((r for r in idle if r["system"] == "sqld"), None)
+    value = _num(sqld_idle["kib_per_connection"]) if sqld_idle else None
+    out.append((f"idle RSS per connection <= 64 KiB ({sqld_idle['connections'] if sqld_idle else '?'}"
+                " connections)",
+                "–" if value is None else f"{value:.1f} KiB", _check(value, "<=", 64)))
+    return out
+
+
 def markdown(summary, idle, meta_lines, chart_name):
     out = ["# sqld vs MariaDB: sysbench results", ""]
     out += [f"- {line}" for line in meta_lines]
@@ -127,6 +176,10 @@ def markdown(summary, idle, meta_lines, chart_name):
             out.append(f"| {r['system']} | {r['connections']} | {r['rss_before_kib']} | "
                        f"{r['rss_after_kib']} | {_fmt(_num(r['kib_per_connection']), 1)} | "
                        f"{r.get('error') or ''} |")
+    out += ["", "## Targets (issue 4, sqld's embedded default)", "",
+            "| target | measured | met |", "|---|--:|---|"]
+    for label, shown, met in targets(summary, idle):
+        out.append(f"| {label} | {shown} | {'–' if met is None else 'yes' if met else 'NO'} |")
     if chart_name:
         out += ["", f"![throughput vs threads]({chart_name})"]
     return "\n".join(out) + "\n"
