@@ -215,9 +215,10 @@ def parse_sysbench(output):
     }
 
 
-def warm_up(server, args):
-    """An unrecorded read-only run, so the first measured run starts warm too."""
-    argv = sysbench_argv(server, ["oltp_read_only"], "sbtest", args, 4,
+def warm_up(server, args, workload):
+    """An unrecorded run, so the first measured run starts warm too."""
+    script, db = WORKLOADS[workload]
+    argv = sysbench_argv(server, script, db, args, 4,
                          [f"--time={args.warmup}", "--forced-shutdown=10", "run"])
     r = subprocess.run(argv, capture_output=True, text=True, timeout=args.warmup + 120)
     log(f"{server.name}: warmed up for {args.warmup} s"
@@ -320,6 +321,10 @@ def parse_args(argv):
     p.add_argument("--idle-connections", type=int, default=1000,
                    help="idle connections for the RSS-per-connection measurement (0 skips it)")
     p.add_argument("--out", help="results directory (default docs/benchmarks)")
+    p.add_argument("--profile", metavar="WORKLOAD[:THREADS]",
+                   help="instead of the comparison: one run (threads default 16) of one "
+                        "server under perf; writes profile-SERVER-WORKLOAD-tTHREADS.txt")
+    p.add_argument("--profile-server", choices=["sqld", "mariadb"], default="sqld")
     p.add_argument("--keep", action="store_true",
                    help="keep the temporary data directories and logs")
     p.add_argument("--prepare-timeout", type=int, default=1800)
@@ -337,6 +342,10 @@ def parse_args(argv):
     a.out = a.out or os.path.join(os.path.dirname(HERE), "docs", "benchmarks")
     a.threads = [int(t) for t in a.threads.split(",") if t.strip()]
     a.workloads = [w.strip() for w in a.workloads.split(",") if w.strip()]
+    if a.profile:
+        a.workloads = [a.profile.partition(":")[0]]
+        if not a.profile.partition(":")[2].isdigit() and a.profile.partition(":")[2]:
+            p.error("--profile takes WORKLOAD or WORKLOAD:THREADS")
     unknown = [w for w in a.workloads if w not in WORKLOADS]
     if unknown:
         p.error(f"unknown workload(s): {', '.join(unknown)}")
@@ -356,6 +365,49 @@ def mariadb_env(args, databases):
     env.setdefault("MARIADB_BUFFER_POOL", f"{pool_mib}M")
     env.setdefault("MARIADB_MAX_CONNECTIONS", str(max(args.idle_connections, 200) + 200))
     return env
+
+
+def profile(args, server, work, logs_dir):
+    """Flat perf profile of one server during one run: where its CPU time goes.
+
+    Writes profile-<server>-<workload>-t<threads>.txt in --out. perf samples
+    the cpu-clock software event, which works in VMs without a PMU.
+    """
+    workload, _, threads = args.profile.partition(":")
+    threads = int(threads or 16)
+    _, db = WORKLOADS[workload]
+    server.start()
+    prepare_data(server, args, [db])
+    if args.warmup > 0:
+        warm_up(server, args, workload)
+    perf_data = os.path.join(work, "perf.data")
+    perf = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "999",
+                             "-p", str(server.pid), "-o", perf_data],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(0.5)  # perf attaches before the run starts
+        row = measure_run(server, workload, threads, args, logs_dir, 1)
+    finally:
+        perf.send_signal(signal.SIGINT)
+        try:
+            perf.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            perf.kill()
+    log(f"{server.name} {workload} threads={threads}: {describe(row)}")
+    r = subprocess.run(["perf", "report", "-i", perf_data, "--stdio", "--no-children",
+                        "--sort", "dso,symbol", "--percent-limit", "0.3"],
+                       capture_output=True, text=True, timeout=300)
+    if r.returncode != 0:
+        raise BenchError(f"perf report failed: {r.stderr.strip()[-500:]}")
+    path = os.path.join(args.out, f"profile-{server.name}-{workload}-t{threads}.txt")
+    with open(path, "w") as f:
+        f.write(f"# {server.name} ({server.version}), {workload}, {threads} threads, "
+                f"{args.time} s, {args.tables} tables × {args.table_size} rows\n"
+                f"# {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; "
+                f"{machine_lines()}; load average {load_average()}\n"
+                f"# run: {describe(row)}\n\n" + r.stdout)
+    log(f"wrote {path}")
+    return row["status"] == "ok"
 
 
 def main(argv):
@@ -383,6 +435,10 @@ def main(argv):
     started = datetime.datetime.now(datetime.timezone.utc)
     ok = False
     try:
+        if args.profile:
+            servers = [s for s in servers if s.name == args.profile_server]
+            ok = profile(args, servers[0], work, logs_dir)
+            return 0 if ok else 1
         for s in servers:
             s.start()
         meta = [
@@ -422,7 +478,7 @@ def main(argv):
 
         if args.warmup > 0:
             for s in servers:
-                warm_up(s, args)
+                warm_up(s, args, args.workloads[0])
 
         total = args.rounds * len(args.workloads) * len(args.threads) * 2
         done = 0
