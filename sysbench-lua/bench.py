@@ -14,6 +14,7 @@ import datetime
 import os
 import platform
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -231,7 +232,7 @@ def measure_run(server, workload, threads, args, logs_dir, round_no):
     row = {"round": round_no, "workload": workload, "threads": threads,
            "system": server.name}
     if not server.alive():
-        return dict(row, status="server down")
+        return dict(row, status=f"server down (exit status {server.proc.returncode})")
     argv = sysbench_argv(server, script, db, args, threads,
                          [f"--time={args.time}", "--forced-shutdown=10",
                           "--percentile=95", "run"])
@@ -245,7 +246,9 @@ def measure_run(server, workload, threads, args, logs_dir, round_no):
         output = f"{e.stdout or ''}{e.stderr or ''}\nsysbench timed out"
         failed = True
     if not server.alive():
-        return dict(row, status="server died")
+        log(f"{server.name} died during the run (exit status {server.proc.returncode}); "
+            f"its log ends:\n{server.log_tail()}")
+        return dict(row, status=f"server died (exit status {server.proc.returncode})")
     cpu = server.cpu_seconds() - cpu_before
     peak_kib = idle_connections.hwm_kib(server.pid)
     log_name = f"r{round_no}-{workload}-t{threads}-{server.name}.log"
@@ -317,7 +320,8 @@ def parse_args(argv):
     p.add_argument("--workloads", default=",".join(WORKLOADS),
                    help=f"comma-separated, from: {', '.join(WORKLOADS)}")
     p.add_argument("--warmup", type=int, default=10,
-                   help="seconds of unrecorded oltp_read_only per server before round 1")
+                   help="seconds of an unrecorded run of the first workload per server "
+                        "before round 1")
     p.add_argument("--idle-connections", type=int, default=1000,
                    help="idle connections for the RSS-per-connection measurement (0 skips it)")
     p.add_argument("--out", help="results directory (default docs/benchmarks)")
@@ -410,20 +414,116 @@ def profile(args, server, work, logs_dir):
     return row["status"] == "ok"
 
 
+def measure_idle(servers, connections):
+    """RSS per idle connection on each server (before any data is loaded)."""
+    rows = []
+    for s in servers:
+        try:
+            r = idle_connections.measure(HOST, s.port, s.pid, connections)
+        except OSError as e:  # the server went away: /proc/PID is gone
+            r = {"connections": 0, "rss_before_kib": "", "rss_after_kib": "",
+                 "kib_per_connection": float("nan"), "error": str(e)}
+        r["system"] = s.name
+        r["kib_per_connection"] = round(r["kib_per_connection"], 1)
+        rows.append(r)
+        log(f"{s.name}: {r['connections']} idle connections, "
+            f"{r['kib_per_connection']} KiB RSS each"
+            + (f" ({r['error']})" if r["error"] else ""))
+    return rows
+
+
+def prepare_all(servers, args, databases):
+    """Loads the same data into every server and checks that it is the same."""
+    for s in servers:
+        prepare_data(s, args, databases)
+    for db in databases:
+        try:
+            prints = {s.name: data_fingerprint(s, db, args.tables) for s in servers}
+        except BenchError as e:
+            log(f"{db}: could not compare the data ({e}); going on")
+            continue
+        same = len(set(prints.values())) == 1
+        log(f"{db}: COUNT(*), SUM(k) per table "
+            + ("identical on both" if same else f"DIFFER: {prints}"))
+
+
+def run_rounds(servers, args, logs_dir, on_row):
+    """Every round × workload × thread count on both servers; on_row(row) after each run."""
+    total = args.rounds * len(args.workloads) * len(args.threads) * len(servers)
+    done = 0
+    t0 = time.monotonic()
+    for round_no in range(1, args.rounds + 1):
+        for workload in args.workloads:
+            for threads in args.threads:
+                # Alternate who goes first (A B, B A, A B, ...), so neither
+                # always runs right after the other's writes or on a machine
+                # that has just cooled down.
+                pair = done // len(servers)
+                order = servers if pair % 2 == 0 else servers[::-1]
+                for s in order:
+                    row = measure_run(s, workload, threads, args, logs_dir, round_no)
+                    done += 1
+                    eta = (time.monotonic() - t0) / done * (total - done)
+                    log(f"[{done}/{total}, ~{eta / 60:.0f} min left] round {round_no} "
+                        f"{workload} threads={threads} {s.name}: {describe(row)}")
+                    on_row(row)
+
+
+def compare(args, servers, logs_dir):
+    """The benchmark proper; returns True when every run succeeded."""
+    databases = list(dict.fromkeys(WORKLOADS[w][1] for w in args.workloads))
+    started = datetime.datetime.now(datetime.timezone.utc)
+    for s in servers:
+        s.start()
+    meta = [
+        f"date: {started:%Y-%m-%d %H:%M} UTC",
+        machine_lines(),
+        "sqld: " + servers[0].version + f" ({shown_command(args.sqld_cmd)})",
+        "MariaDB: " + servers[1].version,
+        sysbench_version(),
+        f"load average (1/5/15 min) at start: {load_average()}",
+        f"data: {args.tables} tables × {args.table_size} rows; "
+        f"runs of {args.time} s; {args.rounds} round(s); threads "
+        + ", ".join(map(str, args.threads)),
+    ]
+    runs, idle = [], []
+    if args.idle_connections > 0:
+        idle = measure_idle(servers, args.idle_connections)
+        report.render(args.out, runs, idle, meta)
+
+    prepare_all(servers, args, databases)
+    if args.warmup > 0:
+        for s in servers:
+            warm_up(s, args, args.workloads[0])
+
+    def record(row):
+        # Rewritten after every run: an interrupted benchmark keeps its results.
+        runs.append(row)
+        report.render(args.out, runs, idle, meta)
+
+    run_rounds(servers, args, logs_dir, record)
+    meta.append(f"load average (1/5/15 min) at end: {load_average()}")
+    summary = report.render(args.out, runs, idle, meta)
+    log(f"wrote {args.out}/results.md ({len(summary)} rows), runs.csv, summary.csv"
+        + (", idle.csv" if idle else "") + ", throughput.png")
+    return all(r["status"] == "ok" for r in runs)
+
+
 def main(argv):
     args = parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
-    databases = list(dict.fromkeys(WORKLOADS[w][1] for w in args.workloads))
     work = tempfile.mkdtemp(prefix="sqld-bench-")
     logs_dir = os.path.join(work, "logs")
     os.makedirs(logs_dir)
     log(f"work directory {work}; results to {args.out}")
-
+    databases = list(dict.fromkeys(WORKLOADS[w][1] for w in args.workloads))
     servers = [
         Server("sqld", args.sqld_cmd.split(), os.path.join(work, "sqld")),
         Server("mariadb", args.mariadb_cmd.split(), os.path.join(work, "mariadb"),
                env=mariadb_env(args, databases)),
     ]
+    if args.profile:
+        servers = [s for s in servers if s.name == args.profile_server]
 
     def on_signal(signum, _frame):
         raise KeyboardInterrupt(f"signal {signum}")
@@ -431,81 +531,14 @@ def main(argv):
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
 
-    runs, idle = [], []
-    started = datetime.datetime.now(datetime.timezone.utc)
     ok = False
     try:
         if args.profile:
-            servers = [s for s in servers if s.name == args.profile_server]
             ok = profile(args, servers[0], work, logs_dir)
-            return 0 if ok else 1
-        for s in servers:
-            s.start()
-        meta = [
-            f"date: {started:%Y-%m-%d %H:%M} UTC",
-            machine_lines(),
-            "sqld: " + servers[0].version + f" ({shown_command(args.sqld_cmd)})",
-            "MariaDB: " + servers[1].version,
-            sysbench_version(),
-            f"load average (1/5/15 min) at start: {load_average()}",
-            f"data: {args.tables} tables × {args.table_size} rows; "
-            f"runs of {args.time} s; {args.rounds} round(s); threads "
-            + ", ".join(map(str, args.threads)),
-        ]
-
-        if args.idle_connections > 0:
-            for s in servers:
-                r = idle_connections.measure(HOST, s.port, s.pid, args.idle_connections)
-                r["system"] = s.name
-                r["kib_per_connection"] = round(r["kib_per_connection"], 1)
-                idle.append(r)
-                log(f"{s.name}: {r['connections']} idle connections, "
-                    f"{r['kib_per_connection']} KiB RSS each"
-                    + (f" ({r['error']})" if r["error"] else ""))
-            report.render(args.out, runs, idle, meta)
-
-        for s in servers:
-            prepare_data(s, args, databases)
-        for db in databases:
-            try:
-                prints = {s.name: data_fingerprint(s, db, args.tables) for s in servers}
-            except BenchError as e:
-                log(f"{db}: could not compare the data ({e}); going on")
-                continue
-            same = len(set(prints.values())) == 1
-            log(f"{db}: COUNT(*), SUM(k) per table "
-                + ("identical on both" if same else f"DIFFER: {prints}"))
-
-        if args.warmup > 0:
-            for s in servers:
-                warm_up(s, args, args.workloads[0])
-
-        total = args.rounds * len(args.workloads) * len(args.threads) * 2
-        done = 0
-        t0 = time.monotonic()
-        for round_no in range(1, args.rounds + 1):
-            for workload in args.workloads:
-                for threads in args.threads:
-                    # Alternate who goes first (A B, B A, A B, ...), so neither
-                    # always runs right after the other's writes or on a
-                    # machine that has just cooled down.
-                    order = servers if (done // 2) % 2 == 0 else servers[::-1]
-                    for s in order:
-                        row = measure_run(s, workload, threads, args, logs_dir, round_no)
-                        runs.append(row)
-                        done += 1
-                        eta = (time.monotonic() - t0) / done * (total - done)
-                        log(f"[{done}/{total}, ~{eta / 60:.0f} min left] round {round_no} "
-                            f"{workload} threads={threads} {s.name}: {describe(row)}")
-                        report.render(args.out, runs, idle, meta)
-        meta.append(f"load average (1/5/15 min) at end: {load_average()}")
-        summary = report.render(args.out, runs, idle, meta)
-        log(f"wrote {args.out}/results.md ({len(summary)} rows), runs.csv, summary.csv"
-            + (", idle.csv" if idle else "") + ", throughput.png")
-        ok = all(r["status"] == "ok" for r in runs)
-        if not ok:
-            log("some runs failed: see the status column of runs.csv"
-                + (f" and the logs in {logs_dir}" if args.keep else " (--keep keeps logs)"))
+        else:
+            ok = compare(args, servers, logs_dir)
+            if not ok:
+                log("some runs failed: see the status column of runs.csv")
     except BenchError as e:
         log(f"error: {e}")
     except KeyboardInterrupt as e:
@@ -516,7 +549,12 @@ def main(argv):
         if args.keep:
             log(f"kept {work}")
         else:
-            subprocess.run(["rm", "-rf", work])
+            if not ok and os.listdir(logs_dir):
+                # The sysbench outputs say why runs failed: keep them, not the data.
+                kept = work + "-logs"
+                shutil.move(logs_dir, kept)
+                log(f"sysbench outputs kept in {kept}")
+            shutil.rmtree(work, ignore_errors=True)
     return 0 if ok else 1
 
 
