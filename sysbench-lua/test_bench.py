@@ -40,7 +40,31 @@ Latency (ms):
 """
 
 
+HISTOGRAM = """
+Latency histogram (values are in milliseconds)
+       value  ------------- distribution ------------- count
+       0.024 |                                         25
+       0.024 |*****************                        4093
+       0.025 |****************************************  9000
+       0.030 |***                                      600
+       0.040 |*                                        282
+       5.470 |                                         1
+ 
+SQL statistics:
+"""
+
+
 class ParseSysbenchTest(unittest.TestCase):
+    def test_p95_from_the_histogram(self):
+        # 14,001 events: 95 % is 13,300.95, reached in the 0.030 bucket.
+        self.assertEqual(bench.histogram_percentile(HISTOGRAM), 0.030)
+        self.assertEqual(bench.histogram_percentile(HISTOGRAM, 50), 0.025)
+        self.assertEqual(bench.histogram_percentile(HISTOGRAM, 100), 5.470)
+        self.assertEqual(bench.parse_sysbench(HISTOGRAM + SYSBENCH_REPORT)["p95_ms"], 0.030)
+
+    def test_no_histogram(self):
+        self.assertIsNone(bench.histogram_percentile(SYSBENCH_REPORT))
+
     def test_reads_the_report(self):
         stats = bench.parse_sysbench(SYSBENCH_REPORT)
         self.assertEqual(stats["transactions"], 5614)
