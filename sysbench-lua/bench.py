@@ -337,44 +337,55 @@ def sysbench_version():
     return r.stdout.strip()
 
 
+# Defaults of a full run, and of --quick (a smoke test of about two minutes).
+# Options given on the command line win over both.
+FULL = {"rounds": 3, "threads": "1,4,16,64", "time": 30, "tables": 4,
+        "table_size": 100000, "warmup": 10, "idle_connections": 1000,
+        "out": os.path.join(os.path.dirname(HERE), "docs", "benchmarks")}
+QUICK = {"rounds": 1, "threads": "4", "time": 5, "tables": 1, "table_size": 10000,
+         "warmup": 2, "idle_connections": 200, "out": "/tmp/sqld-bench-quick"}
+
+
 def parse_args(argv):
-    p = argparse.ArgumentParser(prog="bench.sh", description=__doc__.splitlines()[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    def default(name):
+        return f"default {FULL[name]}; --quick: {QUICK[name]}"
+
+    p = argparse.ArgumentParser(prog="bench.sh", description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true",
-                   help="smoke test: 1 round, 4 threads, 5 s runs, 1 table of 10,000 rows, "
-                        "200 idle connections; results go to /tmp/sqld-bench-quick unless --out")
-    p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--threads", default="1,4,16,64", help="comma-separated thread counts")
-    p.add_argument("--time", type=int, default=30, help="seconds per run")
-    p.add_argument("--tables", type=int, default=4)
-    p.add_argument("--table-size", type=int, default=100000)
+                   help="smoke test: smaller defaults (below), results outside docs/")
+    p.add_argument("--rounds", type=int, help=default("rounds"))
+    p.add_argument("--threads", help="comma-separated thread counts; " + default("threads"))
+    p.add_argument("--time", type=int, help="seconds per run; " + default("time"))
+    p.add_argument("--tables", type=int, help=default("tables"))
+    p.add_argument("--table-size", type=int, help="rows per table; " + default("table_size"))
     p.add_argument("--workloads", default=",".join(WORKLOADS),
-                   help=f"comma-separated, from: {', '.join(WORKLOADS)}")
-    p.add_argument("--warmup", type=int, default=10,
+                   help=f"comma-separated, from (default all): {', '.join(WORKLOADS)}")
+    p.add_argument("--warmup", type=int,
                    help="seconds of an unrecorded run of the first workload per server "
-                        "before round 1")
-    p.add_argument("--idle-connections", type=int, default=1000,
-                   help="idle connections for the RSS-per-connection measurement (0 skips it)")
-    p.add_argument("--out", help="results directory (default docs/benchmarks)")
+                        "before round 1; " + default("warmup"))
+    p.add_argument("--idle-connections", type=int,
+                   help="idle connections for the RSS-per-connection measurement, 0 skips "
+                        "it; " + default("idle_connections"))
+    p.add_argument("--out", help="results directory; " + default("out"))
     p.add_argument("--profile", metavar="WORKLOAD[:THREADS]",
                    help="instead of the comparison: one run (threads default 16) of one "
                         "server under perf; writes profile-SERVER-WORKLOAD-tTHREADS.txt")
-    p.add_argument("--profile-server", choices=["sqld", "mariadb"], default="sqld")
+    p.add_argument("--profile-server", choices=["sqld", "mariadb"], default="sqld",
+                   help="the server --profile profiles (default sqld)")
     p.add_argument("--keep", action="store_true",
                    help="keep the temporary data directories and logs")
-    p.add_argument("--prepare-timeout", type=int, default=1800)
+    p.add_argument("--prepare-timeout", type=int, default=1800,
+                   help="seconds (default 1800)")
     p.add_argument("--sqld-cmd", default=os.environ.get("SQLD_CMD"),
-                   help="command that starts sqld (env SQLD_CMD)")
+                   help="command that starts sqld (default: env SQLD_CMD, set by bench.sh)")
     p.add_argument("--mariadb-cmd", default=os.environ.get("MARIADB_CMD",
                    os.path.join(HERE, "mariadb-server.sh")),
-                   help="command that starts MariaDB (env MARIADB_CMD)")
+                   help="command that starts MariaDB (default: env MARIADB_CMD, "
+                        "else sysbench-lua/mariadb-server.sh)")
     a = p.parse_args(argv)
-    if a.quick:
-        a.rounds, a.time, a.tables, a.table_size, a.warmup = 1, 5, 1, 10000, 2
-        a.threads = "4"
-        a.idle_connections = min(a.idle_connections, 200)
-        a.out = a.out or "/tmp/sqld-bench-quick"
-    a.out = a.out or os.path.join(os.path.dirname(HERE), "docs", "benchmarks")
+    for name, value in (QUICK if a.quick else FULL).items():
+        if getattr(a, name) is None:
+            setattr(a, name, value)
     a.threads = [int(t) for t in a.threads.split(",") if t.strip()]
     a.workloads = [w.strip() for w in a.workloads.split(",") if w.strip()]
     if a.profile:

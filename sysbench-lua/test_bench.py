@@ -87,6 +87,23 @@ class ParseSysbenchTest(unittest.TestCase):
         self.assertEqual(bench.READY.search(mariadb).group(2), "33439")
 
 
+class ArgsTest(unittest.TestCase):
+    def test_quick_defaults_yield_to_given_options(self):
+        a = bench.parse_args(["--quick", "--threads", "1,64", "--sqld-cmd", "x"])
+        self.assertEqual(a.threads, [1, 64])
+        self.assertEqual((a.rounds, a.time, a.out), (1, 5, "/tmp/sqld-bench-quick"))
+
+    def test_full_defaults(self):
+        a = bench.parse_args(["--sqld-cmd", "x"])
+        self.assertEqual(a.threads, [1, 4, 16, 64])
+        self.assertEqual((a.rounds, a.time, a.tables, a.table_size), (3, 30, 4, 100000))
+        self.assertEqual(a.workloads, list(bench.WORKLOADS))
+
+    def test_profile_selects_its_workload(self):
+        a = bench.parse_args(["--profile", "filter:4", "--sqld-cmd", "x"])
+        self.assertEqual(a.workloads, ["filter"])
+
+
 def run_row(system, tps, round_no=1, threads=16, workload="oltp_read_write", status="ok"):
     return {"round": round_no, "workload": workload, "threads": threads, "system": system,
             "status": status, "tps": tps, "qps": tps * 20, "p95_ms": 10.0,
