@@ -441,7 +441,7 @@ def profile(args, server, work, logs_dir):
             perf.kill()
     log(f"{server.name} {workload} threads={threads}: {describe(row)}")
     r = subprocess.run(["perf", "report", "-i", perf_data, "--stdio", "--no-children",
-                        "--sort", "dso,symbol", "--percent-limit", "0.3"],
+                        "--fields", "overhead,dso,sym", "--percent-limit", "0.3"],
                        capture_output=True, text=True, timeout=300)
     if r.returncode != 0:
         raise BenchError(f"perf report failed: {r.stderr.strip()[-500:]}")
@@ -451,7 +451,9 @@ def profile(args, server, work, logs_dir):
                 f"{args.time} s, {args.tables} tables × {args.table_size} rows\n"
                 f"# {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; "
                 f"{machine_lines()}; load average {load_average()}\n"
-                f"# run: {describe(row)}\n\n" + r.stdout)
+                f"# run: {describe(row)}\n\n"
+                # perf pads every line to the widest symbol.
+                + "\n".join(line.rstrip() for line in r.stdout.splitlines()) + "\n")
     log(f"wrote {path}")
     return row["status"] == "ok"
 
