@@ -82,7 +82,9 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
         let mut value = || -> Result<String, String> {
             match &inline {
                 Some(v) => Ok(v.clone()),
-                None => it.next().ok_or_else(|| format!("option '--{name}' requires a value")),
+                None => it
+                    .next()
+                    .ok_or_else(|| format!("option '--{name}' requires a value")),
             }
         };
         match name.as_str() {
@@ -130,7 +132,9 @@ mod tests {
 
     #[test]
     fn defaults_match_mysqld() {
-        let Command::Run(o) = parse_args(args("")).unwrap() else { panic!() };
+        let Command::Run(o) = parse_args(args("")).unwrap() else {
+            panic!()
+        };
         assert_eq!(o.port, 3306);
         assert_eq!(o.bind_address, "127.0.0.1");
         assert_eq!(o.datadir, PathBuf::from("./sqld-data"));
@@ -140,10 +144,10 @@ mod tests {
 
     #[test]
     fn both_value_forms_and_underscores() {
-        let Command::Run(o) =
-            parse_args(args("--port=0 --datadir /tmp/x --bind_address 0.0.0.0 --innodb-flush-log-at-trx-commit=2"))
-                .unwrap()
-        else {
+        let Command::Run(o) = parse_args(args(
+            "--port=0 --datadir /tmp/x --bind_address 0.0.0.0 --innodb-flush-log-at-trx-commit=2",
+        ))
+        .unwrap() else {
             panic!()
         };
         assert_eq!(o.port, 0);

@@ -39,7 +39,10 @@ fn main() -> ExitCode {
             options.log_level
         )))
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("sqld: cannot start the runtime: {e}");
@@ -87,13 +90,21 @@ async fn serve(o: Options) -> Result<(), String> {
             started: std::time::Instant::now(),
         },
     );
+    if let Some(def) = sqld::session::vars::lookup("innodb_lock_wait_timeout") {
+        shared
+            .globals
+            .set(def, pushdown::Value::UInt(o.lock_wait_timeout.as_secs()));
+    }
     shared
         .bootstrap_users(o.initial_root_password.as_deref())
         .await
         .map_err(|e| format!("cannot create the initial accounts: {}", e.message))?;
     let rsa = RsaKeys::load_or_create(&o.datadir.join("rsa_private_key.pem"))
         .map_err(|e| format!("cannot load the RSA key: {e}"))?;
-    let protocol = Arc::new(ProtocolConfig::new(SERVER_VERSION.to_string(), Arc::new(rsa)));
+    let protocol = Arc::new(ProtocolConfig::new(
+        SERVER_VERSION.to_string(),
+        Arc::new(rsa),
+    ));
     println!("sqld: ready for connections. Version: '{SERVER_VERSION}'  port: {port}");
     tracing::info!(port, datadir = %o.datadir.display(), "ready for connections");
     sqld::server::run(listener, shared, protocol).await;

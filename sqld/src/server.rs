@@ -2,8 +2,8 @@
 //! runs one task per connection, and stops on SIGTERM / SIGINT.
 
 use crate::protocol::{self, packet::PacketIo, ProtocolConfig};
-use pushdown::SqlError;
 use crate::session::Shared;
+use pushdown::SqlError;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 

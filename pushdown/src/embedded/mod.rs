@@ -126,6 +126,16 @@ pub struct EmbeddedNode {
 }
 
 impl EmbeddedNode {
+    /// Syncs the journal to disk: the last step of a clean shutdown (commits
+    /// are already synced when `sync_on_commit` is on).
+    pub fn persist(&self) -> SqlResult<()> {
+        self.shared
+            .store
+            .db
+            .persist(fjall::PersistMode::SyncAll)
+            .map_err(view::storage_error)
+    }
+
     /// Opens (or creates) the data directory `dir` and recovers it: fjall
     /// replays its journal, so every batch acknowledged before a crash is
     /// there and no partial one is.

@@ -329,6 +329,11 @@ impl Handler for Session {
             user: user.to_string(),
             host: host.to_string(),
         };
+        let max = self.shared.globals.get_u64("max_connections") as usize;
+        if self.shared.registry.count() > max && !self.principal.is_global(&catalog) {
+            Status::bump(&self.shared.status.aborted_connects);
+            return Err(SqlError::code(1040, "Too many connections"));
+        }
         self.ctx.user = user.to_string();
         self.ctx.host = host.to_string();
         self.ctx.current_db = None;

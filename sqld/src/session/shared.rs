@@ -99,10 +99,16 @@ impl Shared {
     /// max_connections.
     pub fn admit(self: &Arc<Self>, peer: SocketAddr) -> SqlResult<Session> {
         Status::bump(&self.status.connections);
+        // As mysqld: one connection beyond max_connections is let through the
+        // handshake, kept for an account with global privileges; anyone
+        // else gets 1040 after authenticating (see `Session::login`).
         let max = self.globals.get_u64("max_connections") as usize;
-        let entry = self.registry.register(peer, max).inspect_err(|_| {
-            Status::bump(&self.status.aborted_connects);
-        })?;
+        let entry = self
+            .registry
+            .register(peer, max.saturating_add(1))
+            .inspect_err(|_| {
+                Status::bump(&self.status.aborted_connects);
+            })?;
         Ok(Session::new(self.clone(), entry, peer))
     }
 
