@@ -6,7 +6,7 @@ mod embedded_common;
 use embedded_common::*;
 use pushdown::node::DataNode;
 use pushdown::request::{Access, LockMode, OnConflict, Write};
-use pushdown::schema::{ColumnDefault, ColumnType, DdlOp, IndexDef, TableDef};
+use pushdown::schema::{ColumnDefault, ColumnType, DdlOp, Grant, IndexDef, TableDef, UserDef};
 use pushdown::value::Value;
 use std::ops::Bound::{Excluded, Included, Unbounded};
 use std::time::Duration;
@@ -468,6 +468,36 @@ async fn ddl_persists_and_maintains_data() {
         assert_eq!(stale.commit().await.unwrap_err().code, 1412);
         tx.commit().await.unwrap();
 
+        // Users.
+        let user = |name: &str, host: &str| UserDef {
+            user: name.into(),
+            host: host.into(),
+            plugin: "mysql_native_password".into(),
+            auth: vec![1, 2, 3],
+            grants: vec![Grant {
+                db: Some("test".into()),
+                with_grant_option: false,
+            }],
+        };
+        node.ddl(&DdlOp::PutUser(user("app", "%"))).await.unwrap();
+        node.ddl(&DdlOp::PutUser(user("gone", "localhost")))
+            .await
+            .unwrap();
+        node.ddl(&DdlOp::DropUser {
+            user: "gone".into(),
+            host: "LOCALHOST".into(),
+        })
+        .await
+        .unwrap();
+        let e = node
+            .ddl(&DdlOp::DropUser {
+                user: "gone".into(),
+                host: "localhost".into(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, 1396);
+
         // A second table, then dropped; a third truncated.
         create(&node, sbtest("gone")).await;
         node.ddl(&DdlOp::DropTable {
@@ -488,6 +518,9 @@ async fn ddl_persists_and_maintains_data() {
     let node = open(&dir);
     let cat = node.load_catalog().await.unwrap();
     assert!(cat.table("test", "gone").is_none());
+    assert_eq!(cat.users.len(), 1);
+    assert_eq!(cat.users[0].user, "app");
+    assert_eq!(cat.users[0].grants[0].db.as_deref(), Some("test"));
     let t = cat.table("test", "t").unwrap().clone();
     assert_eq!(t.columns.len(), 5);
     let mut tx = node.begin(false).await.unwrap();
@@ -563,4 +596,140 @@ async fn group_commit_under_concurrency() {
         .await
         .unwrap();
     assert_eq!(all.len(), 320);
+}
+
+#[tokio::test]
+async fn long_locking_scans_resume_across_chunks() {
+    let dir = tempdir("chunks");
+    let node = open(&dir);
+    let t = create(&node, sbtest("t")).await;
+    let mut tx = node.begin(false).await.unwrap();
+    let rows = (1..=3000)
+        .map(|i| row(i, i % 7, &format!("c{i}")))
+        .collect();
+    tx.write(&insert(&t, rows, OnConflict::Error))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = node.begin(false).await.unwrap();
+    // Locking index scan, descending, over 3000/7 rows per k value.
+    let mut req = read(&t, range(Some(1), Included(3), Included(3), true));
+    req.lock = LockMode::Shared;
+    let r = tx.read(&req).await.unwrap();
+    let expected: Vec<i64> = (1..=3000).rev().filter(|i| i % 7 == 3).collect();
+    assert_eq!(ids(&r), expected);
+    // Plain scan past the yield interval.
+    let all = tx
+        .read(&read(&t, range(None, Unbounded, Unbounded, false)))
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 3000);
+    // DELETE ... ORDER BY id DESC LIMIT 1000 over a locking scan.
+    let out = tx
+        .write(&Write::Delete {
+            table: t.clone(),
+            access: range(None, Unbounded, Unbounded, true),
+            filter: None,
+            limit: Some(1000),
+            params: vec![],
+        })
+        .await
+        .unwrap();
+    assert_eq!(out.affected, 1000);
+    let rest = tx
+        .read(&read(&t, range(None, Unbounded, Unbounded, true)))
+        .await
+        .unwrap();
+    assert_eq!(ids(&rest), (1..=2000).rev().collect::<Vec<_>>());
+    tx.commit().await.unwrap();
+}
+
+/// Transfers locking two accounts in random order: deadlocks happen, are
+/// reported as 1213 to one side, retried, and the total holds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deadlocks_under_load_keep_the_invariant() {
+    let dir = tempdir("stress");
+    let node = open(&dir);
+    let t = create(&node, sbtest("acct")).await;
+    let mut tx = node.begin(false).await.unwrap();
+    let rows = (1..=5).map(|i| row(i, 100, &format!("a{i}"))).collect();
+    tx.write(&insert(&t, rows, OnConflict::Error))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let deadlocks = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for w in 0..8u64 {
+        let (node, t, deadlocks) = (node.clone(), t.clone(), deadlocks.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut seed = w * 7919 + 1;
+            let mut next = move || {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                (seed % 5) as i64 + 1
+            };
+            let mut done = 0;
+            while done < 30 {
+                let (a, b) = (next(), next());
+                if a == b {
+                    continue;
+                }
+                let mut tx = node.begin(false).await.unwrap();
+                let mut moved = Vec::new();
+                let mut failed = false;
+                for id in [a, b] {
+                    let mut req = read(&t, keys(&[id]));
+                    req.lock = LockMode::Exclusive;
+                    match tx.read(&req).await {
+                        Ok(mut r) => moved.push(r.remove(0)),
+                        Err(e) => {
+                            assert!(e.code == 1213 || e.code == 1205, "{e}");
+                            deadlocks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            failed = true;
+                            break;
+                        }
+                    }
+                    tokio::task::yield_now().await;
+                }
+                if failed {
+                    tx.rollback().await.unwrap();
+                    continue;
+                }
+                let bal = |r: &Vec<Value>| match r[1] {
+                    Value::Int(b) => b,
+                    _ => unreachable!(),
+                };
+                let (from, to) = (bal(&moved[0]), bal(&moved[1]));
+                moved[0][1] = Value::Int(from - 1);
+                moved[1][1] = Value::Int(to + 1);
+                tx.write(&insert(&t, moved, OnConflict::Replace))
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+                done += 1;
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let mut tx = node.begin(true).await.unwrap();
+    let all = tx
+        .read(&read(&t, range(None, Unbounded, Unbounded, false)))
+        .await
+        .unwrap();
+    let total: i64 = all
+        .iter()
+        .map(|r| match r[1] {
+            Value::Int(b) => b,
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(total, 500);
+    println!(
+        "deadlocks retried: {}",
+        deadlocks.load(std::sync::atomic::Ordering::Relaxed)
+    );
 }

@@ -221,11 +221,19 @@ impl LockManager {
                 return Ok(());
             }
             let (tx, rx) = oneshot::channel();
-            e.queue.push_back(Waiter {
+            let waiter = Waiter {
                 txn,
                 mode,
                 grant: tx,
-            });
+            };
+            // An upgrade (S held, X wanted) waits only for the other
+            // holders: queued requests wait for this holder anyway, so
+            // queueing it behind them would be a deadlock of our making.
+            if held.is_some() {
+                e.queue.push_front(waiter);
+            } else {
+                e.queue.push_back(waiter);
+            }
             t.waiting.insert(txn, key.to_vec());
             if t.deadlocked(txn) {
                 t.remove_waiter(txn, key);
@@ -349,6 +357,27 @@ mod tests {
         assert_eq!(e.code, 1213);
         m.release(2, [b"k".to_vec()]);
         t1.await.unwrap().unwrap();
+    }
+
+    #[tokio::test]
+    async fn upgrade_goes_ahead_of_queued_requests() {
+        let m = LockManager::new();
+        m.lock(1, b"k", LockMode::Shared, LONG).await.unwrap();
+        m.lock(3, b"k", LockMode::Shared, LONG).await.unwrap();
+        let m2 = m.clone();
+        let t2 = tokio::spawn(async move { m2.lock(2, b"k", LockMode::Exclusive, LONG).await });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        // 1 upgrades: it waits for 3 only, which is no deadlock.
+        let m1 = m.clone();
+        let t1 = tokio::spawn(async move { m1.lock(1, b"k", LockMode::Exclusive, LONG).await });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!t1.is_finished());
+        m.release(3, [b"k".to_vec()]);
+        t1.await.unwrap().unwrap();
+        m.release(1, [b"k".to_vec()]);
+        t2.await.unwrap().unwrap();
+        m.release(2, [b"k".to_vec()]);
+        assert_eq!(m.active_keys(), 0);
     }
 
     #[tokio::test]

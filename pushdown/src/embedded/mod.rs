@@ -43,6 +43,15 @@ pub struct EmbeddedOptions {
     pub sync_on_commit: bool,
     /// innodb_lock_wait_timeout for transactions that do not set their own.
     pub lock_wait_timeout: Duration,
+    /// Block cache of the storage engine (the innodb_buffer_pool_size of
+    /// sqld): data and index blocks kept in memory.
+    pub cache_bytes: u64,
+    /// Write buffer of the row and index keyspaces, for data directories
+    /// created with these options. Small on purpose: every version of a
+    /// row stays in the memtable until it is flushed, and a range scan
+    /// steps over all of them, so a hot row updated thousands of times
+    /// (sysbench's default key distribution) slows every scan through it.
+    pub memtable_bytes: u64,
 }
 
 impl Default for EmbeddedOptions {
@@ -50,6 +59,8 @@ impl Default for EmbeddedOptions {
         EmbeddedOptions {
             sync_on_commit: true,
             lock_wait_timeout: Duration::from_secs(50),
+            cache_bytes: 256 << 20,
+            memtable_bytes: 1 << 20,
         }
     }
 }
@@ -121,15 +132,18 @@ impl EmbeddedNode {
     pub fn open(dir: &Path, opts: EmbeddedOptions) -> SqlResult<Arc<EmbeddedNode>> {
         std::fs::create_dir_all(dir)
             .map_err(|e| er::internal(format!("cannot create {}: {e}", dir.display())))?;
-        let db = Database::builder(dir).open().map_err(view::storage_error)?;
-        let ks = |name: &str| {
-            db.keyspace(name, KeyspaceCreateOptions::default)
-                .map_err(view::storage_error)
+        let db = Database::builder(dir)
+            .cache_size(opts.cache_bytes)
+            .open()
+            .map_err(view::storage_error)?;
+        let data = || KeyspaceCreateOptions::default().max_memtable_size(opts.memtable_bytes);
+        let ks = |name: &str, create: &dyn Fn() -> KeyspaceCreateOptions| {
+            db.keyspace(name, create).map_err(view::storage_error)
         };
         let store = Store {
-            rows: ks("rows")?,
-            index: ks("index")?,
-            meta: ks("meta")?,
+            rows: ks("rows", &data)?,
+            index: ks("index", &data)?,
+            meta: ks("meta", &KeyspaceCreateOptions::default)?,
             db,
         };
         let (catalog, counters) = catalog_store::load(&store)?;

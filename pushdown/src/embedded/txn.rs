@@ -29,6 +29,10 @@ use std::time::Duration;
 /// Rows a locking scan reads ahead before it locks them one by one.
 const LOCK_CHUNK: usize = 128;
 
+/// A long scan gives its runtime worker back this often, so that one full
+/// table scan does not stall the point gets of other sessions.
+const SCAN_YIELD_ROWS: usize = 2048;
+
 type KeyBounds = (Bound<Vec<u8>>, Bound<Vec<u8>>);
 
 /// A key a row would duplicate: its name, its columns, the other row's key.
@@ -265,7 +269,7 @@ impl EmbeddedTxn {
     }
 
     /// A plain READ COMMITTED read: one snapshot, no locks, no waiting.
-    fn read_plain(&self, req: &Read) -> SqlResult<Vec<Row>> {
+    async fn read_plain(&self, req: &Read) -> SqlResult<Vec<Row>> {
         let table = &*req.table;
         let limit = limit_of(req.limit);
         let mut out = Vec::new();
@@ -301,26 +305,31 @@ impl EmbeddedTxn {
                 let Some((lo, hi)) = scan_bounds(table, *index, lower, upper)? else {
                     return Ok(out);
                 };
-                match index {
-                    None => {
-                        for item in view.range(Space::Rows, lo, hi, *reverse) {
-                            let (_, v) = item?;
-                            if !emit(decode_row(&v, table)?, &mut ctx)? {
-                                break;
+                let space = if index.is_some() {
+                    Space::Index
+                } else {
+                    Space::Rows
+                };
+                let mut rk = Vec::with_capacity(24);
+                let mut scanned = 0usize;
+                for item in view.range(space, lo, hi, *reverse) {
+                    let (_, v) = item?;
+                    let row = match index {
+                        None => decode_row(&v, table)?,
+                        Some(_) => {
+                            row_key_of(&mut rk, table.id, &v);
+                            match view.get(Space::Rows, &rk)? {
+                                Some(r) => decode_row(&r, table)?,
+                                None => continue,
                             }
                         }
+                    };
+                    if !emit(row, &mut ctx)? {
+                        break;
                     }
-                    Some(_) => {
-                        let mut rk = Vec::with_capacity(24);
-                        for item in view.range(Space::Index, lo, hi, *reverse) {
-                            let (_, pk) = item?;
-                            row_key_of(&mut rk, table.id, &pk);
-                            if let Some(v) = view.get(Space::Rows, &rk)? {
-                                if !emit(decode_row(&v, table)?, &mut ctx)? {
-                                    break;
-                                }
-                            }
-                        }
+                    scanned += 1;
+                    if scanned.is_multiple_of(SCAN_YIELD_ROWS) {
+                        tokio::task::yield_now().await;
                     }
                 }
             }
@@ -661,7 +670,10 @@ impl EmbeddedTxn {
             .map(|c| (c, true))
             .into_iter()
             .chain(hidden.map(|c| (c, false)))
-            .map(|(c, visible)| (c, visible, self.shared.counter(table.id, c)))
+            .map(|(c, visible)| {
+                let visible = visible && !table.columns[c].hidden;
+                (c, visible, self.shared.counter(table.id, c))
+            })
             .collect();
         for &(c, _, _) in &counters {
             if !self.counters.contains(&(table.id, c)) {
@@ -813,7 +825,7 @@ fn assign(
 impl NodeTxn for EmbeddedTxn {
     async fn read(&mut self, req: &Read) -> SqlResult<Vec<Row>> {
         if req.lock == LockMode::None {
-            return self.read_plain(req);
+            return self.read_plain(req).await;
         }
         let found = self
             .scan_locked(

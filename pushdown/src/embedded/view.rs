@@ -106,7 +106,7 @@ impl<'a> View<'a> {
     }
 }
 
-type StoredIter = Box<dyn Iterator<Item = SqlResult<(Slice, Slice)>>>;
+type StoredIter = Box<dyn Iterator<Item = SqlResult<(Slice, Slice)>> + Send>;
 type OwnIter<'a> = super::writeset::Entries<'a>;
 
 pub struct Merged<'a> {

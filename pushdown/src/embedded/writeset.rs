@@ -15,7 +15,7 @@ pub enum Space {
 pub type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
 /// Write-set entries in scan order.
-pub type Entries<'a> = Box<dyn Iterator<Item = (&'a Vec<u8>, &'a Option<Vec<u8>>)> + 'a>;
+pub type Entries<'a> = Box<dyn Iterator<Item = (&'a Vec<u8>, &'a Option<Vec<u8>>)> + Send + 'a>;
 
 struct Undo {
     space: Space,

@@ -57,18 +57,34 @@ fn compile(pattern: &[u8], escape: u8, collation: Collation) -> Vec<Tok> {
 /// Whether `text` LIKE `pattern` under `collation`.
 pub fn like(text: &[u8], pattern: &[u8], escape: u8, collation: Collation) -> bool {
     let p = compile(pattern, escape, collation);
-    let t = units(text, collation);
-    // Greedy match with backtracking to the last `%`: linear for patterns
-    // without `%`, O(n·m) worst case.
+    if text.is_ascii() {
+        // ASCII text: fold bytes in place instead of decoding into a vector.
+        let fold = collation.is_ci();
+        matcher(&p, text.len(), |i| {
+            if fold {
+                text[i].to_ascii_uppercase() as u32
+            } else {
+                text[i] as u32
+            }
+        })
+    } else {
+        let t = units(text, collation);
+        matcher(&p, t.len(), |i| t[i])
+    }
+}
+
+/// Greedy match with backtracking to the last `%`: linear for patterns
+/// without `%`, O(n·m) worst case.
+fn matcher(p: &[Tok], n: usize, unit: impl Fn(usize) -> u32) -> bool {
     let (mut i, mut j) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
-    while i < t.len() {
+    while i < n {
         match p.get(j) {
             Some(Tok::One) => {
                 i += 1;
                 j += 1;
             }
-            Some(Tok::Lit(c)) if *c == t[i] => {
+            Some(Tok::Lit(c)) if *c == unit(i) => {
                 i += 1;
                 j += 1;
             }

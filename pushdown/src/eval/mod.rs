@@ -4,7 +4,7 @@
 //!
 //! Checked against MariaDB 10.11.
 //!
-//! - [`compare`]: comparison and collations
+//! - [`mod@compare`]: comparison and collations
 //! - [`cast`]: conversions between kinds, CAST, warnings for partial numbers
 //! - [`arith`]: + - * / DIV % and bit operators, overflow (1690), division by zero (1365)
 //! - [`decimal`]: exact DECIMAL arithmetic
@@ -29,11 +29,12 @@ use crate::error::{er, SqlError, SqlResult, SqlWarning};
 use crate::expr::{BinaryOp, CmpOp, Expr, SessionRef, UnaryOp};
 use crate::schema::{Collation, ColumnDef};
 use crate::value::Value;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 pub use cast::{to_datetime, to_decimal, to_f64, to_i64, to_string_bytes, to_time, to_u64};
 pub use compare::{compare_str, compare_warn, sort_key};
-pub use functions::{function_result_type, is_known_function};
+pub use functions::{function_arity, function_names, function_result_type, is_known_function};
 pub use text::{format_double, format_float, to_text_typed};
 
 /// What evaluation needs besides the row: bound parameters, the session (for
@@ -71,6 +72,31 @@ fn tri(b: Option<bool>) -> Value {
     b.map_or(Value::Null, bool_value)
 }
 
+/// Evaluates `expr`, borrowing instead of cloning when it is a column,
+/// literal or parameter: filters over wide rows compare without copying.
+fn eval_ref<'r, 'p: 'r>(
+    expr: &'r Expr,
+    row: &'r [Value],
+    ctx: &mut EvalCtx<'p>,
+) -> SqlResult<Cow<'r, Value>> {
+    match expr {
+        Expr::Column(i) => row
+            .get(*i)
+            .map(Cow::Borrowed)
+            .ok_or_else(|| er::internal(format!("column {i} is not in the row"))),
+        Expr::Literal(v) => Ok(Cow::Borrowed(v)),
+        Expr::Param(i) => {
+            let params: &'p [Value] = ctx.params;
+            params.get(*i).map(Cow::Borrowed).ok_or_else(missing_param)
+        }
+        other => eval(other, row, ctx).map(Cow::Owned),
+    }
+}
+
+fn missing_param() -> SqlError {
+    SqlError::code(1210, "Incorrect arguments to EXECUTE")
+}
+
 /// Evaluates `expr` over `row`.
 pub fn eval(expr: &Expr, row: &[Value], ctx: &mut EvalCtx) -> SqlResult<Value> {
     match expr {
@@ -79,11 +105,7 @@ pub fn eval(expr: &Expr, row: &[Value], ctx: &mut EvalCtx) -> SqlResult<Value> {
             .cloned()
             .ok_or_else(|| er::internal(format!("column {i} is not in the row"))),
         Expr::Literal(v) => Ok(v.clone()),
-        Expr::Param(i) => ctx
-            .params
-            .get(*i)
-            .cloned()
-            .ok_or_else(|| SqlError::code(1210, "Incorrect arguments to EXECUTE")),
+        Expr::Param(i) => ctx.params.get(*i).cloned().ok_or_else(missing_param),
         // VALUES(col) outside ON DUPLICATE KEY UPDATE is NULL, as in MySQL.
         Expr::InsertValue(i) => Ok(ctx
             .insert_row
@@ -96,7 +118,7 @@ pub fn eval(expr: &Expr, row: &[Value], ctx: &mut EvalCtx) -> SqlResult<Value> {
             )),
         },
         Expr::Unary { op, arg } => {
-            let v = eval(arg, row, ctx)?;
+            let v = eval_ref(arg, row, ctx)?;
             match op {
                 UnaryOp::Neg => arith::negate(&v, &mut ctx.warnings),
                 UnaryOp::Not => Ok(tri(truth_warn(&v, &mut ctx.warnings).map(|b| !b))),
@@ -110,12 +132,12 @@ pub fn eval(expr: &Expr, row: &[Value], ctx: &mut EvalCtx) -> SqlResult<Value> {
             right,
             collation,
         } => {
-            let a = eval(left, row, ctx)?;
-            let b = eval(right, row, ctx)?;
+            let a = eval_ref(left, row, ctx)?;
+            let b = eval_ref(right, row, ctx)?;
             Ok(compare_op(*op, &a, &b, *collation, &mut ctx.warnings))
         }
         Expr::IsNull { arg, negated } => {
-            let v = eval(arg, row, ctx)?;
+            let v = eval_ref(arg, row, ctx)?;
             Ok(bool_value(v.is_null() != *negated))
         }
         Expr::IsBool {
@@ -123,7 +145,7 @@ pub fn eval(expr: &Expr, row: &[Value], ctx: &mut EvalCtx) -> SqlResult<Value> {
             value,
             negated,
         } => {
-            let v = eval(arg, row, ctx)?;
+            let v = eval_ref(arg, row, ctx)?;
             let is = truth_warn(&v, &mut ctx.warnings) == Some(*value);
             Ok(bool_value(is != *negated))
         }
@@ -134,11 +156,13 @@ pub fn eval(expr: &Expr, row: &[Value], ctx: &mut EvalCtx) -> SqlResult<Value> {
             negated,
             collation,
         } => {
-            let v = eval(arg, row, ctx)?;
-            let p = eval(pattern, row, ctx)?;
-            let (Some(text), Some(pat)) = (to_string_bytes(&v), to_string_bytes(&p)) else {
+            let v = eval_ref(arg, row, ctx)?;
+            let p = eval_ref(pattern, row, ctx)?;
+            if v.is_null() || p.is_null() {
                 return Ok(Value::Null);
-            };
+            }
+            let text = text_of(&v);
+            let pat = text_of(&p);
             Ok(bool_value(
                 like::like(&text, &pat, *escape, *collation) != *negated,
             ))
@@ -149,13 +173,13 @@ pub fn eval(expr: &Expr, row: &[Value], ctx: &mut EvalCtx) -> SqlResult<Value> {
             negated,
             collation,
         } => {
-            let v = eval(arg, row, ctx)?;
+            let v = eval_ref(arg, row, ctx)?;
             if v.is_null() {
                 return Ok(Value::Null);
             }
             let mut saw_null = false;
             for item in list {
-                let x = eval(item, row, ctx)?;
+                let x = eval_ref(item, row, ctx)?;
                 match compare_warn(&v, &x, *collation, &mut ctx.warnings) {
                     Some(Ordering::Equal) => return Ok(bool_value(!*negated)),
                     None => saw_null = true,
@@ -175,9 +199,9 @@ pub fn eval(expr: &Expr, row: &[Value], ctx: &mut EvalCtx) -> SqlResult<Value> {
             negated,
             collation,
         } => {
-            let v = eval(arg, row, ctx)?;
-            let lo = eval(low, row, ctx)?;
-            let hi = eval(high, row, ctx)?;
+            let v = eval_ref(arg, row, ctx)?;
+            let lo = eval_ref(low, row, ctx)?;
+            let hi = eval_ref(high, row, ctx)?;
             let ge =
                 compare_warn(&v, &lo, *collation, &mut ctx.warnings).map(|o| o != Ordering::Less);
             let le = compare_warn(&v, &hi, *collation, &mut ctx.warnings)
@@ -192,11 +216,11 @@ pub fn eval(expr: &Expr, row: &[Value], ctx: &mut EvalCtx) -> SqlResult<Value> {
             collation,
         } => {
             let subject = match operand {
-                Some(o) => Some(eval(o, row, ctx)?),
+                Some(o) => Some(eval_ref(o, row, ctx)?),
                 None => None,
             };
             for (when, then) in branches {
-                let w = eval(when, row, ctx)?;
+                let w = eval_ref(when, row, ctx)?;
                 let hit = match &subject {
                     Some(s) => {
                         compare_warn(s, &w, *collation, &mut ctx.warnings) == Some(Ordering::Equal)
@@ -213,10 +237,18 @@ pub fn eval(expr: &Expr, row: &[Value], ctx: &mut EvalCtx) -> SqlResult<Value> {
             }
         }
         Expr::Cast { arg, to } => {
-            let v = eval(arg, row, ctx)?;
+            let v = eval_ref(arg, row, ctx)?;
             Ok(cast::cast(&v, *to, &mut ctx.warnings))
         }
         Expr::Func { name, args } => functions::call(name, args, row, ctx),
+    }
+}
+
+/// The bytes of a string value without copying; the text form otherwise.
+fn text_of(v: &Value) -> Cow<'_, [u8]> {
+    match v {
+        Value::Bytes(b) => Cow::Borrowed(b),
+        other => Cow::Owned(to_string_bytes(other).unwrap_or_default()),
     }
 }
 
@@ -273,13 +305,13 @@ fn eval_binary(
         | BinaryOp::Div
         | BinaryOp::IntDiv
         | BinaryOp::Mod => {
-            let a = eval(left, row, ctx)?;
-            let b = eval(right, row, ctx)?;
+            let a = eval_ref(left, row, ctx)?;
+            let b = eval_ref(right, row, ctx)?;
             arith::arith(op, &a, &b, &mut ctx.warnings)
         }
         BinaryOp::BitAnd | BinaryOp::BitOr | BinaryOp::BitXor | BinaryOp::Shl | BinaryOp::Shr => {
-            let a = eval(left, row, ctx)?;
-            let b = eval(right, row, ctx)?;
+            let a = eval_ref(left, row, ctx)?;
+            let b = eval_ref(right, row, ctx)?;
             arith::bit_op(op, &a, &b, &mut ctx.warnings)
         }
     }
@@ -357,6 +389,18 @@ pub fn coerce_to_column(
     warnings: &mut Vec<SqlWarning>,
 ) -> SqlResult<Value> {
     coerce::coerce(v, col, strict, row, warnings)
+}
+
+/// Strict mode for the values an INSERT or UPDATE stores: a warning (not a
+/// note) raised while computing them is an error with the same code and
+/// message — MariaDB rejects `INSERT ... VALUES ('1' + 'a')` with 1292 and
+/// `VALUES (1/0)` with 1365 under STRICT_TRANS_TABLES. Pass the warnings
+/// the value's evaluation added; None when they are all notes.
+pub fn strict_error(warnings: &[SqlWarning]) -> Option<SqlError> {
+    warnings
+        .iter()
+        .find(|w| w.level != crate::error::WarningLevel::Note)
+        .map(|w| SqlError::code(w.code, w.message.clone()))
 }
 
 /// The text-protocol form of a value (what `mysql` prints).

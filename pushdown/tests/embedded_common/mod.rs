@@ -32,6 +32,8 @@ pub fn open(dir: &Path) -> Arc<EmbeddedNode> {
         EmbeddedOptions {
             sync_on_commit: true,
             lock_wait_timeout: Duration::from_millis(300),
+            cache_bytes: 16 << 20,
+            ..EmbeddedOptions::default()
         },
     )
     .expect("open")
