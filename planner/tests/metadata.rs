@@ -152,6 +152,11 @@ async fn key_values_are_converted_to_the_column_type() {
         vec!["1", "3"]
     );
     assert_eq!(db.rows("SELECT id FROM t WHERE s = 'b'").await, vec!["2"]);
+    assert_eq!(
+        db.rows("SELECT id FROM t WHERE id = 3 OR id = 1 OR id = 3")
+            .await,
+        vec!["1", "3"]
+    );
     // A number compared with a string column compares as numbers.
     assert_eq!(db.rows("SELECT id FROM t WHERE s = 5").await, vec!["3"]);
     assert_eq!(

@@ -198,3 +198,59 @@ async fn on_duplicate_key_update() {
     assert_eq!(out.affected, 1);
     tx.commit().await.unwrap();
 }
+
+#[tokio::test]
+async fn alter_rewrites_rows_when_columns_change() {
+    let (_dir, node, t) = seeded("alter-rewrite").await;
+    // id INT -> VARCHAR(10) (still the key), pad dropped, k and c swapped.
+    let mut new = (*t).clone();
+    let mut id = new.columns[0].clone();
+    id.ty = pushdown::schema::ColumnType::VarChar(10);
+    id.auto_increment = false;
+    id.collation = Collation::Utf8mb4GeneralCi;
+    new.columns = vec![id, t.columns[2].clone(), t.columns[1].clone()];
+    new.primary_key = vec![0];
+    new.indexes[0].columns = vec![2]; // k_1 on k
+    new.indexes[1].columns = vec![1]; // u_c on c
+    let cat = node
+        .ddl(&pushdown::schema::DdlOp::AlterTable {
+            old: t.clone(),
+            new,
+        })
+        .await
+        .unwrap();
+    let t2 = cat.table("test", "t").unwrap().clone();
+    let mut tx = node.begin(false).await.unwrap();
+    let r = tx
+        .read(&read(&t2, Access::Keys(vec![vec![Value::from("7")]])))
+        .await
+        .unwrap();
+    assert_eq!(
+        r,
+        vec![vec![Value::from("7"), Value::from("c7"), Value::Int(99)]]
+    );
+    // Keys now sort as strings: '1' < '10' < '2'.
+    let all = tx
+        .read(&read(&t2, range(None, Unbounded, Unbounded, false)))
+        .await
+        .unwrap();
+    let ids: Vec<Value> = all.iter().map(|r| r[0].clone()).collect();
+    assert_eq!(
+        ids[..3],
+        [Value::from("1"), Value::from("10"), Value::from("2")]
+    );
+    // The rebuilt index on k finds rows through their new keys.
+    let r = tx
+        .read(&read(
+            &t2,
+            range(Some(1), Included(98), Included(98), false),
+        ))
+        .await
+        .unwrap();
+    let ks: Vec<Value> = r.iter().map(|r| r[0].clone()).collect();
+    assert_eq!(
+        ks,
+        vec![Value::from("2"), Value::from("5"), Value::from("8")]
+    );
+    tx.commit().await.unwrap();
+}

@@ -2,6 +2,7 @@
 //! comparison (and the collation) encode to the same bytes. Used by GROUP
 //! BY, DISTINCT and COUNT(DISTINCT).
 
+use pushdown::eval;
 use pushdown::schema::Collation;
 use pushdown::value::{Decimal, Value};
 
@@ -20,25 +21,11 @@ pub fn encode(v: &Value, collation: Collation, out: &mut Vec<u8>) {
             }
         }
         Value::Bytes(b) => {
+            // The collation's weights live with comparison, in eval.
+            let key = eval::compare::sort_key(b, collation);
             out.push(2);
-            let folded: Vec<u8>;
-            let bytes: &[u8] = if collation == Collation::Binary {
-                b
-            } else {
-                // PAD SPACE collations ignore trailing spaces.
-                let end = b.iter().rposition(|&c| c != b' ').map_or(0, |p| p + 1);
-                if collation.is_ci() {
-                    folded = match std::str::from_utf8(&b[..end]) {
-                        Ok(s) => fold_case(s).into_bytes(),
-                        Err(_) => b[..end].to_ascii_lowercase(),
-                    };
-                    &folded
-                } else {
-                    &b[..end]
-                }
-            };
-            out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-            out.extend_from_slice(bytes);
+            out.extend_from_slice(&(key.len() as u32).to_le_bytes());
+            out.extend_from_slice(&key);
         }
         Value::Date(t) | Value::DateTime(t) => {
             out.push(3);
@@ -54,25 +41,6 @@ pub fn encode(v: &Value, collation: Collation, out: &mut Vec<u8>) {
             out.extend_from_slice(&t.micro.to_le_bytes());
         }
     }
-}
-
-/// Case folding for the _ci collations: lower case, and the common Latin
-/// accents stripped (general_ci treats 'é' like 'e').
-fn fold_case(s: &str) -> String {
-    s.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            'ý' | 'ÿ' => 'y',
-            'ñ' => 'n',
-            'ç' => 'c',
-            c => c,
-        })
-        .collect()
 }
 
 fn number(text: &str, out: &mut Vec<u8>) {
@@ -137,6 +105,7 @@ mod tests {
             k(Value::from("abc"), Collation::Utf8mb4Bin)
         );
         assert_ne!(k(Value::Null, ci), k(Value::from(""), ci));
+        assert_eq!(k(Value::from("é"), ci), k(Value::from("E"), ci));
     }
 
     #[test]

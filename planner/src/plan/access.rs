@@ -227,6 +227,17 @@ fn point(v: Expr) -> (Option<RangeBound>, Option<RangeBound>) {
     (Some(b.clone()), Some(b))
 }
 
+/// The values of ranges that are all single points.
+fn points(ranges: &Ranges) -> Option<Vec<Expr>> {
+    ranges
+        .iter()
+        .map(|(l, u)| match (l, u) {
+            (Some(l), Some(u)) if l == u && l.inclusive => Some(l.value.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn flip(op: CmpOp) -> CmpOp {
     match op {
         CmpOp::Lt => CmpOp::Gt,
@@ -254,6 +265,8 @@ pub fn decide(table: &TableDef, terms: &[Expr]) -> Decision {
             let found = classified.iter().enumerate().find_map(|(i, t)| match t {
                 Term::Eq(col, v) if *col == c => Some((i, vec![v.clone()])),
                 Term::In(col, vs) if *col == c => Some((i, vs.clone())),
+                // `id = 1 OR id = 2`: points, as IN.
+                Term::Ranges(col, rs) if *col == c => points(rs).map(|vs| (i, vs)),
                 _ => None,
             });
             match found {

@@ -13,7 +13,6 @@ use pushdown::schema::{Catalog, Collation, TableDef};
 use sqlparser::ast::{
     self, GroupByExpr, LimitClause, OrderByKind, SelectItem, SetExpr, TableFactor,
 };
-use std::sync::Arc;
 
 /// A planned SELECT and its placeholder count.
 pub struct PlannedSelect {
@@ -473,6 +472,7 @@ pub fn display_name(e: &ast::Expr) -> String {
         ast::Expr::CompoundIdentifier(ids) => {
             ids.last().map(|i| i.value.clone()).unwrap_or_default()
         }
+        ast::Expr::Prefixed { value, .. } => display_name(value),
         ast::Expr::Value(v) => match &v.value {
             ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => s.clone(),
             ast::Value::Null => "NULL".to_string(),
@@ -492,9 +492,4 @@ pub fn agg_name(a: &AggCall) -> &'static str {
         AggFunc::Max => "MAX",
         AggFunc::AnyValue => "ANY_VALUE",
     }
-}
-
-/// Placeholder-free helper for callers that need the table def of a plan.
-pub fn table_of(plan: &SelectPlan) -> Option<Arc<TableDef>> {
-    plan.source.as_ref().map(|s| s.scope.table.clone())
 }

@@ -360,26 +360,55 @@ impl Ddl<'_> {
             .collect();
         let mut entry = Vec::new();
         let mut buf = Vec::new();
+        let mut new_key = Vec::new();
+        let mut warnings = Vec::new();
+        let mut keys_seen = HashSet::new();
         let rows = self.store.rows.clone();
-        for item in rows.prefix(&prefix) {
+        for (n, item) in rows.prefix(&prefix).enumerate() {
             let (k, v) = item.into_inner().map_err(storage_error)?;
             let row: Row = if rewrite {
+                // Values move to their column's new position and type, as
+                // a strict-mode ALTER converts them (too long, out of range
+                // and bad values fail it).
                 let old = decode_row(&v, cur)?;
-                map.iter()
-                    .zip(&next.columns)
-                    .map(|(m, c)| match m {
-                        Some(i) => old[*i].clone(),
+                let mut row = Vec::with_capacity(next.columns.len());
+                for (m, c) in map.iter().zip(&next.columns) {
+                    row.push(match m {
+                        Some(i) => crate::eval::coerce_to_column(
+                            old[*i].clone(),
+                            c,
+                            true,
+                            n as u64 + 1,
+                            &mut warnings,
+                        )?,
                         None => super::rows::default_of(c),
-                    })
-                    .collect()
+                    });
+                }
+                row
             } else {
                 decode_row(&v, next)?
             };
-            if rewrite {
+            let k: Vec<u8> = if rewrite {
+                // A changed key column type may change the key's bytes.
+                keys::row_key(&mut new_key, next, &row);
+                if !keys_seen.insert(new_key.clone()) {
+                    return Err(er::dup_entry(
+                        &keys::display_key(&row, &next.primary_key),
+                        "PRIMARY",
+                    ));
+                }
+                // The old key goes, unless a row already moved onto it
+                // (the batch applies in order).
+                if new_key.as_slice() != &*k && !keys_seen.contains(&*k) {
+                    self.batch.remove(&rows, k.to_vec());
+                }
                 buf.clear();
                 encode_row(&mut buf, &row);
-                self.batch.insert(&rows, k.to_vec(), buf.clone());
-            }
+                self.batch.insert(&rows, new_key.clone(), buf.clone());
+                new_key.clone()
+            } else {
+                k.to_vec()
+            };
             for (ix, seen) in built.iter().zip(seen.iter_mut()) {
                 if ix.unique {
                     if let Some(u) = unique_prefix(next, ix, &row) {
