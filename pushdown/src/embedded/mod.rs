@@ -11,6 +11,11 @@
 //! Every write to fjall goes through the writer thread, one batch per
 //! commit group, so commits and DDL are serialised without a global lock
 //! on the readers' path.
+//!
+//! The session's `innodb_lock_wait_timeout` reaches a transaction through
+//! `ClusterTxn::set_lock_wait_timeout` → `NodeTxn::set_lock_wait_timeout`;
+//! transactions that never get one use [`EmbeddedOptions::lock_wait_timeout`]
+//! (changeable with [`EmbeddedNode::set_lock_wait_timeout`]).
 
 mod catalog_store;
 mod commit;
