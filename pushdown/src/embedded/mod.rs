@@ -1,12 +1,12 @@
 //! The embedded data node: an in-process, durable storage engine on fjall.
 //!
-//! - [`keys`]: memcomparable keys for rows and secondary indexes
-//! - [`rows`]: row values on disk
-//! - [`writeset`] / [`view`]: a transaction's own writes over committed data
-//! - [`locks`]: row locks, lock-wait timeout, deadlock detection
-//! - [`txn`]: the `NodeTxn`: reads, writes, savepoints
-//! - [`catalog_store`]: durable catalog, users, auto-increment counters
-//! - [`commit`]: the writer thread: group commit and DDL
+//! - `keys`: memcomparable keys for rows and secondary indexes
+//! - `rows`: row values on disk
+//! - `writeset` / `view`: a transaction's own writes over committed data
+//! - `locks`: row locks, lock-wait timeout, deadlock detection
+//! - `txn`: the `NodeTxn`: reads, writes, savepoints
+//! - `catalog_store`: durable catalog, users, auto-increment counters
+//! - `commit`: the writer thread: group commit and DDL
 //!
 //! Every write to fjall goes through the writer thread, one batch per
 //! commit group, so commits and DDL are serialised without a global lock
