@@ -386,6 +386,9 @@ impl EmbeddedTxn {
                 };
                 let (mut lo, mut hi) = bounds.clone();
                 let mut entry = Vec::new();
+                // A row another transaction moved ahead of the cursor (its
+                // index value changed before we locked it) shows up again.
+                let mut taken: HashSet<Vec<u8>> = HashSet::new();
                 loop {
                     // Read ahead without locks; rows the filter rejects now
                     // are not locked (as InnoDB's semi-consistent read).
@@ -429,11 +432,14 @@ impl EmbeddedTxn {
                         // while we waited for it.
                         if let Some(ix) = ix {
                             index_entry_key(&mut entry, table, ix, &row, &rk);
-                            if !in_bounds(&entry, &bounds) {
+                            if !in_bounds(&entry, &bounds) || taken.contains(&rk) {
                                 continue;
                             }
                         }
                         if passes(filter, &row, &mut ctx)? {
+                            if ix.is_some() {
+                                taken.insert(rk.clone());
+                            }
                             out.push((rk, row));
                             if out.len() >= limit {
                                 return Ok(out);
