@@ -6,6 +6,7 @@ mod embedded_common;
 
 use embedded_common::*;
 use proptest::prelude::*;
+use pushdown::expr::Expr;
 use pushdown::node::DataNode;
 use pushdown::request::{OnConflict, Write};
 use pushdown::value::Value;
@@ -16,6 +17,10 @@ use std::ops::Bound;
 enum Op {
     Insert(i64, i64),
     Delete(i64),
+    /// UPDATE SET k = .. WHERE id = ..
+    SetK(i64, i64),
+    /// UPDATE SET id = .. WHERE id = .. (moves the row)
+    Move(i64, i64),
     Savepoint,
     RollbackToSavepoint,
     Commit,
@@ -40,6 +45,8 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         4 => (1i64..40, 0i64..5).prop_map(|(id, k)| Op::Insert(id, k)),
         2 => (1i64..40).prop_map(Op::Delete),
+        2 => (1i64..40, 0i64..5).prop_map(|(id, k)| Op::SetK(id, k)),
+        1 => (1i64..40, 1i64..40).prop_map(|(id, to)| Op::Move(id, to)),
         1 => Just(Op::Savepoint),
         1 => Just(Op::RollbackToSavepoint),
         1 => Just(Op::Commit),
@@ -61,7 +68,7 @@ fn within(v: i64, lo: &Bound<i64>, hi: &Bound<i64>) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
     #[test]
     fn engine_matches_model(ops in proptest::collection::vec(op(), 1..60)) {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -72,10 +79,11 @@ proptest! {
             let mut tx = node.begin(false).await.unwrap();
             let mut current: BTreeMap<i64, i64> = BTreeMap::new();
             let mut saved: Option<BTreeMap<i64, i64>> = None;
-            for op in ops {
+            for (n, op) in ops.into_iter().enumerate() {
                 match op {
                     Op::Insert(id, k) => {
-                        let r = row(id, k, &format!("c{id}"));
+                        // c (unique) never collides: rows move between ids.
+                        let r = row(id, k, &format!("c{n}"));
                         let out = tx.write(&insert(&t, vec![r], OnConflict::Ignore)).await.unwrap();
                         let expected = u64::from(!current.contains_key(&id));
                         assert_eq!(out.affected, expected);
@@ -93,6 +101,53 @@ proptest! {
                             .await
                             .unwrap();
                         assert_eq!(out.affected, u64::from(current.remove(&id).is_some()));
+                    }
+                    Op::SetK(id, k) => {
+                        let out = tx
+                            .write(&Write::Update {
+                                table: t.clone(),
+                                access: keys(&[id]),
+                                filter: None,
+                                assignments: vec![(1, Expr::lit(k))],
+                                limit: None,
+                                params: vec![],
+                                strict: true,
+                            })
+                            .await
+                            .unwrap();
+                        let changed = match current.get_mut(&id) {
+                            Some(old) if *old != k => {
+                                *old = k;
+                                1
+                            }
+                            _ => 0,
+                        };
+                        assert_eq!(out.affected, changed);
+                    }
+                    Op::Move(id, to) => {
+                        let r = tx
+                            .write(&Write::Update {
+                                table: t.clone(),
+                                access: keys(&[id]),
+                                filter: None,
+                                assignments: vec![(0, Expr::lit(to))],
+                                limit: None,
+                                params: vec![],
+                                strict: true,
+                            })
+                            .await;
+                        match current.get(&id).copied() {
+                            None => assert_eq!(r.unwrap().affected, 0),
+                            Some(_) if id == to => assert_eq!(r.unwrap().affected, 0),
+                            Some(_) if current.contains_key(&to) => {
+                                assert_eq!(r.unwrap_err().code, 1062)
+                            }
+                            Some(k) => {
+                                assert_eq!(r.unwrap().affected, 1);
+                                current.remove(&id);
+                                current.insert(to, k);
+                            }
+                        }
                     }
                     Op::Savepoint => {
                         tx.savepoint("sp").await.unwrap();
