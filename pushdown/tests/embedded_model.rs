@@ -30,6 +30,8 @@ enum Op {
         hi: Bound<i64>,
         reverse: bool,
         limit: Option<u64>,
+        /// FOR UPDATE: the locking scan path.
+        locking: bool,
     },
 }
 
@@ -50,8 +52,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::Savepoint),
         1 => Just(Op::RollbackToSavepoint),
         1 => Just(Op::Commit),
-        4 => (any::<bool>(), bound(), bound(), any::<bool>(), proptest::option::of(1u64..6))
-            .prop_map(|(index, lo, hi, reverse, limit)| Op::Read { index, lo, hi, reverse, limit }),
+        4 => (any::<bool>(), bound(), bound(), any::<bool>(), proptest::option::of(1u64..6), any::<bool>())
+            .prop_map(|(index, lo, hi, reverse, limit, locking)| Op::Read { index, lo, hi, reverse, limit, locking }),
     ]
 }
 
@@ -167,9 +169,12 @@ proptest! {
                         tx = node.begin(false).await.unwrap();
                         saved = None;
                     }
-                    Op::Read { index, lo, hi, reverse, limit } => {
+                    Op::Read { index, lo, hi, reverse, limit, locking } => {
                         let mut req = read(&t, range(index.then_some(1), lo, hi, reverse));
                         req.limit = limit;
+                        if locking {
+                            req.lock = pushdown::request::LockMode::Exclusive;
+                        }
                         let got = ids(&tx.read(&req).await.unwrap());
                         let mut want: Vec<(i64, i64)> = current
                             .iter()
