@@ -4,7 +4,7 @@
 //! DOUBLE or a string is a DOUBLE. `/` gives a DECIMAL (scale + 4) or a
 //! DOUBLE; division by zero is NULL with warning 1365.
 
-use super::cast::{self, Warnings};
+use super::cast::{self, push_warning, Warnings};
 use super::text::to_text;
 use crate::error::{SqlError, SqlResult, SqlWarning};
 use crate::expr::BinaryOp;
@@ -102,7 +102,7 @@ fn range_error(ty: &str, op: BinaryOp, a: &Value, b: &Value) -> SqlError {
 }
 
 pub fn division_by_zero(w: &mut Warnings) {
-    w.push(SqlWarning::new(1365, "Division by 0"));
+    push_warning(w, SqlWarning::new(1365, "Division by 0"));
 }
 
 /// `a op b` for +, -, *, /, DIV, %. NULL if either side is NULL.

@@ -18,6 +18,18 @@ pub(crate) const TWO_POW_64: f64 = 2.0 * TWO_POW_63;
 /// Where conversions put their warnings.
 pub type Warnings = Vec<SqlWarning>;
 
+/// Most warnings one statement keeps: a scan comparing a million
+/// non-numeric strings must not hold a million warnings (MySQL shows at
+/// most max_error_count of them; the count in OK packets is 16 bits).
+pub const MAX_WARNINGS: usize = 65_535;
+
+/// Adds a warning unless the statement already holds [`MAX_WARNINGS`].
+pub fn push_warning(w: &mut Warnings, warning: SqlWarning) {
+    if w.len() < MAX_WARNINGS {
+        w.push(warning);
+    }
+}
+
 pub(crate) fn lossy(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -26,11 +38,14 @@ pub(crate) fn lossy(b: &[u8]) -> String {
 /// trailing spaces were left over, as MariaDB does.
 fn truncated(w: &mut Warnings, kind: &str, b: &[u8], only_spaces: bool) {
     let msg = format!("Truncated incorrect {kind} value: '{}'", lossy(b));
-    w.push(if only_spaces {
-        SqlWarning::note(1292, msg)
-    } else {
-        SqlWarning::new(1292, msg)
-    });
+    push_warning(
+        w,
+        if only_spaces {
+            SqlWarning::note(1292, msg)
+        } else {
+            SqlWarning::new(1292, msg)
+        },
+    );
 }
 
 /// Warns about what is left after a numeric prefix ending at `used`.
@@ -179,7 +194,7 @@ pub fn str_to_u64(b: &[u8], w: &mut Warnings) -> u64 {
     let (negative, v, used) = int_prefix(b);
     check_rest(w, "INTEGER", b, used);
     if negative {
-        w.push(negative_to_unsigned_note());
+        push_warning(w, negative_to_unsigned_note());
         (v as i64).wrapping_neg() as u64
     } else {
         v
@@ -267,13 +282,37 @@ pub fn to_i64(v: &Value, w: &mut Warnings) -> Option<i64> {
         Value::Null => return None,
         Value::Int(i) => *i,
         Value::UInt(u) => *u as i64,
-        Value::Double(f) => f64_to_i64(*f),
-        Value::Decimal(d) => decimal_to_i64(d),
+        Value::Double(f) => {
+            let r = f64_to_i64(*f);
+            if r as f64 != f.round_ties_even() && !f.is_nan() {
+                overflow_note(w, v, "SIGNED");
+            }
+            r
+        }
+        Value::Decimal(d) => {
+            let r = d.round_i128();
+            if i64::try_from(r).is_err() {
+                overflow_note(w, v, "SIGNED");
+            }
+            decimal_to_i64(d)
+        }
         Value::Bytes(b) => str_to_i64(b, w),
         Value::Date(_) | Value::DateTime(_) | Value::Time(_) => {
             return to_i64(&temporal_number(v)?, w)
         }
     })
+}
+
+/// Note 1916: a number outside the integer range was clipped.
+fn overflow_note(w: &mut Warnings, v: &Value, sign: &str) {
+    let shown = to_string_bytes(v).map(|b| lossy(&b)).unwrap_or_default();
+    push_warning(
+        w,
+        SqlWarning::note(
+            1916,
+            format!("Got overflow when converting '{shown}' to {sign} BIGINT. Value truncated"),
+        ),
+    );
 }
 
 /// A value as an unsigned integer (negative integers wrap, as CAST AS
@@ -283,19 +322,19 @@ pub fn to_u64(v: &Value, w: &mut Warnings) -> Option<u64> {
         Value::Null => return None,
         Value::Int(i) => {
             if *i < 0 {
-                w.push(negative_to_unsigned_note());
+                push_warning(w, negative_to_unsigned_note());
             }
             *i as u64
         }
         Value::UInt(u) => *u,
+        // Out-of-range numbers clip to 0 or 2^64-1 with note 1916 (MariaDB).
         Value::Double(f) => {
             let r = f.round_ties_even();
-            if r <= 0.0 {
-                if r < 0.0 {
-                    f64_to_i64(r) as u64
-                } else {
-                    0
-                }
+            if !(0.0..TWO_POW_64).contains(&r) && !r.is_nan() {
+                overflow_note(w, v, "UNSIGNED");
+            }
+            if r <= 0.0 || r.is_nan() {
+                0
             } else if r >= TWO_POW_64 {
                 u64::MAX
             } else {
@@ -304,11 +343,10 @@ pub fn to_u64(v: &Value, w: &mut Warnings) -> Option<u64> {
         }
         Value::Decimal(d) => {
             let r = d.round_i128();
-            if r < 0 {
-                0
-            } else {
-                r.min(u64::MAX as i128) as u64
+            if r < 0 || r > u64::MAX as i128 {
+                overflow_note(w, v, "UNSIGNED");
             }
+            r.clamp(0, u64::MAX as i128) as u64
         }
         Value::Bytes(b) => str_to_u64(b, w),
         Value::Date(_) | Value::DateTime(_) | Value::Time(_) => {
@@ -348,10 +386,10 @@ pub fn to_string_bytes(v: &Value) -> Option<Vec<u8>> {
 
 fn incorrect_datetime(w: &mut Warnings, kind: &str, v: &Value) {
     let shown = to_string_bytes(v).map(|b| lossy(&b)).unwrap_or_default();
-    w.push(SqlWarning::new(
-        1292,
-        format!("Incorrect {kind} value: '{shown}'"),
-    ));
+    push_warning(
+        w,
+        SqlWarning::new(1292, format!("Incorrect {kind} value: '{shown}'")),
+    );
 }
 
 /// A value as a DATETIME (DATEs get midnight; TIMEs today's date is not
@@ -473,7 +511,7 @@ pub fn cast(v: &Value, to: CastType, w: &mut Warnings) -> Value {
                     None => Value::Decimal(Decimal::max_of(precision, scale, d.is_negative())),
                 }
             } else {
-                w.push(SqlWarning::new(
+                push_warning(w, SqlWarning::new(
                     1264,
                     format!(
                         "Out of range value for column 'CAST({} AS DECIMAL({precision},{scale}))' at row 1",
@@ -489,10 +527,13 @@ pub fn cast(v: &Value, to: CastType, w: &mut Warnings) -> Value {
                 Some(n) => {
                     let cut = char_prefix_len(&b, n as usize);
                     if cut < b.len() {
-                        w.push(SqlWarning::new(
-                            1292,
-                            format!("Truncated incorrect CHAR({n}) value: '{}'", lossy(&b)),
-                        ));
+                        push_warning(
+                            w,
+                            SqlWarning::new(
+                                1292,
+                                format!("Truncated incorrect CHAR({n}) value: '{}'", lossy(&b)),
+                            ),
+                        );
                     }
                     Value::Bytes(b[..cut].to_vec())
                 }
@@ -504,10 +545,13 @@ pub fn cast(v: &Value, to: CastType, w: &mut Warnings) -> Value {
             if let Some(n) = len {
                 let n = n as usize;
                 if b.len() > n {
-                    w.push(SqlWarning::new(
-                        1292,
-                        format!("Truncated incorrect BINARY({n}) value: '{}'", lossy(&b)),
-                    ));
+                    push_warning(
+                        w,
+                        SqlWarning::new(
+                            1292,
+                            format!("Truncated incorrect BINARY({n}) value: '{}'", lossy(&b)),
+                        ),
+                    );
                     b.truncate(n);
                 } else {
                     // BINARY(n) pads with zero bytes.
@@ -610,6 +654,23 @@ mod tests {
         assert_eq!(
             c(Value::Double(2.5), CastType::Signed, &mut w),
             Value::Int(2)
+        );
+        // MariaDB: CAST(1e20 AS SIGNED) and CAST(-1.5e0 AS UNSIGNED) clip
+        // with note 1916.
+        let before = w.len();
+        assert_eq!(
+            c(Value::Double(1e20), CastType::Signed, &mut w),
+            Value::Int(i64::MAX)
+        );
+        assert_eq!(
+            c(Value::Double(-1.5), CastType::Unsigned, &mut w),
+            Value::UInt(0)
+        );
+        let codes: Vec<u16> = w[before..].iter().map(|x| x.code).collect();
+        assert_eq!(codes, vec![1916, 1916]);
+        assert_eq!(
+            w[before].message,
+            "Got overflow when converting '1e20' to SIGNED BIGINT. Value truncated"
         );
         assert_eq!(
             c(

@@ -189,6 +189,15 @@ pub(crate) fn ci_weight(c: u32) -> u32 {
     if (0xC0..=0xFF).contains(&c) {
         return LATIN1_WEIGHTS[(c - 0xC0) as usize] as u32;
     }
+    if (0x100..=0x17F).contains(&c) {
+        let base = LATIN_EXT_A_WEIGHTS[(c - 0x100) as usize];
+        if base != b'.' {
+            return base as u32;
+        }
+    }
+    if let Some(base) = accented_base(c) {
+        return base;
+    }
     match char::from_u32(c) {
         Some(ch) => {
             let mut up = ch.to_uppercase();
@@ -199,6 +208,49 @@ pub(crate) fn ci_weight(c: u32) -> u32 {
         }
         None => c,
     }
+}
+
+/// general_ci base letters of Latin Extended-A (U+0100..=U+017F); '.' for
+/// letters that are their own (Đ, Ħ, Ł, Œ...), which then fold by case.
+const LATIN_EXT_A_WEIGHTS: &[u8; 128] = b"\
+AAAAAACCCCCCCCDD\
+..EEEEEEEEEEGGGG\
+GGGGHH..IIIIIIII\
+II..JJKK.LLLLLL.\
+...NNNNNN...OOOO\
+OO..RRRRRRSSSSSS\
+SSTTTT..UUUUUUUU\
+UUUUWWYYYZZZZZZS";
+
+/// Accented Latin Extended-B, Greek and Cyrillic letters general_ci weighs
+/// as their base letter (checked against MariaDB 10.11: 'ǎ' = 'a',
+/// 'ώ' = 'Ω', 'Ё' = 'е', 'ў' = 'у'; but 'й' <> 'и').
+fn accented_base(c: u32) -> Option<u32> {
+    Some(match c {
+        0x01CD | 0x01CE => 'A' as u32,
+        0x01CF | 0x01D0 => 'I' as u32,
+        0x01D1 | 0x01D2 => 'O' as u32,
+        0x01D3 | 0x01D4 => 'U' as u32,
+        0x0218 | 0x0219 => 'S' as u32,
+        0x021A | 0x021B => 'T' as u32,
+        // Greek with tonos / dialytika → capital base letter.
+        0x0386 | 0x03AC => 0x0391,
+        0x0388 | 0x03AD => 0x0395,
+        0x0389 | 0x03AE => 0x0397,
+        0x038A | 0x03AF | 0x0390 | 0x03AA | 0x03CA => 0x0399,
+        0x038C | 0x03CC => 0x039F,
+        0x038E | 0x03CD | 0x03B0 | 0x03AB | 0x03CB => 0x03A5,
+        0x038F | 0x03CE => 0x03A9,
+        0x03C2 => 0x03A3,
+        // Cyrillic letters with a mark → capital base letter.
+        0x0400 | 0x0401 | 0x0450 | 0x0451 => 0x0415,
+        0x0403 | 0x0453 => 0x0413,
+        0x0407 | 0x0457 => 0x0406,
+        0x040C | 0x045C => 0x041A,
+        0x040D | 0x045D => 0x0418,
+        0x040E | 0x045E => 0x0423,
+        _ => return None,
+    })
 }
 
 /// general_ci weights of U+00C0..=U+00FF.
@@ -234,6 +286,28 @@ mod tests {
             (s("a "), s("a"), Utf8mb4Bin, Some(Equal)),
             (s("a "), s("a"), Binary, Some(Greater)),
             (s("é"), s("E"), Utf8mb4GeneralCi, Some(Equal)),
+            // MariaDB 10.11 utf8mb4_general_ci equalities and inequalities.
+            (s("Č"), s("C"), Utf8mb4GeneralCi, Some(Equal)),
+            (s("Ő"), s("o"), Utf8mb4GeneralCi, Some(Equal)),
+            (s("ā"), s("a"), Utf8mb4GeneralCi, Some(Equal)),
+            (s("ſ"), s("s"), Utf8mb4GeneralCi, Some(Equal)),
+            (s("ı"), s("i"), Utf8mb4GeneralCi, Some(Equal)),
+            (s("ǎ"), s("a"), Utf8mb4GeneralCi, Some(Equal)),
+            (s("ș"), s("s"), Utf8mb4GeneralCi, Some(Equal)),
+            (s("Ω"), s("ω"), Utf8mb4GeneralCi, Some(Equal)),
+            (s("Ά"), s("α"), Utf8mb4GeneralCi, Some(Equal)),
+            (s("ΐ"), s("ι"), Utf8mb4GeneralCi, Some(Equal)),
+            (s("ς"), s("σ"), Utf8mb4GeneralCi, Some(Equal)),
+            (s("Ё"), s("е"), Utf8mb4GeneralCi, Some(Equal)),
+            (s("ў"), s("у"), Utf8mb4GeneralCi, Some(Equal)),
+            (s("Ѓ"), s("Г"), Utf8mb4GeneralCi, Some(Equal)),
+            (s("ǅ"), s("Ǆ"), Utf8mb4GeneralCi, Some(Equal)),
+            (s("😀"), s("😁"), Utf8mb4GeneralCi, Some(Equal)),
+            (s("ł"), s("l"), Utf8mb4GeneralCi, Some(Greater)),
+            (s("đ"), s("d"), Utf8mb4GeneralCi, Some(Greater)),
+            (s("Ħ"), s("H"), Utf8mb4GeneralCi, Some(Greater)),
+            (s("й"), s("и"), Utf8mb4GeneralCi, Some(Greater)),
+            (s("Ø"), s("O"), Utf8mb4GeneralCi, Some(Greater)),
             (s("Straße"), s("STRASSE"), Utf8mb4GeneralCi, Some(Less)),
             (Value::Int(-1), Value::UInt(u64::MAX), Binary, Some(Less)),
             (Value::UInt(u64::MAX), Value::Int(5), Binary, Some(Greater)),

@@ -50,7 +50,7 @@ impl Decimal {
                 };
                 let q = self.mantissa / div;
                 let r = self.mantissa % div;
-                let q = if r.unsigned_abs() * 2 >= div.unsigned_abs() {
+                let q = if r.unsigned_abs() >= div.unsigned_abs() - r.unsigned_abs() {
                     q + self.mantissa.signum()
                 } else {
                     q
@@ -82,7 +82,7 @@ impl Decimal {
     }
 
     pub fn abs(self) -> Decimal {
-        Decimal::new(self.mantissa.abs(), self.scale)
+        Decimal::new(self.mantissa.saturating_abs(), self.scale)
     }
 
     /// Both operands at the larger scale.
@@ -105,13 +105,21 @@ impl Decimal {
     pub fn checked_mul(self, b: Decimal) -> Option<Decimal> {
         let scale = self.scale as u32 + b.scale as u32;
         match self.mantissa.checked_mul(b.mantissa) {
+            Some(m) if scale <= MAX_SCALE as u32 => Some(Decimal::new(m, scale as u8)),
             Some(m) => {
-                let d = Decimal::new(m, scale as u8);
-                if scale > MAX_SCALE as u32 {
-                    d.rescale(MAX_SCALE)
+                // Round the exact product (at `scale`) to MAX_SCALE digits.
+                let drop = scale - MAX_SCALE as u32;
+                let Some(div) = pow10(drop) else {
+                    return Some(Decimal::new(0, MAX_SCALE));
+                };
+                let q = m / div;
+                let r = m % div;
+                let q = if r.unsigned_abs() >= div.unsigned_abs() - r.unsigned_abs() {
+                    q + m.signum()
                 } else {
-                    Some(d)
-                }
+                    q
+                };
+                Some(Decimal::new(q, MAX_SCALE))
             }
             None => {
                 // Too many digits: retry with operands rounded to fewer
@@ -135,7 +143,7 @@ impl Decimal {
         if b.is_zero() {
             return None;
         }
-        let scale = (self.scale + DIV_INCREMENT).min(MAX_SCALE);
+        let scale = self.scale.saturating_add(DIV_INCREMENT).min(MAX_SCALE);
         self.div_at_scale(b, scale)
     }
 
@@ -154,9 +162,9 @@ impl Decimal {
                 b.mantissa.checked_mul(pow10((-shift) as u32)?)?,
             )
         };
-        let q = num / den;
-        let r = num % den;
-        let q = if r.unsigned_abs() * 2 >= den.unsigned_abs() {
+        let q = num.checked_div(den)?;
+        let r = num.checked_rem(den)?;
+        let q = if r.unsigned_abs() >= den.unsigned_abs() - r.unsigned_abs() {
             q + if (num < 0) != (den < 0) { -1 } else { 1 }
         } else {
             q
@@ -170,7 +178,7 @@ impl Decimal {
         if y == 0 {
             return None;
         }
-        Some(Decimal::new(x % y, s))
+        Some(Decimal::new(x.checked_rem(y)?, s))
     }
 
     /// Integer part, truncated toward zero.
@@ -256,10 +264,16 @@ impl Decimal {
     }
 }
 
+impl std::fmt::Display for Decimal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&format(self))
+    }
+}
+
 impl std::ops::Neg for Decimal {
     type Output = Decimal;
     fn neg(self) -> Decimal {
-        Decimal::new(-self.mantissa, self.scale)
+        Decimal::new(self.mantissa.saturating_neg(), self.scale)
     }
 }
 

@@ -4,7 +4,7 @@
 //!
 //! Checked against MariaDB 10.11.
 //!
-//! - [`compare`]: comparison and collations
+//! - [`mod@compare`]: comparison and collations
 //! - [`cast`]: conversions between kinds, CAST, warnings for partial numbers
 //! - [`arith`]: + - * / DIV % and bit operators, overflow (1690), division by zero (1365)
 //! - [`decimal`]: exact DECIMAL arithmetic
@@ -34,7 +34,7 @@ use std::cmp::Ordering;
 
 pub use cast::{to_datetime, to_decimal, to_f64, to_i64, to_string_bytes, to_time, to_u64};
 pub use compare::{compare_str, compare_warn, sort_key};
-pub use functions::{function_result_type, is_known_function};
+pub use functions::{function_arity, function_names, function_result_type, is_known_function};
 pub use text::{format_double, format_float, to_text_typed};
 
 /// What evaluation needs besides the row: bound parameters, the session (for
@@ -389,6 +389,18 @@ pub fn coerce_to_column(
     warnings: &mut Vec<SqlWarning>,
 ) -> SqlResult<Value> {
     coerce::coerce(v, col, strict, row, warnings)
+}
+
+/// Strict mode for the values an INSERT or UPDATE stores: a warning (not a
+/// note) raised while computing them is an error with the same code and
+/// message — MariaDB rejects `INSERT ... VALUES ('1' + 'a')` with 1292 and
+/// `VALUES (1/0)` with 1365 under STRICT_TRANS_TABLES. Pass the warnings
+/// the value's evaluation added; None when they are all notes.
+pub fn strict_error(warnings: &[SqlWarning]) -> Option<SqlError> {
+    warnings
+        .iter()
+        .find(|w| w.level != crate::error::WarningLevel::Note)
+        .map(|w| SqlError::code(w.code, w.message.clone()))
 }
 
 /// The text-protocol form of a value (what `mysql` prints).

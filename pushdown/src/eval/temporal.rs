@@ -1,7 +1,7 @@
 //! DATE, DATETIME, TIMESTAMP and TIME: parsing MySQL's literal forms,
 //! formatting, validation and calendar arithmetic.
 
-use crate::value::{DateTime, Time};
+use crate::value::{DateTime, Time, Value};
 
 /// TIME's range: ±838:59:59.
 pub const TIME_MAX_HOURS: u32 = 838;
@@ -82,6 +82,9 @@ pub fn unix_seconds(d: &DateTime) -> i64 {
 
 pub fn from_unix_seconds(secs: i64, micro: u32) -> Option<DateTime> {
     let days = secs.div_euclid(86400);
+    if !(-4_000_000..=4_000_000).contains(&days) {
+        return None;
+    }
     let rem = secs.rem_euclid(86400);
     let (y, m, d) = civil_from_days(days);
     if !(0..=9999).contains(&y) {
@@ -100,6 +103,10 @@ pub fn from_unix_seconds(secs: i64, micro: u32) -> Option<DateTime> {
 
 /// A date from a day number; None outside years 0..=9999.
 pub fn from_day_number(days: i64) -> Option<DateTime> {
+    // Years 0..=9999 lie well within ±4 million days of 1970.
+    if !(-4_000_000..=4_000_000).contains(&days) {
+        return None;
+    }
     let (y, m, d) = civil_from_days(days);
     if !(0..=9999).contains(&y) {
         return None;
@@ -130,15 +137,15 @@ pub struct Parsed {
 
 fn take_digits(s: &[u8], i: &mut usize, max: usize) -> Option<(u32, usize)> {
     let start = *i;
-    let mut v: u32 = 0;
+    let mut v: u64 = 0;
     while *i < s.len() && s[*i].is_ascii_digit() && *i - start < max {
-        v = v * 10 + (s[*i] - b'0') as u32;
+        v = v.saturating_mul(10).saturating_add((s[*i] - b'0') as u64);
         *i += 1;
     }
     if *i == start {
         None
     } else {
-        Some((v, *i - start))
+        Some((v.min(u32::MAX as u64) as u32, *i - start))
     }
 }
 
@@ -172,10 +179,10 @@ fn rest_is_blank(s: &[u8], i: usize) -> bool {
     s[i.min(s.len())..].iter().all(|c| c.is_ascii_whitespace())
 }
 
-/// Parses DATE / DATETIME text: 'YYYY-MM-DD[ HH:MM:SS[.ffffff]]' with any
-/// punctuation as delimiters, 'T' between date and time, 2-digit years
-/// (70-99 → 19xx), and the undelimited forms YYYYMMDD[HHMMSS[.ffffff]] and
-/// YYMMDD[HHMMSS]. None when the text is not a valid date.
+/// Parses DATE / DATETIME text: `YYYY-MM-DD[ HH:MM:SS[.ffffff]]` with any
+/// punctuation as delimiters, `T` between date and time, 2-digit years
+/// (70-99 → 19xx), and the undelimited forms `YYYYMMDD[HHMMSS[.ffffff]]` and
+/// `YYMMDD[HHMMSS]`. None when the text is not a valid date.
 pub fn parse_datetime(s: &[u8]) -> Option<Parsed> {
     let mut i = 0;
     while i < s.len() && s[i].is_ascii_whitespace() {
@@ -339,7 +346,7 @@ pub fn datetime_from_number(n: i64, micro: u32) -> Option<DateTime> {
     })
 }
 
-/// Parses TIME text: '[-][D ]HH:MM[:SS[.ffffff]]', 'HHMMSS[.ffffff]',
+/// Parses TIME text: `[-][D ]HH:MM[:SS[.ffffff]]`, `HHMMSS[.ffffff]`,
 /// 'SS', or a full datetime (its time part is used). Hours beyond 838 are
 /// clipped to 838:59:59 (`clipped` is then true). None when not a time.
 pub fn parse_time(s: &[u8]) -> Option<(Time, bool)> {
@@ -469,8 +476,10 @@ pub fn time_from_number(n: i64, micro: u32) -> Option<(Time, bool)> {
 
 /// TIME as signed microseconds.
 pub fn time_to_micros(t: &Time) -> i64 {
-    let v = ((t.hours as i64 * 60 + t.minute as i64) * 60 + t.second as i64) * 1_000_000
-        + t.micro as i64;
+    // i128: a TIME decoded from a client may claim up to 2^32 hours.
+    let v = ((t.hours as i128 * 60 + t.minute as i128) * 60 + t.second as i128) * 1_000_000
+        + t.micro as i128;
+    let v = v.min(i64::MAX as i128) as i64;
     if t.negative {
         -v
     } else {
@@ -578,7 +587,7 @@ pub fn natural_fsp(micro: u32) -> u8 {
 /// Adds `months` to a date, clamping the day to the month's end (as
 /// DATE_ADD(... INTERVAL n MONTH) does). None outside years 0..=9999.
 pub fn add_months(d: &DateTime, months: i64) -> Option<DateTime> {
-    let total = d.year as i64 * 12 + d.month as i64 - 1 + months;
+    let total = (d.year as i64 * 12 + d.month as i64 - 1).checked_add(months)?;
     if !(0..=9999 * 12 + 11).contains(&total) {
         return None;
     }
@@ -591,6 +600,58 @@ pub fn add_months(d: &DateTime, months: i64) -> Option<DateTime> {
         day: day as u8,
         ..*d
     })
+}
+
+/// The kind of a temporal literal: `DATE '…'`, `TIME '…'`, `TIMESTAMP '…'`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiteralKind {
+    Date,
+    Time,
+    Timestamp,
+}
+
+/// Fractional digits written in a literal's text ('10:20:30.5' → 1).
+fn literal_fsp(s: &str) -> u8 {
+    match s.rsplit_once('.') {
+        Some((_, frac)) => frac
+            .trim_end()
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count()
+            .min(6) as u8,
+        None => 0,
+    }
+}
+
+/// A temporal literal and the fractional digits its type shows. Unlike a
+/// CAST, an invalid literal is an error: 1525 "Incorrect DATE value: '…'"
+/// (as MariaDB 10.11 reports for DATE '2024-02-30').
+pub fn literal(kind: LiteralKind, s: &str) -> crate::error::SqlResult<(Value, u8)> {
+    let bad =
+        |name: &str| crate::error::SqlError::code(1525, format!("Incorrect {name} value: '{s}'"));
+    match kind {
+        LiteralKind::Date => match parse_datetime(s.as_bytes()) {
+            Some(p) if p.complete => Ok((
+                Value::Date(DateTime {
+                    hour: 0,
+                    minute: 0,
+                    second: 0,
+                    micro: 0,
+                    ..p.value
+                }),
+                0,
+            )),
+            _ => Err(bad("DATE")),
+        },
+        LiteralKind::Timestamp => match parse_datetime(s.as_bytes()) {
+            Some(p) if p.complete => Ok((Value::DateTime(p.value), literal_fsp(s))),
+            _ => Err(bad("DATETIME")),
+        },
+        LiteralKind::Time => match parse_time(s.as_bytes()) {
+            Some((t, false)) => Ok((Value::Time(t), literal_fsp(s))),
+            _ => Err(bad("TIME")),
+        },
+    }
 }
 
 #[cfg(test)]
@@ -648,6 +709,35 @@ mod tests {
         assert_eq!(t("900:00:00").as_deref(), Some("838:59:59"));
         assert_eq!(t("10:20:30.25").as_deref(), Some("10:20:30.250000"));
         assert_eq!(t("10:70:00"), None);
+    }
+
+    #[test]
+    fn literals() {
+        // MariaDB 10.11: DATE '2024-02-30' is ERROR 1525; the others print
+        // as shown.
+        let e = literal(LiteralKind::Date, "2024-02-30").unwrap_err();
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (1525, "Incorrect DATE value: '2024-02-30'")
+        );
+        let e = literal(LiteralKind::Timestamp, "2024-01-01 25:00:00").unwrap_err();
+        assert_eq!(e.message, "Incorrect DATETIME value: '2024-01-01 25:00:00'");
+        let (v, fsp) = literal(LiteralKind::Date, "2024-2-3").unwrap();
+        assert_eq!((v, fsp), (Value::Date(dt(2024, 2, 3, 0, 0, 0, 0)), 0));
+        let (v, fsp) = literal(LiteralKind::Time, "10:20").unwrap();
+        assert_eq!(
+            format_time(
+                &match v {
+                    Value::Time(t) => t,
+                    _ => Time::default(),
+                },
+                fsp
+            ),
+            "10:20:00"
+        );
+        let (v, fsp) = literal(LiteralKind::Timestamp, "2024-01-01 10:20:30.5").unwrap();
+        assert_eq!(fsp, 1);
+        assert_eq!(v, Value::DateTime(dt(2024, 1, 1, 10, 20, 30, 500_000)));
     }
 
     #[test]

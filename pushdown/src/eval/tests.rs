@@ -309,6 +309,38 @@ fn filters_and_truth() {
 }
 
 #[test]
+fn strict_mode_turns_value_warnings_into_errors() {
+    // MariaDB, STRICT_TRANS_TABLES: INSERT ... VALUES ('1' + 'a') is ERROR
+    // 1292; VALUES ('5 ' + 0) only notes.
+    let mut ctx = EvalCtx::new(&[]);
+    eval(&bin(BinaryOp::Add, lit("1"), lit("a")), &[], &mut ctx).unwrap();
+    let e = strict_error(&ctx.warnings).expect("an error");
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (1292, "Truncated incorrect DOUBLE value: 'a'")
+    );
+    let mut ctx = EvalCtx::new(&[]);
+    eval(&bin(BinaryOp::Add, lit("5 "), lit(0i64)), &[], &mut ctx).unwrap();
+    assert_eq!(ctx.warnings.len(), 1);
+    assert!(strict_error(&ctx.warnings).is_none());
+    let mut ctx = EvalCtx::new(&[]);
+    eval(&bin(BinaryOp::Div, lit(1i64), lit(0i64)), &[], &mut ctx).unwrap();
+    assert_eq!(strict_error(&ctx.warnings).map(|e| e.state), Some("22012"));
+}
+
+#[test]
+fn warnings_are_capped() {
+    // A filter over many rows that each warn keeps at most MAX_WARNINGS.
+    let f = cmp(CmpOp::Eq, Expr::Column(0), lit(0i64), Utf8mb4GeneralCi);
+    let row = [Value::from("x")];
+    let mut ctx = EvalCtx::new(&[]);
+    for _ in 0..cast::MAX_WARNINGS + 10 {
+        assert!(matches(&f, &row, &mut ctx).unwrap());
+    }
+    assert_eq!(ctx.warnings.len(), cast::MAX_WARNINGS);
+}
+
+#[test]
 fn function_calls() {
     assert_eq!(
         text(&func("CONCAT", vec![lit("a"), lit(1i64), dec("2.50")])),
@@ -333,4 +365,158 @@ fn function_calls() {
             .code,
         1582
     );
+}
+
+mod no_panics {
+    //! Arbitrary values, including ones no client should send (DECIMAL
+    //! scales beyond 38, dates with month 13), through every operator,
+    //! cast, function and coercion: errors are fine, panics are not.
+    use super::*;
+    use crate::expr::CastType;
+    use crate::schema::{ColumnDefault, ColumnType};
+    use crate::value::Time;
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<i64>().prop_map(Value::Int),
+            any::<u64>().prop_map(Value::UInt),
+            any::<f64>().prop_map(Value::Double),
+            (any::<i128>(), any::<u8>()).prop_map(|(m, s)| Value::Decimal(Decimal::new(m, s))),
+            (-1000i128..1000, 0u8..4).prop_map(|(m, s)| Value::Decimal(Decimal::new(m, s))),
+            proptest::collection::vec(any::<u8>(), 0..12).prop_map(Value::Bytes),
+            "[0-9:. -]{0,20}".prop_map(Value::from),
+            "[-+]?[0-9]{0,25}(\\.[0-9]{0,25})?(e[-+]?[0-9]{1,4})?".prop_map(Value::from),
+            (
+                any::<u16>(),
+                any::<u8>(),
+                any::<u8>(),
+                any::<u8>(),
+                any::<u8>(),
+                any::<u8>(),
+                any::<u32>()
+            )
+                .prop_map(|(year, month, day, hour, minute, second, micro)| {
+                    Value::DateTime(DateTime {
+                        year,
+                        month,
+                        day,
+                        hour,
+                        minute,
+                        second,
+                        micro,
+                    })
+                }),
+            (0u16..10000, 0u8..13, 0u8..32).prop_map(|(year, month, day)| {
+                Value::Date(DateTime {
+                    year,
+                    month,
+                    day,
+                    ..DateTime::default()
+                })
+            }),
+            (
+                any::<bool>(),
+                any::<u32>(),
+                any::<u8>(),
+                any::<u8>(),
+                any::<u32>()
+            )
+                .prop_map(|(negative, hours, minute, second, micro)| {
+                    Value::Time(Time {
+                        negative,
+                        hours,
+                        minute,
+                        second,
+                        micro,
+                    })
+                }),
+        ]
+    }
+
+    fn column(ty: ColumnType, unsigned: bool) -> ColumnDef {
+        ColumnDef {
+            name: "c".into(),
+            ty,
+            unsigned,
+            nullable: true,
+            default: ColumnDefault::None,
+            on_update_current_timestamp: false,
+            auto_increment: false,
+            collation: Collation::Utf8mb4GeneralCi,
+            hidden: false,
+            comment: String::new(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        #[test]
+        fn nothing_panics(a in value(), b in value(), c in value()) {
+            let mut w = Vec::new();
+            for op in [
+                BinaryOp::Add, BinaryOp::Sub, BinaryOp::Mul, BinaryOp::Div, BinaryOp::IntDiv,
+                BinaryOp::Mod, BinaryOp::And, BinaryOp::Or, BinaryOp::Xor, BinaryOp::BitAnd,
+                BinaryOp::BitOr, BinaryOp::BitXor, BinaryOp::Shl, BinaryOp::Shr,
+            ] {
+                let e = bin(op, Expr::Literal(a.clone()), Expr::Literal(b.clone()));
+                let _ = eval(&e, &[], &mut EvalCtx::new(&[]));
+            }
+            for op in [UnaryOp::Neg, UnaryOp::Not, UnaryOp::BitNot] {
+                let e = Expr::Unary { op, arg: Box::new(Expr::Literal(a.clone())) };
+                let _ = eval(&e, &[], &mut EvalCtx::new(&[]));
+            }
+            for coll in [Collation::Utf8mb4GeneralCi, Collation::Utf8mb4Bin, Collation::Binary] {
+                let _ = compare::compare_warn(&a, &b, coll, &mut w);
+                let _ = sort_key(&to_string_bytes(&a).unwrap_or_default(), coll);
+                let _ = like::like(
+                    &to_string_bytes(&a).unwrap_or_default(),
+                    &to_string_bytes(&b).unwrap_or_default(),
+                    b'\\',
+                    coll,
+                );
+            }
+            for to in [
+                CastType::Signed, CastType::Unsigned, CastType::Char(Some(3)), CastType::Char(None),
+                CastType::Binary(Some(4)), CastType::Decimal { precision: 10, scale: 2 },
+                CastType::Decimal { precision: 38, scale: 30 }, CastType::Double, CastType::Date,
+                CastType::DateTime(6), CastType::Time(3),
+            ] {
+                let _ = cast::cast(&a, to, &mut w);
+            }
+            for name in function_names() {
+                let (lo, hi) = function_arity(name).unwrap_or((0, 0));
+                // Waits, or builds strings up to 16 MiB: covered by
+                // `string_size_limits` instead.
+                if matches!(name, "SLEEP" | "REPEAT" | "SPACE" | "LPAD" | "RPAD") {
+                    continue;
+                }
+                let all = [a.clone(), b.clone(), c.clone()];
+                for n in lo..=hi.min(3) {
+                    let _ = functions::apply(name, &all[..n], &mut w);
+                }
+            }
+            for (ty, unsigned) in [
+                (ColumnType::TinyInt, false), (ColumnType::Int, true), (ColumnType::BigInt, false),
+                (ColumnType::BigInt, true), (ColumnType::Year, false),
+                (ColumnType::Decimal { precision: 5, scale: 2 }, false),
+                (ColumnType::Decimal { precision: 38, scale: 10 }, false),
+                (ColumnType::Float, false), (ColumnType::Double, false), (ColumnType::Char(2), false),
+                (ColumnType::VarChar(3), false), (ColumnType::Text(4), false),
+                (ColumnType::Binary(2), false), (ColumnType::Blob(3), false), (ColumnType::Date, false),
+                (ColumnType::DateTime(3), false), (ColumnType::Timestamp(0), false),
+                (ColumnType::Time(2), false),
+            ] {
+                let col = column(ty, unsigned);
+                let _ = coerce_to_column(a.clone(), &col, true, 1, &mut w);
+                let _ = coerce_to_column(a.clone(), &col, false, 1, &mut w);
+                let mut out = Vec::new();
+                to_text_typed(&a, ty, &mut out);
+            }
+            let mut out = Vec::new();
+            to_text(&a, &mut out);
+            let _ = truth(&a);
+        }
+    }
 }

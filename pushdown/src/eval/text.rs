@@ -35,6 +35,17 @@ pub fn to_text_typed(v: &Value, ty: ColumnType, out: &mut Vec<u8>) {
             let d = d.rescale(scale).unwrap_or(*d);
             out.extend_from_slice(decimal::format(&d).as_bytes())
         }
+        // An integer in a DECIMAL column (IF(c, 1.5, 2), GREATEST(3, 2.5))
+        // shows the column's scale: 2.0, 3.0.
+        (Value::Int(_) | Value::UInt(_), ColumnType::Decimal { scale, .. }) => {
+            let d = match v {
+                Value::Int(i) => crate::value::Decimal::from_i64(*i),
+                Value::UInt(u) => crate::value::Decimal::from_u64(*u),
+                _ => crate::value::Decimal::default(),
+            };
+            let d = d.rescale(scale).unwrap_or(d);
+            out.extend_from_slice(decimal::format(&d).as_bytes())
+        }
         (Value::Date(d) | Value::DateTime(d), ColumnType::Date) => {
             out.extend_from_slice(temporal::format_date(d).as_bytes())
         }
@@ -192,6 +203,13 @@ mod tests {
         let mut out = Vec::new();
         to_text_typed(&Value::DateTime(d), ColumnType::DateTime(3), &mut out);
         assert_eq!(out, b"2024-01-02 03:04:05.123");
+        let mut out = Vec::new();
+        let dec = ColumnType::Decimal {
+            precision: 5,
+            scale: 1,
+        };
+        to_text_typed(&Value::Int(2), dec, &mut out);
+        assert_eq!(out, b"2.0");
         let t = Time {
             negative: true,
             hours: 100,

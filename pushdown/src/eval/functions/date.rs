@@ -3,7 +3,7 @@
 
 use super::{bytes, int, text_value};
 use crate::error::{SqlResult, SqlWarning};
-use crate::eval::cast::{self, Warnings};
+use crate::eval::cast::{self, push_warning, Warnings};
 use crate::eval::temporal;
 use crate::value::{DateTime, Decimal, Time, Value};
 
@@ -70,7 +70,7 @@ pub(super) fn date_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
                 "WEEKDAY" => Value::Int(temporal::weekday(&d) as i64),
                 "DAYOFYEAR" => Value::Int(day_of_year(&d)),
                 "DAYNAME" => text_value(DAY_NAMES[temporal::weekday(&d) as usize]),
-                "MONTHNAME" => text_value(MONTH_NAMES[d.month as usize - 1]),
+                "MONTHNAME" => month_name(d.month),
                 "TO_DAYS" => Value::Int(temporal::day_number(&d) + 719_528),
                 _ => Value::Date(DateTime {
                     day: temporal::days_in_month(d.year as u32, d.month as u32) as u8,
@@ -81,9 +81,7 @@ pub(super) fn date_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
                     ..d
                 }),
             },
-            Some(d) if name == "MONTHNAME" && d.month != 0 => {
-                text_value(MONTH_NAMES[d.month as usize - 1])
-            }
+            Some(d) if name == "MONTHNAME" && d.month != 0 => month_name(d.month),
             _ => Value::Null,
         },
         "FROM_DAYS" => {
@@ -157,7 +155,7 @@ pub(super) fn date_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
             };
             match (micros(&a[0], w), micros(&a[1], w)) {
                 (Some((x, dx)), Some((y, dy))) if dx == dy => {
-                    Value::Time(temporal::time_from_micros(x - y))
+                    Value::Time(temporal::time_from_micros(x.saturating_sub(y)))
                 }
                 _ => Value::Null,
             }
@@ -205,6 +203,60 @@ pub(super) fn date_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
             _ => Value::Null,
         },
         "STR_TO_DATE" => str_to_date(&bytes(&a[0]), &bytes(&a[1]), w),
+        "WEEK" | "YEARWEEK" => {
+            let mode = a.get(1).map_or(0, |m| int(m, w));
+            match date_arg(&a[0], w) {
+                Some(d) => week_of(&d, mode, name == "YEARWEEK"),
+                None => Value::Null,
+            }
+        }
+        "TIMESTAMPDIFF" => {
+            let unit = String::from_utf8_lossy(&bytes(&a[0])).to_ascii_uppercase();
+            match (date_arg(&a[1], w), date_arg(&a[2], w)) {
+                (Some(x), Some(y))
+                    if temporal::is_complete_date(&x) && temporal::is_complete_date(&y) =>
+                {
+                    timestamp_diff(&unit, &x, &y).map_or(Value::Null, Value::Int)
+                }
+                _ => Value::Null,
+            }
+        }
+        "TIME_TO_SEC" => match cast::to_time(&a[0], w) {
+            Some(t) => {
+                let micros = temporal::time_to_micros(&t);
+                if micros % 1_000_000 == 0 {
+                    Value::Int(micros / 1_000_000)
+                } else {
+                    // As many fractional digits as the fraction needs.
+                    let mut d = Decimal::new(micros as i128, 6);
+                    while d.mantissa % 10 == 0 {
+                        d = Decimal::new(d.mantissa / 10, d.scale - 1);
+                    }
+                    Value::Decimal(d)
+                }
+            }
+            None => Value::Null,
+        },
+        "SEC_TO_TIME" => match cast::to_decimal(&a[0], w).and_then(|d| d.rescale(6)) {
+            Some(d) => {
+                let micros = d.mantissa.clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+                let t = temporal::time_from_micros(micros);
+                if temporal::time_to_micros(&t) != micros {
+                    push_warning(
+                        w,
+                        SqlWarning::new(
+                            1292,
+                            format!(
+                                "Truncated incorrect time value: '{}'",
+                                String::from_utf8_lossy(&bytes(&a[0]))
+                            ),
+                        ),
+                    );
+                }
+                Value::Time(t)
+            }
+            None => Value::Null,
+        },
         _ => return None,
     };
     Some(Ok(v))
@@ -249,6 +301,120 @@ fn date_add(v: &Value, n: i64, unit: &[u8], w: &mut Warnings) -> Value {
         Some(r) => Value::DateTime(r),
         None => Value::Null,
     }
+}
+
+/// The month's name; NULL for a month outside 1..=12.
+fn month_name(month: u8) -> Value {
+    MONTH_NAMES
+        .get((month as usize).wrapping_sub(1))
+        .map_or(Value::Null, |m| text_value(*m))
+}
+
+const WEEK_MONDAY_FIRST: u32 = 1;
+const WEEK_YEAR: u32 = 2;
+const WEEK_FIRST_WEEKDAY: u32 = 4;
+
+/// WEEK()'s mode argument as calc_week behaviour flags (MySQL's week_mode).
+fn week_mode(mode: i64) -> u32 {
+    let mut f = (mode & 7) as u32;
+    if f & WEEK_MONDAY_FIRST == 0 {
+        f ^= WEEK_FIRST_WEEKDAY;
+    }
+    f
+}
+
+fn days_in_year(y: i64) -> i64 {
+    if temporal::is_leap(y as u32) {
+        366
+    } else {
+        365
+    }
+}
+
+/// MySQL's calc_week: the week number of a (complete) date and the year it
+/// belongs to, under the behaviour flags.
+fn calc_week(d: &DateTime, behaviour: u32) -> (i64, i64) {
+    let daynr = temporal::day_number(d);
+    let mut first_daynr = temporal::days_from_civil(d.year as i64, 1, 1);
+    let monday_first = behaviour & WEEK_MONDAY_FIRST != 0;
+    let mut week_year = behaviour & WEEK_YEAR != 0;
+    let first_weekday = behaviour & WEEK_FIRST_WEEKDAY != 0;
+    let weekday_of = |daynr: i64| -> i64 {
+        let mon0 = (daynr + 3).rem_euclid(7);
+        if monday_first {
+            mon0
+        } else {
+            (mon0 + 1) % 7
+        }
+    };
+    let mut weekday = weekday_of(first_daynr);
+    let mut year = d.year as i64;
+    if d.month == 1 && (d.day as i64) <= 7 - weekday {
+        if !week_year && ((first_weekday && weekday != 0) || (!first_weekday && weekday >= 4)) {
+            return (0, year);
+        }
+        week_year = true;
+        year -= 1;
+        let days = days_in_year(year);
+        first_daynr -= days;
+        weekday = (weekday + 53 * 7 - days).rem_euclid(7);
+    }
+    let days = if (first_weekday && weekday != 0) || (!first_weekday && weekday >= 4) {
+        daynr - (first_daynr + (7 - weekday))
+    } else {
+        daynr - (first_daynr - weekday)
+    };
+    if week_year && days >= 52 * 7 {
+        let wd = (weekday + days_in_year(year)) % 7;
+        if (!first_weekday && wd < 4) || (first_weekday && wd == 0) {
+            return (1, year + 1);
+        }
+    }
+    (days / 7 + 1, year)
+}
+
+/// WEEK(d, mode) and YEARWEEK(d, mode).
+fn week_of(d: &DateTime, mode: i64, with_year: bool) -> Value {
+    if !temporal::is_complete_date(d) {
+        return Value::Null;
+    }
+    if with_year {
+        let (week, year) = calc_week(d, week_mode(mode) | WEEK_YEAR);
+        Value::Int(year * 100 + week)
+    } else {
+        Value::Int(calc_week(d, week_mode(mode)).0)
+    }
+}
+
+/// TIMESTAMPDIFF(unit, a, b): whole units from a to b. Months count only
+/// when the day and time of month have been reached, as in MySQL.
+fn timestamp_diff(unit: &str, a: &DateTime, b: &DateTime) -> Option<i64> {
+    let micro_unit: i64 = match unit {
+        "MICROSECOND" => 1,
+        "SECOND" => 1_000_000,
+        "MINUTE" => 60_000_000,
+        "HOUR" => 3_600_000_000,
+        "DAY" => 86_400_000_000,
+        "WEEK" => 7 * 86_400_000_000,
+        "MONTH" | "QUARTER" | "YEAR" => 0,
+        _ => return None,
+    };
+    if micro_unit > 0 {
+        let diff = temporal::datetime_to_micros(b) - temporal::datetime_to_micros(a);
+        return Some(diff / micro_unit);
+    }
+    let mut months = (b.year as i64 * 12 + b.month as i64) - (a.year as i64 * 12 + a.month as i64);
+    let rest = |d: &DateTime| (d.day, d.hour, d.minute, d.second, d.micro);
+    if months > 0 && rest(b) < rest(a) {
+        months -= 1;
+    } else if months < 0 && rest(b) > rest(a) {
+        months += 1;
+    }
+    Some(match unit {
+        "MONTH" => months,
+        "QUARTER" => months / 3,
+        _ => months / 12,
+    })
 }
 
 fn ordinal_suffix(day: u8) -> &'static str {
@@ -320,25 +486,23 @@ pub fn date_format(d: &DateTime, fmt: &[u8]) -> Vec<u8> {
             ),
             b'S' | b's' => write!(out, "{:02}", d.second),
             b'T' => write!(out, "{:02}:{:02}:{:02}", d.hour, d.minute, d.second),
-            b'U' | b'u' => {
-                let doy0 = if complete { day_of_year(d) - 1 } else { 0 };
-                let jan1 = DateTime {
-                    month: 1,
-                    day: 1,
-                    ..*d
+            b'U' | b'u' | b'V' | b'v' | b'X' | b'x' => {
+                let behaviour = match s {
+                    b'U' => WEEK_FIRST_WEEKDAY,
+                    b'u' => WEEK_MONDAY_FIRST,
+                    b'V' | b'X' => WEEK_YEAR | WEEK_FIRST_WEEKDAY,
+                    _ => WEEK_YEAR | WEEK_MONDAY_FIRST,
                 };
-                let jan1_mon0 = temporal::weekday(&jan1) as i64;
-                let week = if s == b'U' {
-                    // Sunday first; days before the first Sunday are week 0.
-                    let jan1_sun0 = (jan1_mon0 + 1) % 7;
-                    (doy0 + jan1_sun0) / 7
-                } else if jan1_mon0 <= 3 {
-                    // Monday first; week 1 has 4 or more days of this year.
-                    (doy0 + jan1_mon0) / 7 + 1
+                let (week, year) = if complete {
+                    calc_week(d, behaviour)
                 } else {
-                    (doy0 + jan1_mon0) / 7
+                    (0, d.year as i64)
                 };
-                write!(out, "{:02}", if complete { week } else { 0 })
+                if matches!(s, b'X' | b'x') {
+                    write!(out, "{:04}", year)
+                } else {
+                    write!(out, "{:02}", week)
+                }
             }
             b'W' => write!(out, "{}", DAY_NAMES[wd as usize]),
             b'w' => write!(out, "{}", (wd + 1) % 7),
@@ -358,13 +522,16 @@ pub fn date_format(d: &DateTime, fmt: &[u8]) -> Vec<u8> {
 /// text does not match.
 fn str_to_date(s: &[u8], fmt: &[u8], w: &mut Warnings) -> Value {
     let fail = |w: &mut Warnings| {
-        w.push(SqlWarning::new(
-            1411,
-            format!(
-                "Incorrect datetime value: '{}' for function str_to_date",
-                String::from_utf8_lossy(s)
+        push_warning(
+            w,
+            SqlWarning::new(
+                1411,
+                format!(
+                    "Incorrect datetime value: '{}' for function str_to_date",
+                    String::from_utf8_lossy(s)
+                ),
             ),
-        ));
+        );
         Value::Null
     };
     let mut d = DateTime::default();

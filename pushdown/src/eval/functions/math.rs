@@ -3,10 +3,13 @@
 use super::{bytes, int};
 use crate::error::{SqlResult, SqlWarning};
 use crate::eval::arith::{self, Num};
-use crate::eval::cast::{self, Warnings};
+use crate::eval::cast::{self, push_warning, Warnings};
 use crate::expr::BinaryOp;
 use crate::value::{Decimal, Value};
 
+/// MySQL's RAND(): with a seed, its own generator seeded as my_rnd_init does
+/// (so RAND(1) = 0.40540353712197724 as in MySQL); without, a per-thread
+/// generator seeded from the clock.
 pub(super) fn rand(seed: Option<&Value>, w: &mut Warnings) -> Value {
     const MAX: u64 = 0x3FFF_FFFF;
     match seed {
@@ -18,29 +21,33 @@ pub(super) fn rand(seed: Option<&Value>, w: &mut Warnings) -> Value {
             let s1 = (s1 * 3 + s2) % MAX;
             Value::Double(s1 as f64 / MAX as f64)
         }
-        None => {
-            use std::cell::Cell;
-            thread_local! {
-                static STATE: Cell<u64> = Cell::new({
-                    let t = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map(|d| d.as_nanos() as u64)
-                        .unwrap_or(0x9E37_79B9_7F4A_7C15);
-                    t | 1
-                });
-            }
-            let x = STATE.with(|s| {
-                // xorshift64*
-                let mut x = s.get();
-                x ^= x >> 12;
-                x ^= x << 25;
-                x ^= x >> 27;
-                s.set(x);
-                x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-            });
-            Value::Double((x >> 11) as f64 / (1u64 << 53) as f64)
-        }
+        None => Value::Double((random_u64() >> 11) as f64 / (1u64 << 53) as f64),
     }
+}
+
+/// 64 random bits from a per-thread xorshift64* seeded from the clock
+/// (RAND(), UUID()); not for cryptography.
+pub(super) fn random_u64() -> u64 {
+    use std::cell::Cell;
+    thread_local! {
+        static STATE: Cell<u64> = Cell::new({
+            let t = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(0x9E37_79B9_7F4A_7C15);
+            // Different threads started in the same nanosecond still differ.
+            let local = 0u8;
+            t ^ (&local as *const u8 as u64).rotate_left(32) | 1
+        });
+    }
+    STATE.with(|s| {
+        let mut x = s.get();
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        s.set(x);
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    })
 }
 
 fn num(v: &Value, w: &mut Warnings) -> Num {
@@ -130,7 +137,7 @@ pub(super) fn math_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
             };
             if x <= 0.0 || base.is_some_and(|b| b <= 0.0 || b == 1.0) {
                 // MariaDB: "Invalid argument for logarithm" (warning 3020).
-                w.push(SqlWarning::new(3020, "Invalid argument for logarithm"));
+                push_warning(w, SqlWarning::new(3020, "Invalid argument for logarithm"));
                 return Some(Ok(Value::Null));
             }
             Ok(Value::Double(match (name, base) {
@@ -143,6 +150,7 @@ pub(super) fn math_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
         "SIN" => Ok(Value::Double(f(&a[0], w).sin())),
         "COS" => Ok(Value::Double(f(&a[0], w).cos())),
         "TAN" => Ok(Value::Double(f(&a[0], w).tan())),
+        "COT" => double_result(name, a, 1.0 / f(&a[0], w).tan()),
         "ASIN" => double_result(name, a, f(&a[0], w).asin()),
         "ACOS" => double_result(name, a, f(&a[0], w).acos()),
         "ATAN" => Ok(Value::Double(if a.len() == 2 {

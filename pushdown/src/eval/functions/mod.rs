@@ -1,6 +1,7 @@
 //! Scalar functions by (upper-case) name. Control-flow functions (IF,
-//! IFNULL, COALESCE, NULLIF) evaluate their arguments lazily, the others all
-//! at once. Function results follow MariaDB 10.11.
+//! IFNULL, COALESCE) evaluate their arguments lazily, the others all at
+//! once. Function results follow MariaDB 10.11. [`is_known_function`] and
+//! [`function_arity`] let the binder raise 1305 / 1582 before execution.
 //!
 //! Argument conventions the planner follows for functions whose SQL syntax
 //! is not a plain argument list:
@@ -8,7 +9,11 @@
 //!   `RTRIM(s[, remstr])` (TRAILING);
 //! - `DATE_ADD(d, n, 'UNIT')` / `DATE_SUB(d, n, 'UNIT')` with the unit as a
 //!   string literal (DAY, HOUR, MINUTE, SECOND, MICROSECOND, WEEK, MONTH,
-//!   QUARTER, YEAR).
+//!   QUARTER, YEAR); `d + INTERVAL n UNIT` binds to the same;
+//! - `TIMESTAMPDIFF('UNIT', a, b)`, the unit again as a string literal;
+//! - `POSITION(sub IN s)` is `LOCATE(sub, s)`;
+//! - `DATE '…'`, `TIME '…'`, `TIMESTAMP '…'` are not functions: bind them
+//!   with [`crate::eval::temporal::literal`] (error 1525 when invalid).
 
 mod date;
 mod math;
@@ -132,11 +137,35 @@ const FUNCTIONS: &[(&str, usize, usize)] = &[
     ("FROM_UNIXTIME", 1, 2),
     ("UNIX_TIMESTAMP", 1, 1),
     ("STR_TO_DATE", 2, 2),
+    ("BIN", 1, 1),
+    ("OCT", 1, 1),
+    ("CONV", 3, 3),
+    ("BIT_LENGTH", 1, 1),
+    ("FORMAT", 2, 3),
+    ("SHA2", 2, 2),
+    ("INET_ATON", 1, 1),
+    ("INET_NTOA", 1, 1),
+    ("UUID", 0, 0),
+    ("COT", 1, 1),
+    ("WEEK", 1, 2),
+    ("YEARWEEK", 1, 2),
+    ("TIMESTAMPDIFF", 3, 3),
+    ("TIME_TO_SEC", 1, 1),
+    ("SEC_TO_TIME", 1, 1),
+    ("BENCHMARK", 2, 2),
+    ("SLEEP", 1, 1),
+    ("LAST_INSERT_ID", 1, 1),
+    ("INSERT", 4, 4),
 ];
 
 /// Whether `name` (upper case) is a scalar function sqld evaluates.
 pub fn is_known_function(name: &str) -> bool {
     FUNCTIONS.iter().any(|(n, _, _)| *n == name)
+}
+
+/// Every function name [`call`] implements (upper case).
+pub fn function_names() -> impl Iterator<Item = &'static str> {
+    FUNCTIONS.iter().map(|(n, _, _)| *n)
 }
 
 /// The argument counts `name` accepts, (min, max); None for an unknown name.
@@ -159,9 +188,12 @@ pub fn function_result_type(name: &str, args: &[ColumnType]) -> ColumnType {
         | "POSITION" | "ASCII" | "ORD" | "SIGN" | "ISNULL" | "CRC32" | "STRCMP" | "FIND_IN_SET"
         | "FIELD" | "YEAR" | "MONTH" | "QUARTER" | "DAY" | "DAYOFMONTH" | "DAYOFWEEK"
         | "WEEKDAY" | "DAYOFYEAR" | "HOUR" | "MINUTE" | "SECOND" | "MICROSECOND" | "TO_DAYS"
-        | "DATEDIFF" | "UNIX_TIMESTAMP" => T::BigInt,
+        | "DATEDIFF" | "UNIX_TIMESTAMP" | "BIT_LENGTH" | "WEEK" | "YEARWEEK" | "TIMESTAMPDIFF"
+        | "TIME_TO_SEC" | "BENCHMARK" | "SLEEP" | "LAST_INSERT_ID" | "INET_ATON" => T::BigInt,
         "POW" | "POWER" | "SQRT" | "EXP" | "LN" | "LOG" | "LOG2" | "LOG10" | "PI" | "SIN"
-        | "COS" | "TAN" | "ASIN" | "ACOS" | "ATAN" | "DEGREES" | "RADIANS" | "RAND" => T::Double,
+        | "COS" | "TAN" | "COT" | "ASIN" | "ACOS" | "ATAN" | "DEGREES" | "RADIANS" | "RAND" => {
+            T::Double
+        }
         "ABS" | "CEIL" | "CEILING" | "FLOOR" | "ROUND" | "TRUNCATE" | "MOD" => match first {
             t if t.is_integer() => T::BigInt,
             T::Decimal { precision, scale } => {
@@ -175,27 +207,78 @@ pub fn function_result_type(name: &str, args: &[ColumnType]) -> ColumnType {
             _ => T::Double,
         },
         "DATE" | "LAST_DAY" | "FROM_DAYS" => T::Date,
-        "TIME" | "TIMEDIFF" => T::Time(6),
+        "TIME" | "TIMEDIFF" | "SEC_TO_TIME" => T::Time(6),
         "TIMESTAMP" | "FROM_UNIXTIME" | "STR_TO_DATE" => T::DateTime(6),
         "DATE_ADD" | "DATE_SUB" | "ADDDATE" | "SUBDATE" => match first {
             T::Date => T::Date,
             _ => T::DateTime(6),
         },
-        "COALESCE" | "IFNULL" | "NVL" | "GREATEST" | "LEAST" => args
-            .iter()
-            .copied()
-            .find(|t| *t != T::Null)
-            .unwrap_or(T::Null),
+        "COALESCE" | "IFNULL" | "NVL" | "GREATEST" | "LEAST" => aggregate_type(args),
         "NULLIF" => first,
-        "IF" => args
-            .get(1..)
-            .and_then(|r| r.iter().copied().find(|t| *t != T::Null))
-            .unwrap_or(T::Null),
+        "IF" => aggregate_type(args.get(1..).unwrap_or(&[])),
         "MD5" => T::VarChar(32),
         "SHA1" | "SHA" => T::VarChar(40),
+        "SHA2" => T::VarChar(128),
+        "UUID" => T::VarChar(36),
         "UNHEX" => T::VarBinary(65535),
         _ => T::VarChar(65535),
     }
+}
+
+/// 1305 for an unknown function, 1582 for a wrong argument count.
+fn check_arity(name: &str, n: usize) -> SqlResult<()> {
+    let (lo, hi) = function_arity(name)
+        .ok_or_else(|| SqlError::code(1305, format!("FUNCTION {name} does not exist")))?;
+    if n < lo || n > hi {
+        return Err(bad_args(name));
+    }
+    Ok(())
+}
+
+/// The type of a result that may come from any of `types` (COALESCE, IF,
+/// GREATEST): strings win, then DOUBLE, then DECIMAL with the widest scale,
+/// then integers; one temporal type stays itself.
+pub fn aggregate_type(types: &[ColumnType]) -> ColumnType {
+    use ColumnType as T;
+    let known: Vec<ColumnType> = types.iter().copied().filter(|t| *t != T::Null).collect();
+    let Some(&first) = known.first() else {
+        return T::Null;
+    };
+    if known.iter().all(|t| *t == first) {
+        return first;
+    }
+    if known
+        .iter()
+        .any(|t| t.is_text() || t.is_binary() || t.is_temporal())
+    {
+        return T::VarChar(255);
+    }
+    if known.iter().any(|t| matches!(t, T::Double | T::Float)) {
+        return T::Double;
+    }
+    let scale = known
+        .iter()
+        .map(|t| match t {
+            T::Decimal { scale, .. } => *scale,
+            _ => 0,
+        })
+        .max()
+        .unwrap_or(0);
+    if known.iter().any(|t| matches!(t, T::Decimal { .. })) {
+        let int_digits = known
+            .iter()
+            .map(|t| match t {
+                T::Decimal { precision, scale } => precision - scale,
+                _ => 20,
+            })
+            .max()
+            .unwrap_or(20);
+        return T::Decimal {
+            precision: (int_digits + scale).min(38),
+            scale,
+        };
+    }
+    T::BigInt
 }
 
 fn bad_args(name: &str) -> SqlError {
@@ -207,11 +290,7 @@ fn bad_args(name: &str) -> SqlError {
 
 /// Evaluates the function `name` over `args`.
 pub fn call(name: &str, args: &[Expr], row: &[Value], ctx: &mut EvalCtx) -> SqlResult<Value> {
-    let (lo, hi) = function_arity(name)
-        .ok_or_else(|| SqlError::code(1305, format!("FUNCTION {name} does not exist")))?;
-    if args.len() < lo || args.len() > hi {
-        return Err(bad_args(name));
-    }
+    check_arity(name, args.len())?;
     // Lazy control flow first: only the chosen branch is evaluated.
     match name {
         "IF" => {
@@ -249,8 +328,9 @@ pub fn call(name: &str, args: &[Expr], row: &[Value], ctx: &mut EvalCtx) -> SqlR
     apply(name, &vals, &mut ctx.warnings)
 }
 
-/// A function over already evaluated arguments (argument count checked).
+/// A function over already evaluated arguments.
 pub fn apply(name: &str, a: &[Value], w: &mut Warnings) -> SqlResult<Value> {
+    check_arity(name, a.len())?;
     match name {
         "ISNULL" => return Ok(Value::Int(a[0].is_null() as i64)),
         "NULLIF" => {
@@ -286,6 +366,13 @@ pub fn apply(name: &str, a: &[Value], w: &mut Warnings) -> SqlResult<Value> {
         "RAND" => return Ok(math::rand(a.first(), w)),
         "PI" => return Ok(Value::Double(std::f64::consts::PI)),
         "CONCAT" => return Ok(string::concat(a)),
+        "UUID" => return Ok(uuid()),
+        // The expression was evaluated once already; MySQL returns 0.
+        "BENCHMARK" => return Ok(Value::Int(0)),
+        "SLEEP" => return Ok(sleep(&a[0], w)),
+        // LAST_INSERT_ID(x) returns x; remembering it for the session is
+        // the planner's part (it sees the call).
+        "LAST_INSERT_ID" => return Ok(cast::to_u64(&a[0], w).map_or(Value::Null, Value::UInt)),
         _ => {}
     }
     // Every function below is NULL when any argument is NULL.
@@ -313,6 +400,45 @@ pub(super) fn int(v: &Value, w: &mut Warnings) -> i64 {
 
 pub(super) fn text_value(s: impl Into<Vec<u8>>) -> Value {
     Value::Bytes(s.into())
+}
+
+/// A version-1 style UUID: time fields from the clock, clock sequence and
+/// node random.
+fn uuid() -> Value {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    // 100 ns intervals since 1582-10-15.
+    let t = nanos / 100 + 0x01B2_1DD2_1381_4000;
+    let r = math::random_u64();
+    text_value(format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        t & 0xFFFF_FFFF,
+        (t >> 32) & 0xFFFF,
+        ((t >> 48) & 0x0FFF) | 0x1000,
+        ((r >> 48) & 0x3FFF) | 0x8000,
+        r & 0xFFFF_FFFF_FFFF
+    ))
+}
+
+/// SLEEP(n): waits n seconds and returns 0. On a multi-threaded tokio
+/// runtime the wait moves off the async workers (block_in_place).
+fn sleep(n: &Value, w: &mut Warnings) -> Value {
+    let secs = cast::to_f64(n, w).unwrap_or(0.0);
+    if secs.is_nan() || secs <= 0.0 {
+        return Value::Int(0);
+    }
+    let d = std::time::Duration::from_secs_f64(secs.min(31_536_000.0));
+    let multi_thread = tokio::runtime::Handle::try_current()
+        .map(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread)
+        .unwrap_or(false);
+    if multi_thread {
+        tokio::task::block_in_place(|| std::thread::sleep(d));
+    } else {
+        std::thread::sleep(d);
+    }
+    Value::Int(0)
 }
 
 /// GREATEST / LEAST: NULL if any argument is NULL; otherwise the extreme
@@ -357,10 +483,6 @@ fn extreme(greatest: bool, a: &[Value], w: &mut Warnings) -> Value {
 fn is_temporal(v: &Value) -> bool {
     matches!(v, Value::Date(_) | Value::DateTime(_) | Value::Time(_))
 }
-
-/// MySQL's RAND(): with a seed, its own generator seeded as my_rnd_init does
-/// (so RAND(1) = 0.40540353712197724 as in MySQL); without, a per-thread
-/// generator seeded from the clock.
 
 #[cfg(test)]
 mod tests;

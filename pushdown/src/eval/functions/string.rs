@@ -2,7 +2,7 @@
 
 use super::{bytes, int, text_value};
 use crate::error::{SqlResult, SqlWarning};
-use crate::eval::cast::{self, char_count, char_prefix_len, Warnings};
+use crate::eval::cast::{self, char_count, char_prefix_len, push_warning, Warnings};
 use crate::eval::compare::{ci_weight, Utf8Chars};
 use crate::eval::{compare_warn, digest};
 use crate::schema::Collation;
@@ -143,14 +143,33 @@ fn trim(s: &[u8], rem: &[u8], leading: bool, trailing: bool) -> Vec<u8> {
     s[start..end].to_vec()
 }
 
+/// UPPER / LOWER character by character: a character whose case mapping
+/// is several characters (ß → SS) stays as it is, as in MariaDB.
 fn case_map(s: &[u8], upper: bool) -> Vec<u8> {
+    if s.is_ascii() {
+        return if upper {
+            s.to_ascii_uppercase()
+        } else {
+            s.to_ascii_lowercase()
+        };
+    }
     match std::str::from_utf8(s) {
         Ok(t) => {
-            if upper {
-                t.to_uppercase().into_bytes()
-            } else {
-                t.to_lowercase().into_bytes()
+            let mut out = String::with_capacity(t.len());
+            for c in t.chars() {
+                let mapped = if upper {
+                    let mut it = c.to_uppercase();
+                    [it.next(), it.next()]
+                } else {
+                    let mut it = c.to_lowercase();
+                    [it.next(), it.next()]
+                };
+                match mapped {
+                    [Some(m), None] => out.push(m),
+                    _ => out.push(c),
+                }
             }
+            out.into_bytes()
         }
         Err(_) => {
             if upper {
@@ -282,6 +301,26 @@ pub(super) fn string_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<Sql
                 text_value(out)
             }
         }
+        "INSERT" => {
+            let s = bytes(&a[0]);
+            let (pos, len) = (int(&a[1], w), int(&a[2], w));
+            let b = char_bounds(&s);
+            let n = b.len() as i64 - 1;
+            if pos < 1 || pos > n {
+                text_value(s)
+            } else {
+                let start = b[pos as usize - 1];
+                let end_char = if len < 0 || len > n - pos + 1 {
+                    n
+                } else {
+                    pos - 1 + len
+                };
+                let mut out = s[..start].to_vec();
+                out.extend_from_slice(&bytes(&a[3]));
+                out.extend_from_slice(&s[b[end_char as usize]..]);
+                text_value(out)
+            }
+        }
         "REVERSE" => {
             let s = bytes(&a[0]);
             let b = char_bounds(&s);
@@ -312,7 +351,9 @@ pub(super) fn string_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<Sql
         }
         "LPAD" | "RPAD" => {
             let len = int(&a[1], w);
-            if len as u64 > MAX_STRING as u64 {
+            if len < 0 {
+                Value::Null
+            } else if len as u64 > MAX_STRING as u64 {
                 too_big(name, w)
             } else {
                 pad(&bytes(&a[0]), len, &bytes(&a[2]), name == "LPAD")
@@ -375,22 +416,192 @@ pub(super) fn string_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<Sql
         "MD5" => text_value(digest::hex_lower(&digest::md5(&bytes(&a[0])))),
         "SHA1" | "SHA" => text_value(digest::hex_lower(&digest::sha1(&bytes(&a[0])))),
         "CRC32" => Value::UInt(digest::crc32(&bytes(&a[0])) as u64),
+        "SHA2" => sha2(&bytes(&a[0]), int(&a[1], w)),
+        "BIT_LENGTH" => Value::Int(bytes(&a[0]).len() as i64 * 8),
+        "BIN" | "OCT" => {
+            let s = number_text(&a[0], w);
+            let base = if name == "BIN" { 2 } else { 8 };
+            conv(&s, 10, base).map_or(Value::Null, text_value)
+        }
+        "CONV" => {
+            let s = number_text(&a[0], w);
+            conv(&s, int(&a[1], w), int(&a[2], w)).map_or(Value::Null, text_value)
+        }
+        "FORMAT" => format_number(&a[0], int(&a[1], w), w),
+        "INET_ATON" => inet_aton(&bytes(&a[0])).map_or(Value::Null, Value::UInt),
+        "INET_NTOA" => match cast::to_u64(&a[0], w) {
+            Some(n) if n <= u32::MAX as u64 => {
+                let b = (n as u32).to_be_bytes();
+                text_value(format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3]))
+            }
+            _ => Value::Null,
+        },
         _ => return None,
     };
     Some(Ok(v))
 }
 
-/// Results longer than max_allowed_packet's default are NULL with a warning.
-const MAX_STRING: usize = 64 << 20;
+/// SHA2(s, bits): 224, 256 (also 0), 384, 512; NULL for other lengths.
+fn sha2(s: &[u8], bits: i64) -> Value {
+    use sha2::Digest;
+    let digest: Vec<u8> = match bits {
+        0 | 256 => sha2::Sha256::digest(s).to_vec(),
+        224 => sha2::Sha224::digest(s).to_vec(),
+        384 => sha2::Sha384::digest(s).to_vec(),
+        512 => sha2::Sha512::digest(s).to_vec(),
+        _ => return Value::Null,
+    };
+    text_value(digest::hex_lower(&digest))
+}
+
+/// The digits CONV reads from a value: a string as is, a number as its
+/// integer text (CONV(-1, 10, 16) reads "-1").
+fn number_text(v: &Value, w: &mut Warnings) -> Vec<u8> {
+    match v {
+        Value::Bytes(b) => b.clone(),
+        Value::UInt(u) => u.to_string().into_bytes(),
+        other => cast::to_i64(other, w).unwrap_or(0).to_string().into_bytes(),
+    }
+}
+
+/// CONV(n, from, to): a negative `from` reads n as signed, a negative `to`
+/// writes a signed result; bases outside 2..=36 give NULL.
+pub(super) fn conv(s: &[u8], from: i64, to: i64) -> Option<String> {
+    let (fb, tb) = (from.unsigned_abs(), to.unsigned_abs());
+    if !(2..=36).contains(&fb) || !(2..=36).contains(&tb) {
+        return None;
+    }
+    let mut i = 0;
+    while i < s.len() && s[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    let negative = s.get(i) == Some(&b'-');
+    if negative || s.get(i) == Some(&b'+') {
+        i += 1;
+    }
+    let mut mag: u64 = 0;
+    let mut overflow = false;
+    while let Some(d) = s.get(i).and_then(|c| (*c as char).to_digit(fb as u32)) {
+        match mag.checked_mul(fb).and_then(|m| m.checked_add(d as u64)) {
+            Some(m) => mag = m,
+            None => overflow = true,
+        }
+        i += 1;
+    }
+    let value: u64 = if from < 0 {
+        let signed: i64 = if overflow || mag > i64::MAX as u64 {
+            if negative {
+                i64::MIN
+            } else {
+                i64::MAX
+            }
+        } else if negative {
+            -(mag as i64)
+        } else {
+            mag as i64
+        };
+        signed as u64
+    } else {
+        let m = if overflow { u64::MAX } else { mag };
+        if negative {
+            m.wrapping_neg()
+        } else {
+            m
+        }
+    };
+    let (negative_out, mut n) = if to < 0 && (value as i64) < 0 {
+        (true, (value as i64).unsigned_abs())
+    } else {
+        (false, value)
+    };
+    let mut digits = Vec::new();
+    loop {
+        let d = (n % tb) as u32;
+        digits.push(
+            std::char::from_digit(d, tb as u32)
+                .unwrap_or('0')
+                .to_ascii_uppercase(),
+        );
+        n /= tb;
+        if n == 0 {
+            break;
+        }
+    }
+    if negative_out {
+        digits.push('-');
+    }
+    Some(digits.into_iter().rev().collect())
+}
+
+/// FORMAT(x, d): rounded to d decimals (at most 30), with ',' grouping.
+fn format_number(v: &Value, places: i64, w: &mut Warnings) -> Value {
+    let places = places.clamp(0, 30) as u8;
+    let Some(d) = cast::to_decimal(v, w) else {
+        return Value::Null;
+    };
+    let Some(d) = d.rescale(places) else {
+        return Value::Null;
+    };
+    let text = crate::eval::decimal::format(&d);
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let mut out = String::from(sign);
+    for (k, c) in int.chars().enumerate() {
+        if k > 0 && (int.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    text_value(out)
+}
+
+/// INET_ATON: 'a.b.c.d', with MySQL's short forms ('127.1' = 127.0.0.1).
+fn inet_aton(s: &[u8]) -> Option<u64> {
+    let text = std::str::from_utf8(s).ok()?;
+    let parts: Vec<&str> = text.split('.').collect();
+    if parts.is_empty() || parts.len() > 4 {
+        return None;
+    }
+    let mut out: u64 = 0;
+    for (k, p) in parts.iter().enumerate() {
+        if p.is_empty() || !p.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let v: u64 = p.parse().ok()?;
+        if v > 255 {
+            return None;
+        }
+        if k + 1 == parts.len() {
+            out |= v;
+        } else {
+            out |= v << (8 * (3 - k));
+        }
+    }
+    Some(out)
+}
+
+/// Results longer than max_allowed_packet's default (16 MiB in MariaDB) are
+/// NULL with warning 1301.
+const MAX_STRING: usize = 16 << 20;
 
 fn too_big(name: &str, w: &mut Warnings) -> Value {
-    w.push(SqlWarning::new(
-        1301,
-        format!(
-            "Result of {}() was larger than max_allowed_packet ({MAX_STRING}) - truncated",
-            name.to_ascii_lowercase()
+    push_warning(
+        w,
+        SqlWarning::new(
+            1301,
+            format!(
+                "Result of {}() was larger than max_allowed_packet ({MAX_STRING}) - truncated",
+                name.to_ascii_lowercase()
+            ),
         ),
-    ));
+    );
     Value::Null
 }
 

@@ -100,6 +100,25 @@ fn string_functions() {
         ("FIND_IN_SET", vec![s("b"), s("a,b,c")], "2"),
         ("FIELD", vec![s("b"), s("a"), s("B")], "2"),
         ("ELT", vec![i(2), s("a"), s("b")], "b"),
+        ("UPPER", vec![s("straße")], "STRAßE"),
+        ("LOWER", vec![s("ÀÉ")], "àé"),
+        ("LPAD", vec![s("ä"), i(3), s("ö")], "ööä"),
+        ("REVERSE", vec![s("añb")], "bña"),
+        ("LEFT", vec![s("añb"), i(2)], "añ"),
+        ("SUBSTRING", vec![s("añb"), i(-2)], "ñb"),
+        ("SUBSTRING", vec![s("hello"), i(4), i(10)], "lo"),
+        ("LOCATE", vec![s(""), s("abc")], "1"),
+        ("LOCATE", vec![s(""), s("abc"), i(5)], "0"),
+        ("INSTR", vec![s("abc"), s("")], "1"),
+        ("CONCAT_WS", vec![s(","), Value::Null, Value::Null], ""),
+        ("TRIM", vec![s("   ")], ""),
+        ("CHAR_LENGTH", vec![s("😀")], "1"),
+        ("HEX", vec![s("é")], "C3A9"),
+        ("ASCII", vec![s("é")], "195"),
+        ("ORD", vec![s("é")], "50089"),
+        ("INSERT", vec![s("abc"), i(2), i(1), s("X")], "aXc"),
+        ("INSERT", vec![s("abc"), i(2), i(100), s("X")], "aX"),
+        ("INSERT", vec![s("abc"), i(9), i(1), s("X")], "abc"),
     ];
     for (name, args, want) in cases {
         assert_eq!(call(name, &args), want, "{name}({args:?})");
@@ -200,6 +219,135 @@ fn date_functions() {
 }
 
 #[test]
+fn more_functions() {
+    // From MariaDB 10.11.
+    let cases: Vec<(&str, Vec<Value>, &str)> = vec![
+        ("BIN", vec![i(10)], "1010"),
+        (
+            "BIN",
+            vec![i(-1)],
+            "1111111111111111111111111111111111111111111111111111111111111111",
+        ),
+        ("BIT_LENGTH", vec![s("abc")], "24"),
+        ("CONV", vec![s("ff"), i(16), i(10)], "255"),
+        ("CONV", vec![i(-1), i(10), i(16)], "FFFFFFFFFFFFFFFF"),
+        ("CONV", vec![s("zz"), i(36), i(2)], "10100001111"),
+        (
+            "CONV",
+            vec![s("-ff"), i(-16), i(10)],
+            "18446744073709551361",
+        ),
+        ("CONV", vec![s("10"), i(10), i(-2)], "1010"),
+        ("CONV", vec![s("10"), i(1), i(2)], "NULL"),
+        ("COT", vec![i(1)], "0.6420926159343306"),
+        ("FORMAT", vec![d("1234567.891"), i(2)], "1,234,567.89"),
+        ("FORMAT", vec![d("0.5"), i(0)], "1"),
+        ("FORMAT", vec![d("-0.5"), i(0)], "-1"),
+        ("FORMAT", vec![d("-1234.5"), i(1)], "-1,234.5"),
+        ("FORMAT", vec![d("1234.5678"), i(6)], "1,234.567800"),
+        ("OCT", vec![i(8)], "10"),
+        (
+            "SHA2",
+            vec![s("abc"), i(256)],
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        ),
+        (
+            "SHA2",
+            vec![s("abc"), i(224)],
+            "23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7",
+        ),
+        ("SHA2", vec![s("abc"), i(1)], "NULL"),
+        ("TIME_TO_SEC", vec![s("01:00:01")], "3601"),
+        ("TIME_TO_SEC", vec![s("-01:00:00")], "-3600"),
+        ("TIME_TO_SEC", vec![s("01:00:01.5")], "3601.5"),
+        ("SEC_TO_TIME", vec![i(3661)], "01:01:01"),
+        ("SEC_TO_TIME", vec![i(-1)], "-00:00:01"),
+        ("SEC_TO_TIME", vec![i(3000000)], "833:20:00"),
+        ("WEEK", vec![s("2024-03-05")], "9"),
+        ("WEEK", vec![s("2024-03-05"), i(1)], "10"),
+        ("WEEK", vec![s("2024-01-01")], "0"),
+        ("WEEK", vec![s("2023-01-01")], "1"),
+        ("WEEK", vec![s("2023-01-01"), i(1)], "0"),
+        ("WEEK", vec![s("2023-01-01"), i(3)], "52"),
+        ("WEEK", vec![s("2024-12-31"), i(3)], "1"),
+        ("WEEK", vec![s("2021-01-03"), i(2)], "1"),
+        ("WEEK", vec![s("2020-12-31"), i(5)], "52"),
+        ("YEARWEEK", vec![s("2024-03-05")], "202409"),
+        ("YEARWEEK", vec![s("2024-01-01")], "202353"),
+        ("YEARWEEK", vec![s("2023-01-01"), i(3)], "202252"),
+        ("YEARWEEK", vec![s("2024-12-31"), i(3)], "202501"),
+        (
+            "DATE_FORMAT",
+            vec![s("2023-01-01"), s("%U %u %V %v %X %x")],
+            "01 00 01 52 2023 2022",
+        ),
+        (
+            "DATE_FORMAT",
+            vec![s("2024-12-31"), s("%U %u %V %v %X %x")],
+            "52 53 52 01 2024 2025",
+        ),
+        ("INET_ATON", vec![s("10.0.0.1")], "167772161"),
+        ("INET_ATON", vec![s("127.1")], "2130706433"),
+        ("INET_ATON", vec![s("x")], "NULL"),
+        ("INET_NTOA", vec![i(167772161)], "10.0.0.1"),
+        (
+            "TIMESTAMPDIFF",
+            vec![s("SECOND"), s("2024-01-01"), s("2024-01-02")],
+            "86400",
+        ),
+        (
+            "TIMESTAMPDIFF",
+            vec![s("MONTH"), s("2024-01-31"), s("2024-02-29")],
+            "0",
+        ),
+        (
+            "TIMESTAMPDIFF",
+            vec![s("MONTH"), s("2024-01-31"), s("2024-03-01")],
+            "1",
+        ),
+        (
+            "TIMESTAMPDIFF",
+            vec![s("YEAR"), s("2024-02-29"), s("2025-02-28")],
+            "0",
+        ),
+        (
+            "TIMESTAMPDIFF",
+            vec![s("DAY"), s("2024-01-02"), s("2024-01-01 12:00")],
+            "0",
+        ),
+        ("BENCHMARK", vec![i(1), i(1)], "0"),
+        ("SLEEP", vec![i(0)], "0"),
+        ("LAST_INSERT_ID", vec![i(5)], "5"),
+    ];
+    for (name, args, want) in cases {
+        assert_eq!(call(name, &args), want, "{name}({args:?})");
+    }
+    let mut w = Vec::new();
+    assert_eq!(apply("COT", &[i(0)], &mut w).unwrap_err().code, 1690);
+    let u = call("UUID", &[]);
+    assert_eq!(u.len(), 36);
+    assert_ne!(u, call("UUID", &[]));
+}
+
+#[test]
+fn string_size_limits() {
+    let mut w = Vec::new();
+    assert_eq!(
+        apply("REPEAT", &[s("ab"), i(1_000_000_000)], &mut w).unwrap(),
+        Value::Null
+    );
+    assert_eq!(w.pop().map(|x| x.code), Some(1301));
+    assert_eq!(
+        apply("LPAD", &[s("a"), i(i64::MAX), s("x")], &mut w).unwrap(),
+        Value::Null
+    );
+    assert_eq!(call("LPAD", &[s("a"), i(-1), s("x")]), "NULL");
+    assert_eq!(call("SPACE", &[i(-5)]), "");
+    assert_eq!(call("SPACE", &[i(3)]), "   ");
+    assert_eq!(call("REPEAT", &[s("ab"), i(i64::MIN)]), "");
+}
+
+#[test]
 fn names_and_types() {
     assert!(is_known_function("CONCAT"));
     assert!(!is_known_function("NO_SUCH"));
@@ -211,5 +359,29 @@ fn names_and_types() {
     assert_eq!(
         function_result_type("IFNULL", &[ColumnType::Null, ColumnType::Int]),
         ColumnType::Int
+    );
+    // GREATEST(3, 2.5) is DECIMAL: MariaDB prints 3.0.
+    assert_eq!(
+        function_result_type(
+            "GREATEST",
+            &[
+                ColumnType::BigInt,
+                ColumnType::Decimal {
+                    precision: 2,
+                    scale: 1
+                }
+            ]
+        ),
+        ColumnType::Decimal {
+            precision: 21,
+            scale: 1
+        }
+    );
+    assert_eq!(
+        function_result_type(
+            "IF",
+            &[ColumnType::Int, ColumnType::Int, ColumnType::Double]
+        ),
+        ColumnType::Double
     );
 }
