@@ -122,7 +122,10 @@ fn encode_bound(
 ) -> (Vec<u8>, Fit) {
     let mut out = prefix.to_vec();
     for (v, &c) in vals.iter().zip(cols) {
-        match encode_value(&mut out, v, &table.columns[c], round) {
+        let Some(def) = table.columns.get(c) else {
+            return (out, Fit::Impossible);
+        };
+        match encode_value(&mut out, v, def, round) {
             Fit::Exact => {}
             other => return (out, other),
         }
@@ -192,9 +195,10 @@ fn encode_keys(table: &TableDef, keys: &[Vec<Value>]) -> SqlResult<Vec<Vec<u8>>>
         let mut rk = Vec::with_capacity(24);
         table_prefix(&mut rk, table.id);
         for (v, &c) in k.iter().zip(&table.primary_key) {
-            if v.is_null()
-                || encode_value(&mut rk, v, &table.columns[c], Round::Exact) != Fit::Exact
-            {
+            let Some(def) = table.columns.get(c) else {
+                continue 'keys;
+            };
+            if v.is_null() || encode_value(&mut rk, v, def, Round::Exact) != Fit::Exact {
                 continue 'keys;
             }
         }
