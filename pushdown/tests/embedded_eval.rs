@@ -254,3 +254,39 @@ async fn alter_rewrites_rows_when_columns_change() {
     );
     tx.commit().await.unwrap();
 }
+
+#[tokio::test]
+async fn alter_primary_key_rekeys_rows() {
+    let (_dir, node, t) = seeded("alter-pk").await;
+    // PRIMARY KEY (id) -> PRIMARY KEY (k, id)
+    let mut new = (*t).clone();
+    new.primary_key = vec![1, 0];
+    let cat = node
+        .ddl(&pushdown::schema::DdlOp::AlterTable {
+            old: t.clone(),
+            new: new.clone(),
+        })
+        .await
+        .unwrap();
+    let t2 = cat.table("test", "t").unwrap().clone();
+    let mut tx = node.begin(false).await.unwrap();
+    let r = tx
+        .read(&read(&t2, range(None, Included(98), Included(98), false)))
+        .await
+        .unwrap();
+    assert_eq!(ids(&r), vec![2, 5, 8]);
+    tx.commit().await.unwrap();
+    // PRIMARY KEY (k) has duplicates: the ALTER fails and changes nothing.
+    let mut dup = (*t2).clone();
+    dup.primary_key = vec![1];
+    let e = node
+        .ddl(&pushdown::schema::DdlOp::AlterTable {
+            old: t2.clone(),
+            new: dup,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, 1062);
+    let cat = node.load_catalog().await.unwrap();
+    assert_eq!(cat.table("test", "t").unwrap().primary_key, vec![1, 0]);
+}

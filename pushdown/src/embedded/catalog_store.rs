@@ -280,21 +280,11 @@ impl Ddl<'_> {
     }
 
     /// ALTER TABLE: added columns need nothing (old rows read them as their
-    /// default); other column changes rewrite the rows; indexes whose
-    /// definition changed are dropped and built from the rows.
+    /// default); other column changes and a new primary key rewrite the
+    /// rows; indexes whose definition changed are dropped and built from
+    /// the rows.
     fn alter(&mut self, old: &TableDef, new: &TableDef) -> SqlResult<()> {
         let cur = self.existing(&old.db, &old.name, er::no_such_table(&old.db, &old.name))?;
-        let pk_names = |t: &TableDef| -> Vec<String> {
-            t.primary_key
-                .iter()
-                .map(|&c| t.columns[c].name.to_ascii_lowercase())
-                .collect()
-        };
-        if pk_names(&cur) != pk_names(new) {
-            return Err(er::not_supported(
-                "ALTER TABLE that changes the PRIMARY KEY",
-            ));
-        }
         let renamed = cur.db != new.db || cur.name != new.name;
         if renamed && self.state.catalog.table(&new.db, &new.name).is_some() {
             return Err(er::table_exists(&new.name));
@@ -304,7 +294,9 @@ impl Ddl<'_> {
                 .columns
                 .iter()
                 .zip(&new.columns)
-                .all(|(a, b)| a.name == b.name && a.ty == b.ty && a.collation == b.collation);
+                .all(|(a, b)| a.name == b.name && a.ty == b.ty && a.collation == b.collation)
+            // A new primary key re-keys every row.
+            && cur.primary_key == new.primary_key;
         let next = Arc::new(TableDef {
             id: cur.id,
             ..new.clone()

@@ -319,7 +319,14 @@ fn escape_into(out: &mut Vec<u8>, b: &[u8]) {
 pub fn encode_columns(out: &mut Vec<u8>, row: &[Value], cols: &[usize], defs: &[ColumnDef]) {
     for &c in cols {
         let v = row.get(c).unwrap_or(&Value::Null);
-        encode_value(out, v, &defs[c], Round::Down);
+        match defs.get(c) {
+            Some(def) => {
+                encode_value(out, v, def, Round::Down);
+            }
+            // A position outside the table (a damaged definition) keys as
+            // NULL rather than taking the server down.
+            None => out.push(NULL),
+        }
     }
 }
 

@@ -1,16 +1,21 @@
 //! The embedded data node: an in-process, durable storage engine on fjall.
 //!
-//! - [`keys`]: memcomparable keys for rows and secondary indexes
-//! - [`rows`]: row values on disk
-//! - [`writeset`] / [`view`]: a transaction's own writes over committed data
-//! - [`locks`]: row locks, lock-wait timeout, deadlock detection
-//! - [`txn`]: the `NodeTxn`: reads, writes, savepoints
-//! - [`catalog_store`]: durable catalog, users, auto-increment counters
-//! - [`commit`]: the writer thread: group commit and DDL
+//! - `keys`: memcomparable keys for rows and secondary indexes
+//! - `rows`: row values on disk
+//! - `writeset` / `view`: a transaction's own writes over committed data
+//! - `locks`: row locks, lock-wait timeout, deadlock detection
+//! - `txn`: the `NodeTxn`: reads, writes, savepoints
+//! - `catalog_store`: durable catalog, users, auto-increment counters
+//! - `commit`: the writer thread: group commit and DDL
 //!
 //! Every write to fjall goes through the writer thread, one batch per
 //! commit group, so commits and DDL are serialised without a global lock
 //! on the readers' path.
+//!
+//! The session's `innodb_lock_wait_timeout` reaches a transaction through
+//! `ClusterTxn::set_lock_wait_timeout` → `NodeTxn::set_lock_wait_timeout`;
+//! transactions that never get one use [`EmbeddedOptions::lock_wait_timeout`]
+//! (changeable with [`EmbeddedNode::set_lock_wait_timeout`]).
 
 mod catalog_store;
 mod commit;

@@ -122,7 +122,10 @@ fn encode_bound(
 ) -> (Vec<u8>, Fit) {
     let mut out = prefix.to_vec();
     for (v, &c) in vals.iter().zip(cols) {
-        match encode_value(&mut out, v, &table.columns[c], round) {
+        let Some(def) = table.columns.get(c) else {
+            return (out, Fit::Impossible);
+        };
+        match encode_value(&mut out, v, def, round) {
             Fit::Exact => {}
             other => return (out, other),
         }
@@ -192,9 +195,10 @@ fn encode_keys(table: &TableDef, keys: &[Vec<Value>]) -> SqlResult<Vec<Vec<u8>>>
         let mut rk = Vec::with_capacity(24);
         table_prefix(&mut rk, table.id);
         for (v, &c) in k.iter().zip(&table.primary_key) {
-            if v.is_null()
-                || encode_value(&mut rk, v, &table.columns[c], Round::Exact) != Fit::Exact
-            {
+            let Some(def) = table.columns.get(c) else {
+                continue 'keys;
+            };
+            if v.is_null() || encode_value(&mut rk, v, def, Round::Exact) != Fit::Exact {
                 continue 'keys;
             }
         }
@@ -386,6 +390,9 @@ impl EmbeddedTxn {
                 };
                 let (mut lo, mut hi) = bounds.clone();
                 let mut entry = Vec::new();
+                // A row another transaction moved ahead of the cursor (its
+                // index value changed before we locked it) shows up again.
+                let mut taken: HashSet<Vec<u8>> = HashSet::new();
                 loop {
                     // Read ahead without locks; rows the filter rejects now
                     // are not locked (as InnoDB's semi-consistent read).
@@ -429,11 +436,14 @@ impl EmbeddedTxn {
                         // while we waited for it.
                         if let Some(ix) = ix {
                             index_entry_key(&mut entry, table, ix, &row, &rk);
-                            if !in_bounds(&entry, &bounds) {
+                            if !in_bounds(&entry, &bounds) || taken.contains(&rk) {
                                 continue;
                             }
                         }
                         if passes(filter, &row, &mut ctx)? {
+                            if ix.is_some() {
+                                taken.insert(rk.clone());
+                            }
                             out.push((rk, row));
                             if out.len() >= limit {
                                 return Ok(out);
