@@ -44,9 +44,37 @@ pub struct SessionCtx {
     /// Time the current statement started (NOW()).
     pub statement_time: DateTime,
     pub vars: Box<dyn VarStore>,
+    /// Set while a statement evaluates `LAST_INSERT_ID(expr)`; applied to
+    /// `last_insert_id` when the statement succeeds. A mutex because
+    /// expressions see the session only by shared reference.
+    pub requested_last_insert_id: std::sync::Mutex<Option<u64>>,
+    /// Raised by KILL QUERY for the running statement, cleared when the next
+    /// one starts (the session's registry entry holds the other end).
+    pub query_killed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl SessionCtx {
+    /// The LAST_INSERT_ID(expr) a statement asked for, if any (and forgets it).
+    pub fn take_requested_last_insert_id(&mut self) -> Option<u64> {
+        self.requested_last_insert_id
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+    }
 }
 
 impl SessionEnv for SessionCtx {
+    fn is_killed(&self) -> bool {
+        self.query_killed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn set_last_insert_id(&self, id: u64) {
+        *self
+            .requested_last_insert_id
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(id);
+    }
+
     fn session_value(&self, r: &SessionRef) -> SqlResult<Value> {
         Ok(match r {
             SessionRef::SystemVar { name, global } => return self.vars.system_var(name, *global),

@@ -196,12 +196,17 @@ impl Planner {
         params: &[Value],
         ctx: &mut SessionCtx,
     ) -> SqlResult<QueryResult> {
-        match self.current(plan)? {
+        let result = match self.current(plan)? {
             Some(fresh) => {
                 crate::exec::execute(self, &fresh.plan, &fresh.columns, params, ctx).await
             }
             None => crate::exec::execute(self, &plan.plan, &plan.columns, params, ctx).await,
+        };
+        let requested = ctx.take_requested_last_insert_id();
+        if let (Ok(_), Some(id)) = (&result, requested) {
+            ctx.last_insert_id = id;
         }
+        result
     }
 }
 

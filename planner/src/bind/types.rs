@@ -149,6 +149,9 @@ pub struct TypeEnv<'a> {
     pub scope: Option<&'a Scope>,
     pub aggs: &'a [AggCall],
     pub agg_base: usize,
+    /// Parameter values at EXECUTE: `?` takes the type of its value, as
+    /// MariaDB types result columns per execution. None at PREPARE.
+    pub params: Option<&'a [Value]>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -288,7 +291,10 @@ impl TypeEnv<'_> {
             Expr::Column(i) => self.column_ty(*i),
             Expr::InsertValue(i) => self.column_ty(*i),
             Expr::Literal(v) => literal_ty(v),
-            Expr::Param(_) => Ty::text(64),
+            Expr::Param(i) => match self.params.and_then(|p| p.get(*i)) {
+                Some(v) => literal_ty(v),
+                None => Ty::text(64),
+            },
             Expr::Unary { arg, .. } => {
                 let t = self.ty(arg);
                 if is_numeric(t.ty) {

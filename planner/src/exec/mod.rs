@@ -69,7 +69,7 @@ pub async fn execute(
             ctx.found_rows = rows.len() as u64;
             ctx.row_count = -1;
             return Ok(QueryResult::Rows {
-                columns: columns.clone(),
+                columns: select::result_columns(s, columns, params),
                 rows,
             });
         }
@@ -171,7 +171,7 @@ async fn run_in_txn(
         Plan::Select(s) => {
             let rows = select::run(s, params, session, Some(txn), warnings).await?;
             Ok(QueryResult::Rows {
-                columns: columns.clone(),
+                columns: select::result_columns(s, columns, params),
                 rows,
             })
         }

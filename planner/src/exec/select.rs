@@ -3,9 +3,11 @@
 
 use super::access;
 use super::inline_session;
+use crate::bind::types::TypeEnv;
 use crate::context::SessionCtx;
 use crate::ops;
 use crate::plan::{SelectPlan, Source};
+use crate::ColumnMeta;
 use pushdown::cluster::ClusterTxn;
 use pushdown::error::{SqlResult, SqlWarning};
 use pushdown::eval::{self, EvalCtx};
@@ -13,6 +15,7 @@ use pushdown::expr::Expr;
 use pushdown::request::Read;
 use pushdown::value::{Row, Value};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 pub fn eval_ctx<'a>(params: &'a [Value], session: &'a SessionCtx) -> EvalCtx<'a> {
     EvalCtx {
@@ -161,4 +164,30 @@ fn filter(rows: Vec<Row>, f: &Expr, ctx: &mut EvalCtx) -> SqlResult<Vec<Row>> {
         }
     }
     Ok(kept)
+}
+
+/// The result columns of one execution: those whose type depends on a
+/// parameter take the type of the bound value, as MariaDB re-types them at
+/// every EXECUTE; the rest are the prepared metadata, shared.
+pub fn result_columns(
+    plan: &SelectPlan,
+    prepared: &Arc<[ColumnMeta]>,
+    params: &[Value],
+) -> Arc<[ColumnMeta]> {
+    if plan.param_typed.is_empty() {
+        return prepared.clone();
+    }
+    let env = TypeEnv {
+        scope: plan.source.as_ref().map(|s| &s.scope),
+        aggs: &plan.aggregates,
+        agg_base: plan.agg_base,
+        params: Some(params),
+    };
+    let mut columns = prepared.to_vec();
+    for (i, e) in &plan.param_typed {
+        if let Some(c) = columns.get_mut(*i) {
+            *c = env.meta(e, &c.name);
+        }
+    }
+    columns.into()
 }

@@ -101,6 +101,12 @@ pub struct SelectPlan {
     pub order_satisfied: bool,
     pub limit: Option<LimitPlan>,
     pub columns: Arc<[ColumnMeta]>,
+    /// Visible columns whose type depends on a parameter (`SELECT ? + 1`),
+    /// with their expression over full table rows (before the projection
+    /// remaps positions): EXECUTE re-types them from the bound values.
+    pub param_typed: Vec<(usize, Expr)>,
+    /// Position of the first aggregate in the stage row (for re-typing).
+    pub agg_base: usize,
 }
 
 /// One value of an INSERT row: an expression or the column default.

@@ -258,6 +258,7 @@ pub fn plan_select(
         scope: scope_ref,
         aggs: &aggs,
         agg_base,
+        params: None,
     };
     let columns: Vec<ColumnMeta> = output[..visible]
         .iter()
@@ -268,6 +269,16 @@ pub fn plan_select(
         })
         .collect();
 
+    let param_typed: Vec<(usize, Expr)> = output[..visible]
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            let mut has_param = false;
+            e.walk(&mut |x| has_param |= matches!(x, Expr::Param(_)));
+            has_param
+        })
+        .map(|(i, e)| (i, e.clone()))
+        .collect();
     let mut plan = SelectPlan {
         source: None,
         pre_filter: None,
@@ -283,6 +294,8 @@ pub fn plan_select(
         order_satisfied: false,
         limit,
         columns: columns.into(),
+        param_typed,
+        agg_base,
     };
 
     let tables = match &scope {

@@ -71,6 +71,8 @@ pub fn session(id: u32) -> SessionCtx {
             micro: 0,
         },
         vars: Box::new(Vars::default()),
+        requested_last_insert_id: Default::default(),
+        query_killed: Default::default(),
     }
 }
 

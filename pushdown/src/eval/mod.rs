@@ -51,6 +51,14 @@ pub struct EvalCtx<'a> {
 /// The session's answers to `Expr::Session`.
 pub trait SessionEnv: Send + Sync {
     fn session_value(&self, r: &SessionRef) -> SqlResult<Value>;
+    /// `LAST_INSERT_ID(expr)` was evaluated: the session takes `id` as its
+    /// LAST_INSERT_ID() once the statement succeeds.
+    fn set_last_insert_id(&self, _id: u64) {}
+    /// KILL QUERY was issued against the running statement: long waits
+    /// inside evaluation (SLEEP) stop with 1317.
+    fn is_killed(&self) -> bool {
+        false
+    }
 }
 
 impl<'a> EvalCtx<'a> {
@@ -240,7 +248,17 @@ pub fn eval(expr: &Expr, row: &[Value], ctx: &mut EvalCtx) -> SqlResult<Value> {
             let v = eval_ref(arg, row, ctx)?;
             Ok(cast::cast(&v, *to, &mut ctx.warnings))
         }
-        Expr::Func { name, args } => functions::call(name, args, row, ctx),
+        Expr::Func { name, args } => {
+            let v = functions::call(name, args, row, ctx)?;
+            if *name == "LAST_INSERT_ID" {
+                // MySQL's side effect: LAST_INSERT_ID(expr) also becomes
+                // what LAST_INSERT_ID() returns after the statement.
+                if let Some(session) = ctx.session {
+                    session.set_last_insert_id(cast::to_u64(&v, &mut ctx.warnings).unwrap_or(0));
+                }
+            }
+            Ok(v)
+        }
     }
 }
 

@@ -125,6 +125,8 @@ impl Session {
             warnings: Vec::new(),
             statement_time: utc_now(),
             vars: Box::new(vars.clone()),
+            requested_last_insert_id: Default::default(),
+            query_killed: entry.query_killed_flag.clone(),
         };
         let kill_rx = entry.subscribe_kill();
         let mut s = Session {

@@ -4,7 +4,7 @@
 use pushdown::error::{SqlError, SqlResult};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::sync::watch;
@@ -31,6 +31,9 @@ pub struct ProcEntry {
     kill: watch::Sender<bool>,
     /// KILL QUERY (or KILL): the running statement should stop.
     query_kill: watch::Sender<bool>,
+    /// The same signal for code that cannot await it: expression
+    /// evaluation polls it (SLEEP). Shared with the session's `SessionCtx`.
+    pub query_killed_flag: Arc<AtomicBool>,
 }
 
 impl ProcEntry {
@@ -43,6 +46,7 @@ impl ProcEntry {
     /// Marks the session as running `sql`.
     pub fn begin_query(&self, sql: &str) {
         self.query_kill.send_replace(false);
+        self.query_killed_flag.store(false, Ordering::Relaxed);
         self.update(|s| {
             s.command = "Query";
             s.state = "executing";
@@ -119,6 +123,7 @@ impl Registry {
             }),
             kill,
             query_kill,
+            query_killed_flag: Arc::new(AtomicBool::new(false)),
         });
         map.insert(id, entry.clone());
         self.max_used.fetch_max(map.len(), Ordering::Relaxed);
@@ -160,6 +165,7 @@ impl Registry {
             entry.update(|s| s.command = "Killed");
             entry.kill.send_replace(true);
         }
+        entry.query_killed_flag.store(true, Ordering::Relaxed);
         entry.query_kill.send_replace(true);
         Ok(())
     }

@@ -325,6 +325,10 @@ pub fn call(name: &str, args: &[Expr], row: &[Value], ctx: &mut EvalCtx) -> SqlR
     for a in args {
         vals.push(eval(a, row, ctx)?);
     }
+    if name == "SLEEP" {
+        let killed = || ctx.session.is_some_and(|s| s.is_killed());
+        return sleep(&vals[0], &mut ctx.warnings, &killed);
+    }
     apply(name, &vals, &mut ctx.warnings)
 }
 
@@ -369,7 +373,7 @@ pub fn apply(name: &str, a: &[Value], w: &mut Warnings) -> SqlResult<Value> {
         "UUID" => return Ok(uuid()),
         // The expression was evaluated once already; MySQL returns 0.
         "BENCHMARK" => return Ok(Value::Int(0)),
-        "SLEEP" => return Ok(sleep(&a[0], w)),
+        "SLEEP" => return sleep(&a[0], w, &|| false),
         // LAST_INSERT_ID(x) returns x; remembering it for the session is
         // the planner's part (it sees the call).
         "LAST_INSERT_ID" => return Ok(cast::to_u64(&a[0], w).map_or(Value::Null, Value::UInt)),
@@ -424,21 +428,38 @@ fn uuid() -> Value {
 
 /// SLEEP(n): waits n seconds and returns 0. On a multi-threaded tokio
 /// runtime the wait moves off the async workers (block_in_place).
-fn sleep(n: &Value, w: &mut Warnings) -> Value {
+/// SLEEP(n): waits in short slices so that KILL QUERY (`killed`) ends it
+/// with 1317, as in MariaDB. The wait leaves the async runtime's worker free
+/// for other tasks (block_in_place) on a multi-threaded runtime.
+fn sleep(n: &Value, w: &mut Warnings, killed: &dyn Fn() -> bool) -> SqlResult<Value> {
     let secs = cast::to_f64(n, w).unwrap_or(0.0);
     if secs.is_nan() || secs <= 0.0 {
-        return Value::Int(0);
+        return Ok(Value::Int(0));
     }
-    let d = std::time::Duration::from_secs_f64(secs.min(31_536_000.0));
+    let deadline =
+        std::time::Instant::now() + std::time::Duration::from_secs_f64(secs.min(31_536_000.0));
+    let wait = || loop {
+        if killed() {
+            return Err(SqlError::new(
+                1317,
+                "70100",
+                "Query execution was interrupted",
+            ));
+        }
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Ok(Value::Int(0));
+        }
+        std::thread::sleep(left.min(std::time::Duration::from_millis(20)));
+    };
     let multi_thread = tokio::runtime::Handle::try_current()
         .map(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread)
         .unwrap_or(false);
     if multi_thread {
-        tokio::task::block_in_place(|| std::thread::sleep(d));
+        tokio::task::block_in_place(wait)
     } else {
-        std::thread::sleep(d);
+        wait()
     }
-    Value::Int(0)
 }
 
 /// GREATEST / LEAST: NULL if any argument is NULL; otherwise the extreme

@@ -587,9 +587,11 @@ fn inet_aton(s: &[u8]) -> Option<u64> {
     Some(out)
 }
 
-/// Results longer than max_allowed_packet's default (16 MiB in MariaDB) are
-/// NULL with warning 1301.
-const MAX_STRING: usize = 16 << 20;
+/// Results longer than sqld's default max_allowed_packet (64 MiB, as in
+/// MySQL 8) are NULL with warning 1301. A session that lowers
+/// max_allowed_packet does not lower this limit yet: functions do not see
+/// session variables.
+const MAX_STRING: usize = 64 << 20;
 
 fn too_big(name: &str, w: &mut Warnings) -> Value {
     push_warning(
