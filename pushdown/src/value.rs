@@ -63,10 +63,6 @@ impl Value {
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
-
-    pub fn from_str(s: &str) -> Value {
-        Value::Bytes(s.as_bytes().to_vec())
-    }
 }
 
 impl From<&str> for Value {
