@@ -4,7 +4,7 @@
 use crate::plan::{AccessPlan, Plan, RangeBound, SelectPlan, Source};
 use crate::planner::Planner;
 use crate::result::{ColumnMeta, QueryResult};
-use pushdown::expr::{BinaryOp, CmpOp, Expr, UnaryOp};
+use pushdown::expr::{CmpOp, Expr, UnaryOp};
 use pushdown::schema::{Collation, ColumnType, TableDef};
 use pushdown::value::Value;
 use std::sync::Arc;
@@ -312,22 +312,7 @@ pub fn expr_text(e: &Expr, t: &TableDef) -> String {
             UnaryOp::BitNot => format!("~{}", x(arg)),
         },
         Expr::Binary { op, left, right } => {
-            let o = match op {
-                BinaryOp::Add => "+",
-                BinaryOp::Sub => "-",
-                BinaryOp::Mul => "*",
-                BinaryOp::Div => "/",
-                BinaryOp::IntDiv => "DIV",
-                BinaryOp::Mod => "%",
-                BinaryOp::And => "AND",
-                BinaryOp::Or => "OR",
-                BinaryOp::Xor => "XOR",
-                BinaryOp::BitAnd => "&",
-                BinaryOp::BitOr => "|",
-                BinaryOp::BitXor => "^",
-                BinaryOp::Shl => "<<",
-                BinaryOp::Shr => ">>",
-            };
+            let o = op.symbol();
             format!("({} {o} {})", x(left), x(right))
         }
         Expr::Compare {

@@ -114,6 +114,28 @@ pub enum BinaryOp {
     Shr,
 }
 
+impl BinaryOp {
+    /// The operator as SQL writes it (messages, EXPLAIN).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+            BinaryOp::IntDiv => "DIV",
+            BinaryOp::Mod => "%",
+            BinaryOp::And => "AND",
+            BinaryOp::Or => "OR",
+            BinaryOp::Xor => "XOR",
+            BinaryOp::BitAnd => "&",
+            BinaryOp::BitOr => "|",
+            BinaryOp::BitXor => "^",
+            BinaryOp::Shl => "<<",
+            BinaryOp::Shr => ">>",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CmpOp {
     Eq,
@@ -236,6 +258,57 @@ impl Expr {
                 }
             }
             Expr::Func { args, .. } => args.iter().for_each(|e| e.walk(f)),
+        }
+    }
+
+    /// Visits this node and every sub-expression mutably, depth first.
+    pub fn walk_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
+        f(self);
+        match self {
+            Expr::Column(_)
+            | Expr::Literal(_)
+            | Expr::Param(_)
+            | Expr::InsertValue(_)
+            | Expr::Session(_) => {}
+            Expr::Unary { arg, .. }
+            | Expr::IsNull { arg, .. }
+            | Expr::IsBool { arg, .. }
+            | Expr::Cast { arg, .. } => arg.walk_mut(f),
+            Expr::Binary { left, right, .. } | Expr::Compare { left, right, .. } => {
+                left.walk_mut(f);
+                right.walk_mut(f);
+            }
+            Expr::Like { arg, pattern, .. } => {
+                arg.walk_mut(f);
+                pattern.walk_mut(f);
+            }
+            Expr::InList { arg, list, .. } => {
+                arg.walk_mut(f);
+                list.iter_mut().for_each(|e| e.walk_mut(f));
+            }
+            Expr::Between { arg, low, high, .. } => {
+                arg.walk_mut(f);
+                low.walk_mut(f);
+                high.walk_mut(f);
+            }
+            Expr::Case {
+                operand,
+                branches,
+                else_,
+                ..
+            } => {
+                if let Some(o) = operand {
+                    o.walk_mut(f);
+                }
+                for (w, t) in branches {
+                    w.walk_mut(f);
+                    t.walk_mut(f);
+                }
+                if let Some(e) = else_ {
+                    e.walk_mut(f);
+                }
+            }
+            Expr::Func { args, .. } => args.iter_mut().for_each(|e| e.walk_mut(f)),
         }
     }
 

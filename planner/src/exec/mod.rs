@@ -10,7 +10,6 @@ pub mod ddl;
 pub mod select;
 pub mod write;
 
-use crate::bind::visit_mut;
 use crate::context::SessionCtx;
 use crate::plan::Plan;
 use crate::planner::Planner;
@@ -31,7 +30,7 @@ const STATEMENT_SAVEPOINT: &str = "__sqld_statement";
 pub fn inline_session(e: &Expr, session: &dyn SessionEnv) -> SqlResult<Expr> {
     let mut out = e.clone();
     let mut err = None;
-    visit_mut(&mut out, &mut |x| {
+    out.walk_mut(&mut |x| {
         if let Expr::Session(r) = x {
             match session.session_value(r) {
                 Ok(v) => *x = Expr::Literal(v),

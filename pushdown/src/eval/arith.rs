@@ -62,25 +62,6 @@ pub fn to_num(v: &Value, w: &mut Warnings) -> Option<Num> {
     })
 }
 
-fn op_symbol(op: BinaryOp) -> &'static str {
-    match op {
-        BinaryOp::Add => "+",
-        BinaryOp::Sub => "-",
-        BinaryOp::Mul => "*",
-        BinaryOp::Div => "/",
-        BinaryOp::IntDiv => "DIV",
-        BinaryOp::Mod => "%",
-        BinaryOp::And => "AND",
-        BinaryOp::Or => "OR",
-        BinaryOp::Xor => "XOR",
-        BinaryOp::BitAnd => "&",
-        BinaryOp::BitOr => "|",
-        BinaryOp::BitXor => "^",
-        BinaryOp::Shl => "<<",
-        BinaryOp::Shr => ">>",
-    }
-}
-
 /// How a value appears inside an error message's expression text.
 fn shown(v: &Value) -> String {
     let mut out = Vec::new();
@@ -98,7 +79,7 @@ pub fn out_of_range(ty: &str, expr: &str) -> SqlError {
 }
 
 fn range_error(ty: &str, op: BinaryOp, a: &Value, b: &Value) -> SqlError {
-    out_of_range(ty, &format!("{} {} {}", shown(a), op_symbol(op), shown(b)))
+    out_of_range(ty, &format!("{} {} {}", shown(a), op.symbol(), shown(b)))
 }
 
 pub fn division_by_zero(w: &mut Warnings) {
