@@ -67,5 +67,10 @@ log "running the test suite against ${SQLD_TEST_TARGET} (RUST_TEST_THREADS=${RUS
 extra=()
 if [ "${1:-}" = "--" ]; then shift; extra=("$@"); fi
 start=$SECONDS
+# The benchmark's own pieces (sysbench-lua/): its Python report code and the
+# Lua workload's helpers. The workload itself runs against sqld in
+# tests/sysbench.rs.
+python3 -m unittest discover -s sysbench-lua -p 'test_*.py'
+sysbench sysbench-lua/test_oltp_lib.lua test
 cargo test --workspace --release --no-fail-fast -- "${extra[@]}"
 log "all tests passed in $((SECONDS - start)) s"
