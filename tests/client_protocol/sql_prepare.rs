@@ -98,7 +98,7 @@ fn prepare_execute_deallocate_through_the_text_protocol() {
             "multi-statement text",
         );
         assert_error(
-            conn.query_drop("PREPARE inner FROM 'EXECUTE ins'").await,
+            conn.query_drop("PREPARE nested FROM 'EXECUTE ins'").await,
             1295,
             "HY000",
             "EXECUTE cannot be prepared",
