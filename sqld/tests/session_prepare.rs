@@ -158,7 +158,7 @@ async fn prepare_errors() {
 }
 
 #[tokio::test]
-async fn privileges_are_checked_at_prepare() {
+async fn privileges_are_checked_at_prepare_and_execute() {
     let (_dir, shared) = setup("ps-priv").await;
     let mut root = login(&shared, "root", None).await.unwrap();
     ok(&mut root, "CREATE DATABASE other").await;
@@ -172,6 +172,17 @@ async fn privileges_are_checked_at_prepare() {
     );
     ok(&mut app, "PREPARE p FROM 'SELECT COUNT(*) FROM t'").await;
     assert_eq!(rows(&mut app, "EXECUTE p").await, vec![vec!["2"]]);
+    // And again at every EXECUTE, as for COM_STMT_EXECUTE.
+    ok(&mut root, "REVOKE ALL ON d.* FROM app").await;
+    assert_eq!(code(&mut app, "EXECUTE p").await, 1142);
+    // A table dropped under a prepared statement is an error, not a crash.
+    ok(
+        &mut root,
+        "PREPARE gone FROM 'SELECT b FROM d.t WHERE a = 1'",
+    )
+    .await;
+    ok(&mut root, "DROP TABLE d.t").await;
+    assert_eq!(code(&mut root, "EXECUTE gone").await, 1146);
 }
 
 #[tokio::test]
