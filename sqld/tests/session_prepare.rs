@@ -91,6 +91,14 @@ async fn writes_sets_shows_and_sources() {
     ok(&mut s, "PREPARE setter FROM 'SET @zz = ?'").await;
     ok(&mut s, "EXECUTE setter USING @x").await;
     assert_eq!(rows(&mut s, "SELECT @zz").await, vec![vec!["3"]]);
+    // EXECUTE of SHOW WARNINGS shows the previous statement's, as the
+    // statement itself would.
+    ok(&mut s, "PREPARE w FROM 'SHOW WARNINGS'").await;
+    ok(&mut s, "SELECT 1/0").await;
+    assert_eq!(
+        rows(&mut s, "EXECUTE w").await,
+        vec![vec!["Warning", "1365", "Division by 0"]]
+    );
     ok(&mut s, "PREPARE tables FROM 'SHOW TABLES'").await;
     assert_eq!(rows(&mut s, "EXECUTE tables").await, vec![vec!["t"]]);
 

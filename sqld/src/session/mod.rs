@@ -246,7 +246,7 @@ impl Session {
         Status::bump(&self.shared.status.questions);
         self.entry.begin_query(text);
         self.vars.sync(self.ctx.last_insert_id, &self.ctx.warnings);
-        if !stmt.is_diagnostic() {
+        if !stmt.is_diagnostic() && !self.executes_diagnostic(stmt) {
             self.ctx.warnings.clear();
         }
         let offset = vars::tz_offset_secs(&self.vars.get_str("time_zone")).unwrap_or(0);

@@ -5,6 +5,7 @@
 //! and planned once, at PREPARE, by the path COM_STMT_PREPARE takes; EXECUTE
 //! binds user variables to the plan's parameters and runs it.
 
+use super::dispatch::{SessionStmt, Stmt};
 use super::lex::{Cursor, Tok};
 use super::shared::Status;
 use super::Session;
@@ -134,6 +135,21 @@ impl Session {
                 Ok(QueryResult::ok())
             }
             None => Err(unknown_handler(name, "DEALLOCATE PREPARE")),
+        }
+    }
+
+    /// True for EXECUTE of a prepared SHOW WARNINGS / ERRORS, which, like
+    /// the statement itself, must not clear the diagnostics it shows.
+    pub(super) fn executes_diagnostic(&self, stmt: &Stmt) -> bool {
+        match stmt {
+            Stmt::Session {
+                stmt: SessionStmt::Prepared(PsStmt::Execute { name, .. }),
+                ..
+            } => self
+                .sql_stmts
+                .get(&name.to_lowercase())
+                .is_some_and(|p| p.stmt.is_diagnostic()),
+            _ => false,
         }
     }
 
