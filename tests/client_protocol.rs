@@ -15,6 +15,8 @@ mod errors;
 mod queries;
 #[path = "client_protocol/session.rs"]
 mod session;
+#[path = "client_protocol/sql_prepare.rs"]
+mod sql_prepare;
 #[path = "client_protocol/statements.rs"]
 mod statements;
 #[path = "client_protocol/transactions.rs"]

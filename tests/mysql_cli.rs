@@ -86,3 +86,10 @@ fn script_stops_at_the_first_error() {
 fn table_format() {
     check_script("table", &["--table"], true);
 }
+
+/// SQL-level PREPARE / EXECUTE / DEALLOCATE PREPARE, with the errors
+/// `--force` continues past.
+#[test]
+fn sql_prepared_statements() {
+    check_script("prepare", &["--force", "--table"], true);
+}

@@ -7,7 +7,7 @@
 use super::lex::{self, Cursor, Tok};
 use super::shared::Status;
 use super::show::{self, ShowStmt};
-use super::{set, txn, users, Session};
+use super::{set, sqlprep, txn, users, Session};
 use planner::plan::Plan;
 use planner::{Prepared, QueryResult};
 use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
@@ -30,6 +30,8 @@ pub enum SessionStmt {
         query_only: bool,
     },
     User(users::UserStmt),
+    /// PREPARE / EXECUTE / DEALLOCATE PREPARE sent as text.
+    Prepared(sqlprep::PsStmt),
     /// Accepted and ignored, with an optional note saying so: FLUSH (the
     /// catalog is always current), LOCK / UNLOCK TABLES (row locks only).
     Ignored {
@@ -70,6 +72,17 @@ impl Stmt {
             self,
             Stmt::Session {
                 stmt: SessionStmt::Show(ShowStmt::Warnings { .. }),
+                ..
+            }
+        )
+    }
+    /// PREPARE, EXECUTE and DEALLOCATE PREPARE cannot themselves be
+    /// prepared (1295).
+    pub fn is_prepared_statement_command(&self) -> bool {
+        matches!(
+            self,
+            Stmt::Session {
+                stmt: SessionStmt::Prepared(_),
                 ..
             }
         )
@@ -138,6 +151,8 @@ pub fn parse_session(sql: &str, current_db: Option<&str>) -> SqlResult<Option<Se
         }
         "CREATE" | "DROP" | "ALTER" if second_is(&c, "USER") => user_stmt(&mut c, current_db)?,
         "GRANT" | "REVOKE" => user_stmt(&mut c, current_db)?,
+        "PREPARE" | "EXECUTE" | "DEALLOCATE" => SessionStmt::Prepared(sqlprep::parse(&mut c)?),
+        "DROP" if second_is(&c, "PREPARE") => SessionStmt::Prepared(sqlprep::parse(&mut c)?),
         "FLUSH" => SessionStmt::Ignored { note: None },
         "UNLOCK" if second_is(&c, "TABLES") => SessionStmt::Ignored { note: None },
         "LOCK" if second_is(&c, "TABLES") || second_is(&c, "TABLE") => SessionStmt::Ignored {
@@ -444,6 +459,7 @@ impl Session {
                 self.ctx.warnings.extend(warnings);
                 r
             }
+            SessionStmt::Prepared(ps) => self.run_ps(ps).await,
             SessionStmt::Ignored { note } => {
                 if let Some(note) = note {
                     self.ctx.warnings.push(SqlWarning::note(1235, *note));
@@ -499,6 +515,11 @@ mod tests {
         assert_eq!(kind("GRANT ALL ON *.* TO a"), "session:User");
         assert_eq!(kind("FLUSH PRIVILEGES"), "session:Ignored");
         assert_eq!(kind("LOCK TABLES t WRITE"), "session:Ignored");
+        assert_eq!(kind("PREPARE s FROM 'SELECT 1'"), "session:Prepared");
+        assert_eq!(kind("execute s using @a"), "session:Prepared");
+        assert_eq!(kind("DEALLOCATE PREPARE s"), "session:Prepared");
+        assert_eq!(kind("drop prepare s"), "session:Prepared");
+        assert_eq!(kind("DROP TABLE prepare"), "planner");
         assert_eq!(kind("KILL x"), "error:1064");
         assert_eq!(kind("SELEC 1"), "error:1064");
     }
@@ -517,7 +538,7 @@ mod tests {
             head in proptest::sample::select(vec![
                 "SET ", "SHOW ", "KILL ", "GRANT ", "REVOKE ", "CREATE USER ", "DROP USER ",
                 "ALTER USER ", "SET PASSWORD ", "ROLLBACK ", "START TRANSACTION ", "USE ",
-                "SAVEPOINT ", "SHOW GRANTS FOR ", "SET NAMES ", "SHOW VARIABLES WHERE ",
+                "SAVEPOINT ", "PREPARE s FROM ", "EXECUTE s USING ", "DROP PREPARE ", "SHOW GRANTS FOR ", "SET NAMES ", "SHOW VARIABLES WHERE ",
             ]),
             tail in "[ -~éß]{0,40}",
         ) {

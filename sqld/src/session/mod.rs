@@ -3,7 +3,8 @@
 //!
 //! - [`dispatch`]: which statement goes where (session or planner), and
 //!   the privilege check in front of the planner.
-//! - [`set`], [`show`], [`txn`], [`users`]: the session's own statements.
+//! - [`set`], [`show`], [`txn`], [`users`]: the session's own statements;
+//!   [`sqlprep`]: PREPARE / EXECUTE / DEALLOCATE PREPARE sent as text.
 //! - [`vars`]: system variables; [`registry`]: live sessions;
 //!   [`shared`]: what all sessions share.
 
@@ -13,6 +14,7 @@ pub mod registry;
 pub mod set;
 pub mod shared;
 pub mod show;
+pub mod sqlprep;
 pub mod txn;
 pub mod users;
 pub mod vars;
@@ -30,6 +32,7 @@ use registry::ProcEntry;
 use shared::Status;
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tokio::sync::watch;
 use users::{Principal, UserHost};
@@ -42,8 +45,8 @@ pub mod status_flags {
     pub const IN_TRANS_READONLY: u16 = 0x2000;
 }
 
-/// A statement prepared with COM_STMT_PREPARE: its parsed (and, for the
-/// planner, planned) form, so EXECUTE never parses again.
+/// A statement prepared with COM_STMT_PREPARE or SQL PREPARE: its parsed
+/// (and, for the planner, planned) form, so EXECUTE never parses again.
 struct PreparedStmt {
     stmt: Arc<Stmt>,
     plan: Option<Arc<planner::Prepared>>,
@@ -60,6 +63,8 @@ pub struct Session {
     principal: Principal,
     stmts: HashMap<u32, PreparedStmt>,
     next_stmt_id: u32,
+    /// SQL-level prepared statements, by lower-cased name.
+    sql_stmts: HashMap<String, PreparedStmt>,
     txn: txn::TxnState,
     client: ClientOptions,
     /// The statement being run is a whole COM_QUERY piece: its plan may go
@@ -142,6 +147,7 @@ impl Session {
             },
             stmts: HashMap::new(),
             next_stmt_id: 1,
+            sql_stmts: HashMap::new(),
             txn: txn::TxnState::default(),
             client: ClientOptions {
                 multi_statements: true,
@@ -173,7 +179,7 @@ impl Session {
     /// rolled back, prepared statements and variables dropped.
     async fn reset_state(&mut self) {
         let _ = self.rollback_txn().await;
-        self.stmts.clear();
+        self.forget_statements();
         self.vars.reset();
         self.ctx.last_insert_id = 0;
         self.ctx.row_count = -1;
@@ -240,7 +246,7 @@ impl Session {
         Status::bump(&self.shared.status.questions);
         self.entry.begin_query(text);
         self.vars.sync(self.ctx.last_insert_id, &self.ctx.warnings);
-        if !stmt.is_diagnostic() {
+        if !stmt.is_diagnostic() && !self.executes_diagnostic(stmt) {
             self.ctx.warnings.clear();
         }
         let offset = vars::tz_offset_secs(&self.vars.get_str("time_zone")).unwrap_or(0);
@@ -278,6 +284,53 @@ impl Session {
         txn::rollback(&mut self.ctx, &mut self.txn).await
     }
 
+    /// Drops every prepared statement, of both protocols.
+    fn forget_statements(&mut self) {
+        let n = self.stmts.len() + self.sql_stmts.len();
+        self.stmts.clear();
+        self.sql_stmts.clear();
+        self.shared
+            .status
+            .prepared_stmt_count
+            .fetch_sub(n as u64, Ordering::Relaxed);
+    }
+
+    /// Parses and plans one statement's text for later EXECUTEs (both
+    /// protocols): the prepared form and its result columns.
+    async fn prepare_text(&mut self, sql: &str) -> SqlResult<(PreparedStmt, Vec<ColumnMeta>)> {
+        let pieces = lex::split_statements(sql);
+        let [piece] = pieces.as_slice() else {
+            return Err(match pieces.get(1) {
+                None => SqlError::code(1065, "Query was empty"),
+                Some(second) => {
+                    let second = second.trim_start();
+                    lex::near(sql, second.as_ptr() as usize - sql.as_ptr() as usize)
+                }
+            });
+        };
+        let mut stmts = dispatch::parse(piece, self.ctx.current_db.as_deref())?;
+        if stmts.len() != 1 {
+            return Err(lex::near(sql, 0));
+        }
+        let stmt = stmts.remove(0);
+        if stmt.is_prepared_statement_command() {
+            return Err(SqlError::code(
+                1295,
+                "This command is not supported in the prepared statement protocol yet",
+            ));
+        }
+        let (plan, param_count, columns) = self.describe(&stmt, piece).await?;
+        let param_count = u16::try_from(param_count).map_err(|_| {
+            SqlError::code(1390, "Prepared statement contains too many placeholders")
+        })?;
+        let prepared = PreparedStmt {
+            stmt: Arc::new(stmt),
+            plan,
+            param_count,
+        };
+        Ok((prepared, columns))
+    }
+
     fn lookup_stmt(&self, id: u32) -> SqlResult<&PreparedStmt> {
         self.stmts.get(&id).ok_or_else(|| {
             SqlError::code(
@@ -291,6 +344,7 @@ impl Session {
 impl Drop for Session {
     fn drop(&mut self) {
         self.shared.registry.deregister(self.entry.id);
+        self.forget_statements();
         if let Some(t) = self.ctx.txn.take() {
             // Dropped without disconnect(): roll back in the background so
             // locks are released.
@@ -417,33 +471,15 @@ impl Handler for Session {
 
     async fn prepare(&mut self, sql: &str) -> SqlResult<PreparedInfo> {
         Status::bump(&self.shared.status.com_stmt_prepare);
-        let pieces = lex::split_statements(sql);
-        let [piece] = pieces.as_slice() else {
-            return Err(if pieces.is_empty() {
-                SqlError::code(1065, "Query was empty")
-            } else {
-                lex::near(sql, pieces[0].len())
-            });
-        };
-        let mut stmts = dispatch::parse(piece, self.ctx.current_db.as_deref())?;
-        if stmts.len() != 1 {
-            return Err(lex::near(sql, 0));
-        }
-        let stmt = stmts.remove(0);
-        let (plan, param_count, columns) = self.describe(&stmt, piece).await?;
+        let (prepared, columns) = self.prepare_text(sql).await?;
         let id = self.next_stmt_id;
         self.next_stmt_id = self.next_stmt_id.wrapping_add(1).max(1);
-        let param_count = u16::try_from(param_count).map_err(|_| {
-            SqlError::code(1390, "Prepared statement contains too many placeholders")
-        })?;
-        self.stmts.insert(
-            id,
-            PreparedStmt {
-                stmt: Arc::new(stmt),
-                plan,
-                param_count,
-            },
-        );
+        let param_count = prepared.param_count;
+        self.stmts.insert(id, prepared);
+        self.shared
+            .status
+            .prepared_stmt_count
+            .fetch_add(1, Ordering::Relaxed);
         Ok(PreparedInfo {
             id,
             param_count,
@@ -474,7 +510,12 @@ impl Handler for Session {
 
     fn close_statement(&mut self, id: u32) {
         Status::bump(&self.shared.status.com_stmt_close);
-        self.stmts.remove(&id);
+        if self.stmts.remove(&id).is_some() {
+            self.shared
+                .status
+                .prepared_stmt_count
+                .fetch_sub(1, Ordering::Relaxed);
+        }
     }
 
     async fn init_db(&mut self, db: &str) -> SqlResult<()> {
@@ -566,7 +607,7 @@ impl Handler for Session {
 
     async fn disconnect(&mut self) {
         let _ = self.rollback_txn().await;
-        self.stmts.clear();
+        self.forget_statements();
         self.shared.registry.deregister(self.entry.id);
     }
 }

@@ -47,6 +47,13 @@ pub struct Status {
     pub com_stmt_prepare: AtomicU64,
     pub com_stmt_execute: AtomicU64,
     pub com_stmt_close: AtomicU64,
+    /// SQL-level PREPARE / EXECUTE / DEALLOCATE PREPARE (which also count
+    /// as Com_stmt_prepare / _execute / _close, as in MySQL).
+    pub com_prepare_sql: AtomicU64,
+    pub com_execute_sql: AtomicU64,
+    pub com_dealloc_sql: AtomicU64,
+    /// Prepared statements alive in all sessions, of both protocols.
+    pub prepared_stmt_count: AtomicU64,
     pub com_other_ddl: AtomicU64,
     pub slow_queries: AtomicU64,
 }
