@@ -1,10 +1,11 @@
 //! A throwaway MariaDB server (the reference implementation): its own data
 //! directory, socket and port, with real authentication.
 
-use crate::process::{current_user, free_port, run_with_timeout, tail, terminate, TempDir};
+use crate::process::{current_user, free_port, run_with_timeout, tail, ServerProcess};
 use crate::ServerOptions;
+use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -13,10 +14,20 @@ const READY_TIMEOUT: Duration = Duration::from_secs(90);
 const LOG_FILE_SIZE: &str = "--innodb-log-file-size=48M";
 
 pub struct MariaDbServer {
-    dir: TempDir,
-    opts: ServerOptions,
-    child: Option<Child>,
-    port: u16,
+    process: ServerProcess,
+}
+
+impl Deref for MariaDbServer {
+    type Target = ServerProcess;
+    fn deref(&self) -> &ServerProcess {
+        &self.process
+    }
+}
+
+impl DerefMut for MariaDbServer {
+    fn deref_mut(&mut self) -> &mut ServerProcess {
+        &mut self.process
+    }
 }
 
 fn find_binary(name: &str) -> PathBuf {
@@ -33,12 +44,8 @@ impl MariaDbServer {
     }
 
     pub fn start_with(opts: ServerOptions) -> MariaDbServer {
-        let dir = TempDir::new("sqld-test-mariadb");
         let mut server = MariaDbServer {
-            dir,
-            opts,
-            child: None,
-            port: 0,
+            process: ServerProcess::new("mariadbd", opts, Duration::from_secs(30)),
         };
         server.install();
         server.spawn();
@@ -46,56 +53,13 @@ impl MariaDbServer {
         server
     }
 
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    /// `mysql://root:…@127.0.0.1:port/`.
-    pub fn url(&self) -> String {
-        format!(
-            "mysql://root:{}@127.0.0.1:{}/",
-            self.opts.root_password, self.port
-        )
-    }
-
-    pub fn datadir(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
     pub fn socket(&self) -> PathBuf {
         self.dir.path().join("mysqld.sock")
-    }
-
-    pub fn log_path(&self) -> PathBuf {
-        self.dir.path().join("error.log")
-    }
-
-    pub fn options(&self) -> &ServerOptions {
-        &self.opts
-    }
-
-    pub fn kill9(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
     }
 
     pub fn restart(&mut self) {
         self.kill9();
         self.spawn();
-    }
-
-    pub fn stop(&mut self) -> Option<ExitStatus> {
-        let mut child = self.child.take()?;
-        terminate(&mut child, Duration::from_secs(30))
-    }
-
-    pub fn is_running(&mut self) -> bool {
-        match self.child.as_mut() {
-            Some(c) => matches!(c.try_wait(), Ok(None)),
-            None => false,
-        }
     }
 
     /// A private tmpdir: mariadbd names its temporary tables after its pid,
@@ -242,20 +206,5 @@ impl MariaDbServer {
             "cannot set the root password: {}",
             out.stderr
         );
-    }
-}
-
-impl Drop for MariaDbServer {
-    fn drop(&mut self) {
-        if thread::panicking() {
-            eprintln!(
-                "--- mariadbd log ({}):\n{}",
-                self.log_path().display(),
-                tail(&self.log_path(), 40)
-            );
-        }
-        if let Some(mut child) = self.child.take() {
-            terminate(&mut child, Duration::from_secs(30));
-        }
     }
 }

@@ -13,7 +13,7 @@ pub mod sqld;
 pub mod sysbench;
 
 pub use mariadb::MariaDbServer;
-pub use process::{heavy_lock, HeavyLock, Output, TempDir};
+pub use process::{heavy_lock, HeavyLock, Output, ServerProcess, TempDir};
 pub use sqld::SqldServer;
 
 use mysql_async::{Conn, Opts, OptsBuilder};
@@ -81,25 +81,31 @@ impl TestServer {
         self.target() == Target::Sqld
     }
 
-    pub fn port(&self) -> u16 {
+    /// The server process, whichever the target.
+    pub fn process(&self) -> &ServerProcess {
         match self {
-            TestServer::Sqld(s) => s.port(),
-            TestServer::MariaDb(s) => s.port(),
+            TestServer::Sqld(s) => s,
+            TestServer::MariaDb(s) => s,
         }
+    }
+
+    fn process_mut(&mut self) -> &mut ServerProcess {
+        match self {
+            TestServer::Sqld(s) => s,
+            TestServer::MariaDb(s) => s,
+        }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.process().port()
     }
 
     pub fn root_password(&self) -> &str {
-        match self {
-            TestServer::Sqld(s) => &s.options().root_password,
-            TestServer::MariaDb(s) => &s.options().root_password,
-        }
+        &self.process().options().root_password
     }
 
     pub fn log_path(&self) -> PathBuf {
-        match self {
-            TestServer::Sqld(s) => s.log_path(),
-            TestServer::MariaDb(s) => s.log_path(),
-        }
+        self.process().log_path()
     }
 
     /// `mysql://root:…@127.0.0.1:port/`.
@@ -152,10 +158,7 @@ impl TestServer {
 
     /// SIGKILL the server.
     pub fn kill9(&mut self) {
-        match self {
-            TestServer::Sqld(s) => s.kill9(),
-            TestServer::MariaDb(s) => s.kill9(),
-        }
+        self.process_mut().kill9()
     }
 
     /// Start again on the same data directory. The port may change.
@@ -168,17 +171,11 @@ impl TestServer {
 
     /// SIGTERM and wait; None if it did not exit within the grace period.
     pub fn stop(&mut self) -> Option<ExitStatus> {
-        match self {
-            TestServer::Sqld(s) => s.stop(),
-            TestServer::MariaDb(s) => s.stop(),
-        }
+        self.process_mut().stop()
     }
 
     pub fn is_running(&mut self) -> bool {
-        match self {
-            TestServer::Sqld(s) => s.is_running(),
-            TestServer::MariaDb(s) => s.is_running(),
-        }
+        self.process_mut().is_running()
     }
 }
 

@@ -1,6 +1,7 @@
 //! Child processes with deadlines, scratch directories, free ports and the
 //! machine-wide lock that keeps heavy tests from overlapping.
 
+use crate::ServerOptions;
 use std::fs::File;
 use std::io::Read;
 use std::net::TcpListener;
@@ -196,6 +197,95 @@ pub fn current_user() -> String {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "root".to_string())
+}
+
+/// A server running as a child process on a scratch directory: what the
+/// sqld and MariaDB wrappers share. Each wrapper starts its process its own
+/// way and keeps it here; this type answers for it and stops it on drop.
+pub struct ServerProcess {
+    pub dir: TempDir,
+    pub opts: ServerOptions,
+    pub child: Option<Child>,
+    pub port: u16,
+    /// The program ("sqld", "mariadbd"): names the log file and the dump.
+    name: &'static str,
+    /// How long SIGTERM may take before SIGKILL.
+    stop_grace: Duration,
+}
+
+impl ServerProcess {
+    pub fn new(name: &'static str, opts: ServerOptions, stop_grace: Duration) -> ServerProcess {
+        ServerProcess {
+            dir: TempDir::new(&format!("sqld-test-{name}")),
+            opts,
+            child: None,
+            port: 0,
+            name,
+            stop_grace,
+        }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `mysql://root:…@127.0.0.1:port/`.
+    pub fn url(&self) -> String {
+        format!(
+            "mysql://root:{}@127.0.0.1:{}/",
+            self.opts.root_password, self.port
+        )
+    }
+
+    pub fn datadir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.path().join(format!("{}.log", self.name))
+    }
+
+    pub fn options(&self) -> &ServerOptions {
+        &self.opts
+    }
+
+    /// SIGKILL: no shutdown code runs, like a power cut for the process.
+    pub fn kill9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// SIGTERM and wait for the exit; None if it had to be killed.
+    pub fn stop(&mut self) -> Option<ExitStatus> {
+        let mut child = self.child.take()?;
+        terminate(&mut child, self.stop_grace)
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        match self.child.as_mut() {
+            Some(c) => matches!(c.try_wait(), Ok(None)),
+            None => false,
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            eprintln!(
+                "--- {} log ({}):\n{}",
+                self.name,
+                self.log_path().display(),
+                tail(&self.log_path(), 60)
+            );
+        }
+        if let Some(mut child) = self.child.take() {
+            terminate(&mut child, self.stop_grace);
+        }
+    }
 }
 
 #[cfg(test)]

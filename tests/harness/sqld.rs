@@ -1,11 +1,12 @@
 //! sqld as a child process on a scratch data directory.
 
-use crate::process::{tail, terminate, wait_deadline, TempDir};
+use crate::process::{tail, wait_deadline, ServerProcess};
 use crate::ServerOptions;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
+use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
@@ -14,11 +15,20 @@ use std::time::Duration;
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub struct SqldServer {
-    dir: TempDir,
-    opts: ServerOptions,
-    child: Option<Child>,
-    port: u16,
-    starts: u32,
+    process: ServerProcess,
+}
+
+impl Deref for SqldServer {
+    type Target = ServerProcess;
+    fn deref(&self) -> &ServerProcess {
+        &self.process
+    }
+}
+
+impl DerefMut for SqldServer {
+    fn deref_mut(&mut self) -> &mut ServerProcess {
+        &mut self.process
+    }
 }
 
 /// The sqld binary: `$SQLD_BIN`, else `<target dir>/release/sqld`, where the
@@ -60,66 +70,16 @@ impl SqldServer {
 
     pub fn start_with(opts: ServerOptions) -> SqldServer {
         let mut server = SqldServer {
-            dir: TempDir::new("sqld-test"),
-            opts,
-            child: None,
-            port: 0,
-            starts: 0,
+            process: ServerProcess::new("sqld", opts, Duration::from_secs(20)),
         };
         server.spawn();
         server
-    }
-
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    /// `mysql://root:…@127.0.0.1:port/`.
-    pub fn url(&self) -> String {
-        format!(
-            "mysql://root:{}@127.0.0.1:{}/",
-            self.opts.root_password, self.port
-        )
-    }
-
-    pub fn datadir(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    pub fn log_path(&self) -> PathBuf {
-        self.dir.path().join("sqld.log")
-    }
-
-    pub fn options(&self) -> &ServerOptions {
-        &self.opts
-    }
-
-    /// SIGKILL: no shutdown code runs, like a power cut for the process.
-    pub fn kill9(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
     }
 
     /// Starts sqld again on the same data directory (after `kill9` or `stop`).
     pub fn restart(&mut self) {
         self.kill9();
         self.spawn();
-    }
-
-    /// SIGTERM and wait for the exit; None if it had to be killed.
-    pub fn stop(&mut self) -> Option<ExitStatus> {
-        let mut child = self.child.take()?;
-        terminate(&mut child, Duration::from_secs(20))
-    }
-
-    /// Whether the process is still running.
-    pub fn is_running(&mut self) -> bool {
-        match self.child.as_mut() {
-            Some(c) => matches!(c.try_wait(), Ok(None)),
-            None => false,
-        }
     }
 
     fn spawn(&mut self) {
@@ -160,7 +120,6 @@ impl SqldServer {
             .stderr(stderr)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-        self.starts += 1;
         let stdout = child.stdout.take().expect("stdout is piped");
         let (tx, rx) = mpsc::channel();
         // Keeps reading stdout for the server's whole life (a full pipe would
@@ -193,21 +152,6 @@ impl SqldServer {
                     tail(&self.log_path(), 40)
                 );
             }
-        }
-    }
-}
-
-impl Drop for SqldServer {
-    fn drop(&mut self) {
-        if thread::panicking() {
-            eprintln!(
-                "--- sqld log ({}):\n{}",
-                self.log_path().display(),
-                tail(&self.log_path(), 60)
-            );
-        }
-        if let Some(mut child) = self.child.take() {
-            terminate(&mut child, Duration::from_secs(10));
         }
     }
 }
