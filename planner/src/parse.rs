@@ -16,8 +16,160 @@ pub fn parse(sql: &str) -> SqlResult<Vec<Statement>> {
     let text = rewrite_mysql_words(&text);
     match Parser::parse_sql(&MySqlDialect {}, &text) {
         Ok(stmts) if stmts.is_empty() => Err(pushdown::SqlError::code(1065, "Query was empty")),
-        Ok(stmts) => Ok(stmts),
+        Ok(mut stmts) => {
+            if let [stmt] = stmts.as_mut_slice() {
+                name_select_items(&text, stmt);
+            }
+            Ok(stmts)
+        }
         Err(e) => Err(syntax_error(&text, &e)),
+    }
+}
+
+/// MySQL names an unaliased select-list expression by its text as typed
+/// (`1+1`, `CONCAT('a','b')`), and ORDER BY / HAVING may refer to that name.
+/// sqlparser only keeps the expression, so such an item gets its text as
+/// its alias. Columns and literals keep their usual names (the planner's
+/// `display_name`). When the select list cannot be matched item for item,
+/// the names stay sqlparser's formatting.
+fn name_select_items(sql: &str, stmt: &mut Statement) {
+    use sqlparser::ast::{Expr, Ident, SelectItem, SetExpr};
+    let Statement::Query(q) = stmt else { return };
+    let SetExpr::Select(select) = q.body.as_mut() else {
+        return;
+    };
+    let needs_text = |e: &Expr| {
+        !matches!(
+            e,
+            Expr::Identifier(_) | Expr::CompoundIdentifier(_) | Expr::Value(_)
+        )
+    };
+    if !select
+        .projection
+        .iter()
+        .any(|i| matches!(i, SelectItem::UnnamedExpr(e) if needs_text(e)))
+    {
+        return;
+    }
+    let Some(texts) = select_item_texts(sql) else {
+        return;
+    };
+    if texts.len() != select.projection.len() {
+        return;
+    }
+    for (item, text) in select.projection.iter_mut().zip(texts) {
+        if let SelectItem::UnnamedExpr(e) = item {
+            if needs_text(e) {
+                let expr = std::mem::replace(e, Expr::Value(sqlparser::ast::Value::Null.into()));
+                *item = SelectItem::ExprWithAlias {
+                    expr,
+                    alias: Ident::with_quote('`', text),
+                };
+            }
+        }
+    }
+}
+
+/// The text of each item of a query's first select list, as typed: the
+/// list is split at top-level commas and ends at the first top-level clause
+/// keyword. None when the statement does not start with SELECT.
+fn select_item_texts(sql: &str) -> Option<Vec<String>> {
+    use sqlparser::keywords::Keyword;
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let tokens = Tokenizer::new(&MySqlDialect {}, sql)
+        .tokenize_with_location()
+        .ok()?;
+    let mut it = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .peekable();
+    match &it.next()?.token {
+        Token::Word(w) if w.keyword == Keyword::SELECT => {}
+        _ => return None,
+    }
+    // Select modifiers are not part of the first item.
+    while let Some(t) = it.peek() {
+        match &t.token {
+            Token::Word(w)
+                if matches!(
+                    w.keyword,
+                    Keyword::DISTINCT
+                        | Keyword::ALL
+                        | Keyword::DISTINCTROW
+                        | Keyword::STRAIGHT_JOIN
+                ) || w.value.to_ascii_uppercase().starts_with("SQL_")
+                    || w.value.eq_ignore_ascii_case("HIGH_PRIORITY") =>
+            {
+                it.next();
+            }
+            _ => break,
+        }
+    }
+    let offsets = LineOffsets::new(sql);
+    let mut items = Vec::new();
+    let mut depth = 0usize;
+    let mut current: Option<(usize, usize)> = None;
+    for t in it {
+        match &t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Comma if depth == 0 => {
+                let (a, b) = current.take()?;
+                items.push(sql.get(a..b)?.to_string());
+                continue;
+            }
+            Token::SemiColon | Token::EOF if depth == 0 => break,
+            Token::Word(w)
+                if depth == 0
+                    && matches!(
+                        w.keyword,
+                        Keyword::FROM
+                            | Keyword::WHERE
+                            | Keyword::GROUP
+                            | Keyword::HAVING
+                            | Keyword::ORDER
+                            | Keyword::LIMIT
+                            | Keyword::FOR
+                            | Keyword::LOCK
+                            | Keyword::INTO
+                            | Keyword::UNION
+                            | Keyword::WINDOW
+                    ) =>
+            {
+                break
+            }
+            _ => {}
+        }
+        let start = offsets.byte(t.span.start.line, t.span.start.column)?;
+        let end = offsets.byte(t.span.end.line, t.span.end.column)?;
+        current = Some(current.map_or((start, end), |(a, _)| (a, end)));
+    }
+    let (a, b) = current?;
+    items.push(sql.get(a..b)?.to_string());
+    Some(items)
+}
+
+/// Byte offsets of (line, column) positions, both 1-based with columns in
+/// characters, as sqlparser's tokenizer reports them.
+struct LineOffsets<'a> {
+    sql: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineOffsets<'a> {
+    fn new(sql: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(sql.match_indices('\n').map(|(i, _)| i + 1));
+        LineOffsets { sql, starts }
+    }
+
+    fn byte(&self, line: u64, column: u64) -> Option<usize> {
+        let start = *self
+            .starts
+            .get(usize::try_from(line).ok()?.checked_sub(1)?)?;
+        let col = usize::try_from(column).ok()?.checked_sub(1)?;
+        let rest = &self.sql[start..];
+        Some(start + rest.char_indices().nth(col).map_or(rest.len(), |(b, _)| b))
     }
 }
 
@@ -275,6 +427,48 @@ mod tests {
         );
         assert!(parse("SELECT 1 FROM t LOCK IN SHARE MODE").is_ok());
         assert!(parse("CREATE SCHEMA IF NOT EXISTS d DEFAULT CHARACTER SET utf8mb4").is_ok());
+    }
+
+    #[test]
+    fn unaliased_expressions_are_named_as_typed() {
+        use sqlparser::ast::{SelectItem, SetExpr};
+        let sql = "SELECT DISTINCT 'abc', 1+1, -1, now(), CONCAT('a',\n 'b'), 2 *  3, k, t.k, count(*) AS n, CAST(1 AS CHAR) FROM t WHERE (a, b) = (1, 2)";
+        let stmts = parse(sql).unwrap();
+        let Statement::Query(q) = &stmts[0] else {
+            panic!()
+        };
+        let SetExpr::Select(s) = &*q.body else {
+            panic!()
+        };
+        let names: Vec<String> = s
+            .projection
+            .iter()
+            .map(|i| match i {
+                SelectItem::ExprWithAlias { alias, .. } => format!("alias:{}", alias.value),
+                SelectItem::UnnamedExpr(e) => format!("expr:{e}"),
+                other => other.to_string(),
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "expr:'abc'",
+                "alias:1+1",
+                "alias:-1",
+                "alias:now()",
+                "alias:CONCAT('a',\n 'b')",
+                "alias:2 *  3",
+                "expr:k",
+                "expr:t.k",
+                "alias:n",
+                "alias:CAST(1 AS CHAR)",
+            ]
+        );
+        assert_eq!(
+            select_item_texts("SELECT (1, 2), f(a, b)"),
+            Some(vec!["(1, 2)".into(), "f(a, b)".into()])
+        );
+        assert_eq!(select_item_texts("INSERT INTO t VALUES (1)"), None);
     }
 
     #[test]

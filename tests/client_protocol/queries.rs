@@ -289,6 +289,20 @@ fn column_metadata_matches_mysql() {
         assert_eq!(cols[1].column_type(), ColumnType::MYSQL_TYPE_VAR_STRING);
         assert_eq!(cols[2].column_type(), ColumnType::MYSQL_TYPE_NEWDECIMAL);
         assert_eq!(cols[2].decimals(), 1);
+
+        // Unaliased expressions are named by their text as typed.
+        let result = conn
+            .query_iter(
+                "SELECT 1+1, CONCAT('a','b'), 2 *  3, -1, 'x', id FROM items ORDER BY `1+1`",
+            )
+            .await
+            .unwrap();
+        let names: Vec<String> = result
+            .columns()
+            .map(|cols| cols.iter().map(|c| c.name_str().into_owned()).collect())
+            .unwrap_or_default();
+        drop(result);
+        assert_eq!(names, ["1+1", "CONCAT('a','b')", "2 *  3", "-1", "x", "id"]);
     });
 }
 /// sqld's EXPLAIN: one row per access with what is pushed to the data nodes
