@@ -39,6 +39,9 @@ pub struct SessionCtx {
     pub row_count: i64,
     /// FOUND_ROWS(): rows the last SELECT returned.
     pub found_rows: u64,
+    /// The client asked for CLIENT_FOUND_ROWS (Connector/J does by default):
+    /// UPDATE reports the rows it matched, not the rows it changed.
+    pub client_found_rows: bool,
     /// Warnings of the last statement (SHOW WARNINGS).
     pub warnings: Vec<SqlWarning>,
     /// Time the current statement started (NOW()).

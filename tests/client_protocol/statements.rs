@@ -236,3 +236,42 @@ fn insert_ignore_replace_and_upsert_affected_rows() {
         assert_eq!(rows, vec![(1, 1, 100), (2, 3, 200), (4, 4, 4)]);
     });
 }
+
+/// UPDATE's affected rows count changed rows, or matched rows when the
+/// client sets CLIENT_FOUND_ROWS (Connector/J does by default, and ORMs'
+/// optimistic locking relies on it).
+#[test]
+fn update_affected_rows_follow_client_found_rows() {
+    let server = TestServer::start();
+    block_on_with_timeout(60, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE fr",
+                "USE fr",
+                "CREATE TABLE t (id INT PRIMARY KEY, v INT)",
+                "INSERT INTO t VALUES (1, 10), (2, 20)",
+            ],
+        )
+        .await;
+        // Row 1 already holds 10: matched 2, changed 1.
+        conn.query_drop("UPDATE t SET v = 10 WHERE id IN (1, 2)")
+            .await
+            .unwrap();
+        assert_eq!(conn.affected_rows(), 1);
+        let opts = mysql_async::OptsBuilder::from_opts(server.root_opts(Some("fr")))
+            .client_found_rows(true);
+        let mut found = server.connect(opts.into()).await;
+        found
+            .query_drop("UPDATE t SET v = 10 WHERE id IN (1, 2)")
+            .await
+            .unwrap();
+        assert_eq!(found.affected_rows(), 2);
+        found
+            .exec_drop("UPDATE t SET v = ? WHERE id = ?", (10, 1))
+            .await
+            .unwrap();
+        assert_eq!(found.affected_rows(), 1);
+    });
+}

@@ -261,8 +261,13 @@ pub async fn modify(
     } else {
         String::new()
     };
+    let affected = if is_update && session.client_found_rows {
+        total.matched
+    } else {
+        total.affected
+    };
     Ok(QueryResult::Done {
-        affected: total.affected,
+        affected,
         last_insert_id: 0,
         info,
     })

@@ -60,6 +60,7 @@ pub fn session(id: u32) -> SessionCtx {
         last_insert_id: 0,
         row_count: -1,
         found_rows: 0,
+        client_found_rows: false,
         warnings: Vec::new(),
         statement_time: DateTime {
             year: 2024,

@@ -127,6 +127,7 @@ impl Session {
             last_insert_id: 0,
             row_count: -1,
             found_rows: 0,
+            client_found_rows: false,
             warnings: Vec::new(),
             statement_time: utc_now(),
             vars: Box::new(vars.clone()),
@@ -415,6 +416,7 @@ impl Handler for Session {
             self.vars
                 .set_session(vars::lookup("wait_timeout").expect("known variable"), v);
         }
+        self.ctx.client_found_rows = options.found_rows;
         self.client = options;
     }
 
