@@ -215,3 +215,53 @@ fn oversized_packet_is_error_1153() {
         assert!(big.iter().all(|&c| c == b'a'));
     });
 }
+
+/// Strict mode (the default sql_mode of both servers): a warning raised
+/// while computing a value to store is an error; without strict mode the
+/// value is stored with the warning.
+#[test]
+fn strict_mode_turns_value_warnings_into_errors() {
+    let server = TestServer::start();
+    block_on_with_timeout(60, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE st",
+                "USE st",
+                "CREATE TABLE s (id INT PRIMARY KEY, v INT)",
+                "INSERT INTO s VALUES (3, 1)",
+            ],
+        )
+        .await;
+        assert_error(
+            conn.query_drop("INSERT INTO s VALUES (1, '1' + 'a')").await,
+            1292,
+            "22007",
+            "truncated number in a stored value",
+        );
+        assert_error(
+            conn.query_drop("INSERT INTO s VALUES (2, 1/0)").await,
+            1365,
+            "22012",
+            "division by zero in a stored value",
+        );
+        assert_error(
+            conn.query_drop("UPDATE s SET v = 1/0 WHERE id = 3").await,
+            1365,
+            "22012",
+            "division by zero in an UPDATE",
+        );
+        assert_eq!(count(&mut conn, "SELECT COUNT(*) FROM s").await, 1);
+        assert_eq!(count(&mut conn, "SELECT v FROM s WHERE id = 3").await, 1);
+        conn.query_drop("SET sql_mode = ''").await.unwrap();
+        conn.query_drop("INSERT INTO s VALUES (2, 1/0)")
+            .await
+            .unwrap();
+        let v: Option<Option<i64>> = conn
+            .query_first("SELECT v FROM s WHERE id = 2")
+            .await
+            .unwrap();
+        assert_eq!(v, Some(None));
+    });
+}

@@ -80,7 +80,15 @@ pub async fn insert(
             let InsertValue::Expr(e) = v else {
                 continue;
             };
+            let before = ctx.warnings.len();
             let value = eval::eval(e, &row, &mut ctx)?;
+            if strict {
+                // As MariaDB: a warning raised while computing a stored
+                // value ('1' + 'a' → 1292, 1/0 → 1365) is an error.
+                if let Some(err) = eval::strict_error(&ctx.warnings[before..]) {
+                    return Err(err);
+                }
+            }
             row[i] = if value.is_null() {
                 if col.nullable || col.auto_increment || col.hidden {
                     Value::Null

@@ -818,7 +818,14 @@ fn assign(
             .columns
             .get(*c)
             .ok_or_else(|| er::internal(format!("no column {c} in {}", table.name)))?;
+        let before = ctx.warnings.len();
         let v = eval::eval(e, &new, ctx)?;
+        if strict {
+            // 1292 / 1365 raised while computing the value fail the statement.
+            if let Some(err) = eval::strict_error(&ctx.warnings[before..]) {
+                return Err(err);
+            }
+        }
         new[*c] = eval::coerce_to_column(v, col, strict, row_no, &mut ctx.warnings)?;
     }
     if new != old {
