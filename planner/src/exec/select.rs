@@ -126,18 +126,21 @@ pub fn finish(
     if let Some(h) = &plan.having {
         rows = filter(rows, h, &mut ctx)?;
     }
+    let movable = movable_outputs(&plan.output);
     let mut out: Vec<Row> = Vec::with_capacity(rows.len());
-    for r in &rows {
+    for mut r in rows {
         let mut o = Vec::with_capacity(plan.output.len());
-        for e in &plan.output {
+        for (e, &moved) in plan.output.iter().zip(&movable) {
             o.push(match e {
+                Expr::Column(i) if moved => r
+                    .get_mut(*i)
+                    .map_or(Value::Null, |v| std::mem::replace(v, Value::Null)),
                 Expr::Column(i) => r.get(*i).cloned().unwrap_or(Value::Null),
-                e => eval::eval(e, r, &mut ctx)?,
+                e => eval::eval(e, &r, &mut ctx)?,
             });
         }
         out.push(o);
     }
-    drop(rows);
     if plan.distinct {
         let collations: Vec<_> = plan.columns.iter().map(|c| c.collation).collect();
         ops::distinct::distinct(&mut out, &collations);
@@ -154,6 +157,27 @@ pub fn finish(
     }
     warnings.append(&mut ctx.warnings);
     Ok(out)
+}
+
+/// Which outputs are a bare column no other output reads: those move their
+/// value out of the input row instead of cloning it (a string column would
+/// otherwise be copied once per row).
+fn movable_outputs(output: &[Expr]) -> Vec<bool> {
+    output
+        .iter()
+        .enumerate()
+        .map(|(j, e)| match e {
+            Expr::Column(i) => output.iter().enumerate().all(|(k, other)| {
+                if k == j {
+                    return true;
+                }
+                let mut cols = Vec::new();
+                other.columns(&mut cols);
+                !cols.contains(i)
+            }),
+            _ => false,
+        })
+        .collect()
 }
 
 fn filter(rows: Vec<Row>, f: &Expr, ctx: &mut EvalCtx) -> SqlResult<Vec<Row>> {

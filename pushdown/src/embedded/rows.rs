@@ -67,12 +67,28 @@ pub fn encode_row(out: &mut Vec<u8>, row: &[Value]) {
 /// defaults; columns beyond the definition (none, unless data is damaged)
 /// are dropped.
 pub fn decode_row(bytes: &[u8], table: &TableDef) -> SqlResult<Row> {
+    decode_row_columns(bytes, table, None)
+}
+
+/// [`decode_row`] that reads only the columns `wanted` marks (by position;
+/// None = all): the others come back as NULL without copying their bytes,
+/// which spares an allocation per unread string column of every scanned row.
+pub fn decode_row_columns(
+    bytes: &[u8],
+    table: &TableDef,
+    wanted: Option<&[bool]>,
+) -> SqlResult<Row> {
     let mut r = Reader { b: bytes, pos: 0 };
     let stored = r.varint()? as usize;
     let n = table.columns.len();
     let mut row = Vec::with_capacity(n);
-    for _ in 0..stored.min(n) {
-        row.push(r.value()?);
+    for i in 0..stored.min(n) {
+        let keep = wanted.is_none_or(|w| w.get(i).copied().unwrap_or(true));
+        if !keep && r.skip_bytes()? {
+            row.push(Value::Null);
+        } else {
+            row.push(r.value()?);
+        }
     }
     for col in &table.columns[row.len()..] {
         row.push(default_of(col));
@@ -219,6 +235,18 @@ impl Reader<'_> {
             second,
             micro,
         })
+    }
+
+    /// Steps over a string value without copying it; false (nothing
+    /// consumed) when the next value is not a string.
+    fn skip_bytes(&mut self) -> SqlResult<bool> {
+        if self.b.get(self.pos) != Some(&T_BYTES) {
+            return Ok(false);
+        }
+        self.pos += 1;
+        let n = usize::try_from(self.varint()?).map_err(|_| corrupt())?;
+        self.take(n)?;
+        Ok(true)
     }
 
     fn value(&mut self) -> SqlResult<Value> {

@@ -8,7 +8,7 @@ use super::keys::{
     table_prefix, unique_prefix, Fit, Round,
 };
 use super::locks::TxnId;
-use super::rows::{decode_row, encode_row};
+use super::rows::{decode_row, decode_row_columns, encode_row};
 use super::view::View;
 use super::writeset::{Space, WriteSet};
 use super::Shared;
@@ -68,14 +68,38 @@ fn unique_lock(prefix: &[u8]) -> Vec<u8> {
     k
 }
 
-fn project(row: Row, projection: &Option<Vec<usize>>) -> Row {
+/// The projected columns of `row`, each moved out of it unless the
+/// projection names it again later (then it is cloned).
+fn project(mut row: Row, projection: &Option<Vec<usize>>) -> Row {
     match projection {
         None => row,
         Some(p) => p
             .iter()
-            .map(|&i| row.get(i).cloned().unwrap_or(Value::Null))
+            .enumerate()
+            .map(|(j, &i)| match row.get_mut(i) {
+                Some(v) if p[j + 1..].contains(&i) => v.clone(),
+                Some(v) => std::mem::replace(v, Value::Null),
+                None => Value::Null,
+            })
             .collect(),
     }
+}
+
+/// Which columns a read must decode: those the filter reads and those it
+/// returns; None when that is all of them.
+fn wanted_columns(req: &Read) -> Option<Vec<bool>> {
+    let projection = req.projection.as_ref()?;
+    let mut wanted = vec![false; req.table.columns.len()];
+    let mut cols = projection.clone();
+    if let Some(f) = &req.filter {
+        f.columns(&mut cols);
+    }
+    for i in cols {
+        if let Some(w) = wanted.get_mut(i) {
+            *w = true;
+        }
+    }
+    Some(wanted)
 }
 
 fn passes(filter: Option<&Expr>, row: &[Value], ctx: &mut EvalCtx) -> SqlResult<bool> {
@@ -283,6 +307,9 @@ impl EmbeddedTxn {
         let view = View::snapshot(&self.shared.store, &self.ws);
         let mut ctx = EvalCtx::new(&req.params);
         let filter = req.filter.as_ref();
+        let wanted = wanted_columns(req);
+        let wanted = wanted.as_deref();
+        let decode = |v: &[u8], table: &TableDef| decode_row_columns(v, table, wanted);
         // Returns false once the limit is reached.
         let mut emit = |row: Row, ctx: &mut EvalCtx| -> SqlResult<bool> {
             if passes(filter, &row, ctx)? {
@@ -294,7 +321,7 @@ impl EmbeddedTxn {
             Access::Keys(keys) => {
                 for rk in encode_keys(table, keys)? {
                     if let Some(v) = view.get(Space::Rows, &rk)? {
-                        if !emit(decode_row(&v, table)?, &mut ctx)? {
+                        if !emit(decode(&v, table)?, &mut ctx)? {
                             break;
                         }
                     }
@@ -319,11 +346,11 @@ impl EmbeddedTxn {
                 for item in view.range(space, lo, hi, *reverse) {
                     let (_, v) = item?;
                     let row = match index {
-                        None => decode_row(&v, table)?,
+                        None => decode(&v, table)?,
                         Some(_) => {
                             row_key_of(&mut rk, table.id, &v);
                             match view.get(Space::Rows, &rk)? {
-                                Some(r) => decode_row(&r, table)?,
+                                Some(r) => decode(&r, table)?,
                                 None => continue,
                             }
                         }

@@ -85,15 +85,8 @@ pub fn compare_str(a: &[u8], b: &[u8], collation: Collation) -> Ordering {
     if !collation.is_ci() {
         return a.cmp(b);
     }
-    if a.is_ascii() && b.is_ascii() {
-        let n = a.len().min(b.len());
-        for i in 0..n {
-            let (x, y) = (a[i].to_ascii_uppercase(), b[i].to_ascii_uppercase());
-            if x != y {
-                return x.cmp(&y);
-            }
-        }
-        return a.len().cmp(&b.len());
+    if let Some(o) = compare_ascii_ci(a, b) {
+        return o;
     }
     let mut x = weights(a);
     let mut y = weights(b);
@@ -106,6 +99,48 @@ pub fn compare_str(a: &[u8], b: &[u8], collation: Collation) -> Ordering {
             _ => {}
         }
     }
+}
+
+/// Case-insensitive order of two strings decided by ASCII bytes alone, or
+/// None when a non-ASCII byte is where they differ. Identical prefixes are
+/// skipped bytewise (the common case for sorted text is a long shared
+/// prefix); an ASCII byte always starts a character, so at the first
+/// difference both sides are at a character boundary, the characters before
+/// it are equal, and an ASCII character weighs its upper case.
+fn compare_ascii_ci(a: &[u8], b: &[u8]) -> Option<Ordering> {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i < n {
+        i += a[i..n]
+            .iter()
+            .zip(&b[i..n])
+            .position(|(x, y)| x != y)
+            .unwrap_or(n - i);
+        if i == n {
+            break;
+        }
+        let (x, y) = (a[i], b[i]);
+        if !x.is_ascii() || !y.is_ascii() {
+            return None;
+        }
+        let (x, y) = (x.to_ascii_uppercase(), y.to_ascii_uppercase());
+        if x != y {
+            return Some(x.cmp(&y));
+        }
+        i += 1;
+    }
+    // One is a prefix of the other: any further character, whatever its
+    // weight, makes the longer string greater (trailing spaces are gone).
+    if a.len() == b.len() {
+        return Some(Ordering::Equal);
+    }
+    let rest = if a.len() > b.len() { &a[n..] } else { &b[n..] };
+    // A continuation byte here would belong to a character begun in the
+    // shared prefix: let the general path decode it.
+    if rest.first().is_some_and(|&c| (0x80..0xc0).contains(&c)) {
+        return None;
+    }
+    Some(a.len().cmp(&b.len()))
 }
 
 /// Whether two strings are equal under the collation (hash joins, DISTINCT).
@@ -122,6 +157,9 @@ pub fn sort_key(s: &[u8], collation: Collation) -> Vec<u8> {
     let s = trim_trailing_spaces(s);
     if !collation.is_ci() {
         return s.to_vec();
+    }
+    if s.is_ascii() {
+        return s.to_ascii_uppercase();
     }
     let mut out = Vec::with_capacity(s.len());
     for w in weights(s) {
@@ -383,5 +421,41 @@ mod tests {
             sort_key(b"aBC", Utf8mb4GeneralCi)
         );
         assert_ne!(sort_key(b"abc", Utf8mb4Bin), sort_key(b"ABC", Utf8mb4Bin));
+    }
+
+    /// The ASCII shortcut must order exactly as the per-character weights.
+    #[test]
+    fn ascii_shortcut_agrees_with_weights() {
+        let by_weights = |a: &[u8], b: &[u8]| weights(a).cmp(weights(b));
+        let samples: [&[u8]; 14] = [
+            b"",
+            b"a",
+            b"A",
+            b"ab",
+            b"aB-1",
+            b"Ab-2",
+            b"abc",
+            "abé".as_bytes(),
+            "abE".as_bytes(),
+            b"ab\xc3",
+            b"ab\xc3A",
+            b"ab\xc3a",
+            b"\xe2\x82Z",
+            b"\xe2\x82z",
+        ];
+        for a in samples {
+            for b in samples {
+                let want = by_weights(a, b);
+                assert_eq!(compare_str(a, b, Utf8mb4GeneralCi), want, "{a:?} {b:?}");
+                if let Some(o) = compare_ascii_ci(a, b) {
+                    assert_eq!(o, want, "{a:?} {b:?}");
+                }
+                assert_eq!(
+                    sort_key(a, Utf8mb4GeneralCi) == sort_key(b, Utf8mb4GeneralCi),
+                    want == Ordering::Equal,
+                    "{a:?} {b:?}"
+                );
+            }
+        }
     }
 }
