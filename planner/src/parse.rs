@@ -403,8 +403,12 @@ mod tests {
         assert_eq!(e.state, "42000");
         assert!(e.message.contains("near '"), "{}", e.message);
         assert!(e.message.ends_with("at line 1"), "{}", e.message);
-        let e = parse("SELECT * FROM t WHERE id = 1 ORDER BY , id").unwrap_err();
-        assert!(e.message.contains("near ', id' at line 1"), "{}", e.message);
+        let e = parse("SELECT * FROM t WHERE id = = 1 ORDER BY id").unwrap_err();
+        assert!(
+            e.message.contains("near '= 1 ORDER BY id' at line 1"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -30,13 +30,13 @@ fn errors_carry_mysql_codes_and_sqlstates() {
             "1064 names the text near the error: {m}"
         );
         let m = assert_error(
-            conn.query_drop("SELECT * FROM t WHERE id = 1 ORDER BY , id")
+            conn.query_drop("SELECT * FROM t WHERE id = = 1 ORDER BY id")
                 .await,
             1064,
             "42000",
             "syntax error mid-statement",
         );
-        assert!(m.contains("near ', id' at line 1"), "{m}");
+        assert!(m.contains("near '= 1 ORDER BY id' at line 1"), "{m}");
         let m = assert_error(
             conn.query_drop("SELECT * FROM nosuch").await,
             1146,
