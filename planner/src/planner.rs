@@ -7,7 +7,7 @@ use crate::plan::{insert, modify, select, Plan};
 use crate::result::{ColumnMeta, QueryResult};
 use pushdown::cluster::Cluster;
 use pushdown::error::{er, SqlResult};
-use pushdown::schema::{Catalog, DdlOp};
+use pushdown::schema::{Catalog, DdlOp, TableDef};
 use pushdown::value::Value;
 use sqlparser::ast::Statement;
 use std::collections::HashMap;
@@ -52,6 +52,11 @@ pub struct Prepared {
     /// Current database when planned.
     db: Option<String>,
     generation: u64,
+    /// The definitions of `tables` the plan was built on.
+    defs: Vec<Arc<TableDef>>,
+    /// The latest schema generation at which those definitions were found
+    /// unchanged: DDL on other tables leaves the plan as it is.
+    validated: AtomicU64,
     /// The plan made again after a schema change, reused by later
     /// executions until the next change.
     refreshed: Mutex<Option<Arc<Prepared>>>,
@@ -147,6 +152,10 @@ impl Planner {
         let (plan, param_count, columns, tables) = build(stmt, &catalog, db.as_deref())?;
         let bulk = matches!(&plan, Plan::Insert(i) if i.rows.len() > BULK_INSERT_ROWS);
         let stmt = (!bulk).then(|| stmt.clone());
+        let defs = tables
+            .iter()
+            .filter_map(|(d, t)| catalog.table(d, t).cloned())
+            .collect();
         Ok(Prepared {
             param_count,
             columns,
@@ -155,6 +164,8 @@ impl Planner {
             stmt,
             db,
             generation,
+            defs,
+            validated: AtomicU64::new(generation),
             refreshed: Mutex::new(None),
         })
     }
@@ -164,7 +175,24 @@ impl Planner {
     /// executions that follow.
     fn current(&self, plan: &Prepared) -> SqlResult<Option<Arc<Prepared>>> {
         let generation = self.generation.load(Ordering::SeqCst);
-        if plan.generation == generation || plan.is_ddl() {
+        if plan.generation == generation
+            || plan.validated.load(Ordering::Relaxed) == generation
+            || plan.is_ddl()
+        {
+            return Ok(None);
+        }
+        // A schema change elsewhere leaves this plan valid: every table it
+        // was built on still has the same definition. (The catalog read
+        // after the generation is at least as new, so the mark is safe.)
+        let catalog = self.catalog();
+        let unchanged = plan.defs.len() == plan.tables.len()
+            && plan.defs.iter().all(|d| {
+                catalog
+                    .table(&d.db, &d.name)
+                    .is_some_and(|c| Arc::ptr_eq(c, d) || **c == **d)
+            });
+        if unchanged {
+            plan.validated.store(generation, Ordering::Relaxed);
             return Ok(None);
         }
         let reuse = plan

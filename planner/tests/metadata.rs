@@ -93,6 +93,38 @@ async fn prepared_plan_survives_schema_change() {
     );
 }
 
+/// A schema change on another table leaves a plan as it is, even a bulk
+/// INSERT's, which keeps no statement to plan again from (sysbench's
+/// parallel `prepare` creates an index on one table while another thread
+/// inserts into the next).
+#[tokio::test]
+async fn schema_change_elsewhere_keeps_plans() {
+    let mut db = Db::new().await;
+    db.ok("CREATE TABLE a (id INT PRIMARY KEY, v INT)").await;
+    db.ok("CREATE TABLE b (id INT PRIMARY KEY, v INT)").await;
+    let rows: Vec<String> = (1..=100).map(|i| format!("({i}, {i})")).collect();
+    let bulk = format!("INSERT INTO a VALUES {}", rows.join(", "));
+    let stmt = &planner::parse::parse(&bulk).unwrap()[0];
+    let p = db.planner.prepare(stmt, &db.ctx).unwrap();
+    db.ok("CREATE INDEX v_1 ON b (v)").await;
+    match db.planner.execute(&p, &[], &mut db.ctx).await.unwrap() {
+        QueryResult::Done { affected, .. } => assert_eq!(affected, 100),
+        other => panic!("{other:?}"),
+    }
+    // A change to the plan's own table still needs a new plan: a bulk
+    // INSERT has none to make, so it asks to be prepared again.
+    let p = db.planner.prepare(stmt, &db.ctx).unwrap();
+    db.ok("ALTER TABLE a ADD COLUMN w INT").await;
+    assert_eq!(
+        db.planner
+            .execute(&p, &[], &mut db.ctx)
+            .await
+            .unwrap_err()
+            .code,
+        1615
+    );
+}
+
 #[tokio::test]
 async fn non_strict_inserts_store_implicit_defaults() {
     let mut db = Db::new().await;

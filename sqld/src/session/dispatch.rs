@@ -260,17 +260,22 @@ impl Session {
             Stmt::Session { stmt, .. } => self.run_session(stmt, params).await,
             Stmt::Planner { stmt, text } => {
                 self.check_databases(stmt)?;
-                let plan = match plan {
-                    Some(p) => p.clone(),
-                    None => {
+                if let Some(p) = plan {
+                    return self.run_plan(p, params).await;
+                }
+                let plan = self.shared.planner.prepare(stmt, &self.ctx)?;
+                if self.cache_next_plan {
+                    self.shared.planner.cache(text, &self.ctx, &plan);
+                }
+                match self.run_plan(&plan, params).await {
+                    // DDL on its table landed between planning and running
+                    // (1615 is raised before anything runs): plan once more.
+                    Err(e) if e.code == 1615 => {
                         let plan = self.shared.planner.prepare(stmt, &self.ctx)?;
-                        if self.cache_next_plan {
-                            self.shared.planner.cache(text, &self.ctx, &plan);
-                        }
-                        plan
+                        self.run_plan(&plan, params).await
                     }
-                };
-                self.run_plan(&plan, params).await
+                    result => result,
+                }
             }
             Stmt::Planned { .. } => match plan {
                 Some(p) => self.run_plan(p, params).await,
