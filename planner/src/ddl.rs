@@ -583,20 +583,8 @@ fn column(
     let name = c.name.value.clone();
     let (ty, unsigned) = column_type(&c.data_type, &name)?;
     let mut col = ColumnDef {
-        name: name.clone(),
-        ty,
         unsigned,
-        nullable: true,
-        default: ColumnDefault::None,
-        on_update_current_timestamp: false,
-        auto_increment: false,
-        collation: if ty.is_text() {
-            table_collation
-        } else {
-            Collation::Binary
-        },
-        hidden: false,
-        comment: String::new(),
+        ..ColumnDef::new(name.clone(), ty, table_collation)
     };
     let mut default_expr = None;
     let mut charset = None;

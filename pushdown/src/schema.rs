@@ -223,6 +223,30 @@ pub struct ColumnDef {
     pub comment: String,
 }
 
+impl ColumnDef {
+    /// A column as CREATE TABLE makes it before its options apply: nullable,
+    /// no DEFAULT clause, text under `text_collation` (binary for every
+    /// other type).
+    pub fn new(name: impl Into<String>, ty: ColumnType, text_collation: Collation) -> ColumnDef {
+        ColumnDef {
+            name: name.into(),
+            ty,
+            unsigned: false,
+            nullable: true,
+            default: ColumnDefault::None,
+            on_update_current_timestamp: false,
+            auto_increment: false,
+            collation: if ty.is_text() {
+                text_collation
+            } else {
+                Collation::Binary
+            },
+            hidden: false,
+            comment: String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexDef {
     /// Stable id within the table, used in storage keys.

@@ -41,20 +41,8 @@ pub fn open(dir: &Path) -> Arc<EmbeddedNode> {
 
 pub fn col(name: &str, ty: ColumnType) -> ColumnDef {
     ColumnDef {
-        name: name.into(),
-        ty,
-        unsigned: false,
-        nullable: true,
         default: ColumnDefault::Value(Value::Null),
-        on_update_current_timestamp: false,
-        auto_increment: false,
-        collation: if ty.is_text() {
-            Collation::Utf8mb4GeneralCi
-        } else {
-            Collation::Binary
-        },
-        hidden: false,
-        comment: String::new(),
+        ..ColumnDef::new(name, ty, Collation::Utf8mb4GeneralCi)
     }
 }
 

@@ -7,9 +7,7 @@ use planner::{Planner, QueryResult};
 use pushdown::cluster::Cluster;
 use pushdown::embedded::{EmbeddedNode, EmbeddedOptions};
 use pushdown::error::SqlResult;
-use pushdown::schema::{
-    Collation, ColumnDef, ColumnDefault, ColumnType, DatabaseDef, DdlOp, TableDef,
-};
+use pushdown::schema::{Collation, ColumnDef, ColumnType, DatabaseDef, DdlOp, TableDef};
 use pushdown::value::Value;
 use sqld::protocol::Handler;
 use sqld::session::{ServerInfo, Session, Shared};
@@ -117,20 +115,8 @@ pub async fn ok(s: &mut Session, sql: &str) {
 
 fn column(name: &str, ty: ColumnType) -> ColumnDef {
     ColumnDef {
-        name: name.into(),
-        ty,
-        unsigned: false,
         nullable: false,
-        default: ColumnDefault::None,
-        on_update_current_timestamp: false,
-        auto_increment: false,
-        collation: if ty.is_text() {
-            Collation::Utf8mb4GeneralCi
-        } else {
-            Collation::Binary
-        },
-        hidden: false,
-        comment: String::new(),
+        ..ColumnDef::new(name, ty, Collation::Utf8mb4GeneralCi)
     }
 }
 

@@ -278,20 +278,8 @@ mod tests {
 
     fn col(name: &str, ty: ColumnType) -> ColumnDef {
         ColumnDef {
-            name: name.into(),
-            ty,
-            unsigned: false,
             nullable: false,
-            default: ColumnDefault::None,
-            on_update_current_timestamp: false,
-            auto_increment: false,
-            collation: if ty.is_text() {
-                Collation::Utf8mb4GeneralCi
-            } else {
-                Collation::Binary
-            },
-            hidden: false,
-            comment: String::new(),
+            ..ColumnDef::new(name, ty, Collation::Utf8mb4GeneralCi)
         }
     }
 
