@@ -12,17 +12,7 @@ use std::time::Instant;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark"]
 async fn point_gets_and_commits() {
-    let dir = tempdir("bench");
-    let node = open(&dir);
-    let t = create(&node, sbtest("t")).await;
-    let mut tx = node.begin(false).await.unwrap();
-    let rows = (1..=10_000)
-        .map(|i| row(i, i % 100, &format!("c{i}")))
-        .collect();
-    tx.write(&insert(&t, rows, OnConflict::Error))
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let (dir, node, t) = seeded_with("bench", 10_000, |i| i % 100).await;
 
     let start = Instant::now();
     let n = 100_000;

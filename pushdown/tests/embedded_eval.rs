@@ -13,27 +13,6 @@ use pushdown::value::Value;
 use std::ops::Bound::{Included, Unbounded};
 use std::sync::Arc;
 
-async fn seeded(
-    name: &str,
-) -> (
-    std::path::PathBuf,
-    Arc<pushdown::embedded::EmbeddedNode>,
-    Arc<TableDef>,
-) {
-    let dir = tempdir(name);
-    let node = open(&dir);
-    let t = create(&node, sbtest("t")).await;
-    let mut tx = node.begin(false).await.unwrap();
-    let rows = (1..=10)
-        .map(|i| row(i, 100 - i % 3, &format!("c{i}")))
-        .collect();
-    tx.write(&insert(&t, rows, OnConflict::Error))
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    (dir, node, t)
-}
-
 fn add(col: usize, v: i64) -> Expr {
     Expr::Binary {
         op: BinaryOp::Add,

@@ -6,31 +6,10 @@ mod embedded_common;
 use embedded_common::*;
 use pushdown::node::DataNode;
 use pushdown::request::{Access, LockMode, OnConflict, Write};
-use pushdown::schema::{ColumnDefault, ColumnType, DdlOp, Grant, IndexDef, TableDef, UserDef};
+use pushdown::schema::{ColumnDefault, ColumnType, DdlOp, Grant, IndexDef, UserDef};
 use pushdown::value::Value;
 use std::ops::Bound::{Excluded, Included, Unbounded};
 use std::time::Duration;
-
-async fn seeded(
-    name: &str,
-) -> (
-    std::path::PathBuf,
-    std::sync::Arc<pushdown::embedded::EmbeddedNode>,
-    std::sync::Arc<TableDef>,
-) {
-    let dir = tempdir(name);
-    let node = open(&dir);
-    let t = create(&node, sbtest("t")).await;
-    let mut tx = node.begin(false).await.unwrap();
-    let rows = (1..=10)
-        .map(|i| row(i, 100 - i % 3, &format!("c{i}")))
-        .collect();
-    tx.write(&insert(&t, rows, OnConflict::Error))
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    (dir, node, t)
-}
 
 #[tokio::test]
 async fn point_gets_ranges_and_index_scans() {
@@ -600,17 +579,7 @@ async fn group_commit_under_concurrency() {
 
 #[tokio::test]
 async fn long_locking_scans_resume_across_chunks() {
-    let dir = tempdir("chunks");
-    let node = open(&dir);
-    let t = create(&node, sbtest("t")).await;
-    let mut tx = node.begin(false).await.unwrap();
-    let rows = (1..=3000)
-        .map(|i| row(i, i % 7, &format!("c{i}")))
-        .collect();
-    tx.write(&insert(&t, rows, OnConflict::Error))
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let (_dir, node, t) = seeded_with("chunks", 3000, |i| i % 7).await;
 
     let mut tx = node.begin(false).await.unwrap();
     // Locking index scan, descending, over 3000/7 rows per k value.

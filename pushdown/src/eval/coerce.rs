@@ -458,20 +458,13 @@ impl Coercer<'_> {
 mod tests {
     use super::*;
     use crate::error::WarningLevel;
-    use crate::schema::{Collation, ColumnDefault};
+    use crate::schema::Collation;
 
     fn col(ty: ColumnType, unsigned: bool) -> ColumnDef {
         ColumnDef {
-            name: "c".into(),
-            ty,
             unsigned,
-            nullable: true,
-            default: ColumnDefault::None,
-            on_update_current_timestamp: false,
-            auto_increment: false,
             collation: Collation::Utf8mb4GeneralCi,
-            hidden: false,
-            comment: String::new(),
+            ..ColumnDef::new("c", ty, Collation::Utf8mb4GeneralCi)
         }
     }
 

@@ -373,7 +373,7 @@ mod no_panics {
     //! cast, function and coercion: errors are fine, panics are not.
     use super::*;
     use crate::expr::CastType;
-    use crate::schema::{ColumnDefault, ColumnType};
+    use crate::schema::ColumnType;
     use crate::value::Time;
     use proptest::prelude::*;
 
@@ -437,16 +437,9 @@ mod no_panics {
 
     fn column(ty: ColumnType, unsigned: bool) -> ColumnDef {
         ColumnDef {
-            name: "c".into(),
-            ty,
             unsigned,
-            nullable: true,
-            default: ColumnDefault::None,
-            on_update_current_timestamp: false,
-            auto_increment: false,
             collation: Collation::Utf8mb4GeneralCi,
-            hidden: false,
-            comment: String::new(),
+            ..ColumnDef::new("c", ty, Collation::Utf8mb4GeneralCi)
         }
     }
 

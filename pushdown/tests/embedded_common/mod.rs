@@ -157,3 +157,27 @@ pub fn ids(rows: &[Row]) -> Vec<i64> {
         })
         .collect()
 }
+
+/// A fresh node whose sbtest-like table `t` holds ids 1..=n, with
+/// k = k_of(id) and c = "c{id}", committed.
+pub async fn seeded_with(
+    name: &str,
+    n: i64,
+    k_of: impl Fn(i64) -> i64,
+) -> (PathBuf, Arc<EmbeddedNode>, Arc<TableDef>) {
+    let dir = tempdir(name);
+    let node = open(&dir);
+    let t = create(&node, sbtest("t")).await;
+    let mut tx = node.begin(false).await.unwrap();
+    let rows = (1..=n).map(|i| row(i, k_of(i), &format!("c{i}"))).collect();
+    tx.write(&insert(&t, rows, OnConflict::Error))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    (dir, node, t)
+}
+
+/// The ten rows most tests start from: k = 100 - id % 3.
+pub async fn seeded(name: &str) -> (PathBuf, Arc<EmbeddedNode>, Arc<TableDef>) {
+    seeded_with(name, 10, |i| 100 - i % 3).await
+}
