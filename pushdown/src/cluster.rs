@@ -86,7 +86,7 @@ impl ClusterTxn {
 
     async fn part(&mut self, g: usize) -> SqlResult<&mut Box<dyn NodeTxn>> {
         if self.parts[g].is_none() {
-            let mut t = self.cluster.groups[g].begin(self.read_only).await?;
+            let mut t = self.cluster.groups[g].begin(self.read_only, None).await?;
             if let Some(timeout) = self.lock_wait_timeout {
                 t.set_lock_wait_timeout(timeout);
             }

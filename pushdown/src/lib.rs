@@ -12,6 +12,7 @@ pub mod embedded;
 pub mod error;
 pub mod eval;
 pub mod expr;
+pub mod meta;
 pub mod node;
 pub mod partition;
 pub mod request;

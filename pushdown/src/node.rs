@@ -1,7 +1,7 @@
 //! The data-node interface: one implementation per kind of node (embedded
 //! engine, MySQL-protocol server). A node owns some partitions of every table.
 
-use crate::error::SqlResult;
+use crate::error::{er, SqlResult};
 use crate::request::{Read, Write, WriteOutcome};
 use crate::schema::{Catalog, DdlOp};
 use crate::value::Row;
@@ -14,10 +14,49 @@ pub trait DataNode: Send + Sync + 'static {
     /// Applies a schema change, durably; returns the catalog after it.
     async fn ddl(&self, op: &DdlOp) -> SqlResult<Catalog>;
     /// Starts a transaction. READ COMMITTED: each read sees the latest
-    /// committed rows plus this transaction's own writes.
-    async fn begin(&self, read_only: bool) -> SqlResult<Box<dyn NodeTxn>>;
-    /// Name for errors and EXPLAIN ("embedded", "ng0/127.0.0.1:3307").
+    /// committed rows plus this transaction's own writes. `xa_branch` is set
+    /// when the transaction may span several node groups: the node then runs
+    /// it as that XA branch so that [`NodeTxn::prepare`] can be called.
+    async fn begin(&self, read_only: bool, xa_branch: Option<String>)
+        -> SqlResult<Box<dyn NodeTxn>>;
+    /// Name for errors and EXPLAIN ("embedded", "ng0 (127.0.0.1:3307)").
     fn name(&self) -> String;
+
+    /// Prepared XA branches sqld left on this node (XA RECOVER), by the
+    /// branch id given to [`DataNode::begin`]. Nodes without two-phase
+    /// commit have none.
+    async fn prepared_branches(&self) -> SqlResult<Vec<String>> {
+        Ok(Vec::new())
+    }
+    /// Commits or rolls back a prepared branch found by
+    /// [`DataNode::prepared_branches`] (recovery).
+    async fn resolve_branch(&self, _branch: &str, _commit: bool) -> SqlResult<()> {
+        Err(er::not_supported("two-phase commit on this data node"))
+    }
+    /// The SQL text this node would run for a read, for EXPLAIN; None for
+    /// nodes that run requests themselves (embedded).
+    fn describe_read(&self, _req: &Read) -> Option<String> {
+        None
+    }
+    /// Connection-pool figures for SHOW STATUS; None without a pool.
+    fn pool_stats(&self) -> Option<PoolStats> {
+        None
+    }
+}
+
+/// A data node's connection pool, as SHOW STATUS reports it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections open (idle + in use).
+    pub size: u64,
+    pub in_use: u64,
+    pub idle: u64,
+    /// Maximum size configured.
+    pub max_size: u64,
+    /// Times a session had to wait for a free connection, since start.
+    pub waits: u64,
+    /// Connections opened since start.
+    pub connections_created: u64,
 }
 
 #[async_trait]
@@ -34,7 +73,30 @@ pub trait NodeTxn: Send + Sync {
     /// innodb_lock_wait_timeout for this transaction's lock waits from now
     /// on; nodes that do not wait for locks themselves ignore it.
     fn set_lock_wait_timeout(&mut self, _timeout: std::time::Duration) {}
+    /// Whether a failed [`NodeTxn::write`] leaves none of its changes
+    /// behind (the node rolls the statement back itself, as InnoDB does):
+    /// then a statement that makes one write request on one node group
+    /// needs no statement savepoint.
+    fn writes_are_atomic(&self) -> bool {
+        false
+    }
+    /// Whether this transaction holds row locks or has written (and so
+    /// holds a data-node connection, for remote nodes).
+    fn holds_locks(&self) -> bool {
+        self.has_writes()
+    }
     /// Makes every write durable and visible atomically, then releases locks.
     async fn commit(self: Box<Self>) -> SqlResult<()>;
     async fn rollback(self: Box<Self>) -> SqlResult<()>;
+    /// Two-phase commit, phase one (XA END + XA PREPARE of the branch given
+    /// to [`DataNode::begin`]): afterwards the writes survive a crash of sqld
+    /// or of the node, undecided, until [`NodeTxn::commit_prepared`],
+    /// [`NodeTxn::rollback`] or recovery resolves them.
+    async fn prepare(&mut self) -> SqlResult<()> {
+        Err(er::not_supported("two-phase commit on this data node"))
+    }
+    /// Phase two after a successful [`NodeTxn::prepare`] (XA COMMIT).
+    async fn commit_prepared(self: Box<Self>) -> SqlResult<()> {
+        Err(er::not_supported("two-phase commit on this data node"))
+    }
 }

@@ -16,7 +16,7 @@ async fn point_gets_and_commits() {
 
     let start = Instant::now();
     let n = 100_000;
-    let mut tx = node.begin(false).await.unwrap();
+    let mut tx = node.begin(false, None).await.unwrap();
     for i in 0..n {
         let r = tx.read(&read(&t, keys(&[1 + i % 10_000]))).await.unwrap();
         assert_eq!(r.len(), 1);
@@ -40,7 +40,7 @@ async fn point_gets_and_commits() {
         tasks.push(tokio::spawn(async move {
             for i in 0..per {
                 let id = 100_000 + w * 1000 + i;
-                let mut tx = node.begin(false).await.unwrap();
+                let mut tx = node.begin(false, None).await.unwrap();
                 tx.write(&insert(
                     &t,
                     vec![row(id, 1, &format!("x{id}"))],
@@ -66,7 +66,7 @@ async fn point_gets_and_commits() {
     let scan = |t: std::sync::Arc<pushdown::schema::TableDef>,
                 node: std::sync::Arc<pushdown::embedded::EmbeddedNode>| async move {
         let start = Instant::now();
-        let mut tx = node.begin(true).await.unwrap();
+        let mut tx = node.begin(true, None).await.unwrap();
         for i in 0..1000i64 {
             let lo = 1 + (i * 97) % 9_900;
             let r = tx
@@ -86,7 +86,7 @@ async fn point_gets_and_commits() {
     );
     for round in 0..3 {
         for chunk in 0..100i64 {
-            let mut tx = node.begin(false).await.unwrap();
+            let mut tx = node.begin(false, None).await.unwrap();
             let rows = (1 + chunk * 100..=chunk * 100 + 100)
                 .map(|i| row(i, round, &format!("c{i}")))
                 .collect();

@@ -36,7 +36,7 @@ async fn transfer(
     let from = (id as i64 * 7) % ACCOUNTS + 1;
     let to = (id as i64 * 3 + 1) % ACCOUNTS + 1;
     let (a, b) = (from.min(to), from.max(to));
-    let mut tx = node.begin(false).await.unwrap();
+    let mut tx = node.begin(false, None).await.unwrap();
     // Lock in id order: no deadlocks between transfers.
     let mut req = read(accounts, keys(&[a, b]));
     req.lock = LockMode::Exclusive;
@@ -77,7 +77,7 @@ fn child(dir: &str) {
         let node = open(std::path::Path::new(dir));
         let accounts = create(&node, sbtest("accounts")).await;
         let log = create(&node, sbtest("log")).await;
-        let mut tx = node.begin(false).await.unwrap();
+        let mut tx = node.begin(false, None).await.unwrap();
         let rows = (1..=ACCOUNTS)
             .map(|i| row(i, BALANCE, &format!("a{i}")))
             .collect();
@@ -140,7 +140,7 @@ fn acknowledged_commits_survive_abort() {
         let cat = node.load_catalog().await.unwrap();
         let accounts = cat.table("test", "accounts").unwrap().clone();
         let log = cat.table("test", "log").unwrap().clone();
-        let mut tx = node.begin(true).await.unwrap();
+        let mut tx = node.begin(true, None).await.unwrap();
         let all = tx
             .read(&read(&accounts, range(None, Unbounded, Unbounded, false)))
             .await

@@ -41,7 +41,7 @@ fn update(
 #[tokio::test]
 async fn updates_maintain_indexes_and_move_rows() {
     let (_dir, node, t) = seeded("update").await;
-    let mut tx = node.begin(false).await.unwrap();
+    let mut tx = node.begin(false, None).await.unwrap();
     let out = tx
         .write(&update(&t, keys(&[3]), None, vec![(1, add(1, 1))]))
         .await
@@ -90,7 +90,7 @@ async fn updates_maintain_indexes_and_move_rows() {
 #[tokio::test]
 async fn filtered_range_update_and_delete() {
     let (_dir, node, t) = seeded("filtered").await;
-    let mut tx = node.begin(false).await.unwrap();
+    let mut tx = node.begin(false, None).await.unwrap();
     let id_gt_3 = Expr::cmp(CmpOp::Gt, Expr::col(0), Expr::lit(3i64), Collation::Binary);
     let out = tx
         .write(&update(
@@ -134,7 +134,7 @@ async fn filtered_range_update_and_delete() {
 #[tokio::test]
 async fn on_duplicate_key_update() {
     let (_dir, node, t) = seeded("odku").await;
-    let mut tx = node.begin(false).await.unwrap();
+    let mut tx = node.begin(false, None).await.unwrap();
     // k = k + VALUES(k)
     let set = vec![(
         1,
@@ -199,7 +199,7 @@ async fn alter_rewrites_rows_when_columns_change() {
         .await
         .unwrap();
     let t2 = cat.table("test", "t").unwrap().clone();
-    let mut tx = node.begin(false).await.unwrap();
+    let mut tx = node.begin(false, None).await.unwrap();
     let r = tx
         .read(&read(&t2, Access::Keys(vec![vec![Value::from("7")]])))
         .await
@@ -248,7 +248,7 @@ async fn alter_primary_key_rekeys_rows() {
         .await
         .unwrap();
     let t2 = cat.table("test", "t").unwrap().clone();
-    let mut tx = node.begin(false).await.unwrap();
+    let mut tx = node.begin(false, None).await.unwrap();
     let r = tx
         .read(&read(&t2, range(None, Included(98), Included(98), false)))
         .await

@@ -78,7 +78,7 @@ proptest! {
             let dir = tempdir("model");
             let node = open(&dir);
             let t = create(&node, sbtest("m")).await;
-            let mut tx = node.begin(false).await.unwrap();
+            let mut tx = node.begin(false, None).await.unwrap();
             let mut current: BTreeMap<i64, i64> = BTreeMap::new();
             let mut saved: Option<BTreeMap<i64, i64>> = None;
             for (n, op) in ops.into_iter().enumerate() {
@@ -166,7 +166,7 @@ proptest! {
                     },
                     Op::Commit => {
                         tx.commit().await.unwrap();
-                        tx = node.begin(false).await.unwrap();
+                        tx = node.begin(false, None).await.unwrap();
                         saved = None;
                     }
                     Op::Read { index, lo, hi, reverse, limit, locking } => {
@@ -195,7 +195,7 @@ proptest! {
             }
             tx.commit().await.unwrap();
             // What was committed is what a fresh transaction sees.
-            let mut fresh = node.begin(true).await.unwrap();
+            let mut fresh = node.begin(true, None).await.unwrap();
             let all = fresh.read(&read(&t, range(None, Bound::Unbounded, Bound::Unbounded, false))).await.unwrap();
             assert_eq!(ids(&all), current.keys().copied().collect::<Vec<_>>());
             for r in &all {

@@ -14,7 +14,7 @@ use std::time::Duration;
 #[tokio::test]
 async fn point_gets_ranges_and_index_scans() {
     let (_dir, node, t) = seeded("reads").await;
-    let mut tx = node.begin(true).await.unwrap();
+    let mut tx = node.begin(true, None).await.unwrap();
     // Batched gets come back in the order asked, missing keys skipped.
     let r = tx.read(&read(&t, keys(&[7, 3, 42, 7]))).await.unwrap();
     assert_eq!(ids(&r), vec![7, 3]);
@@ -81,8 +81,8 @@ async fn point_gets_ranges_and_index_scans() {
 #[tokio::test]
 async fn own_writes_are_visible_and_others_are_not() {
     let (_dir, node, t) = seeded("isolation").await;
-    let mut a = node.begin(false).await.unwrap();
-    let mut b = node.begin(false).await.unwrap();
+    let mut a = node.begin(false, None).await.unwrap();
+    let mut b = node.begin(false, None).await.unwrap();
     a.write(&insert(&t, vec![row(11, 98, "c11")], OnConflict::Error))
         .await
         .unwrap();
@@ -121,7 +121,7 @@ async fn own_writes_are_visible_and_others_are_not() {
 #[tokio::test]
 async fn duplicate_keys() {
     let (_dir, node, t) = seeded("dup").await;
-    let mut tx = node.begin(false).await.unwrap();
+    let mut tx = node.begin(false, None).await.unwrap();
     let e = tx
         .write(&insert(&t, vec![row(3, 1, "new")], OnConflict::Error))
         .await
@@ -181,7 +181,7 @@ async fn case_insensitive_primary_key() {
     def.columns[0].auto_increment = false;
     def.indexes.clear();
     let t = create(&node, def).await;
-    let mut tx = node.begin(false).await.unwrap();
+    let mut tx = node.begin(false, None).await.unwrap();
     tx.write(&insert(&t, vec![row(1, 1, "abc")], OnConflict::Error))
         .await
         .unwrap();
@@ -201,8 +201,8 @@ async fn case_insensitive_primary_key() {
 #[tokio::test]
 async fn concurrent_inserts_of_one_unique_value() {
     let (_dir, node, t) = seeded("unique-race").await;
-    let mut a = node.begin(false).await.unwrap();
-    let mut b = node.begin(false).await.unwrap();
+    let mut a = node.begin(false, None).await.unwrap();
+    let mut b = node.begin(false, None).await.unwrap();
     a.write(&insert(&t, vec![row(20, 1, "same")], OnConflict::Error))
         .await
         .unwrap();
@@ -224,8 +224,8 @@ async fn concurrent_inserts_of_one_unique_value() {
 #[tokio::test]
 async fn lock_wait_timeout_keeps_the_transaction() {
     let (_dir, node, t) = seeded("timeout").await;
-    let mut a = node.begin(false).await.unwrap();
-    let mut b = node.begin(false).await.unwrap();
+    let mut a = node.begin(false, None).await.unwrap();
+    let mut b = node.begin(false, None).await.unwrap();
     let mut lock_read = read(&t, keys(&[1]));
     lock_read.lock = LockMode::Exclusive;
     assert_eq!(a.read(&lock_read).await.unwrap().len(), 1);
@@ -234,7 +234,7 @@ async fn lock_wait_timeout_keeps_the_transaction() {
     assert_eq!(e.code, 1205);
     assert!(start.elapsed() >= Duration::from_millis(250));
     // A per-transaction innodb_lock_wait_timeout.
-    let mut c = node.begin(false).await.unwrap();
+    let mut c = node.begin(false, None).await.unwrap();
     c.set_lock_wait_timeout(Duration::from_millis(20));
     let start = std::time::Instant::now();
     assert_eq!(c.read(&lock_read).await.unwrap_err().code, 1205);
@@ -268,8 +268,8 @@ async fn lock_wait_timeout_keeps_the_transaction() {
 #[tokio::test]
 async fn deadlock_is_detected() {
     let (_dir, node, t) = seeded("deadlock").await;
-    let mut a = node.begin(false).await.unwrap();
-    let mut b = node.begin(false).await.unwrap();
+    let mut a = node.begin(false, None).await.unwrap();
+    let mut b = node.begin(false, None).await.unwrap();
     let lock = |id| {
         let mut r = read(&t, keys(&[id]));
         r.lock = LockMode::Exclusive;
@@ -294,7 +294,7 @@ async fn deadlock_is_detected() {
 #[tokio::test]
 async fn savepoints_roll_back_writes() {
     let (_dir, node, t) = seeded("savepoint").await;
-    let mut tx = node.begin(false).await.unwrap();
+    let mut tx = node.begin(false, None).await.unwrap();
     tx.write(&insert(&t, vec![row(11, 1, "a")], OnConflict::Error))
         .await
         .unwrap();
@@ -319,7 +319,7 @@ async fn savepoints_roll_back_writes() {
     tx.release_savepoint("s1").await.unwrap();
     assert_eq!(tx.rollback_to_savepoint("s1").await.unwrap_err().code, 1305);
     tx.commit().await.unwrap();
-    let mut r = node.begin(true).await.unwrap();
+    let mut r = node.begin(true, None).await.unwrap();
     assert_eq!(
         ids(&r.read(&read(&t, keys(&[11, 12, 13]))).await.unwrap()),
         vec![11, 12]
@@ -332,7 +332,7 @@ async fn commits_survive_reopen_with_catalog_and_counters() {
     {
         let node = open(&dir);
         let t = create(&node, sbtest("t")).await;
-        let mut tx = node.begin(false).await.unwrap();
+        let mut tx = node.begin(false, None).await.unwrap();
         let out = tx
             .write(&insert(
                 &t,
@@ -349,7 +349,7 @@ async fn commits_survive_reopen_with_catalog_and_counters() {
             .await
             .unwrap();
         tx.commit().await.unwrap();
-        let mut lost = node.begin(false).await.unwrap();
+        let mut lost = node.begin(false, None).await.unwrap();
         lost.write(&insert(&t, vec![row(0, 9, "never")], OnConflict::Error))
             .await
             .unwrap();
@@ -358,7 +358,7 @@ async fn commits_survive_reopen_with_catalog_and_counters() {
     let node = open(&dir);
     let cat = node.load_catalog().await.unwrap();
     let t = cat.table("test", "t").unwrap().clone();
-    let mut tx = node.begin(false).await.unwrap();
+    let mut tx = node.begin(false, None).await.unwrap();
     let all = tx
         .read(&read(&t, range(None, Unbounded, Unbounded, false)))
         .await
@@ -380,7 +380,7 @@ async fn ddl_persists_and_maintains_data() {
         let (_d, node, t) = {
             let node = open(&dir);
             let t = create(&node, sbtest("t")).await;
-            let mut tx = node.begin(false).await.unwrap();
+            let mut tx = node.begin(false, None).await.unwrap();
             let rows = (1..=5).map(|i| row(i, i % 2, &format!("c{i}"))).collect();
             tx.write(&insert(&t, rows, OnConflict::Error))
                 .await
@@ -409,7 +409,7 @@ async fn ddl_persists_and_maintains_data() {
             .unwrap();
         let t2 = cat.table("test", "t").unwrap().clone();
         assert_eq!(t2.id, t.id);
-        let mut tx = node.begin(false).await.unwrap();
+        let mut tx = node.begin(false, None).await.unwrap();
         let r = tx
             .read(&read(
                 &t2,
@@ -439,7 +439,7 @@ async fn ddl_persists_and_maintains_data() {
         .await
         .unwrap();
         // A transaction holding the old definition cannot commit.
-        let mut stale = node.begin(false).await.unwrap();
+        let mut stale = node.begin(false, None).await.unwrap();
         stale
             .write(&insert(&t, vec![row(9, 0, "c9")], OnConflict::Error))
             .await
@@ -502,7 +502,7 @@ async fn ddl_persists_and_maintains_data() {
     assert_eq!(cat.users[0].grants[0].db.as_deref(), Some("test"));
     let t = cat.table("test", "t").unwrap().clone();
     assert_eq!(t.columns.len(), 5);
-    let mut tx = node.begin(false).await.unwrap();
+    let mut tx = node.begin(false, None).await.unwrap();
     let r = tx
         .read(&read(&t, range(Some(3), Unbounded, Unbounded, false)))
         .await
@@ -518,7 +518,7 @@ async fn ddl_persists_and_maintains_data() {
         .await
         .unwrap();
     let t = cat.table("test", "t").unwrap().clone();
-    let mut tx = node.begin(false).await.unwrap();
+    let mut tx = node.begin(false, None).await.unwrap();
     assert!(tx
         .read(&read(&t, range(None, Unbounded, Unbounded, false)))
         .await
@@ -554,7 +554,7 @@ async fn group_commit_under_concurrency() {
         tasks.push(tokio::spawn(async move {
             for i in 0..20i64 {
                 let id = 1000 + w * 100 + i;
-                let mut tx = node.begin(false).await.unwrap();
+                let mut tx = node.begin(false, None).await.unwrap();
                 tx.write(&insert(
                     &t,
                     vec![row(id, w, &format!("g{id}"))],
@@ -569,7 +569,7 @@ async fn group_commit_under_concurrency() {
     for task in tasks {
         task.await.unwrap();
     }
-    let mut tx = node.begin(true).await.unwrap();
+    let mut tx = node.begin(true, None).await.unwrap();
     let all = tx
         .read(&read(&t, range(None, Included(1000), Unbounded, false)))
         .await
@@ -581,7 +581,7 @@ async fn group_commit_under_concurrency() {
 async fn long_locking_scans_resume_across_chunks() {
     let (_dir, node, t) = seeded_with("chunks", 3000, |i| i % 7).await;
 
-    let mut tx = node.begin(false).await.unwrap();
+    let mut tx = node.begin(false, None).await.unwrap();
     // Locking index scan, descending, over 3000/7 rows per k value.
     let mut req = read(&t, range(Some(1), Included(3), Included(3), true));
     req.lock = LockMode::Shared;
@@ -621,7 +621,7 @@ async fn deadlocks_under_load_keep_the_invariant() {
     let dir = tempdir("stress");
     let node = open(&dir);
     let t = create(&node, sbtest("acct")).await;
-    let mut tx = node.begin(false).await.unwrap();
+    let mut tx = node.begin(false, None).await.unwrap();
     let rows = (1..=5).map(|i| row(i, 100, &format!("a{i}"))).collect();
     tx.write(&insert(&t, rows, OnConflict::Error))
         .await
@@ -645,7 +645,7 @@ async fn deadlocks_under_load_keep_the_invariant() {
                 if a == b {
                     continue;
                 }
-                let mut tx = node.begin(false).await.unwrap();
+                let mut tx = node.begin(false, None).await.unwrap();
                 let mut moved = Vec::new();
                 let mut failed = false;
                 for id in [a, b] {
@@ -684,7 +684,7 @@ async fn deadlocks_under_load_keep_the_invariant() {
     for task in tasks {
         task.await.unwrap();
     }
-    let mut tx = node.begin(true).await.unwrap();
+    let mut tx = node.begin(true, None).await.unwrap();
     let all = tx
         .read(&read(&t, range(None, Unbounded, Unbounded, false)))
         .await

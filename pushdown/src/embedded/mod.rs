@@ -210,7 +210,11 @@ impl DataNode for EmbeddedNode {
         self.writer.handle().ddl(op.clone()).await
     }
 
-    async fn begin(&self, read_only: bool) -> SqlResult<Box<dyn NodeTxn>> {
+    async fn begin(
+        &self,
+        read_only: bool,
+        _xa_branch: Option<String>,
+    ) -> SqlResult<Box<dyn NodeTxn>> {
         Ok(Box::new(
             self.begin_txn(read_only, self.default_lock_wait()),
         ))

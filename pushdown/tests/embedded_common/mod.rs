@@ -168,7 +168,7 @@ pub async fn seeded_with(
     let dir = tempdir(name);
     let node = open(&dir);
     let t = create(&node, sbtest("t")).await;
-    let mut tx = node.begin(false).await.unwrap();
+    let mut tx = node.begin(false, None).await.unwrap();
     let rows = (1..=n).map(|i| row(i, k_of(i), &format!("c{i}"))).collect();
     tx.write(&insert(&t, rows, OnConflict::Error))
         .await
