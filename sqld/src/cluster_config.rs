@@ -276,10 +276,13 @@ data_nodes = ["mysql://sqld:pw@127.0.0.1:3308/?require_ssl=true"]
     fn defaults_without_cluster_section() {
         let f = ConfigFile::parse("[[node_group]]\ndata_nodes = [\"mysql://h:1\"]\n").unwrap();
         let c = f.cluster().unwrap().unwrap();
-        assert_eq!(c, ClusterConfig {
-            node_groups: vec!["mysql://h:1".into()],
-            ..ClusterConfig::default()
-        });
+        assert_eq!(
+            c,
+            ClusterConfig {
+                node_groups: vec!["mysql://h:1".into()],
+                ..ClusterConfig::default()
+            }
+        );
         assert_eq!(ConfigFile::parse("").unwrap().cluster().unwrap(), None);
     }
 
@@ -309,7 +312,10 @@ data_nodes = ["mysql://sqld:pw@127.0.0.1:3308/?require_ssl=true"]
             "[cluster]\ncatalog_poll_ms = 0\n[[node_group]]\ndata_nodes = [\"mysql://a:1\"]\n",
         ];
         for text in bad {
-            assert!(ConfigFile::parse(text).unwrap().cluster().is_err(), "{text}");
+            assert!(
+                ConfigFile::parse(text).unwrap().cluster().is_err(),
+                "{text}"
+            );
         }
         let e = ConfigFile::parse("[[node_group]]\ndata_nodes = [\"http://u:hunter2@a:1\"]\n")
             .unwrap()

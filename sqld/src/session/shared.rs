@@ -7,11 +7,12 @@ use super::vars::GlobalVars;
 use super::Session;
 use planner::Planner;
 use pushdown::error::SqlResult;
+use pushdown::node::{DataNode, PoolStats};
 use pushdown::schema::DdlOp;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 /// Facts about this server process, fixed at start.
@@ -73,6 +74,9 @@ pub struct Shared {
     pub registry: Registry,
     pub globals: Arc<GlobalVars>,
     pub status: Status,
+    /// The data nodes of a cluster, one per node group, for the pool
+    /// figures of SHOW STATUS; unset with the embedded data node.
+    data_nodes: OnceLock<Vec<Arc<dyn DataNode>>>,
 }
 
 impl Shared {
@@ -84,7 +88,59 @@ impl Shared {
             registry: Registry::default(),
             globals,
             status: Status::default(),
+            data_nodes: OnceLock::new(),
         })
+    }
+
+    /// Registers the node groups' data nodes (cluster mode, once at start).
+    pub fn set_data_nodes(&self, nodes: Vec<Arc<dyn DataNode>>) {
+        let _ = self.data_nodes.set(nodes);
+    }
+
+    /// Each node group's connection-pool figures (cluster mode; empty with
+    /// the embedded data node, which has no pool).
+    pub fn pool_stats(&self) -> Vec<PoolStats> {
+        self.data_nodes
+            .get()
+            .map(|nodes| {
+                nodes
+                    .iter()
+                    .map(|n| n.pool_stats().unwrap_or_default())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Creates the `[[user]]` accounts of the configuration file that the
+    /// catalog does not have yet (same name and host), with ALL PRIVILEGES
+    /// ON *.* WITH GRANT OPTION, as the initial root accounts. An existing
+    /// account is left as it is: its password may have been changed since.
+    pub async fn ensure_users(&self, accounts: &[(String, String, String)]) -> SqlResult<()> {
+        for (user, host, password) in accounts {
+            let exists = self
+                .planner
+                .catalog()
+                .users
+                .iter()
+                .any(|u| &u.user == user && u.host.eq_ignore_ascii_case(host));
+            if exists {
+                continue;
+            }
+            self.planner
+                .ddl(&DdlOp::PutUser(pushdown::schema::UserDef {
+                    user: user.clone(),
+                    host: host.clone(),
+                    plugin: users::NATIVE.into(),
+                    auth: users::hash_password(users::NATIVE, password),
+                    grants: vec![pushdown::schema::Grant {
+                        db: None,
+                        with_grant_option: true,
+                    }],
+                }))
+                .await?;
+            tracing::info!(user = %user, host = %host, "created account from the configuration file");
+        }
+        Ok(())
     }
 
     /// First start: creates 'root'@'localhost', 'root'@'127.0.0.1' and
