@@ -14,7 +14,7 @@ const SERVER_VERSION: &str = "8.0.36-sqld";
 
 fn main() -> ExitCode {
     let options = match config::parse_args(std::env::args().skip(1)) {
-        Ok(Command::Run(o)) => o,
+        Ok(Command::Run(o)) => *o,
         Ok(Command::Help) => {
             print!("{}", config::HELP);
             return ExitCode::SUCCESS;
