@@ -112,7 +112,10 @@ impl TestCluster {
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| panic!("a data node failed to start")))
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| panic!("a data node failed to start"))
+                })
                 .collect()
         });
         let pw = sql_str(DATA_NODE_PASSWORD);
@@ -179,6 +182,8 @@ impl TestCluster {
     pub fn start_sqld(&mut self) -> usize {
         let opts = ServerOptions {
             root_password: self.opts.root_password.clone(),
+            // Room for the 1,000-client test plus its observers.
+            max_connections: Some(2000),
             ..ServerOptions::default()
         };
         self.sqlds
@@ -212,12 +217,7 @@ impl TestCluster {
 
     /// Client options for sqld i as `root`.
     pub fn sqld_opts(&self, i: usize, db: Option<&str>) -> Opts {
-        tcp_opts(
-            self.sqlds[i].port(),
-            "root",
-            &self.opts.root_password,
-            db,
-        )
+        tcp_opts(self.sqlds[i].port(), "root", &self.opts.root_password, db)
     }
 
     /// A root connection to sqld i.
