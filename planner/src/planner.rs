@@ -70,15 +70,71 @@ impl Prepared {
 }
 
 impl Planner {
-    /// Loads the catalog from the cluster.
+    /// Loads the catalog from the cluster. In cluster mode the planner
+    /// follows the cluster's catalog from then on: schema changes made by
+    /// other sqld processes arrive within the cluster's catalog poll.
     pub async fn open(cluster: Arc<Cluster>) -> SqlResult<Arc<Planner>> {
         let catalog = cluster.load_catalog().await?;
-        Ok(Arc::new(Planner {
+        let watch = cluster.catalog_watch();
+        let planner = Arc::new(Planner {
             cluster,
             catalog: RwLock::new(Arc::new(catalog)),
             generation: AtomicU64::new(0),
             cache: Mutex::new(HashMap::new()),
-        }))
+        });
+        if let Some(mut rx) = watch {
+            let weak = Arc::downgrade(&planner);
+            tokio::spawn(async move {
+                while rx.changed().await.is_ok() {
+                    let c = rx.borrow_and_update().clone();
+                    let Some(p) = weak.upgrade() else { return };
+                    p.follow(c);
+                }
+            });
+        }
+        Ok(planner)
+    }
+
+    /// Takes a catalog the cluster loaded, unless it is the one in use.
+    fn follow(&self, c: Arc<Catalog>) {
+        let same = Arc::ptr_eq(&self.catalog(), &c);
+        if !same {
+            *self.catalog.write().expect("catalog lock") = c;
+            self.generation.fetch_add(1, Ordering::SeqCst);
+            self.cache.lock().expect("plan cache lock").clear();
+        }
+    }
+
+    /// Cluster mode: reloads the catalog now if another sqld changed it
+    /// (a statement named a database, table or column this one does not
+    /// know yet). True when it changed.
+    pub async fn refresh(&self) -> SqlResult<bool> {
+        if !self.cluster.refresh_catalog().await? {
+            return Ok(false);
+        }
+        if let Some(c) = self.cluster.catalog_watch().map(|rx| rx.borrow().clone()) {
+            self.follow(c);
+        }
+        Ok(true)
+    }
+
+    /// [`Planner::prepare`], and in cluster mode, when the statement names
+    /// an object this sqld does not know, once more after a catalog refresh.
+    pub async fn prepare_fresh(
+        &self,
+        stmt: &Statement,
+        ctx: &SessionCtx,
+    ) -> SqlResult<Arc<Prepared>> {
+        match self.prepare(stmt, ctx) {
+            Err(e) if self.cluster.is_distributed() && names_unknown_object(&e) => {
+                if self.refresh().await? {
+                    self.prepare(stmt, ctx)
+                } else {
+                    Err(e)
+                }
+            }
+            r => r,
+        }
     }
 
     pub fn cluster(&self) -> &Arc<Cluster> {
@@ -236,6 +292,11 @@ impl Planner {
         }
         result
     }
+}
+
+/// Unknown database, table or column: what another sqld's DDL can explain.
+fn names_unknown_object(e: &pushdown::SqlError) -> bool {
+    matches!(e.code, 1049 | 1051 | 1054 | 1146)
 }
 
 fn reprepare() -> pushdown::SqlError {

@@ -7,6 +7,7 @@
 //! node group ([`partition`]) and sends each part to that group's
 //! [`node::NodeTxn`].
 
+pub mod catalog_change;
 pub mod cluster;
 pub mod embedded;
 pub mod error;

@@ -2,8 +2,10 @@
 //!
 //! A statement outside an explicit transaction (with autocommit on) runs in
 //! a transaction of its own and commits. Inside one, a writing statement is
-//! wrapped in a savepoint so that when it fails only it is rolled back, as
-//! InnoDB does; a deadlock rolls back the whole transaction.
+//! bracketed ([`ClusterTxn::begin_statement`]) so that when it fails only it
+//! is rolled back, as InnoDB does; a deadlock rolls back the whole
+//! transaction, and so does a lock wait timeout in cluster mode (the data
+//! nodes' transactions are gone: [`ClusterTxn::is_rolled_back`]).
 
 pub mod access;
 pub mod ddl;
@@ -21,9 +23,6 @@ use pushdown::expr::Expr;
 use pushdown::value::Value;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// Savepoint around each writing statement of an open transaction.
-const STATEMENT_SAVEPOINT: &str = "__sqld_statement";
 
 /// A copy of `e` with session values (NOW(), @x, @@var) replaced by their
 /// values, so that a data node can evaluate it.
@@ -87,12 +86,9 @@ pub async fn execute(
             txn.set_lock_wait_timeout(t);
         }
     }
-    let savepoint = persists && !read_only;
-    if savepoint {
-        if let Err(e) = txn.savepoint(STATEMENT_SAVEPOINT).await {
-            ctx.txn = Some(txn);
-            return Err(e);
-        }
+    let bracketed = persists && !read_only;
+    if bracketed {
+        txn.begin_statement(one_write_request(plan));
     }
     let mut warnings = Vec::new();
     let result = run_in_txn(plan, columns, params, ctx, &mut txn, &mut warnings).await;
@@ -100,8 +96,8 @@ pub async fn execute(
     match result {
         Ok(r) => {
             if persists {
-                if savepoint {
-                    txn.release_savepoint(STATEMENT_SAVEPOINT).await?;
+                if bracketed {
+                    txn.end_statement(true).await?;
                 }
                 ctx.txn = Some(txn);
             } else {
@@ -126,20 +122,34 @@ pub async fn execute(
             Ok(r)
         }
         Err(e) => {
-            if e.code == 1213 || !persists {
+            let gone = e.code == 1213 || txn.is_rolled_back();
+            if gone || !persists {
                 // A deadlock victim loses its whole transaction.
                 let _ = txn.rollback().await;
-                if e.code == 1213 {
+                if gone {
                     ctx.explicit_txn = false;
                 }
             } else {
-                if savepoint {
-                    let _ = txn.rollback_to_savepoint(STATEMENT_SAVEPOINT).await;
+                if bracketed {
+                    let _ = txn.end_statement(false).await;
                 }
                 ctx.txn = Some(txn);
             }
             Err(e)
         }
+    }
+}
+
+/// Whether the statement makes at most one write request (so that on a data
+/// node that rolls back a failed write itself, it needs no savepoint).
+fn one_write_request(plan: &Plan) -> bool {
+    match plan {
+        Plan::Insert(_) => true,
+        Plan::Update(m) | Plan::Delete(m) => !matches!(
+            m.source.access,
+            crate::plan::access::AccessPlan::MultiRange { .. }
+        ),
+        _ => false,
     }
 }
 

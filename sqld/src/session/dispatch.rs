@@ -263,7 +263,7 @@ impl Session {
                 if let Some(p) = plan {
                     return self.run_plan(p, params).await;
                 }
-                let plan = self.shared.planner.prepare(stmt, &self.ctx)?;
+                let plan = self.shared.planner.prepare_fresh(stmt, &self.ctx).await?;
                 if self.cache_next_plan {
                     self.shared.planner.cache(text, &self.ctx, &plan);
                 }
@@ -333,7 +333,7 @@ impl Session {
             Stmt::Planned { .. } => Err(er::internal("a planned statement without its plan")),
             Stmt::Planner { stmt, .. } => {
                 self.check_databases(stmt)?;
-                let plan = self.shared.planner.prepare(stmt, &self.ctx)?;
+                let plan = self.shared.planner.prepare_fresh(stmt, &self.ctx).await?;
                 self.check_plan_privileges(plan_command(&plan.plan), &plan)?;
                 let (n, cols) = (plan.param_count, plan.columns.to_vec());
                 Ok((Some(plan), n, cols))

@@ -1,0 +1,171 @@
+//! Results of several node groups put back together: a range's rows k-way
+//! merged in index order, a key batch's rows back in the order of its keys.
+//! Values compare as the index compares them (collation-aware).
+
+use super::route::KeyPart;
+use crate::eval;
+use crate::schema::{ColumnDef, TableDef};
+use crate::value::{Row, Value};
+use std::cmp::Ordering;
+
+/// The columns (table positions) rows of an access are ordered by: the
+/// index's columns then the primary key's (InnoDB's secondary-index order),
+/// or the primary key's.
+pub(super) fn order_columns(table: &TableDef, index: Option<u32>) -> Vec<usize> {
+    let mut cols: Vec<usize> = index
+        .and_then(|id| table.indexes.iter().find(|i| i.id == id))
+        .map(|ix| ix.columns.clone())
+        .unwrap_or_default();
+    for c in &table.primary_key {
+        if !cols.contains(c) {
+            cols.push(*c);
+        }
+    }
+    cols
+}
+
+/// A projection widened with the columns needed to merge.
+pub(super) struct Widened {
+    /// The projection to send; None when the request's own will do.
+    pub projection: Option<Vec<usize>>,
+    /// Where each needed column is in a returned row.
+    pub positions: Vec<usize>,
+    /// Width to cut returned rows back to, when columns were added.
+    pub strip_to: Option<usize>,
+}
+
+pub(super) fn widen(projection: &Option<Vec<usize>>, needed: &[usize]) -> Widened {
+    let Some(p) = projection else {
+        return Widened {
+            projection: None,
+            positions: needed.to_vec(),
+            strip_to: None,
+        };
+    };
+    let mut sent = p.clone();
+    let positions = needed
+        .iter()
+        .map(|c| match sent.iter().position(|x| x == c) {
+            Some(i) => i,
+            None => {
+                sent.push(*c);
+                sent.len() - 1
+            }
+        })
+        .collect();
+    let added = sent.len() > p.len();
+    Widened {
+        projection: added.then_some(sent),
+        positions,
+        strip_to: added.then_some(p.len()),
+    }
+}
+
+/// How to compare two returned rows in index order.
+pub(super) struct RowOrder<'a> {
+    pub positions: Vec<usize>,
+    pub columns: Vec<&'a ColumnDef>,
+    pub reverse: bool,
+}
+
+impl<'a> RowOrder<'a> {
+    pub fn new(table: &'a TableDef, cols: &[usize], positions: Vec<usize>, reverse: bool) -> Self {
+        RowOrder {
+            positions,
+            columns: cols.iter().filter_map(|c| table.columns.get(*c)).collect(),
+            reverse,
+        }
+    }
+
+    pub fn compare(&self, a: &Row, b: &Row) -> Ordering {
+        for (p, col) in self.positions.iter().zip(&self.columns) {
+            let o = compare_values(a.get(*p), b.get(*p), col);
+            if o != Ordering::Equal {
+                return if self.reverse { o.reverse() } else { o };
+            }
+        }
+        Ordering::Equal
+    }
+}
+
+/// Index order of two column values: NULL first, then as the column's
+/// collation compares.
+fn compare_values(a: Option<&Value>, b: Option<&Value>, col: &ColumnDef) -> Ordering {
+    match (a, b) {
+        (None | Some(Value::Null), None | Some(Value::Null)) => Ordering::Equal,
+        (None | Some(Value::Null), _) => Ordering::Less,
+        (_, None | Some(Value::Null)) => Ordering::Greater,
+        (Some(x), Some(y)) => eval::compare(x, y, col.collation).unwrap_or(Ordering::Equal),
+    }
+}
+
+/// K-way merge of rows each sorted by `order`, cut to `limit`. Node groups
+/// are few, so the smallest head is found by a scan.
+pub(super) fn merge(parts: Vec<Vec<Row>>, order: &RowOrder, limit: Option<u64>) -> Vec<Row> {
+    let total: usize = parts.iter().map(Vec::len).sum();
+    let cap = limit.map_or(total, |l| total.min(l as usize));
+    let mut out = Vec::with_capacity(cap);
+    let mut parts = parts;
+    let mut next = vec![0usize; parts.len()];
+    while out.len() < cap {
+        let mut best: Option<usize> = None;
+        for i in 0..parts.len() {
+            let Some(head) = parts[i].get(next[i]) else {
+                continue;
+            };
+            let better = match best {
+                Some(b) => order.compare(head, &parts[b][next[b]]) == Ordering::Less,
+                None => true,
+            };
+            if better {
+                best = Some(i);
+            }
+        }
+        let Some(b) = best else { break };
+        out.push(std::mem::take(&mut parts[b][next[b]]));
+        next[b] += 1;
+    }
+    out
+}
+
+/// Rows of a key batch read per group, back in the order of the batch's
+/// keys (`parts[i]` answered by `results[i]`, each in its own keys' order,
+/// missing keys skipped). `order` locates and compares the primary key.
+pub(super) fn by_key_order(
+    parts: &[KeyPart],
+    results: Vec<Vec<Row>>,
+    order: &RowOrder,
+    key_count: usize,
+) -> Vec<Row> {
+    let mut slots: Vec<Option<Row>> = (0..key_count).map(|_| None).collect();
+    let mut stray = Vec::new();
+    for (part, rows) in parts.iter().zip(results) {
+        let mut next = 0;
+        for row in rows {
+            let found = (next..part.keys.len()).find(|&j| key_matches(&part.keys[j], &row, order));
+            match found {
+                Some(j) if slots[part.positions[j]].is_none() => {
+                    slots[part.positions[j]] = Some(row);
+                    next = j + 1;
+                }
+                _ => stray.push(row),
+            }
+        }
+    }
+    slots.into_iter().flatten().chain(stray).collect()
+}
+
+fn key_matches(key: &[Value], row: &Row, order: &RowOrder) -> bool {
+    key.iter()
+        .zip(order.positions.iter().zip(&order.columns))
+        .all(|(k, (p, col))| compare_values(Some(k), row.get(*p), col) == Ordering::Equal)
+}
+
+/// Cuts rows back to the width the request asked for.
+pub(super) fn strip(rows: &mut [Row], width: Option<usize>) {
+    if let Some(w) = width {
+        for r in rows {
+            r.truncate(w);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! Commit. No writer or one: commit the writer first (one phase), then the
+//! readers. Several writers: XA two-phase commit — prepare every writer,
+//! record the decision durably in the cluster metadata, commit the prepared
+//! branches. Once the decision is recorded the transaction is committed: a
+//! branch that fails to commit now is left to recovery.
+
+use super::txn::{ClusterTxn, Part};
+use crate::error::{SqlError, SqlResult};
+use futures_util::future::join_all;
+
+impl ClusterTxn {
+    pub async fn commit(mut self) -> SqlResult<()> {
+        if self.is_rolled_back() {
+            return Ok(());
+        }
+        let parts: Vec<Part> = self.parts.iter_mut().filter_map(Option::take).collect();
+        let (mut writers, readers): (Vec<Part>, Vec<Part>) =
+            parts.into_iter().partition(|p| p.txn.has_writes());
+        if writers.len() <= 1 {
+            if let Some(w) = writers.pop() {
+                if let Err(e) = w.txn.commit().await {
+                    rollback_all(readers).await;
+                    return Err(e);
+                }
+            }
+            return commit_readers(readers).await;
+        }
+        let gtrid = match self.gtrid.clone() {
+            Some(g) => g,
+            None => {
+                rollback_all(writers).await;
+                rollback_all(readers).await;
+                return Err(SqlError::code(
+                    1105,
+                    "a transaction that wrote to several node groups has no XA id",
+                ));
+            }
+        };
+        // Phase one.
+        let prepared = join_all(writers.iter_mut().map(|p| p.txn.prepare())).await;
+        if let Some(Err(e)) = prepared.into_iter().find(Result::is_err) {
+            rollback_all(writers).await;
+            rollback_all(readers).await;
+            return Err(e);
+        }
+        let meta = match &self.cluster.meta {
+            Some(m) => m.store.clone(),
+            None => {
+                rollback_all(writers).await;
+                rollback_all(readers).await;
+                return Err(SqlError::code(
+                    1105,
+                    "two-phase commit without cluster metadata",
+                ));
+            }
+        };
+        let decided = match meta.decide(&gtrid, true).await {
+            Ok(d) => d,
+            // The decision may have been stored before the error: ask.
+            Err(e) => match meta.decision(&gtrid).await {
+                Ok(Some(true)) => true,
+                _ => {
+                    let _ = meta.decide(&gtrid, false).await;
+                    rollback_all(writers).await;
+                    rollback_all(readers).await;
+                    return Err(e);
+                }
+            },
+        };
+        if !decided {
+            // Recovery took this transaction for abandoned and aborted it.
+            rollback_all(writers).await;
+            rollback_all(readers).await;
+            return Err(SqlError::code(
+                1402,
+                "XA_RBROLLBACK: Transaction branch was rolled back: the distributed transaction was aborted by recovery before it could commit",
+            ));
+        }
+        // Phase two.
+        let results = join_all(writers.into_iter().map(|p| p.txn.commit_prepared())).await;
+        let all_done = results.iter().all(Result::is_ok);
+        for e in results.into_iter().filter_map(Result::err) {
+            tracing::warn!("XA COMMIT of {gtrid} failed, recovery will finish it: {e}");
+        }
+        if let Err(e) = commit_readers(readers).await {
+            tracing::warn!("commit of a read part of {gtrid}: {e}");
+        }
+        if all_done {
+            tokio::spawn(async move {
+                if let Err(e) = meta.forget(&[gtrid]).await {
+                    tracing::debug!("forgetting a decision: {e}");
+                }
+            });
+        }
+        Ok(())
+    }
+}
+
+async fn commit_readers(readers: Vec<Part>) -> SqlResult<()> {
+    let mut first_err = None;
+    for r in join_all(readers.into_iter().map(|p| p.txn.commit())).await {
+        if let Err(e) = r {
+            first_err.get_or_insert(e);
+        }
+    }
+    first_err.map_or(Ok(()), Err)
+}
+
+async fn rollback_all(parts: Vec<Part>) {
+    for r in join_all(parts.into_iter().map(|p| p.txn.rollback())).await {
+        if let Err(e) = r {
+            tracing::warn!("rollback: {e}");
+        }
+    }
+}
