@@ -7,12 +7,12 @@ use super::vars::GlobalVars;
 use super::Session;
 use planner::Planner;
 use pushdown::error::SqlResult;
-use pushdown::node::{DataNode, PoolStats};
+use pushdown::node::PoolStats;
 use pushdown::schema::DdlOp;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Facts about this server process, fixed at start.
@@ -74,9 +74,6 @@ pub struct Shared {
     pub registry: Registry,
     pub globals: Arc<GlobalVars>,
     pub status: Status,
-    /// The data nodes of a cluster, one per node group, for the pool
-    /// figures of SHOW STATUS; unset with the embedded data node.
-    data_nodes: OnceLock<Vec<Arc<dyn DataNode>>>,
 }
 
 impl Shared {
@@ -88,27 +85,18 @@ impl Shared {
             registry: Registry::default(),
             globals,
             status: Status::default(),
-            data_nodes: OnceLock::new(),
         })
     }
 
-    /// Registers the node groups' data nodes (cluster mode, once at start).
-    pub fn set_data_nodes(&self, nodes: Vec<Arc<dyn DataNode>>) {
-        let _ = self.data_nodes.set(nodes);
-    }
-
-    /// Each node group's connection-pool figures (cluster mode; empty with
-    /// the embedded data node, which has no pool).
+    /// Each node group's connection-pool figures, in node-group order
+    /// (cluster mode; empty with the embedded data node, which has no pool).
     pub fn pool_stats(&self) -> Vec<PoolStats> {
-        self.data_nodes
-            .get()
-            .map(|nodes| {
-                nodes
-                    .iter()
-                    .map(|n| n.pool_stats().unwrap_or_default())
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.planner
+            .cluster()
+            .pool_stats()
+            .into_iter()
+            .map(|(_, stats)| stats)
+            .collect()
     }
 
     /// Creates the `[[user]]` accounts of the configuration file that the
