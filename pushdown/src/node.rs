@@ -17,8 +17,11 @@ pub trait DataNode: Send + Sync + 'static {
     /// committed rows plus this transaction's own writes. `xa_branch` is set
     /// when the transaction may span several node groups: the node then runs
     /// it as that XA branch so that [`NodeTxn::prepare`] can be called.
-    async fn begin(&self, read_only: bool, xa_branch: Option<String>)
-        -> SqlResult<Box<dyn NodeTxn>>;
+    async fn begin(
+        &self,
+        read_only: bool,
+        xa_branch: Option<String>,
+    ) -> SqlResult<Box<dyn NodeTxn>>;
     /// Name for errors and EXPLAIN ("embedded", "ng0 (127.0.0.1:3307)").
     fn name(&self) -> String;
 
