@@ -111,6 +111,10 @@ fn two_sqld_share_schema_and_rows_and_ddl_reaches_every_group() {
                 "items left on ng{g}"
             );
         }
+        // A database made by one sqld is there for the other's handshake at
+        // once, and gone for its USE at once when dropped.
+        exec(&mut a, "CREATE DATABASE shop2").await;
+        drop(c.conn(1, Some("shop2")).await);
         exec(&mut a, "DROP DATABASE shop").await;
         assert_eq!(error(&mut b, "USE shop").await.0, 1049);
     });
@@ -126,14 +130,22 @@ fn concurrent_ddl_from_two_sqld_is_serialised() {
     block_on_with_timeout(240, async {
         let mut a = c.conn(0, None).await;
         exec(&mut a, "CREATE DATABASE ddl").await;
+        // (Seeing it at once is the other test's business; this one is
+        // about the race between the two sqld's CREATE TABLEs.)
+        let mut b = c.conn(1, None).await;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while rows(&mut b, "SHOW DATABASES LIKE 'ddl'").await.is_empty() {
+            assert!(std::time::Instant::now() < deadline, "sqld 1 never saw ddl");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
         let mut tasks = Vec::new();
         for i in 0..2 {
-            let opts = c.sqld_opts(i, Some("ddl"));
+            let opts = c.sqld_opts(i, None);
             tasks.push(tokio::spawn(async move {
                 let mut conn = sqld_tests::cluster::connect(opts).await;
                 let mut outcomes = Vec::new();
                 for t in 0..20 {
-                    let sql = format!("CREATE TABLE t{t} (id INT PRIMARY KEY, v INT)");
+                    let sql = format!("CREATE TABLE ddl.t{t} (id INT PRIMARY KEY, v INT)");
                     outcomes.push(code(&conn.query_drop(sql).await));
                 }
                 outcomes
