@@ -113,7 +113,17 @@ fn two_sqld_share_schema_and_rows_and_ddl_reaches_every_group() {
         }
         // A database made by one sqld is there for the other's handshake at
         // once, and gone for its USE at once when dropped.
-        exec(&mut a, "CREATE DATABASE shop2").await;
+        exec_all(
+            &mut a,
+            &[
+                "CREATE DATABASE shop2",
+                "CREATE TABLE shop2.t (id INT PRIMARY KEY)",
+            ],
+        )
+        .await;
+        b.exec_drop("INSERT INTO shop2.t VALUES (?)", (1,))
+            .await
+            .expect("a prepared statement on a table the other sqld just created");
         drop(c.conn(1, Some("shop2")).await);
         exec(&mut a, "DROP DATABASE shop").await;
         assert_eq!(error(&mut b, "USE shop").await.0, 1049);

@@ -119,15 +119,16 @@ fn multi_group_transactions_commit_atomically() {
 
 #[test]
 fn lock_wait_timeout_and_deadlock_roll_back_every_group() {
-    let c = TestCluster::start(ClusterOptions {
-        lock_wait_timeout: Some(2),
-        ..ClusterOptions::default()
-    });
+    let c = TestCluster::start(ClusterOptions::default());
     block_on_with_timeout(180, async {
         let [g0, g1] = setup(&c).await;
         let mut a = c.conn(0, Some("x")).await;
         let mut b = c.conn(0, Some("x")).await;
         let mut check = c.conn(0, Some("x")).await;
+        // sqld's session value is what the data nodes apply.
+        for conn in [&mut a, &mut b] {
+            exec(conn, "SET SESSION innodb_lock_wait_timeout = 2").await;
+        }
 
         // 1205: B wrote on ng1, then waits on ng0 for A's row lock.
         exec_all(
