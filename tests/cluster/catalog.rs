@@ -121,10 +121,12 @@ fn two_sqld_share_schema_and_rows_and_ddl_reaches_every_group() {
             ],
         )
         .await;
-        b.exec_drop("INSERT INTO shop2.t VALUES (?)", (1,))
+        drop(c.conn(1, Some("shop2")).await);
+        let mut fresh = c.conn(1, None).await;
+        fresh
+            .exec_drop("INSERT INTO shop2.t VALUES (?)", (1,))
             .await
             .expect("a prepared statement on a table the other sqld just created");
-        drop(c.conn(1, Some("shop2")).await);
         exec(&mut a, "DROP DATABASE shop").await;
         assert_eq!(error(&mut b, "USE shop").await.0, 1049);
     });
