@@ -116,23 +116,29 @@ impl RemoteTxn {
     async fn hold(&mut self) -> SqlResult<&mut Held> {
         if self.held.is_none() {
             let label = self.node.label.clone();
-            let conn = self.node.checkout().await?;
-            let mut held = Held { conn, clean: false };
-            held.conn.set_lock_wait(&label, self.lock_wait_secs).await?;
-            match &self.branch {
-                None => held.conn.run(&label, "BEGIN").await?,
-                Some(b) => {
-                    held.conn
-                        .run(&label, &format!("XA START {}", quote_string(b)))
-                        .await?
-                }
-            }
+            let secs = self.lock_wait_secs;
+            let start = match &self.branch {
+                None => "BEGIN".to_string(),
+                Some(b) => format!("XA START {}", quote_string(b)),
+            };
+            let mut statements = vec![start];
             for sp in &self.early_savepoints {
-                held.conn
-                    .run(&label, &format!("SAVEPOINT {}", savepoint_name(sp)?))
-                    .await?;
+                statements.push(format!("SAVEPOINT {}", savepoint_name(sp)?));
             }
-            self.held = Some(held);
+            let (conn, ()) = self
+                .node
+                .retry_once(|c| {
+                    let (label, statements) = (label.clone(), statements.clone());
+                    Box::pin(async move {
+                        c.set_lock_wait(&label, secs).await?;
+                        for s in &statements {
+                            c.run(&label, s).await?;
+                        }
+                        Ok(())
+                    })
+                })
+                .await?;
+            self.held = Some(Held { conn, clean: false });
         }
         match self.held.as_mut() {
             Some(h) => Ok(h),
@@ -179,8 +185,14 @@ impl NodeTxn for RemoteTxn {
         let plan = read::plan(req)?;
         let label = self.node.label.clone();
         let raw = if self.held.is_none() && req.lock == LockMode::None {
-            let mut conn = self.node.checkout().await?;
-            conn.rows(&label, &plan.sql).await?
+            let (_, rows) = self
+                .node
+                .retry_once(|c| {
+                    let (label, sql) = (label.clone(), plan.sql.clone());
+                    Box::pin(async move { c.rows(&label, &sql).await })
+                })
+                .await?;
+            rows
         } else {
             let secs = self.lock_wait_secs;
             let held = self.hold().await?;
@@ -340,15 +352,9 @@ impl NodeTxn for RemoteTxn {
             if !self.prepared_on_node {
                 return Ok(());
             }
-            // A prepared branch survives its connection: roll it back by id
-            // (on any connection), or recovery will.
-            self.held = None;
-            let label = self.node.label.clone();
-            let mut conn = self.node.checkout().await?;
-            return match conn.run(&label, &format!("XA ROLLBACK {id}")).await {
-                Err(e) if e.code != 1397 => Err(e),
-                _ => Ok(()),
-            };
+            // On the connection that prepared it; if that fails the
+            // connection is closed and recovery rolls the branch back.
+            return self.finish_with(&[format!("XA ROLLBACK {id}")]).await;
         }
         let _ = self
             .finish_with(&[format!("XA END {id}"), format!("XA ROLLBACK {id}")])
@@ -363,6 +369,14 @@ impl NodeTxn for RemoteTxn {
                 "prepare of a transaction begun without an XA branch",
             ));
         };
+        if !self.wrote {
+            // A branch that only read: nothing to decide, its locks can go
+            // now (the read-only vote of two-phase commit).
+            self.finish_with(&[format!("XA END {id}"), format!("XA ROLLBACK {id}")])
+                .await?;
+            self.state = State::Prepared;
+            return Ok(());
+        }
         let label = self.node.label.clone();
         if let Some(held) = self.held.as_mut() {
             let result = async {
@@ -377,12 +391,10 @@ impl NodeTxn for RemoteTxn {
                 self.held = None;
                 return Err(e);
             }
+            // MariaDB lets only this connection finish the branch while
+            // it is open (others get XAER_NOTA): it stays held for phase
+            // two. If it closes first, the branch waits for recovery.
             self.prepared_on_node = true;
-            // The branch is PREPARED and belongs to no session now: the
-            // connection is free for others (XA COMMIT works from any).
-            if let Some(mut h) = self.held.take() {
-                h.clean = true;
-            }
         }
         self.state = State::Prepared;
         Ok(())
@@ -398,8 +410,6 @@ impl NodeTxn for RemoteTxn {
         let Some(id) = self.xa_id() else {
             return Err(er::internal("XA COMMIT without a branch"));
         };
-        let label = self.node.label.clone();
-        let mut conn = self.node.checkout().await?;
-        conn.run(&label, &format!("XA COMMIT {id}")).await
+        self.finish_with(&[format!("XA COMMIT {id}")]).await
     }
 }
