@@ -1080,6 +1080,16 @@ fn unreachable_node_fails_fast_and_comes_back() {
         assert!(!e.message.contains("s3cret"));
         assert!(started.elapsed() < Duration::from_secs(3));
         assert!(RemoteNode::new(0, "nonsense://x", RemoteOptions::default()).is_err());
+        let tls = RemoteNode::new(
+            0,
+            "mysql://u:s3cret@127.0.0.1:1/?require_ssl=true",
+            RemoteOptions::default(),
+        );
+        let msg = tls.err().map(|e| e.message).unwrap_or_default();
+        assert!(
+            msg.contains("require_ssl") && !msg.contains("s3cret"),
+            "{msg}"
+        );
         let bad = RemoteNode::new(
             0,
             "mysql://u:s3cret@127.0.0.1:1/?bogus=1",

@@ -79,7 +79,7 @@ pub fn check_branch(id: &str) -> SqlResult<()> {
 
 fn seconds(d: Duration) -> u64 {
     let s = d.as_secs();
-    if d.subsec_nanos() > 0 { s + 1 } else { s }.clamp(1, 1_073_741_824)
+    if d.subsec_nanos() > 0 { s + 1 } else { s }.clamp(1, 100_000_000)
 }
 
 impl RemoteTxn {
