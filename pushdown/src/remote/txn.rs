@@ -130,9 +130,16 @@ impl RemoteTxn {
                 .retry_once(|c| {
                     let (label, statements) = (label.clone(), statements.clone());
                     Box::pin(async move {
-                        c.set_lock_wait(&label, secs).await?;
-                        for s in &statements {
-                            c.run(&label, s).await?;
+                        // One round trip: the session's lock wait (if it
+                        // differs), BEGIN / XA START, early savepoints.
+                        let mut batch = statements;
+                        let set_wait = secs.filter(|s| c.lock_wait_secs != Some(*s));
+                        if let Some(s) = set_wait {
+                            batch.insert(0, format!("SET SESSION innodb_lock_wait_timeout={s}"));
+                        }
+                        c.run(&label, &batch.join("; ")).await?;
+                        if set_wait.is_some() {
+                            c.lock_wait_secs = secs;
                         }
                         Ok(())
                     })
@@ -160,9 +167,8 @@ impl RemoteTxn {
             return Ok(());
         };
         let label = self.node.label.clone();
-        for s in statements {
-            held.conn.run(&label, s).await?;
-        }
+        // One round trip (XA END; XA COMMIT ... ONE PHASE).
+        held.conn.run(&label, &statements.join("; ")).await?;
         held.clean = true;
         Ok(())
     }
@@ -379,11 +385,10 @@ impl NodeTxn for RemoteTxn {
         }
         let label = self.node.label.clone();
         if let Some(held) = self.held.as_mut() {
-            let result = async {
-                held.conn.run(&label, &format!("XA END {id}")).await?;
-                held.conn.run(&label, &format!("XA PREPARE {id}")).await
-            }
-            .await;
+            let result = held
+                .conn
+                .run(&label, &format!("XA END {id}; XA PREPARE {id}"))
+                .await;
             if let Err(e) = result {
                 self.after_error(&e);
                 // In doubt: the connection goes; an unprepared branch is
