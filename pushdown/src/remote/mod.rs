@@ -311,3 +311,39 @@ impl DataNode for RemoteNode {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_password_is_found() {
+        assert_eq!(
+            url_password("mysql://u:p%40ss@h:3306/db?x=1").as_deref(),
+            Some("p%40ss")
+        );
+        assert_eq!(url_password("mysql://u@h:3306"), None);
+        assert_eq!(url_password("mysql://h"), None);
+    }
+
+    #[test]
+    fn new_is_lazy_and_names_the_group() {
+        let n = RemoteNode::new(2, "mysql://u:pw@10.0.0.9:3310", RemoteOptions::default()).unwrap();
+        assert_eq!(n.name(), "ng2 (10.0.0.9:3310)");
+        assert!(n.shared.pool.get().is_none(), "no pool before first use");
+        let stats = n.pool_stats().unwrap();
+        assert_eq!((stats.size, stats.max_size), (0, 32));
+        let e = n.label().unreachable(111, "refused for u:pw");
+        assert_eq!(e.code, 1296);
+        assert!(!e.message.contains("pw"), "{}", e.message);
+        assert!(RemoteNode::new(0, "not a url", RemoteOptions::default()).is_err());
+    }
+
+    #[test]
+    fn branch_ids_are_checked() {
+        assert!(txn::check_branch("sqld.00ab12x7.1").is_ok());
+        assert!(txn::check_branch("sqld.x'y").is_err());
+        assert!(txn::check_branch("").is_err());
+        assert!(txn::check_branch(&"a".repeat(65)).is_err());
+    }
+}
