@@ -194,6 +194,9 @@ pub fn finish(
     raw: Vec<Vec<mysql_async::Value>>,
 ) -> SqlResult<Vec<Row>> {
     let t = &*req.table;
+    if !plan.local_filter && !plan.reorder_keys {
+        return finish_direct(req, plan, raw);
+    }
     let width = t.columns.len();
     let mut rows: Vec<Row> = Vec::with_capacity(raw.len());
     for r in raw {
@@ -243,6 +246,48 @@ pub fn finish(
             Some(p) => p
                 .iter()
                 .map(|&c| r.get(c).cloned().unwrap_or(Value::Null))
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// The common case: the node did all the work, rows come back in order;
+/// convert each value once, straight into the projection.
+fn finish_direct(
+    req: &Read,
+    plan: &ReadPlan,
+    raw: Vec<Vec<mysql_async::Value>>,
+) -> SqlResult<Vec<Row>> {
+    let t = &*req.table;
+    let limit = plan
+        .local_limit
+        .map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
+    // Where each output column is in the SELECT list.
+    let positions: Option<Vec<usize>> = match &req.projection {
+        Some(p) if p.as_slice() != plan.fetched.as_slice() => Some(
+            p.iter()
+                .map(|c| {
+                    plan.fetched
+                        .iter()
+                        .position(|f| f == c)
+                        .unwrap_or(usize::MAX)
+                })
+                .collect(),
+        ),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(raw.len().min(limit));
+    for r in raw.into_iter().take(limit) {
+        let mut vals = Vec::with_capacity(r.len());
+        for (v, &c) in r.into_iter().zip(&plan.fetched) {
+            vals.push(from_node(v, &t.columns[c])?);
+        }
+        out.push(match &positions {
+            None => vals,
+            Some(pos) => pos
+                .iter()
+                .map(|&i| vals.get(i).cloned().unwrap_or(Value::Null))
                 .collect(),
         });
     }
