@@ -11,10 +11,12 @@ use crate::error::SqlError;
 use mysql_async::prelude::Queryable;
 use std::time::Duration;
 
-/// Prepared statements each pooled connection keeps. Bounded because the
-/// server's max_prepared_stmt_count (16,382 by default) is shared by every
-/// connection of every sqld: 32 connections × 256 stay well below it.
-pub const STMT_CACHE: usize = 256;
+/// Prepared statements each pooled connection keeps (least recently used
+/// ones are closed). Bounded because the server's max_prepared_stmt_count
+/// (16,382 by default) is shared by every connection of every sqld on the
+/// cluster: 32 connections × 128 leaves room for a few sqld processes,
+/// and an OLTP workload uses a few dozen statement texts.
+pub const STMT_CACHE: usize = 128;
 
 /// Session set-up of every data-node connection: sqld owns SQL modes, time
 /// zones and collations, the node only stores and compares.
