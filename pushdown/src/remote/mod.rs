@@ -94,14 +94,6 @@ impl RemoteNode {
                 format!("Invalid data node URL for node group ng{group}: {msg}"),
             )
         })?;
-        if parsed.ssl_opts().is_some() {
-            // This build has no TLS (mysql_async without a TLS backend):
-            // refuse rather than connect in the clear.
-            return Err(SqlError::code(
-                1210,
-                format!("Invalid data node URL for node group ng{group}: require_ssl is not supported by this build of sqld"),
-            ));
-        }
         let label = NodeLabel {
             group,
             host: parsed.ip_or_hostname().to_string(),

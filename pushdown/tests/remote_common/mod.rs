@@ -41,10 +41,17 @@ pub struct Mariadb {
     dir: PathBuf,
     pub port: u16,
     child: Option<Child>,
+    tls: bool,
 }
 
 impl Mariadb {
     pub fn start() -> Mariadb {
+        Mariadb::start_with(false)
+    }
+
+    /// With `tls`, the server gets a self-signed certificate (made with
+    /// the openssl command) and accepts TLS connections.
+    pub fn start_with(tls: bool) -> Mariadb {
         let unique = format!(
             "sqld-remote-test-{}-{}",
             std::process::id(),
@@ -70,10 +77,30 @@ impl Mariadb {
             "mariadb-install-db failed: {}",
             String::from_utf8_lossy(&install.stderr)
         );
+        if tls {
+            let out = Command::new("openssl")
+                .args([
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                ])
+                .args(["-subj", "/CN=127.0.0.1"])
+                .arg("-keyout")
+                .arg(dir.join("key.pem"))
+                .arg("-out")
+                .arg(dir.join("cert.pem"))
+                .stdin(Stdio::null())
+                .output()
+                .expect("openssl");
+            assert!(
+                out.status.success(),
+                "openssl failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
         let mut m = Mariadb {
             dir,
             port: 0,
             child: None,
+            tls,
         };
         m.spawn(None);
         m
@@ -91,8 +118,17 @@ impl Mariadb {
             let before = std::fs::metadata(self.log())
                 .map(|m| m.len() as usize)
                 .unwrap_or(0);
-            let mut child = Command::new(find("mariadbd").expect("mariadbd"))
-                .arg("--no-defaults")
+            let mut cmd = Command::new(find("mariadbd").expect("mariadbd"));
+            // --no-defaults must come first.
+            cmd.arg("--no-defaults");
+            if self.tls {
+                cmd.arg(format!(
+                    "--ssl-cert={}",
+                    self.dir.join("cert.pem").display()
+                ))
+                .arg(format!("--ssl-key={}", self.dir.join("key.pem").display()));
+            }
+            let mut child = cmd
                 .arg(format!("--user={}", user()))
                 .arg(format!("--datadir={}", self.dir.join("data").display()))
                 .arg(format!(
