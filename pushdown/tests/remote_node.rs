@@ -542,6 +542,32 @@ async fn writes_and_outcomes(url: &str) {
     let out = write(&n, upd(false)).await.unwrap();
     assert_eq!((out.matched, out.affected), (5, 0));
 
+    // Division by zero in a stored value: an error when strict (the
+    // node's statement), NULL and a warning when not (evaluated here).
+    let div0 = |strict: bool| Write::Update {
+        table: t.clone(),
+        access: Access::Keys(vec![vec![Value::Int(5)]]),
+        filter: None,
+        assignments: vec![(
+            2,
+            Expr::Binary {
+                op: BinaryOp::Div,
+                left: Box::new(Expr::col(2)),
+                right: Box::new(Expr::lit(0i64)),
+            },
+        )],
+        limit: None,
+        params: Vec::new(),
+        strict,
+    };
+    assert_eq!(write(&n, div0(true)).await.unwrap_err().code, 1365);
+    let k5 = || read(&t, Access::Keys(vec![vec![Value::Int(5)]]));
+    assert_eq!(plain_read(&n, &k5()).await[0][2], Value::Int(5));
+    let out = write(&n, div0(false)).await.unwrap();
+    assert_eq!(out.affected, 1);
+    assert_eq!(out.warnings[0].code, 1365);
+    assert_eq!(plain_read(&n, &k5()).await[0][2], Value::Null);
+
     // UPDATE with a limit in index order, DESC.
     let out = write(
         &n,

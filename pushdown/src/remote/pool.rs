@@ -19,12 +19,15 @@ use std::time::Duration;
 pub const STMT_CACHE: usize = 128;
 
 /// Session set-up of every data-node connection: sqld owns SQL modes, time
-/// zones and collations, the node only stores and compares.
+/// zones and collations, the node only stores and compares. The SQL mode
+/// is strict for every table, and division by zero in a stored value is
+/// an error (1365), as sqld's evaluator does for strict statements;
+/// non-strict statements never send expressions to store.
 ///
 /// The isolation level is set with the statement rather than the variable:
 /// MariaDB 10.11 calls it tx_isolation, MySQL 8 transaction_isolation.
 const SESSION_INIT: [&str; 3] = [
-    "SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION', \
+    "SET SESSION sql_mode='STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', \
      time_zone='+00:00', autocommit=1",
     "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
     "SET NAMES utf8mb4 COLLATE utf8mb4_general_ci",
