@@ -1,6 +1,6 @@
 //! Everything below the plan: the request types the planner emits, MySQL value
 //! semantics shared by every data node, the partition map, and the data-node
-//! clients (the embedded engine now, MySQL-protocol node groups later).
+//! clients (the embedded engine, and MySQL-protocol node groups in [`remote`]).
 //!
 //! Path of a request: the planner builds a [`request::Read`] or
 //! [`request::Write`], hands it to a [`cluster::ClusterTxn`], which splits it per
@@ -16,6 +16,7 @@ pub mod expr;
 pub mod meta;
 pub mod node;
 pub mod partition;
+pub mod remote;
 pub mod request;
 pub mod schema;
 pub mod value;

@@ -102,7 +102,7 @@ pub fn default_of(col: &ColumnDef) -> Value {
         ColumnDefault::Value(v) => v.clone(),
         ColumnDefault::None if col.nullable => Value::Null,
         ColumnDefault::None => implicit_default(col),
-        ColumnDefault::CurrentTimestamp => Value::DateTime(now_utc()),
+        ColumnDefault::CurrentTimestamp => Value::DateTime(crate::eval::now_utc()),
     }
 }
 
@@ -124,34 +124,6 @@ fn implicit_default(col: &ColumnDef) -> Value {
         T::DateTime(_) | T::Timestamp(_) => Value::DateTime(DateTime::default()),
         T::Time(_) => Value::Time(Time::default()),
         _ => Value::Bytes(Vec::new()),
-    }
-}
-
-pub fn now_utc() -> DateTime {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + if month <= 2 { 1 } else { 0 };
-    DateTime {
-        year: year as u16,
-        month: month as u8,
-        day: day as u8,
-        hour: (rem / 3600) as u8,
-        minute: (rem / 60 % 60) as u8,
-        second: (rem % 60) as u8,
-        micro: 0,
     }
 }
 

@@ -13,7 +13,7 @@ use super::view::View;
 use super::writeset::{Space, WriteSet};
 use super::Shared;
 use crate::error::{er, SqlError, SqlResult, SqlWarning};
-use crate::eval::{self, EvalCtx};
+use crate::eval::{self, assign, EvalCtx};
 use crate::expr::Expr;
 use crate::node::NodeTxn;
 use crate::request::{Access, LockMode, OnConflict, Read, Write, WriteOutcome};
@@ -826,43 +826,6 @@ fn dangling(table: &TableDef, key: &str) -> SqlError {
         "index '{key}' of table {}.{} points to a missing row",
         table.db, table.name
     ))
-}
-
-/// The row after SET: assignments run left to right, each seeing the ones
-/// before it (as MySQL's single-table UPDATE does); a changed row also gets
-/// its ON UPDATE CURRENT_TIMESTAMP columns refreshed.
-fn assign(
-    table: &TableDef,
-    old: &[Value],
-    assignments: &[(usize, Expr)],
-    ctx: &mut EvalCtx,
-    strict: bool,
-    row_no: u64,
-) -> SqlResult<Row> {
-    let mut new = old.to_vec();
-    for (c, e) in assignments {
-        let col = table
-            .columns
-            .get(*c)
-            .ok_or_else(|| er::internal(format!("no column {c} in {}", table.name)))?;
-        let before = ctx.warnings.len();
-        let v = eval::eval(e, &new, ctx)?;
-        if strict {
-            // 1292 / 1365 raised while computing the value fail the statement.
-            if let Some(err) = eval::strict_error(&ctx.warnings[before..]) {
-                return Err(err);
-            }
-        }
-        new[*c] = eval::coerce_to_column(v, col, strict, row_no, &mut ctx.warnings)?;
-    }
-    if new != old {
-        for (i, col) in table.columns.iter().enumerate() {
-            if col.on_update_current_timestamp && !assignments.iter().any(|(c, _)| *c == i) {
-                new[i] = Value::DateTime(super::rows::now_utc());
-            }
-        }
-    }
-    Ok(new)
 }
 
 #[async_trait]

@@ -12,9 +12,11 @@
 //! - [`like`]: LIKE patterns
 //! - [`functions`]: scalar functions by name
 //! - [`coerce`]: the value a column stores (INSERT / UPDATE)
+//! - [`assign`]: the row an UPDATE leaves
 //! - [`text`]: text-protocol rendering
 
 pub mod arith;
+mod assign;
 pub mod cast;
 pub mod coerce;
 pub mod compare;
@@ -32,6 +34,7 @@ use crate::value::Value;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
+pub use assign::{assign, now_utc};
 pub use cast::{to_datetime, to_decimal, to_f64, to_i64, to_string_bytes, to_time, to_u64};
 pub use compare::{compare_str, compare_warn, sort_key};
 pub use functions::{function_arity, function_names, function_result_type, is_known_function};

@@ -1,0 +1,172 @@
+//! Running statements on one data-node connection. Every failure goes
+//! through [`super::error::classify`]: a server error leaves the connection
+//! usable, anything else marks it broken so the pool never reuses it.
+
+use super::error::{classify, NodeLabel};
+use super::pool::NodeConn;
+use super::render::Sql;
+use crate::error::{SqlResult, SqlWarning, WarningLevel};
+use mysql_async::prelude::Queryable;
+use mysql_async::{Params, Value as My};
+
+/// What the OK packet of a write said.
+#[derive(Debug, Default, Clone)]
+pub struct OkPacket {
+    pub affected: u64,
+    pub warnings: u16,
+    pub info: String,
+}
+
+fn params(sql: &Sql) -> Params {
+    if sql.params.is_empty() {
+        Params::Empty
+    } else {
+        Params::Positional(sql.params.clone())
+    }
+}
+
+impl NodeConn {
+    fn fail<T>(&mut self, e: mysql_async::Error, label: &NodeLabel) -> SqlResult<T> {
+        let f = classify(e, label);
+        if f.broken {
+            self.broken = true;
+        }
+        Err(f.error)
+    }
+
+    /// A prepared (cached) statement returning rows, binary protocol.
+    pub async fn rows(&mut self, label: &NodeLabel, sql: &Sql) -> SqlResult<Vec<Vec<My>>> {
+        match self
+            .conn
+            .exec::<mysql_async::Row, _, _>(sql.text.as_str(), params(sql))
+            .await
+        {
+            Ok(rows) => Ok(rows
+                .into_iter()
+                .map(|r| {
+                    r.unwrap_raw()
+                        .into_iter()
+                        .map(|v| v.unwrap_or(My::NULL))
+                        .collect()
+                })
+                .collect()),
+            Err(e) => self.fail(e, label),
+        }
+    }
+
+    /// A prepared (cached) statement without rows.
+    pub async fn exec(&mut self, label: &NodeLabel, sql: &Sql) -> SqlResult<OkPacket> {
+        match self.conn.exec_drop(sql.text.as_str(), params(sql)).await {
+            Ok(()) => Ok(OkPacket {
+                affected: self.conn.affected_rows(),
+                warnings: self.conn.get_warnings(),
+                info: self.conn.info().into_owned(),
+            }),
+            Err(e) => self.fail(e, label),
+        }
+    }
+
+    /// A statement that takes no parameters (transaction control, XA,
+    /// SET, DDL), over the text protocol: nothing to prepare or cache.
+    pub async fn run(&mut self, label: &NodeLabel, text: &str) -> SqlResult<()> {
+        match self.conn.query_drop(text).await {
+            Ok(()) => Ok(()),
+            Err(e) => self.fail(e, label),
+        }
+    }
+
+    /// Rows of a statement without parameters, text protocol.
+    pub async fn query_text(&mut self, label: &NodeLabel, text: &str) -> SqlResult<Vec<Vec<My>>> {
+        match self.conn.query::<mysql_async::Row, _>(text).await {
+            Ok(rows) => Ok(rows
+                .into_iter()
+                .map(|r| {
+                    r.unwrap_raw()
+                        .into_iter()
+                        .map(|v| v.unwrap_or(My::NULL))
+                        .collect()
+                })
+                .collect()),
+            Err(e) => self.fail(e, label),
+        }
+    }
+
+    /// SHOW WARNINGS of the last statement.
+    pub async fn warnings(&mut self, label: &NodeLabel) -> SqlResult<Vec<SqlWarning>> {
+        let rows = self.query_text(label, "SHOW WARNINGS").await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let mut it = r.into_iter();
+                let level = text_of(it.next()?);
+                let code = text_of(it.next()?).parse::<u16>().ok()?;
+                let message = text_of(it.next()?);
+                Some(SqlWarning {
+                    level: match level.as_str() {
+                        "Note" => WarningLevel::Note,
+                        "Error" => WarningLevel::Error,
+                        _ => WarningLevel::Warning,
+                    },
+                    code,
+                    message,
+                })
+            })
+            .collect())
+    }
+
+    /// Makes innodb_lock_wait_timeout of this session `secs`, if it is not.
+    pub async fn set_lock_wait(&mut self, label: &NodeLabel, secs: Option<u64>) -> SqlResult<()> {
+        let Some(secs) = secs else {
+            return Ok(());
+        };
+        if self.lock_wait_secs == Some(secs) {
+            return Ok(());
+        }
+        self.run(
+            label,
+            &format!("SET SESSION innodb_lock_wait_timeout={secs}"),
+        )
+        .await?;
+        self.lock_wait_secs = Some(secs);
+        Ok(())
+    }
+}
+
+/// A text-protocol value as a string.
+pub fn text_of(v: My) -> String {
+    match v {
+        My::Bytes(b) => String::from_utf8_lossy(&b).into_owned(),
+        My::Int(i) => i.to_string(),
+        My::UInt(u) => u.to_string(),
+        My::NULL => String::new(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// "Rows matched: 3  Changed: 2  Warnings: 0" → (3, 2).
+pub fn matched_changed(info: &str) -> Option<(u64, u64)> {
+    let number_after = |label: &str| -> Option<u64> {
+        let rest = &info[info.find(label)? + label.len()..];
+        let digits: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        digits.parse().ok()
+    };
+    Some((number_after("Rows matched:")?, number_after("Changed:")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn update_info_is_parsed() {
+        assert_eq!(
+            matched_changed("Rows matched: 3  Changed: 2  Warnings: 0"),
+            Some((3, 2))
+        );
+        assert_eq!(matched_changed(""), None);
+    }
+}

@@ -1,0 +1,250 @@
+//! A read request as one SELECT, and its result as the embedded engine
+//! would return it: rows in the order of the keys (Access::Keys) or of the
+//! index (Access::Range), filtered, limited, projected.
+
+use super::render::{self, keys_condition, order_by, range_condition, Scope, Sql};
+use super::values::from_node;
+use crate::error::SqlResult;
+use crate::eval::{self, EvalCtx};
+use crate::request::{Access, LockMode, Read};
+use crate::schema::TableDef;
+use crate::value::{Row, Value};
+use std::collections::HashMap;
+
+/// The SELECT of a read and what is left to do locally.
+pub struct ReadPlan {
+    pub sql: Sql,
+    /// Table column positions of the SELECT list, in order.
+    pub fetched: Vec<usize>,
+    /// The filter could not be rendered: apply it here (and the limit after).
+    pub local_filter: bool,
+    /// Rows come back in primary-key order: put them in the keys' order.
+    pub reorder_keys: bool,
+    /// Limit applied here rather than in the SQL.
+    pub local_limit: Option<u64>,
+}
+
+fn push_unique(cols: &mut Vec<usize>, c: usize) {
+    if !cols.contains(&c) {
+        cols.push(c);
+    }
+}
+
+pub fn plan(req: &Read) -> SqlResult<ReadPlan> {
+    let t = &*req.table;
+    let scope = Scope {
+        table: t,
+        params: &req.params,
+        insert_values: false,
+    };
+    let filter = req.filter.as_ref().map(|f| render::expr(f, &scope));
+    let local_filter = matches!(filter, Some(None));
+    let keys = match &req.access {
+        Access::Keys(k) => Some(k),
+        Access::Range { .. } => None,
+    };
+    let reorder_keys = keys.is_some_and(|k| k.len() > 1);
+    let fetched: Vec<usize> = match &req.projection {
+        None => (0..t.columns.len()).collect(),
+        Some(p) => {
+            let mut cols = Vec::with_capacity(p.len());
+            for &c in p {
+                push_unique(&mut cols, c);
+            }
+            if local_filter {
+                if let Some(f) = &req.filter {
+                    let mut used = Vec::new();
+                    f.columns(&mut used);
+                    for c in used {
+                        push_unique(&mut cols, c);
+                    }
+                }
+            }
+            if reorder_keys {
+                for &c in &t.primary_key {
+                    push_unique(&mut cols, c);
+                }
+            }
+            cols
+        }
+    };
+    let mut sql = Sql::new("SELECT ");
+    for (n, &c) in fetched.iter().enumerate() {
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.column(t, c)?;
+    }
+    sql.push(" FROM ");
+    sql.table(t)?;
+    sql.push(" WHERE ");
+    match &req.access {
+        Access::Keys(k) => keys_condition(&mut sql, t, k)?,
+        Access::Range {
+            index,
+            lower,
+            upper,
+            ..
+        } => range_condition(&mut sql, t, *index, lower, upper)?,
+    }
+    if let Some(Some(f)) = filter {
+        sql.push(" AND ");
+        sql.append(f);
+    }
+    if let Access::Range { index, reverse, .. } = &req.access {
+        order_by(&mut sql, t, *index, *reverse)?;
+    }
+    // Keys come back in key order and are reordered here, so their limit
+    // is applied after that; a limit below an unrendered filter too.
+    let sql_limit = !(local_filter || keys.is_some());
+    let mut local_limit = None;
+    if let Some(l) = req.limit {
+        if sql_limit {
+            sql.push(&format!(" LIMIT {l}"));
+        } else {
+            local_limit = Some(l);
+        }
+    }
+    match req.lock {
+        LockMode::None => {}
+        LockMode::Shared => sql.push(" LOCK IN SHARE MODE"),
+        LockMode::Exclusive => sql.push(" FOR UPDATE"),
+    }
+    Ok(ReadPlan {
+        sql,
+        fetched,
+        local_filter,
+        reorder_keys,
+        local_limit,
+    })
+}
+
+/// A primary-key value in a form where equal keys (under the column's
+/// collation, signed or not) are equal bytes.
+fn key_part(v: &Value, t: &TableDef, c: usize, out: &mut Vec<u8>) {
+    let col = &t.columns[c];
+    match v {
+        Value::Null => out.push(0),
+        Value::Int(i) => {
+            out.push(1);
+            out.extend_from_slice(&(*i as i128).to_be_bytes());
+        }
+        Value::UInt(u) => {
+            out.push(1);
+            out.extend_from_slice(&(*u as i128).to_be_bytes());
+        }
+        Value::Decimal(d) => {
+            // Same value at any scale: strip trailing zeros.
+            let (mut m, mut s) = (d.mantissa, d.scale);
+            while s > 0 && m % 10 == 0 {
+                m /= 10;
+                s -= 1;
+            }
+            if s == 0 && m.unsigned_abs() < (1u128 << 100) {
+                out.push(1);
+                out.extend_from_slice(&m.to_be_bytes());
+            } else {
+                out.push(2);
+                out.extend_from_slice(&m.to_be_bytes());
+                out.push(s);
+            }
+        }
+        Value::Double(f) => {
+            out.push(3);
+            out.extend_from_slice(&f.to_bits().to_be_bytes());
+        }
+        Value::Bytes(b) if col.ty.is_text() => {
+            out.push(4);
+            out.extend_from_slice(&eval::sort_key(b, col.collation));
+        }
+        Value::Bytes(b) => {
+            out.push(5);
+            let trimmed = if matches!(col.ty, crate::schema::ColumnType::Binary(_)) {
+                let end = b.iter().rposition(|&x| x != 0).map_or(0, |p| p + 1);
+                &b[..end]
+            } else {
+                &b[..]
+            };
+            out.extend_from_slice(trimmed);
+        }
+        Value::Date(d) | Value::DateTime(d) => {
+            out.push(6);
+            out.extend_from_slice(format!("{d:?}").as_bytes());
+        }
+        Value::Time(x) => {
+            out.push(7);
+            out.extend_from_slice(format!("{x:?}").as_bytes());
+        }
+    }
+    out.push(0xff);
+}
+
+fn key_bytes(t: &TableDef, values: impl Iterator<Item = (usize, Value)>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16);
+    for (c, v) in values {
+        key_part(&v, t, c, &mut out);
+    }
+    out
+}
+
+/// Turns the node's rows into the request's result.
+pub fn finish(
+    req: &Read,
+    plan: &ReadPlan,
+    raw: Vec<Vec<mysql_async::Value>>,
+) -> SqlResult<Vec<Row>> {
+    let t = &*req.table;
+    let width = t.columns.len();
+    let mut rows: Vec<Row> = Vec::with_capacity(raw.len());
+    for r in raw {
+        let mut full = vec![Value::Null; width];
+        for (v, &c) in r.into_iter().zip(&plan.fetched) {
+            full[c] = from_node(v, &t.columns[c])?;
+        }
+        rows.push(full);
+    }
+    if plan.reorder_keys {
+        if let Access::Keys(keys) = &req.access {
+            let mut by_key: HashMap<Vec<u8>, Row> = rows
+                .into_iter()
+                .map(|r| {
+                    let k = key_bytes(t, t.primary_key.iter().map(|&c| (c, r[c].clone())));
+                    (k, r)
+                })
+                .collect();
+            rows = Vec::with_capacity(by_key.len());
+            for k in keys {
+                let kb = key_bytes(t, t.primary_key.iter().copied().zip(k.iter().cloned()));
+                // A key asked twice is returned once, as the embedded engine does.
+                if let Some(r) = by_key.remove(&kb) {
+                    rows.push(r);
+                }
+            }
+        }
+    }
+    let mut ctx = EvalCtx::new(&req.params);
+    let limit = plan
+        .local_limit
+        .map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
+    let mut out = Vec::with_capacity(rows.len().min(limit));
+    for r in rows {
+        if out.len() >= limit {
+            break;
+        }
+        if plan.local_filter {
+            if let Some(f) = &req.filter {
+                if !eval::matches(f, &r, &mut ctx)? {
+                    continue;
+                }
+            }
+        }
+        out.push(match &req.projection {
+            None => r,
+            Some(p) => p
+                .iter()
+                .map(|&c| r.get(c).cloned().unwrap_or(Value::Null))
+                .collect(),
+        });
+    }
+    Ok(out)
+}

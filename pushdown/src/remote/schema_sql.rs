@@ -1,0 +1,314 @@
+//! Schema changes as physical DDL on a data node. Every statement is
+//! idempotent (IF [NOT] EXISTS), so a DDL that failed on one node group can
+//! be run again to completion.
+//!
+//! DDL takes no parameters: the only values rendered into it are column
+//! defaults, and those are built from the typed value (digits, or a hex
+//! string literal), never from user text.
+
+use super::render::{column_type, physical_collation, quote_ident};
+use crate::error::{er, SqlResult};
+use crate::eval;
+use crate::schema::{ColumnDef, ColumnDefault, DdlOp, IndexDef, TableDef};
+use crate::value::Value;
+
+/// The statements that apply `op` on one node; empty when the node has
+/// nothing to do (users live in the catalog, not on the nodes).
+pub fn ddl_statements(op: &DdlOp) -> SqlResult<Vec<String>> {
+    Ok(match op {
+        DdlOp::CreateDatabase(db) => {
+            let coll = physical_collation(db.collation);
+            vec![format!(
+                "CREATE DATABASE IF NOT EXISTS {} CHARACTER SET {} COLLATE {}",
+                quote_ident(&db.name)?,
+                coll.charset(),
+                coll.name()
+            )]
+        }
+        DdlOp::DropDatabase(name) => {
+            vec![format!("DROP DATABASE IF EXISTS {}", quote_ident(name)?)]
+        }
+        DdlOp::CreateTable(t) => vec![create_table(t)?],
+        DdlOp::DropTable { db, name } => vec![format!(
+            "DROP TABLE IF EXISTS {}.{}",
+            quote_ident(db)?,
+            quote_ident(name)?
+        )],
+        DdlOp::Truncate { db, name } => vec![format!(
+            "TRUNCATE TABLE {}.{}",
+            quote_ident(db)?,
+            quote_ident(name)?
+        )],
+        DdlOp::AlterTable { old, new } => alter_table(old, new)?.into_iter().collect(),
+        DdlOp::PutUser(_) | DdlOp::DropUser { .. } => Vec::new(),
+    })
+}
+
+fn table_name(t: &TableDef) -> SqlResult<String> {
+    Ok(format!("{}.{}", quote_ident(&t.db)?, quote_ident(&t.name)?))
+}
+
+fn column_sql(t: &TableDef, c: usize, with_default: bool) -> SqlResult<String> {
+    let col = &t.columns[c];
+    let mut s = format!("{} {}", quote_ident(&col.name)?, column_type(t, c)?);
+    s.push_str(if col.nullable { " NULL" } else { " NOT NULL" });
+    if with_default {
+        if let Some(d) = default_sql(col)? {
+            s.push_str(" DEFAULT ");
+            s.push_str(&d);
+        }
+    }
+    Ok(s)
+}
+
+/// A key part: TEXT and BLOB columns can only be indexed by a prefix on
+/// InnoDB (767 bytes fits every row format).
+fn key_part(t: &TableDef, c: usize) -> SqlResult<String> {
+    let col = t
+        .columns
+        .get(c)
+        .ok_or_else(|| er::internal(format!("no column {c} in {}", t.name)))?;
+    let name = quote_ident(&col.name)?;
+    Ok(match col.ty {
+        crate::schema::ColumnType::Text(_) => {
+            format!(
+                "{name}({})",
+                767 / col.collation.max_bytes_per_char().max(1)
+            )
+        }
+        crate::schema::ColumnType::Blob(_) => format!("{name}(767)"),
+        _ => name,
+    })
+}
+
+fn key_list(t: &TableDef, cols: &[usize]) -> SqlResult<String> {
+    let parts: SqlResult<Vec<String>> = cols.iter().map(|&c| key_part(t, c)).collect();
+    Ok(parts?.join(", "))
+}
+
+fn index_sql(t: &TableDef, ix: &IndexDef) -> SqlResult<String> {
+    Ok(format!(
+        "{}INDEX {} ({})",
+        if ix.unique { "UNIQUE " } else { "" },
+        quote_ident(&ix.name)?,
+        key_list(t, &ix.columns)?
+    ))
+}
+
+pub fn create_table(t: &TableDef) -> SqlResult<String> {
+    let mut parts = Vec::new();
+    for c in 0..t.columns.len() {
+        parts.push(column_sql(t, c, false)?);
+    }
+    parts.push(format!("PRIMARY KEY ({})", key_list(t, &t.primary_key)?));
+    for ix in &t.indexes {
+        parts.push(index_sql(t, ix)?);
+    }
+    let coll = physical_collation(t.collation);
+    Ok(format!(
+        "CREATE TABLE IF NOT EXISTS {} ({}) ENGINE=InnoDB DEFAULT CHARSET={} COLLATE={}",
+        table_name(t)?,
+        parts.join(", "),
+        coll.charset(),
+        coll.name()
+    ))
+}
+
+/// ALTER TABLE for the difference between two definitions: columns added
+/// at the end, indexes added and dropped (by name). None when nothing
+/// differs physically.
+pub fn alter_table(old: &TableDef, new: &TableDef) -> SqlResult<Option<String>> {
+    let mut parts = Vec::new();
+    for ix in &old.indexes {
+        let kept = new
+            .indexes
+            .iter()
+            .any(|n| n.name.eq_ignore_ascii_case(&ix.name) && same_index(n, ix));
+        if !kept {
+            parts.push(format!("DROP INDEX IF EXISTS {}", quote_ident(&ix.name)?));
+        }
+    }
+    for c in 0..new.columns.len() {
+        let exists = old
+            .columns
+            .iter()
+            .any(|o| o.name.eq_ignore_ascii_case(&new.columns[c].name));
+        if !exists {
+            parts.push(format!(
+                "ADD COLUMN IF NOT EXISTS {}",
+                column_sql(new, c, true)?
+            ));
+        }
+    }
+    for ix in &new.indexes {
+        let existed = old
+            .indexes
+            .iter()
+            .any(|o| o.name.eq_ignore_ascii_case(&ix.name) && same_index(o, ix));
+        if !existed {
+            let sql = index_sql(new, ix)?;
+            // "UNIQUE INDEX `x` (...)" → "ADD UNIQUE INDEX IF NOT EXISTS `x` (...)"
+            let sql = sql.replacen("INDEX ", "INDEX IF NOT EXISTS ", 1);
+            parts.push(format!("ADD {sql}"));
+        }
+    }
+    if parts.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(format!(
+        "ALTER TABLE {} {}",
+        table_name(new)?,
+        parts.join(", ")
+    )))
+}
+
+fn same_index(a: &IndexDef, b: &IndexDef) -> bool {
+    a.unique == b.unique && a.columns == b.columns
+}
+
+/// The DEFAULT clause that fills existing rows of an added column, built
+/// from the typed value: digits for numbers, a hex string for strings and
+/// dates. None: no clause (NULL, or MySQL's implicit zero / empty string,
+/// which is also what the embedded engine gives existing rows).
+fn default_sql(col: &ColumnDef) -> SqlResult<Option<String>> {
+    let v = match &col.default {
+        ColumnDefault::None => return Ok(None),
+        ColumnDefault::CurrentTimestamp => {
+            // Existing rows get the time of the ALTER; the session time
+            // zone of data-node connections is UTC, as sqld's timestamps.
+            return Ok(Some(if col.ty.is_temporal() {
+                "CURRENT_TIMESTAMP(6)".to_string()
+            } else {
+                "NULL".to_string()
+            }));
+        }
+        ColumnDefault::Value(v) => v,
+    };
+    Ok(Some(literal(v)))
+}
+
+/// A value as a SQL literal that carries no user text: numbers as digits,
+/// everything else as X'hex'.
+pub fn literal(v: &Value) -> String {
+    match v {
+        Value::Null => "NULL".into(),
+        Value::Int(i) => i.to_string(),
+        Value::UInt(u) => u.to_string(),
+        Value::Decimal(d) => eval::decimal::format(d),
+        Value::Double(f) if f.is_finite() => format!("{f:e}"),
+        Value::Double(_) => "NULL".into(),
+        Value::Bytes(b) => hex(b),
+        Value::Date(d) => hex(eval::temporal::format_date(d).as_bytes()),
+        Value::DateTime(d) => hex(eval::temporal::format_datetime(d, 6).as_bytes()),
+        Value::Time(t) => hex(eval::temporal::format_time(t, 6).as_bytes()),
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    if b.is_empty() {
+        return "''".into();
+    }
+    let mut s = String::with_capacity(b.len() * 2 + 3);
+    s.push_str("X'");
+    for byte in b {
+        s.push_str(&format!("{byte:02X}"));
+    }
+    s.push('\'');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Collation, ColumnType};
+    use std::sync::Arc;
+
+    fn table() -> TableDef {
+        let mut id = ColumnDef::new("id", ColumnType::BigInt, Collation::Utf8mb4GeneralCi);
+        id.nullable = false;
+        id.unsigned = true;
+        let name = ColumnDef::new(
+            "na`me",
+            ColumnType::VarChar(20),
+            Collation::Utf8mb4_0900AiCi,
+        );
+        let ts = ColumnDef::new("ts", ColumnType::Timestamp(3), Collation::Utf8mb4GeneralCi);
+        TableDef {
+            id: 1,
+            db: "d".into(),
+            name: "t".into(),
+            columns: vec![id, name, ts],
+            primary_key: vec![0],
+            indexes: vec![IndexDef {
+                id: 1,
+                name: "k".into(),
+                columns: vec![1],
+                unique: true,
+            }],
+            engine: "InnoDB".into(),
+            collation: Collation::Utf8mb4GeneralCi,
+            comment: String::new(),
+        }
+    }
+
+    #[test]
+    fn create_table_maps_types() {
+        let sql = create_table(&table()).unwrap();
+        assert_eq!(
+            sql,
+            "CREATE TABLE IF NOT EXISTS `d`.`t` (`id` BIGINT UNSIGNED NOT NULL, \
+             `na``me` VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NULL, \
+             `ts` DATETIME(3) NULL, PRIMARY KEY (`id`), UNIQUE INDEX `k` (`na``me`)) \
+             ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"
+        );
+    }
+
+    #[test]
+    fn alter_table_is_a_diff() {
+        let old = table();
+        let mut new = old.clone();
+        assert_eq!(alter_table(&old, &new).unwrap(), None);
+        let mut c = ColumnDef::new("n", ColumnType::Int, Collation::Utf8mb4GeneralCi);
+        c.nullable = false;
+        c.default = ColumnDefault::Value(Value::Int(-5));
+        new.columns.push(c);
+        let mut s = ColumnDef::new("s", ColumnType::VarChar(5), Collation::Utf8mb4GeneralCi);
+        s.default = ColumnDefault::Value(Value::from("a'b"));
+        new.columns.push(s);
+        new.indexes = vec![IndexDef {
+            id: 2,
+            name: "n_ix".into(),
+            columns: vec![3],
+            unique: false,
+        }];
+        let sql = alter_table(&old, &new).unwrap().unwrap();
+        assert_eq!(
+            sql,
+            "ALTER TABLE `d`.`t` DROP INDEX IF EXISTS `k`, \
+             ADD COLUMN IF NOT EXISTS `n` INT NOT NULL DEFAULT -5, \
+             ADD COLUMN IF NOT EXISTS `s` VARCHAR(5) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NULL DEFAULT X'612762', \
+             ADD INDEX IF NOT EXISTS `n_ix` (`n`)"
+        );
+        let op = DdlOp::AlterTable {
+            old: Arc::new(old),
+            new,
+        };
+        assert_eq!(ddl_statements(&op).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn users_are_not_on_nodes() {
+        let op = DdlOp::DropUser {
+            user: "u".into(),
+            host: "%".into(),
+        };
+        assert!(ddl_statements(&op).unwrap().is_empty());
+    }
+
+    #[test]
+    fn literals_carry_no_text() {
+        assert_eq!(literal(&Value::from("x'); DROP")), "X'7827293B2044524F50'");
+        assert_eq!(literal(&Value::Int(-3)), "-3");
+        assert_eq!(literal(&Value::Double(1.5)), "1.5e0");
+    }
+}

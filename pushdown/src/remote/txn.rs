@@ -1,0 +1,405 @@
+//! RemoteTxn: one sqld transaction's part on one node group.
+//!
+//! It takes no connection until it needs one. Plain reads borrow a pooled
+//! connection for one statement (autocommit, READ COMMITTED). The first
+//! write or locking read takes a connection and holds it to commit or
+//! rollback, so that every later statement sees the transaction's writes
+//! and its locks. Whenever the state of a held connection is in doubt it
+//! is discarded, never returned to the pool: MariaDB rolls back the
+//! unprepared transaction of a closed connection, and keeps a PREPARED XA
+//! branch for recovery.
+
+use super::render::quote_string;
+use super::{pool::Pooled, read, write, Shared};
+use crate::error::{er, SqlError, SqlResult};
+use crate::node::NodeTxn;
+use crate::request::{LockMode, Read, Write, WriteOutcome};
+use crate::value::Row;
+use async_trait::async_trait;
+use std::sync::Arc;
+use std::time::Duration;
+
+const ER_LOCK_DEADLOCK: u16 = 1213;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Active,
+    /// The node rolled the transaction back (deadlock): only cleanup left.
+    RolledBack,
+    /// XA PREPARE done (or nothing to prepare).
+    Prepared,
+}
+
+/// A held connection. Dropped without `clean`, it is marked broken: the
+/// pool closes it and the node rolls its transaction back.
+struct Held {
+    conn: Pooled,
+    clean: bool,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if !self.clean {
+            self.conn.broken = true;
+        }
+    }
+}
+
+pub struct RemoteTxn {
+    node: Arc<Shared>,
+    read_only: bool,
+    branch: Option<String>,
+    lock_wait_secs: Option<u64>,
+    held: Option<Held>,
+    state: State,
+    wrote: bool,
+    /// XA PREPARE ran on the node: the branch exists there until XA
+    /// COMMIT / XA ROLLBACK.
+    prepared_on_node: bool,
+    /// Savepoints set before a connection was held: they mark "nothing
+    /// done yet here" and are set on the connection when it is taken.
+    early_savepoints: Vec<String>,
+}
+
+/// XA branch ids come from sqld (`sqld.<gtrid>.<group>`); anything else is
+/// refused before it is rendered into XA statements, which take no
+/// parameters.
+pub fn check_branch(id: &str) -> SqlResult<()> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(er::internal(format!("invalid XA branch id {id:?}")))
+    }
+}
+
+fn seconds(d: Duration) -> u64 {
+    let s = d.as_secs();
+    if d.subsec_nanos() > 0 { s + 1 } else { s }.clamp(1, 1_073_741_824)
+}
+
+impl RemoteTxn {
+    pub(crate) fn new(
+        node: Arc<Shared>,
+        read_only: bool,
+        branch: Option<String>,
+    ) -> SqlResult<RemoteTxn> {
+        if let Some(b) = &branch {
+            check_branch(b)?;
+        }
+        Ok(RemoteTxn {
+            node,
+            read_only,
+            branch,
+            lock_wait_secs: None,
+            held: None,
+            state: State::Active,
+            wrote: false,
+            prepared_on_node: false,
+            early_savepoints: Vec::new(),
+        })
+    }
+
+    fn check_active(&self) -> SqlResult<()> {
+        match self.state {
+            State::Active => Ok(()),
+            State::RolledBack => Err(er::deadlock()),
+            State::Prepared => Err(er::internal("transaction branch is already prepared")),
+        }
+    }
+
+    /// The held connection, taking and starting one if needed.
+    async fn hold(&mut self) -> SqlResult<&mut Held> {
+        if self.held.is_none() {
+            let label = self.node.label.clone();
+            let conn = self.node.checkout().await?;
+            let mut held = Held { conn, clean: false };
+            held.conn.set_lock_wait(&label, self.lock_wait_secs).await?;
+            match &self.branch {
+                None => held.conn.run(&label, "BEGIN").await?,
+                Some(b) => {
+                    held.conn
+                        .run(&label, &format!("XA START {}", quote_string(b)))
+                        .await?
+                }
+            }
+            for sp in &self.early_savepoints {
+                held.conn
+                    .run(&label, &format!("SAVEPOINT {}", savepoint_name(sp)?))
+                    .await?;
+            }
+            self.held = Some(held);
+        }
+        match self.held.as_mut() {
+            Some(h) => Ok(h),
+            None => Err(er::internal("no held connection")),
+        }
+    }
+
+    /// Notes what an error means for the transaction.
+    fn after_error(&mut self, e: &SqlError) {
+        if e.code == ER_LOCK_DEADLOCK {
+            self.state = State::RolledBack;
+        }
+    }
+
+    /// Runs the end-of-transaction statements on the held connection;
+    /// returns it to the pool only if they all succeed.
+    async fn finish_with(&mut self, statements: &[String]) -> SqlResult<()> {
+        let Some(mut held) = self.held.take() else {
+            return Ok(());
+        };
+        let label = self.node.label.clone();
+        for s in statements {
+            held.conn.run(&label, s).await?;
+        }
+        held.clean = true;
+        Ok(())
+    }
+
+    fn xa_id(&self) -> Option<String> {
+        self.branch.as_deref().map(quote_string)
+    }
+}
+
+/// Savepoint names come from sqld's SQL (identifiers) or its own
+/// statement savepoints: quoted as identifiers.
+fn savepoint_name(name: &str) -> SqlResult<String> {
+    super::render::quote_ident(name)
+}
+
+#[async_trait]
+impl NodeTxn for RemoteTxn {
+    async fn read(&mut self, req: &Read) -> SqlResult<Vec<Row>> {
+        self.check_active()?;
+        let plan = read::plan(req)?;
+        let label = self.node.label.clone();
+        let raw = if self.held.is_none() && req.lock == LockMode::None {
+            let mut conn = self.node.checkout().await?;
+            conn.rows(&label, &plan.sql).await?
+        } else {
+            let secs = self.lock_wait_secs;
+            let held = self.hold().await?;
+            let result = match held.conn.set_lock_wait(&label, secs).await {
+                Ok(()) => held.conn.rows(&label, &plan.sql).await,
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(r) => r,
+                Err(e) => {
+                    self.after_error(&e);
+                    return Err(e);
+                }
+            }
+        };
+        read::finish(req, &plan, raw)
+    }
+
+    async fn write(&mut self, req: &Write) -> SqlResult<WriteOutcome> {
+        if self.read_only {
+            return Err(er::read_only_txn());
+        }
+        self.check_active()?;
+        let label = self.node.label.clone();
+        let secs = self.lock_wait_secs;
+        self.wrote = true;
+        let held = self.hold().await?;
+        let result = match held.conn.set_lock_wait(&label, secs).await {
+            Ok(()) => write::write(&mut held.conn, &label, req).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = &result {
+            self.after_error(e);
+        }
+        result
+    }
+
+    async fn savepoint(&mut self, name: &str) -> SqlResult<()> {
+        self.check_active()?;
+        let label = self.node.label.clone();
+        match self.held.as_mut() {
+            Some(h) => {
+                h.conn
+                    .run(&label, &format!("SAVEPOINT {}", savepoint_name(name)?))
+                    .await
+            }
+            None => {
+                savepoint_name(name)?;
+                self.early_savepoints
+                    .retain(|n| !n.eq_ignore_ascii_case(name));
+                self.early_savepoints.push(name.to_string());
+                Ok(())
+            }
+        }
+    }
+
+    async fn rollback_to_savepoint(&mut self, name: &str) -> SqlResult<()> {
+        self.check_active()?;
+        let label = self.node.label.clone();
+        match self.held.as_mut() {
+            Some(h) => {
+                h.conn
+                    .run(
+                        &label,
+                        &format!("ROLLBACK TO SAVEPOINT {}", savepoint_name(name)?),
+                    )
+                    .await
+            }
+            None => {
+                let pos = self
+                    .early_savepoints
+                    .iter()
+                    .rposition(|n| n.eq_ignore_ascii_case(name))
+                    .ok_or_else(|| {
+                        SqlError::code(1305, format!("SAVEPOINT {name} does not exist"))
+                    })?;
+                self.early_savepoints.truncate(pos + 1);
+                Ok(())
+            }
+        }
+    }
+
+    async fn release_savepoint(&mut self, name: &str) -> SqlResult<()> {
+        self.check_active()?;
+        let label = self.node.label.clone();
+        match self.held.as_mut() {
+            Some(h) => {
+                h.conn
+                    .run(
+                        &label,
+                        &format!("RELEASE SAVEPOINT {}", savepoint_name(name)?),
+                    )
+                    .await
+            }
+            None => {
+                let pos = self
+                    .early_savepoints
+                    .iter()
+                    .rposition(|n| n.eq_ignore_ascii_case(name))
+                    .ok_or_else(|| {
+                        SqlError::code(1305, format!("SAVEPOINT {name} does not exist"))
+                    })?;
+                self.early_savepoints.truncate(pos);
+                Ok(())
+            }
+        }
+    }
+
+    fn has_writes(&self) -> bool {
+        self.wrote
+    }
+
+    fn set_lock_wait_timeout(&mut self, timeout: Duration) {
+        self.lock_wait_secs = Some(seconds(timeout));
+    }
+
+    /// Every write request is one statement or runs inside a savepoint.
+    fn writes_are_atomic(&self) -> bool {
+        true
+    }
+
+    fn holds_locks(&self) -> bool {
+        self.held.is_some()
+    }
+
+    async fn commit(mut self: Box<Self>) -> SqlResult<()> {
+        match self.state {
+            State::RolledBack => {
+                self.held = None;
+                return Err(er::deadlock());
+            }
+            State::Prepared => return self.commit_prepared().await,
+            State::Active => {}
+        }
+        let statements = match self.xa_id() {
+            None => vec!["COMMIT".to_string()],
+            Some(id) => vec![format!("XA END {id}"), format!("XA COMMIT {id} ONE PHASE")],
+        };
+        self.finish_with(&statements).await
+    }
+
+    async fn rollback(mut self: Box<Self>) -> SqlResult<()> {
+        let prepared = self.state == State::Prepared;
+        if self.state == State::RolledBack {
+            // The node already rolled back; the connection goes (its XA
+            // branch, if any, is rollback-only until it is closed).
+            self.held = None;
+            return Ok(());
+        }
+        let Some(id) = self.xa_id() else {
+            // A failed ROLLBACK leaves a connection that the pool closes,
+            // which rolls back too.
+            let _ = self.finish_with(&["ROLLBACK".to_string()]).await;
+            return Ok(());
+        };
+        if prepared {
+            if !self.prepared_on_node {
+                return Ok(());
+            }
+            // A prepared branch survives its connection: roll it back by id
+            // (on any connection), or recovery will.
+            self.held = None;
+            let label = self.node.label.clone();
+            let mut conn = self.node.checkout().await?;
+            return match conn.run(&label, &format!("XA ROLLBACK {id}")).await {
+                Err(e) if e.code != 1397 => Err(e),
+                _ => Ok(()),
+            };
+        }
+        let _ = self
+            .finish_with(&[format!("XA END {id}"), format!("XA ROLLBACK {id}")])
+            .await;
+        Ok(())
+    }
+
+    async fn prepare(&mut self) -> SqlResult<()> {
+        self.check_active()?;
+        let Some(id) = self.xa_id() else {
+            return Err(er::internal(
+                "prepare of a transaction begun without an XA branch",
+            ));
+        };
+        let label = self.node.label.clone();
+        if let Some(held) = self.held.as_mut() {
+            let result = async {
+                held.conn.run(&label, &format!("XA END {id}")).await?;
+                held.conn.run(&label, &format!("XA PREPARE {id}")).await
+            }
+            .await;
+            if let Err(e) = result {
+                self.after_error(&e);
+                // In doubt: the connection goes; an unprepared branch is
+                // rolled back by the node, a prepared one by recovery.
+                self.held = None;
+                return Err(e);
+            }
+            self.prepared_on_node = true;
+            // The branch is PREPARED and belongs to no session now: the
+            // connection is free for others (XA COMMIT works from any).
+            if let Some(mut h) = self.held.take() {
+                h.clean = true;
+            }
+        }
+        self.state = State::Prepared;
+        Ok(())
+    }
+
+    async fn commit_prepared(mut self: Box<Self>) -> SqlResult<()> {
+        if self.state != State::Prepared {
+            return Err(er::internal("XA COMMIT of a branch that is not prepared"));
+        }
+        if !self.prepared_on_node {
+            return Ok(());
+        }
+        let Some(id) = self.xa_id() else {
+            return Err(er::internal("XA COMMIT without a branch"));
+        };
+        let label = self.node.label.clone();
+        let mut conn = self.node.checkout().await?;
+        conn.run(&label, &format!("XA COMMIT {id}")).await
+    }
+}
