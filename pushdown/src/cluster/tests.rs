@@ -526,6 +526,29 @@ async fn a_branch_that_failed_to_commit_is_committed_by_recovery() {
     assert_eq!(read_all(&c, &read(&t, range(None, false))).await.len(), 20);
 }
 
+#[tokio::test]
+async fn an_unrecordable_decision_leaves_the_branches_to_recovery() {
+    let ns = nodes(2, "doubt");
+    let meta = MemoryMeta::new();
+    let c = open(&ns, &meta).await;
+    let cat = setup(&c, &[table_def("t")]).await;
+    let t = def(&cat, "t");
+    let mut txn = c.begin(false);
+    txn.write(&insert(&t, (1..=20).map(|i| row(i, 0, "a")).collect()))
+        .await
+        .unwrap();
+    meta.decisions_down.store(true, Ordering::SeqCst);
+    let e = txn.commit().await.unwrap_err();
+    assert_eq!(e.code, 1180, "{e}");
+    // Neither committed nor rolled back: both branches wait, prepared.
+    assert_eq!(ns[0].prepared_count() + ns[1].prepared_count(), 2);
+    meta.decisions_down.store(false, Ordering::SeqCst);
+    assert_eq!(c.recover_now().await.unwrap().waiting, 2);
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert_eq!(c.recover_now().await.unwrap().rolled_back, 2);
+    assert!(read_all(&c, &read(&t, range(None, false))).await.is_empty());
+}
+
 /// A branch prepared by a sqld that died before deciding.
 async fn orphan(node: &Arc<TestNode>, t: &Arc<TableDef>, gtrid: &str, id: i64) {
     let mut p = node.begin(false, Some(branch_id(gtrid, 0))).await.unwrap();
