@@ -4,7 +4,9 @@
 use crate::plan::{AccessPlan, Plan, RangeBound, SelectPlan, Source};
 use crate::planner::Planner;
 use crate::result::{ColumnMeta, QueryResult};
+use pushdown::eval::EvalCtx;
 use pushdown::expr::{CmpOp, Expr, UnaryOp};
+use pushdown::request::Read;
 use pushdown::schema::{Collation, ColumnType, TableDef};
 use pushdown::value::Value;
 use std::sync::Arc;
@@ -34,10 +36,7 @@ pub fn columns() -> Arc<[ColumnMeta]> {
 }
 
 pub fn result(plan: &Plan, planner: &Planner) -> QueryResult {
-    let groups = (0..planner.cluster().group_count())
-        .map(|g| planner.cluster().group_name(g))
-        .collect::<Vec<_>>()
-        .join(",");
+    let groups = node_groups(plan, planner);
     let rows = lines(plan, &groups)
         .into_iter()
         .map(|l| l.into_iter().map(Value::from).collect())
@@ -46,6 +45,69 @@ pub fn result(plan: &Plan, planner: &Planner) -> QueryResult {
         columns: columns(),
         rows,
     }
+}
+
+/// The node groups a plan reaches and, for a read, the SQL each is sent
+/// ("ng0 (host:port): SELECT ..."). A read whose keys need parameter values
+/// is shown on every group.
+fn node_groups(plan: &Plan, planner: &Planner) -> String {
+    let cluster = planner.cluster();
+    let every = || {
+        (0..cluster.group_count())
+            .map(|g| cluster.group_name(g))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let (src, is_read) = match plan {
+        Plan::Select(s) => match &s.source {
+            Some(src) => (src, true),
+            None => return every(),
+        },
+        Plan::Update(m) | Plan::Delete(m) => (&m.source, false),
+        _ => return every(),
+    };
+    let table = &src.scope.table;
+    let mut ctx = EvalCtx::new(&[]);
+    let Ok(accesses) = crate::exec::access::evaluate(&src.access, table, &mut ctx) else {
+        return every();
+    };
+    let filter = if accesses.exact {
+        &src.filter
+    } else {
+        &src.full_filter
+    };
+    let limit = src
+        .limit
+        .as_ref()
+        .and_then(|l| crate::ops::limit::bounds(l, &[]).ok())
+        .and_then(|(offset, limit)| limit.map(|l| l.saturating_add(offset)));
+    let mut seen: Vec<(String, Option<String>)> = Vec::new();
+    for access in accesses.list {
+        let read = Read {
+            table: table.clone(),
+            access,
+            filter: filter.clone().filter(|f| f.is_pushable()),
+            projection: src.projection.clone(),
+            limit,
+            lock: src.lock,
+            params: Vec::new(),
+        };
+        for (name, sql) in cluster.describe_read(&read) {
+            if !seen.iter().any(|(n, _)| *n == name) {
+                seen.push((name, sql.filter(|_| is_read)));
+            }
+        }
+    }
+    if seen.is_empty() {
+        return every();
+    }
+    seen.into_iter()
+        .map(|(name, sql)| match sql {
+            Some(sql) => format!("{name}: {sql}"),
+            None => name,
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The EXPLAIN rows of a plan, as text cells (also used by the golden

@@ -99,6 +99,20 @@ pub fn apply(
                 .table(&old.db, &old.name)
                 .cloned()
                 .ok_or_else(|| er::no_such_table(&old.db, &old.name))?;
+            // The new definition was made from `old`: if another sqld changed
+            // the table since, it would undo that change. Retry on the
+            // current definition instead.
+            if **old
+                != (TableDef {
+                    id: old.id,
+                    ..(*cur).clone()
+                })
+            {
+                return Err(SqlError::code(
+                    1412,
+                    "Table definition has changed, please retry transaction",
+                ));
+            }
             let renamed = cur.db != new.db || cur.name != new.name;
             if renamed && next.table(&new.db, &new.name).is_some() {
                 return Err(er::table_exists(&new.name));
@@ -304,6 +318,19 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn alter_from_a_stale_definition_is_refused() {
+        let c = step(&Catalog::default(), &db("d"), None).unwrap();
+        let c = step(&c, &DdlOp::CreateTable(table("t", None)), Some(5)).unwrap();
+        let mut stale = (**c.table("d", "t").unwrap()).clone();
+        stale.columns.pop();
+        let op = DdlOp::AlterTable {
+            old: Arc::new(stale),
+            new: table("t", None),
+        };
+        assert_eq!(apply(&c, &op, None, 2).unwrap_err().code, 1412);
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub struct MemoryMeta {
     /// Test hook: the next `decide` records rollback, as if recovery had
     /// decided first.
     pub abort_next_decide: AtomicBool,
+    /// Test hook: the decision log is unreachable.
+    pub decisions_down: AtomicBool,
 }
 
 #[derive(Default)]
@@ -38,6 +40,16 @@ impl MemoryMeta {
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn reachable(&self) -> SqlResult<()> {
+        if self.decisions_down.load(Ordering::SeqCst) {
+            return Err(crate::error::SqlError::code(
+                2013,
+                "Lost connection to server during query",
+            ));
+        }
+        Ok(())
     }
 
     /// Every recorded decision (tests).
@@ -116,6 +128,7 @@ impl ClusterMeta for MemoryMeta {
     }
 
     async fn decide(&self, gtrid: &str, commit: bool) -> SqlResult<bool> {
+        self.reachable()?;
         let commit = commit && !self.abort_next_decide.swap(false, Ordering::SeqCst);
         let mut s = self.state();
         Ok(s.decisions
@@ -125,6 +138,7 @@ impl ClusterMeta for MemoryMeta {
     }
 
     async fn decision(&self, gtrid: &str) -> SqlResult<Option<bool>> {
+        self.reachable()?;
         Ok(self.state().decisions.get(gtrid).map(|d| d.0))
     }
 

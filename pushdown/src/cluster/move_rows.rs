@@ -38,26 +38,8 @@ pub(super) async fn update(txn: &mut ClusterTxn, req: &Write) -> SqlResult<Write
     let mut old_keys = Vec::new();
     let mut new_rows = Vec::new();
     for (n, row) in rows.into_iter().enumerate() {
-        // Assignments apply left to right, each seeing the ones before,
-        // as in MySQL's single-table UPDATE.
-        let mut new = row.clone();
         let mut ctx = EvalCtx::new(params);
-        for (c, e) in assignments {
-            let v = eval::eval(e, &new, &mut ctx)?;
-            if *strict {
-                if let Some(err) = eval::strict_error(&ctx.warnings) {
-                    return Err(err);
-                }
-            }
-            let col = table
-                .columns
-                .get(*c)
-                .ok_or_else(|| er::internal("assignment to a column the table lacks"))?;
-            let v = eval::coerce_to_column(v, col, *strict, n as u64 + 1, &mut ctx.warnings)?;
-            if let Some(slot) = new.get_mut(*c) {
-                *slot = v;
-            }
-        }
+        let new = eval::assign(table, &row, assignments, &mut ctx, *strict, n as u64 + 1)?;
         out.warnings.append(&mut ctx.warnings);
         out.matched += 1;
         if new != row {

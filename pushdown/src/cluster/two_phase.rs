@@ -17,13 +17,19 @@ impl ClusterTxn {
         let (mut writers, readers): (Vec<Part>, Vec<Part>) =
             parts.into_iter().partition(|p| p.txn.has_writes());
         if writers.len() <= 1 {
-            if let Some(w) = writers.pop() {
-                if let Err(e) = w.txn.commit().await {
-                    rollback_all(readers).await;
-                    return Err(e);
-                }
+            let Some(w) = writers.pop() else {
+                return commit_readers(readers).await;
+            };
+            if let Err(e) = w.txn.commit().await {
+                rollback_all(readers).await;
+                return Err(e);
             }
-            return commit_readers(readers).await;
+            // The writes are committed: a reader that fails to end only
+            // loses its locks, which ending releases anyway.
+            if let Err(e) = commit_readers(readers).await {
+                tracing::warn!("commit of a read part: {e}");
+            }
+            return Ok(());
         }
         let gtrid = match self.gtrid.clone() {
             Some(g) => g,
@@ -36,13 +42,6 @@ impl ClusterTxn {
                 ));
             }
         };
-        // Phase one.
-        let prepared = join_all(writers.iter_mut().map(|p| p.txn.prepare())).await;
-        if let Some(Err(e)) = prepared.into_iter().find(Result::is_err) {
-            rollback_all(writers).await;
-            rollback_all(readers).await;
-            return Err(e);
-        }
         let meta = match &self.cluster.meta {
             Some(m) => m.store.clone(),
             None => {
@@ -54,16 +53,39 @@ impl ClusterTxn {
                 ));
             }
         };
+        // Phase one.
+        let prepared = join_all(writers.iter_mut().map(|p| p.txn.prepare())).await;
+        if let Some(Err(e)) = prepared.into_iter().find(Result::is_err) {
+            // Recorded so that recovery rolls back at once a prepared
+            // branch whose rollback fails now (its node just went away).
+            let recorded = meta.decide(&gtrid, false).await.is_ok();
+            let clean = rollback_all(writers).await;
+            rollback_all(readers).await;
+            if recorded && clean {
+                let _ = meta.forget(&[gtrid]).await;
+            }
+            return Err(e);
+        }
         let decided = match meta.decide(&gtrid, true).await {
             Ok(d) => d,
-            // The decision may have been stored before the error: ask.
-            Err(e) => match meta.decision(&gtrid).await {
-                Ok(Some(true)) => true,
-                _ => {
-                    let _ = meta.decide(&gtrid, false).await;
-                    rollback_all(writers).await;
+            // The decision may have been stored before the error: find out,
+            // or record rollback if nothing was stored.
+            Err(e) => match settle(meta.as_ref(), &gtrid).await {
+                Some(d) => d,
+                None => {
+                    // In doubt: rolling back now could tear the transaction
+                    // if the commit decision was stored. The prepared
+                    // branches stay for recovery, which applies whatever
+                    // was decided (or, with no decision, rolls back).
+                    drop(writers);
                     rollback_all(readers).await;
-                    return Err(e);
+                    return Err(SqlError::code(
+                        1180,
+                        format!(
+                            "Got error during COMMIT: the commit decision of distributed transaction {gtrid} could not be recorded ({}); recovery will finish the transaction one way or the other",
+                            e.message
+                        ),
+                    ));
                 }
             },
         };
@@ -96,6 +118,16 @@ impl ClusterTxn {
     }
 }
 
+/// The decision in force after a failed `decide`: the stored one, else
+/// rollback recorded now; None when the metadata cannot be reached.
+async fn settle(meta: &dyn crate::meta::ClusterMeta, gtrid: &str) -> Option<bool> {
+    match meta.decision(gtrid).await {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => meta.decide(gtrid, false).await.ok(),
+        Err(_) => None,
+    }
+}
+
 async fn commit_readers(readers: Vec<Part>) -> SqlResult<()> {
     let mut first_err = None;
     for r in join_all(readers.into_iter().map(|p| p.txn.commit())).await {
@@ -106,10 +138,14 @@ async fn commit_readers(readers: Vec<Part>) -> SqlResult<()> {
     first_err.map_or(Ok(()), Err)
 }
 
-async fn rollback_all(parts: Vec<Part>) {
+/// Rolls back every part; false when some could not be.
+async fn rollback_all(parts: Vec<Part>) -> bool {
+    let mut clean = true;
     for r in join_all(parts.into_iter().map(|p| p.txn.rollback())).await {
         if let Err(e) = r {
             tracing::warn!("rollback: {e}");
+            clean = false;
         }
     }
+    clean
 }

@@ -286,6 +286,7 @@ impl ClusterTxn {
             }
             Write::Update { access, limit, .. } | Write::Delete { access, limit, .. } => {
                 let reqs: Vec<(usize, Cow<Write>)> = match access {
+                    _ if cluster.groups.len() == 1 => vec![(0, Cow::Borrowed(req))],
                     Access::Keys(keys) => {
                         let parts = route::split_keys(&cluster, req.table(), keys);
                         if parts.len() == 1 {
@@ -336,6 +337,9 @@ impl ClusterTxn {
             }
         }
         let mut per: Vec<(usize, Vec<Row>)> = Vec::new();
+        if cluster.groups.len() == 1 {
+            per.push((0, std::mem::take(&mut rows)));
+        }
         for row in rows {
             let key: Vec<_> = table
                 .primary_key
