@@ -10,6 +10,8 @@
 mod catalog;
 #[path = "cluster/common.rs"]
 mod common;
+#[path = "cluster/config.rs"]
+mod config;
 #[path = "cluster/failures.rs"]
 mod failures;
 #[path = "cluster/pool.rs"]
