@@ -157,3 +157,69 @@ fn data_node_down_fails_fast_and_recovers() {
         }
     });
 }
+
+/// A data node that hangs (SIGSTOP: connections open, nothing answers)
+/// must not hang the statements that need it for longer than a few
+/// seconds, nor the ones that do not need it at all.
+#[test]
+fn hung_data_node_fails_fast() {
+    let mut c = TestCluster::start(ClusterOptions::default());
+    block_on_with_timeout(120, async {
+        let mut s = c.conn(0, None).await;
+        exec_all(
+            &mut s,
+            &[
+                "CREATE DATABASE h",
+                "USE h",
+                "CREATE TABLE t (id INT PRIMARY KEY, v INT NOT NULL)",
+            ],
+        )
+        .await;
+        let values: Vec<String> = (1..=40).map(|i| format!("({i}, {i})")).collect();
+        exec(
+            &mut s,
+            &format!("INSERT INTO t VALUES {}", values.join(",")),
+        )
+        .await;
+        // Warm both pools, so idle connections to the hung node exist.
+        assert_eq!(count(&mut s, "SELECT COUNT(*) FROM t").await, 40);
+        let mut owned = Vec::new();
+        for g in 0..2 {
+            let mut n = c.node_conn(g, None).await;
+            let ids: Vec<i64> = n.query("SELECT id FROM h.t ORDER BY id").await.unwrap();
+            owned.push(ids);
+        }
+        c.pause_node(1);
+        // ng0 alone: unaffected.
+        let on0 = tokio::time::timeout(
+            Duration::from_secs(5),
+            count(
+                &mut s,
+                &format!("SELECT v FROM t WHERE id = {}", owned[0][0]),
+            ),
+        )
+        .await;
+        if on0.is_err() {
+            c.resume_node(1);
+            panic!("a point get on ng0 hung while ng1 was hung");
+        }
+        let started = Instant::now();
+        let r = tokio::time::timeout(
+            Duration::from_secs(10),
+            s.query_drop(format!("SELECT v FROM t WHERE id = {}", owned[1][0])),
+        )
+        .await;
+        let elapsed = started.elapsed();
+        c.resume_node(1);
+        match r {
+            Err(_) => panic!("a point get on the hung group did not return within 10 s"),
+            Ok(Ok(())) => panic!("a point get on the hung group succeeded"),
+            Ok(Err(e)) => assert!(
+                elapsed < Duration::from_secs(5),
+                "took {elapsed:?} to fail: {e}"
+            ),
+        }
+        // After SIGCONT everything works again.
+        assert_eq!(count(&mut s, "SELECT COUNT(*) FROM t").await, 40);
+    });
+}

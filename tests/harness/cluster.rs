@@ -210,6 +210,31 @@ impl TestCluster {
         self.nodes[g].kill9();
     }
 
+    /// SIGSTOP node group g's data node: it keeps its port and its TCP
+    /// connections but answers nothing (a hung or unreachable host).
+    pub fn pause_node(&mut self, g: usize) {
+        self.signal_node(g, "-STOP");
+    }
+
+    /// SIGCONT after [`TestCluster::pause_node`].
+    pub fn resume_node(&mut self, g: usize) {
+        self.signal_node(g, "-CONT");
+    }
+
+    fn signal_node(&mut self, g: usize, signal: &str) {
+        let pid = self.nodes[g]
+            .child
+            .as_ref()
+            .map(|c| c.id())
+            .unwrap_or_else(|| panic!("ng{g} is not running"));
+        let ok = std::process::Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        assert!(ok, "kill {signal} {pid} failed");
+    }
+
     /// Starts node group g's data node again, on its port.
     pub fn start_node(&mut self, g: usize) {
         self.nodes[g].start_again();
