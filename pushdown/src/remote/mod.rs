@@ -41,7 +41,9 @@ use std::time::Duration;
 pub struct RemoteOptions {
     /// Connections in the node's pool at most.
     pub pool_max: u32,
-    /// Bound on connecting and on waiting for a free pooled connection.
+    /// Bound on connecting: a node that does not answer within it fails
+    /// the statements waiting for it (1296). Waiting for a free pooled
+    /// connection of a healthy node is bounded by `pool::QUEUE_WAIT`.
     pub connect_timeout: Duration,
 }
 
@@ -132,14 +134,13 @@ impl Shared {
                     self.epoch.clone(),
                 ),
                 self.options.pool_max,
-                self.options.connect_timeout,
                 self.connect_errors.clone(),
             )
         })
     }
 
-    /// A pooled connection, or 1296 naming the group, within the connect
-    /// timeout.
+    /// A pooled connection; 1296 naming the group as soon as a connection
+    /// attempt fails (node down), or after `pool::QUEUE_WAIT` in a queue.
     pub(crate) async fn checkout(&self) -> SqlResult<Pooled> {
         loop {
             let mut conn = self.get().await?;
@@ -187,7 +188,7 @@ impl Shared {
             Err(bb8::RunError::User(e)) => Err(e),
             Err(bb8::RunError::TimedOut) => Err(self
                 .label
-                .unreachable(2003, "timed out waiting for a connection")),
+                .unreachable(2003, "timed out waiting for a free pooled connection")),
         }
     }
 

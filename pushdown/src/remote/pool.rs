@@ -202,12 +202,13 @@ impl bb8::ErrorSink<SqlError> for ConnectErrors {
     }
 }
 
-pub fn build(
-    manager: Manager,
-    max_size: u32,
-    connect_timeout: Duration,
-    errors: ConnectErrors,
-) -> Pool {
+/// How long a checkout waits for a busy pool (a healthy node, every
+/// connection in use): queueing, not failure. A node that cannot be reached
+/// fails checkouts much sooner, at its first failed connection attempt
+/// (bounded by the connect timeout, see [`ConnectErrors`]).
+pub const QUEUE_WAIT: Duration = Duration::from_secs(30);
+
+pub fn build(manager: Manager, max_size: u32, errors: ConnectErrors) -> Pool {
     bb8::Pool::builder()
         .error_sink(Box::new(errors))
         .max_size(max_size.max(1))
@@ -216,6 +217,6 @@ pub fn build(
         // A dead node fails the checkout at once instead of being retried
         // until the timeout.
         .retry_connection(false)
-        .connection_timeout(connect_timeout)
+        .connection_timeout(QUEUE_WAIT)
         .build_unchecked(manager)
 }
