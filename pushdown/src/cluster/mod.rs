@@ -141,6 +141,14 @@ impl Cluster {
                 groups.len()
             )));
         }
+        if map.group_count() < groups.len() {
+            tracing::warn!(
+                "the cluster's partition map (fixed at creation) uses {} node groups; \
+                 the {} configured beyond them hold no rows",
+                map.group_count(),
+                groups.len() - map.group_count()
+            );
+        }
         let (catalog, version) = meta.load_catalog().await?;
         let (tx, _) = watch::channel(Arc::new(catalog));
         let cluster = Arc::new(Cluster {
