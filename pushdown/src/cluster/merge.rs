@@ -169,3 +169,101 @@ pub(super) fn strip(rows: &mut [Row], width: Option<usize>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Collation, ColumnType};
+
+    fn table() -> TableDef {
+        TableDef {
+            id: 1,
+            db: "d".into(),
+            name: "t".into(),
+            columns: vec![
+                ColumnDef::new("id", ColumnType::Int, Collation::Utf8mb4GeneralCi),
+                ColumnDef::new("s", ColumnType::VarChar(9), Collation::Utf8mb4GeneralCi),
+            ],
+            primary_key: vec![0],
+            indexes: vec![crate::schema::IndexDef {
+                id: 4,
+                name: "s".into(),
+                columns: vec![1],
+                unique: false,
+            }],
+            engine: "InnoDB".into(),
+            collation: Collation::Utf8mb4GeneralCi,
+            comment: String::new(),
+        }
+    }
+
+    fn r(id: i64, s: &str) -> Row {
+        vec![Value::Int(id), Value::from(s)]
+    }
+
+    #[test]
+    fn widening_adds_only_missing_columns() {
+        let w = widen(&Some(vec![1]), &[1, 0]);
+        assert_eq!(w.projection, Some(vec![1, 0]));
+        assert_eq!(w.positions, vec![0, 1]);
+        assert_eq!(w.strip_to, Some(1));
+        let w = widen(&Some(vec![0, 1]), &[1, 0]);
+        assert_eq!(
+            (w.projection, w.positions, w.strip_to),
+            (None, vec![1, 0], None)
+        );
+        let w = widen(&None, &[1, 0]);
+        assert_eq!((w.projection, w.positions), (None, vec![1, 0]));
+    }
+
+    #[test]
+    fn merge_follows_the_collation_then_the_key_and_cuts() {
+        let t = table();
+        let cols = order_columns(&t, Some(4));
+        assert_eq!(cols, vec![1, 0]);
+        let order = RowOrder::new(&t, &cols, vec![1, 0], false);
+        let a = vec![r(1, "a"), r(4, "B"), r(2, "c")];
+        let b = vec![r(3, "A "), r(5, "b"), r(6, "C")];
+        let ids = |rows: Vec<Row>| rows.into_iter().map(|r| r[0].clone()).collect::<Vec<_>>();
+        assert_eq!(
+            ids(merge(vec![a.clone(), b.clone(), Vec::new()], &order, None)),
+            [1, 3, 4, 5, 2, 6].map(Value::Int).to_vec()
+        );
+        assert_eq!(
+            ids(merge(vec![a.clone(), b.clone()], &order, Some(3))),
+            [1, 3, 4].map(Value::Int).to_vec()
+        );
+        let reverse = RowOrder::new(&t, &cols, vec![1, 0], true);
+        let mut ra = a;
+        ra.reverse();
+        let mut rb = b;
+        rb.reverse();
+        assert_eq!(
+            ids(merge(vec![ra, rb], &reverse, None)),
+            [6, 2, 5, 4, 3, 1].map(Value::Int).to_vec()
+        );
+    }
+
+    #[test]
+    fn key_batches_come_back_in_request_order() {
+        let t = table();
+        let order = RowOrder::new(&t, &[0], vec![0], false);
+        let key = |i: i64| vec![Value::Int(i)];
+        let parts = vec![
+            KeyPart {
+                group: 0,
+                keys: vec![key(5), key(1)],
+                positions: vec![0, 2],
+            },
+            KeyPart {
+                group: 1,
+                keys: vec![key(9), key(7)],
+                positions: vec![1, 3],
+            },
+        ];
+        // Key 9 is missing.
+        let results = vec![vec![r(5, "x"), r(1, "y")], vec![r(7, "z")]];
+        let got = by_key_order(&parts, results, &order, 4);
+        assert_eq!(got, vec![r(5, "x"), r(1, "y"), r(7, "z")]);
+    }
+}

@@ -46,6 +46,9 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use tokio::sync::watch;
 
+/// How often decisions of committed transactions are deleted from the log.
+const FORGET_PERIOD: Duration = Duration::from_millis(100);
+
 /// How a cluster of MySQL-protocol node groups runs (see [`Cluster::open`]).
 #[derive(Debug, Clone)]
 pub struct ClusterOptions {
@@ -86,6 +89,9 @@ struct Distributed {
     instance: String,
     next_txn: AtomicU64,
     recovery: Mutex<recovery::Seen>,
+    /// Decisions of committed transactions, deleted from the log in batches
+    /// (one statement for many commits).
+    forget_queue: Mutex<Vec<String>>,
     /// Background tasks (catalog poll, recovery), stopped on drop.
     tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
 }
@@ -135,6 +141,14 @@ impl Cluster {
                 groups.len()
             )));
         }
+        if map.group_count() < groups.len() {
+            tracing::warn!(
+                "the cluster's partition map (fixed at creation) uses {} node groups; \
+                 the {} configured beyond them hold no rows",
+                map.group_count(),
+                groups.len() - map.group_count()
+            );
+        }
         let (catalog, version) = meta.load_catalog().await?;
         let (tx, _) = watch::channel(Arc::new(catalog));
         let cluster = Arc::new(Cluster {
@@ -148,6 +162,7 @@ impl Cluster {
                 instance: instance_id(),
                 next_txn: AtomicU64::new(1),
                 recovery: Mutex::new(recovery::Seen::default()),
+                forget_queue: Mutex::new(Vec::new()),
                 tasks: Mutex::new(Vec::new()),
                 opts,
             }),
@@ -171,10 +186,36 @@ impl Cluster {
                 tracing::warn!("recovery: {e}");
             }
         });
+        let forget = every(self, FORGET_PERIOD, |c| async move {
+            c.flush_forgets().await;
+        });
         m.tasks
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .extend([poll, recover]);
+            .extend([poll, recover, forget]);
+    }
+
+    /// Queues the decision of a transaction whose branches are all
+    /// committed, to be deleted from the log with others.
+    fn forget_later(&self, gtrid: String) {
+        if let Some(m) = &self.meta {
+            m.forget_queue
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(gtrid);
+        }
+    }
+
+    async fn flush_forgets(&self) {
+        let Some(m) = &self.meta else { return };
+        let batch = std::mem::take(&mut *m.forget_queue.lock().unwrap_or_else(|p| p.into_inner()));
+        if batch.is_empty() {
+            return;
+        }
+        if let Err(e) = m.store.forget(&batch).await {
+            // Recovery deletes them when they are old.
+            tracing::debug!("forgetting {} decisions: {e}", batch.len());
+        }
     }
 
     pub fn group_count(&self) -> usize {

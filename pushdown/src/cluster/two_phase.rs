@@ -108,11 +108,7 @@ impl ClusterTxn {
             tracing::warn!("commit of a read part of {gtrid}: {e}");
         }
         if all_done {
-            tokio::spawn(async move {
-                if let Err(e) = meta.forget(&[gtrid]).await {
-                    tracing::debug!("forgetting a decision: {e}");
-                }
-            });
+            self.cluster.forget_later(gtrid);
         }
         Ok(())
     }

@@ -420,7 +420,7 @@ impl Session {
                 self.run_show(show)
             }
             SessionStmt::Use(db) => {
-                self.use_db(db)?;
+                self.use_db_fresh(db).await?;
                 Ok(QueryResult::ok())
             }
             SessionStmt::Txn(t) => {

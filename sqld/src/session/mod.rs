@@ -190,6 +190,16 @@ impl Session {
         self.load_session_flags();
     }
 
+    /// USE db on the latest catalog: in cluster mode another sqld may have
+    /// created or dropped the database a moment ago (one round trip to the
+    /// cluster metadata; nothing with the embedded node).
+    async fn use_db_fresh(&mut self, db: &str) -> SqlResult<()> {
+        if let Err(e) = self.shared.planner.refresh().await {
+            tracing::warn!("catalog refresh: {e}");
+        }
+        self.use_db(db)
+    }
+
     /// USE db: 1049 unknown, 1044 without a grant on it.
     fn use_db(&mut self, db: &str) -> SqlResult<()> {
         if db.eq_ignore_ascii_case(show::INFORMATION_SCHEMA) {
@@ -403,6 +413,12 @@ impl Handler for Session {
             s.state = "";
         });
         if let Some(db) = db.filter(|d| !d.is_empty()) {
+            if self.shared.planner.catalog().database(db).is_none() {
+                // Cluster mode: another sqld may have just created it.
+                if let Err(e) = self.shared.planner.refresh().await {
+                    tracing::warn!("catalog refresh: {e}");
+                }
+            }
             self.use_db(db)?;
         }
         Ok(())
@@ -522,7 +538,7 @@ impl Handler for Session {
 
     async fn init_db(&mut self, db: &str) -> SqlResult<()> {
         Status::bump(&self.shared.status.questions);
-        self.use_db(db)
+        self.use_db_fresh(db).await
     }
 
     async fn field_list(&mut self, table: &str, pattern: &str) -> SqlResult<Vec<ColumnMeta>> {
