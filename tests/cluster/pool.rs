@@ -14,13 +14,14 @@ use std::time::Duration;
 const POOL: u32 = 8;
 const CLIENTS: usize = 1000;
 
-/// Connections sqld holds on node group g right now.
-async fn sqld_connections_on_node(c: &TestCluster, g: usize) -> i64 {
+/// Connections sqld holds on node group g right now, and what they do.
+async fn sqld_connections_on_node(c: &TestCluster, g: usize) -> Vec<Vec<String>> {
     let mut n = c.node_conn(g, None).await;
-    count(
+    rows(
         &mut n,
         &format!(
-            "SELECT COUNT(*) FROM information_schema.processlist WHERE user = '{DATA_NODE_USER}'"
+            "SELECT id, command, time, state, LEFT(COALESCE(info, ''), 60) \
+             FROM information_schema.processlist WHERE user = '{DATA_NODE_USER}'"
         ),
     )
     .await
@@ -83,10 +84,15 @@ fn thousand_clients_share_small_pools() {
         }
         // While they run: the data nodes see at most POOL connections from sqld.
         let mut peak = [0i64; 2];
+        let mut at_peak = [Vec::new(), Vec::new()];
         for _ in 0..10 {
             tokio::time::sleep(Duration::from_millis(300)).await;
             for (g, p) in peak.iter_mut().enumerate() {
-                *p = (*p).max(sqld_connections_on_node(&c, g).await);
+                let now = sqld_connections_on_node(&c, g).await;
+                if now.len() as i64 > *p {
+                    *p = now.len() as i64;
+                    at_peak[g] = now;
+                }
             }
         }
         let st = status(&mut admin).await;
@@ -100,7 +106,8 @@ fn thousand_clients_share_small_pools() {
         for (g, p) in peak.iter().enumerate() {
             assert!(
                 *p >= 1 && *p <= POOL as i64,
-                "ng{g}: {p} connections from sqld"
+                "ng{g}: {p} connections from sqld: {:?}",
+                at_peak[g]
             );
         }
         for g in 0..2 {
