@@ -39,7 +39,7 @@ use crate::error::{er, SqlResult};
 use crate::meta::ClusterMeta;
 use crate::node::{DataNode, PoolStats};
 use crate::partition::PartitionMap;
-use crate::request::Read;
+use crate::request::{PartialAgg, Read};
 use crate::schema::{Catalog, DdlOp};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -299,12 +299,12 @@ impl Cluster {
     }
 
     /// For EXPLAIN: the node groups a read reaches and the SQL each runs.
-    pub fn describe_read(&self, req: &Read) -> Vec<(String, Option<String>)> {
+    pub fn describe_read(&self, req: &Read, aggs: &[PartialAgg]) -> Vec<(String, Option<String>)> {
         route::split_read(self, req)
             .into_iter()
             .map(|(g, part)| {
                 let node = &self.groups[g];
-                let sql = node.describe_read(part.as_ref().unwrap_or(req));
+                let sql = node.describe_read(part.as_ref().unwrap_or(req), aggs);
                 (node.name(), sql)
             })
             .collect()

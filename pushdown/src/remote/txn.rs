@@ -9,13 +9,14 @@
 //! unprepared transaction of a closed connection, and keeps a PREPARED XA
 //! branch for recovery.
 
-use super::render::quote_string;
+use super::render::{quote_string, Sql};
 use super::{pool::Pooled, read, write, Shared};
 use crate::error::{er, SqlError, SqlResult};
 use crate::node::NodeTxn;
-use crate::request::{LockMode, Read, Write, WriteOutcome};
+use crate::request::{LockMode, PartialAgg, Read, Write, WriteOutcome};
 use crate::value::Row;
 use async_trait::async_trait;
+use mysql_async::Value as My;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -104,6 +105,28 @@ impl RemoteTxn {
         })
     }
 
+    /// Runs a SELECT: a plain read outside a held connection borrows a
+    /// pooled one for this statement only; a locking read, or any read once
+    /// the transaction holds a connection, runs on the held one (it must see
+    /// the transaction's own writes).
+    async fn fetch(&mut self, lock: LockMode, sql: &Sql) -> SqlResult<Vec<Vec<My>>> {
+        let label = self.node.label.clone();
+        if self.held.is_none() && lock == LockMode::None {
+            let mut conn = self.node.checkout().await?;
+            return conn.rows(&label, sql).await;
+        }
+        let secs = self.lock_wait_secs;
+        let held = self.hold().await?;
+        let result = match held.conn.set_lock_wait(&label, secs).await {
+            Ok(()) => held.conn.rows(&label, sql).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = &result {
+            self.after_error(e);
+        }
+        result
+    }
+
     fn check_active(&self) -> SqlResult<()> {
         match self.state {
             State::Active => Ok(()),
@@ -177,26 +200,17 @@ impl NodeTxn for RemoteTxn {
     async fn read(&mut self, req: &Read) -> SqlResult<Vec<Row>> {
         self.check_active()?;
         let plan = read::plan(req)?;
-        let label = self.node.label.clone();
-        let raw = if self.held.is_none() && req.lock == LockMode::None {
-            let mut conn = self.node.checkout().await?;
-            conn.rows(&label, &plan.sql).await?
-        } else {
-            let secs = self.lock_wait_secs;
-            let held = self.hold().await?;
-            let result = match held.conn.set_lock_wait(&label, secs).await {
-                Ok(()) => held.conn.rows(&label, &plan.sql).await,
-                Err(e) => Err(e),
-            };
-            match result {
-                Ok(r) => r,
-                Err(e) => {
-                    self.after_error(&e);
-                    return Err(e);
-                }
-            }
-        };
+        let raw = self.fetch(req.lock, &plan.sql).await?;
         read::finish(req, &plan, raw)
+    }
+
+    async fn read_aggregates(&mut self, req: &Read, aggs: &[PartialAgg]) -> SqlResult<Option<Row>> {
+        self.check_active()?;
+        let Some(sql) = read::plan_aggregates(req, aggs)? else {
+            return Ok(None);
+        };
+        let raw = self.fetch(req.lock, &sql).await?;
+        read::finish_aggregates(req, aggs, raw).map(Some)
     }
 
     async fn write(&mut self, req: &Write) -> SqlResult<WriteOutcome> {
