@@ -61,7 +61,7 @@ impl Cluster {
         }
         m.store.store_catalog(&change.catalog, version + 1).await?;
         for id in &change.dropped_ids {
-            m.ids.forget(*id).await;
+            m.ids.forget(*id);
             if let Err(e) = m.store.drop_ids(*id).await {
                 tracing::warn!("dropping the counters of table {id}: {e}");
             }

@@ -8,14 +8,19 @@ use crate::meta::ClusterMeta;
 use crate::schema::{ColumnDef, ColumnType, TableDef};
 use crate::value::{Row, Value};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Values reserved at a time (more when one INSERT needs more).
 const PREFETCH: u64 = 100;
 
+/// One lock per counter: a reservation round trip for one table does not
+/// hold up inserts into the others.
 #[derive(Default)]
 pub(super) struct IdCache {
-    ranges: tokio::sync::Mutex<HashMap<(u64, usize), Range>>,
+    ranges: std::sync::Mutex<HashMap<(u64, usize), SharedRange>>,
 }
+
+type SharedRange = Arc<tokio::sync::Mutex<Range>>;
 
 /// Values `next..end` are ours to hand out; the stored counter is known to
 /// be at or above `high`.
@@ -57,8 +62,14 @@ impl IdCache {
                 continue;
             };
             let visible = visible && !col.hidden;
-            let mut ranges = self.ranges.lock().await;
-            let range = ranges.entry((table.id, c)).or_default();
+            let counter = self
+                .ranges
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .entry((table.id, c))
+                .or_default()
+                .clone();
+            let mut range = counter.lock().await;
             let mut wanted = rows
                 .iter()
                 .filter(|r| r.get(c).is_some_and(asks_for_value))
@@ -96,8 +107,11 @@ impl IdCache {
     }
 
     /// Forgets the ranges of a dropped or truncated table.
-    pub async fn forget(&self, table_id: u64) {
-        self.ranges.lock().await.retain(|(t, _), _| *t != table_id);
+    pub fn forget(&self, table_id: u64) {
+        self.ranges
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|(t, _), _| *t != table_id);
     }
 }
 

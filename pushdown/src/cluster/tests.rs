@@ -789,3 +789,34 @@ async fn a_stored_map_naming_more_groups_than_configured_is_refused() {
     };
     assert!(e.message.contains("3 node groups"), "{}", e.message);
 }
+
+#[tokio::test]
+async fn embedded_statement_rollback_keeps_the_transaction() {
+    let node = TestNode::open("single");
+    let c = Cluster::single(node.clone());
+    let cat = setup(&c, &[table_def("t")]).await;
+    let t = def(&cat, "t");
+    write_all(&c, insert(&t, vec![row(3, 0, "old")])).await;
+    let mut txn = c.begin(false);
+    // The first statement of the transaction fails half-way.
+    txn.begin_statement(true);
+    let e = txn
+        .write(&insert(&t, vec![row(1, 0, "a"), row(3, 0, "dup")]))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, 1062);
+    txn.end_statement(false).await.unwrap();
+    // As before the cluster layer: a statement savepoint on the one
+    // transaction, rolled back to; the transaction goes on.
+    assert_eq!(node.faults.savepoints.load(Ordering::SeqCst), 1);
+    txn.begin_statement(true);
+    txn.write(&insert(&t, vec![row(10, 0, "b")])).await.unwrap();
+    txn.end_statement(true).await.unwrap();
+    txn.commit().await.unwrap();
+    let ids: Vec<Value> = read_all(&c, &read(&t, range(None, false)))
+        .await
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+    assert_eq!(ids, vec![Value::Int(3), Value::Int(10)]);
+}

@@ -464,14 +464,17 @@ impl ClusterTxn {
     /// Sets the statement savepoint on group `g`'s part before its first
     /// write of the statement, unless rolling back can do without it.
     async fn protect(&mut self, g: usize, single_request: bool) -> SqlResult<()> {
+        let distributed = self.cluster.is_distributed();
         let Some(stmt) = &mut self.stmt else {
             return Ok(());
         };
         let Some(part) = self.parts.get_mut(g).and_then(Option::as_mut) else {
             return Ok(());
         };
-        if part.born >= stmt.seq || stmt.savepointed.contains(&g) {
-            // Started in this statement: a failure rolls it back whole.
+        if stmt.savepointed.contains(&g) || (part.born >= stmt.seq && distributed) {
+            // Started in this statement: a failure rolls it back whole (the
+            // embedded node keeps its one transaction, and its locks, as a
+            // savepoint does).
             return Ok(());
         }
         if stmt.one_request && single_request && stmt.requests == 1 && part.txn.writes_are_atomic()
@@ -528,25 +531,33 @@ impl ClusterTxn {
             }
             return Ok(());
         }
-        self.undo_since(stmt.seq, STATEMENT_SAVEPOINT, &stmt.savepointed)
+        self.undo_since(stmt.seq, STATEMENT_SAVEPOINT, &stmt.savepointed, true)
             .await
     }
 
-    /// Rolls back what happened since mark `seq`: parts started since are
-    /// rolled back whole, the others (in `marked`) to `savepoint`.
-    async fn undo_since(&mut self, seq: u64, savepoint: &str, marked: &[usize]) -> SqlResult<()> {
+    /// Rolls back what happened since mark `seq`: parts in `marked` to
+    /// `savepoint`, parts started since (without it) whole. `exact`: every
+    /// part in `marked` has the savepoint, even one started since.
+    async fn undo_since(
+        &mut self,
+        seq: u64,
+        savepoint: &str,
+        marked: &[usize],
+        exact: bool,
+    ) -> SqlResult<()> {
         let mut first_err = None;
         for g in 0..self.parts.len() {
             let Some(p) = self.parts[g].as_mut() else {
                 continue;
             };
-            let r = if p.born >= seq {
+            let has_it = marked.contains(&g) && (exact || p.born < seq);
+            let r = if has_it {
+                p.txn.rollback_to_savepoint(savepoint).await
+            } else if p.born >= seq {
                 match self.parts[g].take() {
                     Some(p) => p.txn.rollback().await,
                     None => Ok(()),
                 }
-            } else if marked.contains(&g) {
-                p.txn.rollback_to_savepoint(savepoint).await
             } else {
                 Ok(())
             };
@@ -583,7 +594,7 @@ impl ClusterTxn {
     pub async fn rollback_to_savepoint(&mut self, name: &str) -> SqlResult<()> {
         let (i, seq) = self.find_savepoint(name)?;
         let marked: Vec<usize> = (0..self.parts.len()).collect();
-        self.undo_since(seq, name, &marked).await?;
+        self.undo_since(seq, name, &marked, false).await?;
         self.savepoints.truncate(i + 1);
         Ok(())
     }

@@ -29,7 +29,7 @@ impl NodeConn {
     fn fail<T>(&mut self, e: mysql_async::Error, label: &NodeLabel) -> SqlResult<T> {
         let f = classify(e, label);
         if f.broken {
-            self.broken = true;
+            self.mark_broken();
         }
         Err(f.error)
     }

@@ -41,7 +41,9 @@ use std::time::Duration;
 pub struct RemoteOptions {
     /// Connections in the node's pool at most.
     pub pool_max: u32,
-    /// Bound on connecting and on waiting for a free pooled connection.
+    /// Bound on connecting: a node that does not answer within it fails
+    /// the statements waiting for it (1296). Waiting for a free pooled
+    /// connection of a healthy node is bounded by `pool::QUEUE_WAIT`.
     pub connect_timeout: Duration,
 }
 
@@ -65,6 +67,8 @@ pub(crate) struct Shared {
     options: RemoteOptions,
     /// Built on first use (building needs the runtime).
     pool: OnceLock<Pool>,
+    epoch: pool::Epoch,
+    connect_errors: pool::ConnectErrors,
 }
 
 /// The password part of a `mysql://user:password@host` URL, to keep it out
@@ -104,6 +108,8 @@ impl RemoteNode {
                 opts: parsed,
                 options: opts,
                 pool: OnceLock::new(),
+                epoch: pool::Epoch::default(),
+                connect_errors: pool::ConnectErrors::default(),
             }),
         }))
     }
@@ -125,22 +131,64 @@ impl Shared {
                     self.opts.clone(),
                     self.options.connect_timeout,
                     self.label.clone(),
+                    self.epoch.clone(),
                 ),
                 self.options.pool_max,
-                self.options.connect_timeout,
+                self.connect_errors.clone(),
             )
         })
     }
 
-    /// A pooled connection, or 1296 naming the group, within the connect
-    /// timeout.
+    /// A pooled connection; 1296 naming the group as soon as a connection
+    /// attempt fails (node down), or after `pool::QUEUE_WAIT` in a queue.
     pub(crate) async fn checkout(&self) -> SqlResult<Pooled> {
-        match self.pool().get_owned().await {
+        loop {
+            let mut conn = self.get().await?;
+            if !conn.is_stale() {
+                return Ok(conn);
+            }
+            // Opened before the node last failed: closed, not reused.
+            conn.broken = true;
+        }
+    }
+
+    /// Runs a statement that can safely run twice (a plain read, or the
+    /// start of a transaction) on a pooled connection, once more on a new
+    /// connection if the first one turns out dead: after a node restart
+    /// the first statement finds the old connections closed.
+    pub(crate) async fn retry_once<T>(
+        &self,
+        mut f: impl for<'c> FnMut(
+            &'c mut Pooled,
+        ) -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = SqlResult<T>> + Send + 'c>,
+        >,
+    ) -> SqlResult<(Pooled, T)> {
+        let mut conn = self.checkout().await?;
+        match f(&mut conn).await {
+            Ok(v) => Ok((conn, v)),
+            Err(_) if conn.broken => {
+                drop(conn);
+                let mut conn = self.checkout().await?;
+                let v = f(&mut conn).await?;
+                Ok((conn, v))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn get(&self) -> SqlResult<Pooled> {
+        let seen = self.connect_errors.seen();
+        let got = tokio::select! {
+            got = self.pool().get_owned() => got,
+            e = self.connect_errors.after(seen) => return Err(e),
+        };
+        match got {
             Ok(c) => Ok(c),
             Err(bb8::RunError::User(e)) => Err(e),
             Err(bb8::RunError::TimedOut) => Err(self
                 .label
-                .unreachable(2003, "timed out waiting for a connection")),
+                .unreachable(2003, "timed out waiting for a free pooled connection")),
         }
     }
 
@@ -211,8 +259,23 @@ impl DataNode for RemoteNode {
             )
             .await
         {
-            // ER_XAER_NOTA: unknown xid, already resolved.
-            Err(e) if e.code == 1397 => Ok(()),
+            // ER_XAER_NOTA: unknown xid, already resolved; unless XA
+            // RECOVER still lists it: then the connection that prepared it
+            // is still open somewhere, and only it can finish the branch.
+            Err(e) if e.code == 1397 => {
+                drop(conn);
+                if self.prepared_branches().await?.iter().any(|b| b == branch) {
+                    Err(SqlError::code(
+                        1399,
+                        format!(
+                            "XA branch {branch} is still held by an open connection on node group {}",
+                            self.shared.label.name()
+                        ),
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
             other => other,
         }
     }
@@ -242,5 +305,41 @@ impl DataNode for RemoteNode {
             waits: state.statistics.get_waited,
             connections_created: state.statistics.connections_created,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_password_is_found() {
+        assert_eq!(
+            url_password("mysql://u:p%40ss@h:3306/db?x=1").as_deref(),
+            Some("p%40ss")
+        );
+        assert_eq!(url_password("mysql://u@h:3306"), None);
+        assert_eq!(url_password("mysql://h"), None);
+    }
+
+    #[test]
+    fn new_is_lazy_and_names_the_group() {
+        let n = RemoteNode::new(2, "mysql://u:pw@10.0.0.9:3310", RemoteOptions::default()).unwrap();
+        assert_eq!(n.name(), "ng2 (10.0.0.9:3310)");
+        assert!(n.shared.pool.get().is_none(), "no pool before first use");
+        let stats = n.pool_stats().unwrap();
+        assert_eq!((stats.size, stats.max_size), (0, 32));
+        let e = n.label().unreachable(111, "refused for u:pw");
+        assert_eq!(e.code, 1296);
+        assert!(!e.message.contains("pw"), "{}", e.message);
+        assert!(RemoteNode::new(0, "not a url", RemoteOptions::default()).is_err());
+    }
+
+    #[test]
+    fn branch_ids_are_checked() {
+        assert!(txn::check_branch("sqld.00ab12x7.1").is_ok());
+        assert!(txn::check_branch("sqld.x'y").is_err());
+        assert!(txn::check_branch("").is_err());
+        assert!(txn::check_branch(&"a".repeat(65)).is_err());
     }
 }

@@ -11,16 +11,25 @@ use crate::error::SqlError;
 use mysql_async::prelude::Queryable;
 use std::time::Duration;
 
-/// Prepared statements each pooled connection keeps. Bounded because the
-/// server's max_prepared_stmt_count (16,382 by default) is shared by every
-/// connection of every sqld: 32 connections × 256 stay well below it.
-pub const STMT_CACHE: usize = 256;
+/// Prepared statements each pooled connection keeps (least recently used
+/// ones are closed). Bounded because the server's max_prepared_stmt_count
+/// (16,382 by default) is shared by every connection of every sqld on the
+/// cluster: 32 connections × 128 leaves room for a few sqld processes,
+/// and an OLTP workload uses a few dozen statement texts.
+pub const STMT_CACHE: usize = 128;
 
 /// Session set-up of every data-node connection: sqld owns SQL modes, time
-/// zones and collations, the node only stores and compares.
-const SESSION_INIT: [&str; 2] = [
-    "SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION', \
-     time_zone='+00:00', transaction_isolation='READ-COMMITTED', autocommit=1",
+/// zones and collations, the node only stores and compares. The SQL mode
+/// is strict for every table, and division by zero in a stored value is
+/// an error (1365), as sqld's evaluator does for strict statements;
+/// non-strict statements never send expressions to store.
+///
+/// The isolation level is set with the statement rather than the variable:
+/// MariaDB 10.11 calls it tx_isolation, MySQL 8 transaction_isolation.
+const SESSION_INIT: [&str; 3] = [
+    "SET SESSION sql_mode='STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', \
+     time_zone='+00:00', autocommit=1",
+    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
     "SET NAMES utf8mb4 COLLATE utf8mb4_general_ci",
 ];
 
@@ -33,16 +42,54 @@ pub struct NodeConn {
     /// innodb_lock_wait_timeout set on this session, in seconds (None: the
     /// server's default).
     pub lock_wait_secs: Option<u64>,
+    /// The pool generation this connection was opened in (see [`Epoch`]).
+    epoch: u64,
+    generation: Epoch,
+}
+
+/// The pool's generation: bumped when a connection fails at the network
+/// level (the node restarted or went away), so that every connection
+/// opened before is dropped at its next checkout instead of failing a
+/// statement each.
+#[derive(Clone, Default)]
+pub struct Epoch(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl Epoch {
+    pub fn current(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Acquire)
+    }
+}
+
+impl NodeConn {
+    /// Marks the connection broken, and every connection opened before it
+    /// stale.
+    pub fn mark_broken(&mut self) {
+        self.broken = true;
+        self.generation
+            .0
+            .fetch_max(self.epoch + 1, std::sync::atomic::Ordering::AcqRel);
+    }
+
+    /// Opened before the node last failed: not to be trusted.
+    pub fn is_stale(&self) -> bool {
+        self.epoch < self.generation.current()
+    }
 }
 
 pub struct Manager {
     opts: mysql_async::Opts,
     connect_timeout: Duration,
     label: NodeLabel,
+    epoch: Epoch,
 }
 
 impl Manager {
-    pub fn new(opts: mysql_async::Opts, connect_timeout: Duration, label: NodeLabel) -> Manager {
+    pub fn new(
+        opts: mysql_async::Opts,
+        connect_timeout: Duration,
+        label: NodeLabel,
+        epoch: Epoch,
+    ) -> Manager {
         let opts = mysql_async::OptsBuilder::from_opts(opts)
             .init(SESSION_INIT.to_vec())
             .stmt_cache_size(STMT_CACHE)
@@ -54,6 +101,7 @@ impl Manager {
             opts: opts.into(),
             connect_timeout,
             label,
+            epoch,
         }
     }
 }
@@ -63,6 +111,7 @@ impl bb8::ManageConnection for Manager {
     type Error = SqlError;
 
     async fn connect(&self) -> Result<NodeConn, SqlError> {
+        let epoch = self.epoch.current();
         match tokio::time::timeout(
             self.connect_timeout,
             mysql_async::Conn::new(self.opts.clone()),
@@ -73,6 +122,8 @@ impl bb8::ManageConnection for Manager {
                 conn,
                 broken: false,
                 lock_wait_secs: None,
+                epoch,
+                generation: self.epoch.clone(),
             }),
             Ok(Err(e)) => Err(connect_failed(e, &self.label)),
             Err(_) => Err(connect_timed_out(&self.label)),
@@ -94,14 +145,78 @@ impl bb8::ManageConnection for Manager {
 pub type Pool = bb8::Pool<Manager>;
 pub type Pooled = bb8::PooledConnection<'static, Manager>;
 
-pub fn build(manager: Manager, max_size: u32, connect_timeout: Duration) -> Pool {
+/// Connection failures of the pool. bb8 reports them only to its error
+/// sink (a checkout just waits until its timeout); a checkout waits on
+/// this as well, so that a refused connection fails it at once, with the
+/// node's own reason.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectErrors(std::sync::Arc<ConnectErrorsInner>);
+
+#[derive(Debug, Default)]
+pub struct ConnectErrorsInner {
+    last: std::sync::Mutex<(u64, Option<SqlError>)>,
+    notify: tokio::sync::Notify,
+}
+
+impl ConnectErrors {
+    /// How many failures so far: pass it to [`ConnectErrors::after`].
+    pub fn seen(&self) -> u64 {
+        self.0
+            .last
+            .lock()
+            .map(|l| l.0)
+            .unwrap_or_else(|p| p.into_inner().0)
+    }
+
+    /// The first connection failure after `seen` failures.
+    pub async fn after(&self, seen: u64) -> SqlError {
+        loop {
+            let notified = self.0.notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let last = self.0.last.lock().unwrap_or_else(|p| p.into_inner());
+                if last.0 > seen {
+                    if let Some(e) = &last.1 {
+                        return e.clone();
+                    }
+                }
+            }
+            notified.await;
+        }
+    }
+}
+
+impl bb8::ErrorSink<SqlError> for ConnectErrors {
+    fn sink(&self, error: SqlError) {
+        {
+            let mut last = self.0.last.lock().unwrap_or_else(|p| p.into_inner());
+            last.0 += 1;
+            last.1 = Some(error);
+        }
+        self.0.notify.notify_waiters();
+    }
+
+    fn boxed_clone(&self) -> Box<dyn bb8::ErrorSink<SqlError>> {
+        Box::new(self.clone())
+    }
+}
+
+/// How long a checkout waits for a busy pool (a healthy node, every
+/// connection in use): queueing, not failure. A node that cannot be reached
+/// fails checkouts much sooner, at its first failed connection attempt
+/// (bounded by the connect timeout, see [`ConnectErrors`]).
+pub const QUEUE_WAIT: Duration = Duration::from_secs(30);
+
+pub fn build(manager: Manager, max_size: u32, errors: ConnectErrors) -> Pool {
     bb8::Pool::builder()
+        .error_sink(Box::new(errors))
         .max_size(max_size.max(1))
         .min_idle(None)
         .test_on_check_out(false)
         // A dead node fails the checkout at once instead of being retried
         // until the timeout.
         .retry_connection(false)
-        .connection_timeout(connect_timeout)
+        .connection_timeout(QUEUE_WAIT)
         .build_unchecked(manager)
 }

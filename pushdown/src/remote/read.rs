@@ -351,6 +351,9 @@ pub fn finish(
     raw: Vec<Vec<mysql_async::Value>>,
 ) -> SqlResult<Vec<Row>> {
     let t = &*req.table;
+    if !plan.local_filter && !plan.reorder_keys {
+        return finish_direct(req, plan, raw);
+    }
     let width = t.columns.len();
     let mut rows: Vec<Row> = Vec::with_capacity(raw.len());
     for r in raw {
@@ -404,4 +407,166 @@ pub fn finish(
         });
     }
     Ok(out)
+}
+
+/// The common case: the node did all the work, rows come back in order;
+/// convert each value once, straight into the projection.
+fn finish_direct(
+    req: &Read,
+    plan: &ReadPlan,
+    raw: Vec<Vec<mysql_async::Value>>,
+) -> SqlResult<Vec<Row>> {
+    let t = &*req.table;
+    let limit = plan
+        .local_limit
+        .map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
+    // Where each output column is in the SELECT list.
+    let positions: Option<Vec<usize>> = match &req.projection {
+        Some(p) if p.as_slice() != plan.fetched.as_slice() => Some(
+            p.iter()
+                .map(|c| {
+                    plan.fetched
+                        .iter()
+                        .position(|f| f == c)
+                        .unwrap_or(usize::MAX)
+                })
+                .collect(),
+        ),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(raw.len().min(limit));
+    for r in raw.into_iter().take(limit) {
+        let mut vals = Vec::with_capacity(r.len());
+        for (v, &c) in r.into_iter().zip(&plan.fetched) {
+            vals.push(from_node(v, &t.columns[c])?);
+        }
+        out.push(match &positions {
+            None => vals,
+            Some(pos) => pos
+                .iter()
+                .map(|&i| vals.get(i).cloned().unwrap_or(Value::Null))
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{CmpOp, Expr};
+    use crate::schema::{Collation, ColumnDef, ColumnType, IndexDef};
+    use std::ops::Bound;
+    use std::sync::Arc;
+
+    /// sysbench's table: id INT PK, k INT NOT NULL (index k_1), c, pad.
+    fn sbtest() -> Arc<TableDef> {
+        let mut id = ColumnDef::new("id", ColumnType::Int, Collation::Utf8mb4GeneralCi);
+        id.nullable = false;
+        let mut k = ColumnDef::new("k", ColumnType::Int, Collation::Utf8mb4GeneralCi);
+        k.nullable = false;
+        let c = ColumnDef::new("c", ColumnType::Char(120), Collation::Utf8mb4GeneralCi);
+        let pad = ColumnDef::new("pad", ColumnType::Char(60), Collation::Utf8mb4GeneralCi);
+        Arc::new(TableDef {
+            id: 1,
+            db: "sbtest".into(),
+            name: "sbtest1".into(),
+            columns: vec![id, k, c, pad],
+            primary_key: vec![0],
+            indexes: vec![IndexDef {
+                id: 1,
+                name: "k_1".into(),
+                columns: vec![1],
+                unique: false,
+            }],
+            engine: "InnoDB".into(),
+            collation: Collation::Utf8mb4GeneralCi,
+            comment: String::new(),
+        })
+    }
+
+    fn req(access: Access) -> Read {
+        Read {
+            table: sbtest(),
+            access,
+            filter: None,
+            projection: Some(vec![2]),
+            limit: None,
+            lock: LockMode::None,
+            params: Vec::new(),
+        }
+    }
+
+    fn sql(r: &Read) -> String {
+        plan(r).unwrap().sql.text
+    }
+
+    #[test]
+    fn sysbench_shapes_render_as_expected() {
+        let point = req(Access::Keys(vec![vec![Value::Int(7)]]));
+        assert_eq!(
+            sql(&point),
+            "SELECT `c` FROM `sbtest`.`sbtest1` WHERE (`id` = ?)"
+        );
+        let batch = req(Access::Keys(vec![vec![Value::Int(7)], vec![Value::Int(3)]]));
+        let p = plan(&batch).unwrap();
+        assert_eq!(
+            p.sql.text, "SELECT `c`, `id` FROM `sbtest`.`sbtest1` WHERE `id` IN (?, ?)",
+            "the key is fetched to put rows in the order asked"
+        );
+        assert!(p.reorder_keys);
+        let mut range = req(Access::Range {
+            index: None,
+            lower: Bound::Included(vec![Value::Int(10)]),
+            upper: Bound::Included(vec![Value::Int(109)]),
+            reverse: false,
+        });
+        assert_eq!(
+            sql(&range),
+            "SELECT `c` FROM `sbtest`.`sbtest1` WHERE `id` >= ? AND `id` <= ? ORDER BY `id`"
+        );
+        range.limit = Some(5);
+        range.lock = LockMode::Exclusive;
+        assert_eq!(
+            sql(&range),
+            "SELECT `c` FROM `sbtest`.`sbtest1` WHERE `id` >= ? AND `id` <= ? ORDER BY `id` LIMIT 5 FOR UPDATE"
+        );
+        let mut by_k = req(Access::Range {
+            index: Some(1),
+            lower: Bound::Excluded(vec![Value::Int(10)]),
+            upper: Bound::Unbounded,
+            reverse: true,
+        });
+        by_k.filter = Some(Expr::cmp(
+            CmpOp::Ne,
+            Expr::col(3),
+            Expr::lit("x"),
+            Collation::Utf8mb4GeneralCi,
+        ));
+        by_k.lock = LockMode::Shared;
+        assert_eq!(
+            sql(&by_k),
+            "SELECT `c` FROM `sbtest`.`sbtest1` WHERE `k` > ? AND (`pad` <> ?) \
+             ORDER BY `k` DESC, `id` DESC LOCK IN SHARE MODE"
+        );
+    }
+
+    #[test]
+    fn unpushable_filters_fetch_their_columns_and_drop_the_limit() {
+        let mut r = req(Access::full_scan());
+        r.filter = Some(Expr::cmp(
+            CmpOp::Eq,
+            Expr::col(3),
+            Expr::lit("x"),
+            Collation::Utf8mb4Bin,
+        ));
+        r.limit = Some(1);
+        let p = plan(&r).unwrap();
+        assert_eq!(
+            p.sql.text,
+            "SELECT `c`, `pad` FROM `sbtest`.`sbtest1` WHERE TRUE ORDER BY `id`"
+        );
+        assert!(p.local_filter);
+        assert_eq!(p.local_limit, Some(1));
+    }
 }

@@ -9,7 +9,7 @@
 use super::render::{column_type, physical_collation, quote_ident};
 use crate::error::{er, SqlResult};
 use crate::eval;
-use crate::schema::{ColumnDef, ColumnDefault, DdlOp, IndexDef, TableDef};
+use crate::schema::{ColumnDef, ColumnDefault, ColumnType, DdlOp, IndexDef, TableDef};
 use crate::value::Value;
 
 /// The statements that apply `op` on one node; empty when the node has
@@ -70,13 +70,13 @@ fn key_part(t: &TableDef, c: usize) -> SqlResult<String> {
         .ok_or_else(|| er::internal(format!("no column {c} in {}", t.name)))?;
     let name = quote_ident(&col.name)?;
     Ok(match col.ty {
-        crate::schema::ColumnType::Text(_) => {
+        ColumnType::Text(_) => {
             format!(
                 "{name}({})",
                 767 / col.collation.max_bytes_per_char().max(1)
             )
         }
-        crate::schema::ColumnType::Blob(_) => format!("{name}(767)"),
+        ColumnType::Blob(_) => format!("{name}(767)"),
         _ => name,
     })
 }
@@ -176,11 +176,12 @@ fn default_sql(col: &ColumnDef) -> SqlResult<Option<String>> {
         ColumnDefault::CurrentTimestamp => {
             // Existing rows get the time of the ALTER; the session time
             // zone of data-node connections is UTC, as sqld's timestamps.
-            return Ok(Some(if col.ty.is_temporal() {
-                "CURRENT_TIMESTAMP(6)".to_string()
-            } else {
-                "NULL".to_string()
-            }));
+            return Ok(match col.ty {
+                ColumnType::DateTime(fsp) | ColumnType::Timestamp(fsp) => {
+                    Some(format!("CURRENT_TIMESTAMP({fsp})"))
+                }
+                _ => None,
+            });
         }
         ColumnDefault::Value(v) => v,
     };
@@ -220,7 +221,7 @@ fn hex(b: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{Collation, ColumnType};
+    use crate::schema::Collation;
     use std::sync::Arc;
 
     fn table() -> TableDef {

@@ -80,7 +80,7 @@ pub fn check_branch(id: &str) -> SqlResult<()> {
 
 fn seconds(d: Duration) -> u64 {
     let s = d.as_secs();
-    if d.subsec_nanos() > 0 { s + 1 } else { s }.clamp(1, 1_073_741_824)
+    if d.subsec_nanos() > 0 { s + 1 } else { s }.clamp(1, 100_000_000)
 }
 
 impl RemoteTxn {
@@ -112,8 +112,14 @@ impl RemoteTxn {
     async fn fetch(&mut self, lock: LockMode, sql: &Sql) -> SqlResult<Vec<Vec<My>>> {
         let label = self.node.label.clone();
         if self.held.is_none() && lock == LockMode::None {
-            let mut conn = self.node.checkout().await?;
-            return conn.rows(&label, sql).await;
+            let (_, rows) = self
+                .node
+                .retry_once(|c| {
+                    let (label, sql) = (label.clone(), sql.clone());
+                    Box::pin(async move { c.rows(&label, &sql).await })
+                })
+                .await?;
+            return Ok(rows);
         }
         let secs = self.lock_wait_secs;
         let held = self.hold().await?;
@@ -139,23 +145,36 @@ impl RemoteTxn {
     async fn hold(&mut self) -> SqlResult<&mut Held> {
         if self.held.is_none() {
             let label = self.node.label.clone();
-            let conn = self.node.checkout().await?;
-            let mut held = Held { conn, clean: false };
-            held.conn.set_lock_wait(&label, self.lock_wait_secs).await?;
-            match &self.branch {
-                None => held.conn.run(&label, "BEGIN").await?,
-                Some(b) => {
-                    held.conn
-                        .run(&label, &format!("XA START {}", quote_string(b)))
-                        .await?
-                }
-            }
+            let secs = self.lock_wait_secs;
+            let start = match &self.branch {
+                None => "BEGIN".to_string(),
+                Some(b) => format!("XA START {}", quote_string(b)),
+            };
+            let mut statements = vec![start];
             for sp in &self.early_savepoints {
-                held.conn
-                    .run(&label, &format!("SAVEPOINT {}", savepoint_name(sp)?))
-                    .await?;
+                statements.push(format!("SAVEPOINT {}", savepoint_name(sp)?));
             }
-            self.held = Some(held);
+            let (conn, ()) = self
+                .node
+                .retry_once(|c| {
+                    let (label, statements) = (label.clone(), statements.clone());
+                    Box::pin(async move {
+                        // One round trip: the session's lock wait (if it
+                        // differs), BEGIN / XA START, early savepoints.
+                        let mut batch = statements;
+                        let set_wait = secs.filter(|s| c.lock_wait_secs != Some(*s));
+                        if let Some(s) = set_wait {
+                            batch.insert(0, format!("SET SESSION innodb_lock_wait_timeout={s}"));
+                        }
+                        c.run(&label, &batch.join("; ")).await?;
+                        if set_wait.is_some() {
+                            c.lock_wait_secs = secs;
+                        }
+                        Ok(())
+                    })
+                })
+                .await?;
+            self.held = Some(Held { conn, clean: false });
         }
         match self.held.as_mut() {
             Some(h) => Ok(h),
@@ -177,9 +196,8 @@ impl RemoteTxn {
             return Ok(());
         };
         let label = self.node.label.clone();
-        for s in statements {
-            held.conn.run(&label, s).await?;
-        }
+        // One round trip (XA END; XA COMMIT ... ONE PHASE).
+        held.conn.run(&label, &statements.join("; ")).await?;
         held.clean = true;
         Ok(())
     }
@@ -354,15 +372,9 @@ impl NodeTxn for RemoteTxn {
             if !self.prepared_on_node {
                 return Ok(());
             }
-            // A prepared branch survives its connection: roll it back by id
-            // (on any connection), or recovery will.
-            self.held = None;
-            let label = self.node.label.clone();
-            let mut conn = self.node.checkout().await?;
-            return match conn.run(&label, &format!("XA ROLLBACK {id}")).await {
-                Err(e) if e.code != 1397 => Err(e),
-                _ => Ok(()),
-            };
+            // On the connection that prepared it; if that fails the
+            // connection is closed and recovery rolls the branch back.
+            return self.finish_with(&[format!("XA ROLLBACK {id}")]).await;
         }
         let _ = self
             .finish_with(&[format!("XA END {id}"), format!("XA ROLLBACK {id}")])
@@ -377,13 +389,20 @@ impl NodeTxn for RemoteTxn {
                 "prepare of a transaction begun without an XA branch",
             ));
         };
+        if !self.wrote {
+            // A branch that only read: nothing to decide, its locks can go
+            // now (the read-only vote of two-phase commit).
+            self.finish_with(&[format!("XA END {id}"), format!("XA ROLLBACK {id}")])
+                .await?;
+            self.state = State::Prepared;
+            return Ok(());
+        }
         let label = self.node.label.clone();
         if let Some(held) = self.held.as_mut() {
-            let result = async {
-                held.conn.run(&label, &format!("XA END {id}")).await?;
-                held.conn.run(&label, &format!("XA PREPARE {id}")).await
-            }
-            .await;
+            let result = held
+                .conn
+                .run(&label, &format!("XA END {id}; XA PREPARE {id}"))
+                .await;
             if let Err(e) = result {
                 self.after_error(&e);
                 // In doubt: the connection goes; an unprepared branch is
@@ -391,12 +410,10 @@ impl NodeTxn for RemoteTxn {
                 self.held = None;
                 return Err(e);
             }
+            // MariaDB lets only this connection finish the branch while
+            // it is open (others get XAER_NOTA): it stays held for phase
+            // two. If it closes first, the branch waits for recovery.
             self.prepared_on_node = true;
-            // The branch is PREPARED and belongs to no session now: the
-            // connection is free for others (XA COMMIT works from any).
-            if let Some(mut h) = self.held.take() {
-                h.clean = true;
-            }
         }
         self.state = State::Prepared;
         Ok(())
@@ -412,8 +429,6 @@ impl NodeTxn for RemoteTxn {
         let Some(id) = self.xa_id() else {
             return Err(er::internal("XA COMMIT without a branch"));
         };
-        let label = self.node.label.clone();
-        let mut conn = self.node.checkout().await?;
-        conn.run(&label, &format!("XA COMMIT {id}")).await
+        self.finish_with(&[format!("XA COMMIT {id}")]).await
     }
 }

@@ -413,6 +413,12 @@ impl Handler for Session {
             s.state = "";
         });
         if let Some(db) = db.filter(|d| !d.is_empty()) {
+            if self.shared.planner.catalog().database(db).is_none() {
+                // Cluster mode: another sqld may have just created it.
+                if let Err(e) = self.shared.planner.refresh().await {
+                    tracing::warn!("catalog refresh: {e}");
+                }
+            }
             self.use_db(db)?;
         }
         Ok(())
