@@ -57,6 +57,10 @@ export SQLD_TEST_TARGET="${SQLD_TEST_TARGET:-sqld}"
 log "building sqld (release)"
 cargo build --release -p sqld
 
+# The cluster tests (tests/cluster*.rs) start their own MariaDB data nodes
+# with mariadbd, like the differential tests: nothing more to install. They
+# add about 2 minutes to the suite.
+#
 # Two cores: two tests at a time. Each integration test starts its own server,
 # so more threads only thrash. The heavy tests (sysbench, crash) also take a
 # machine-wide file lock in the harness, so they never overlap each other even

@@ -1,10 +1,16 @@
-//! `sqld`: start-up. Options → data node → planner → sessions → listener.
+//! `sqld`: start-up. Options (command line, --config file) → data nodes
+//! (embedded, or a cluster of MySQL-protocol node groups) → planner →
+//! sessions → listener.
 
-use pushdown::cluster::Cluster;
+use pushdown::cluster::{Cluster, ClusterOptions};
 use pushdown::embedded::{EmbeddedNode, EmbeddedOptions};
+use pushdown::node::DataNode;
+use pushdown::remote::{MetaStore, RemoteNode, RemoteOptions};
+use sqld::cluster_config::{redact_url, ClusterConfig};
 use sqld::config::{self, Command, Options};
 use sqld::protocol::{ProtocolConfig, RsaKeys};
 use sqld::session::{ServerInfo, Shared};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -14,7 +20,7 @@ const SERVER_VERSION: &str = "8.0.36-sqld";
 
 fn main() -> ExitCode {
     let options = match config::parse_args(std::env::args().skip(1)) {
-        Ok(Command::Run(o)) => o,
+        Ok(Command::Run(o)) => *o,
         Ok(Command::Help) => {
             print!("{}", config::HELP);
             return ExitCode::SUCCESS;
@@ -60,18 +66,13 @@ fn main() -> ExitCode {
 }
 
 async fn serve(o: Options) -> Result<(), String> {
-    std::fs::create_dir_all(&o.datadir)
-        .map_err(|e| format!("cannot create data directory {}: {e}", o.datadir.display()))?;
-    let node = EmbeddedNode::open(
-        &o.datadir.join("embedded"),
-        EmbeddedOptions {
-            sync_on_commit: o.flush_log_at_trx_commit == 1,
-            lock_wait_timeout: o.lock_wait_timeout,
-            ..EmbeddedOptions::default()
-        },
-    )
-    .map_err(|e| format!("cannot open the embedded data node: {}", e.message))?;
-    let cluster = Cluster::single(node.clone());
+    let (cluster, embedded) = match &o.cluster {
+        Some(cfg) => (open_cluster(cfg).await?, None),
+        None => {
+            let node = open_embedded(&o)?;
+            (Cluster::single(node.clone()), Some(node))
+        }
+    };
     let planner = planner::Planner::open(cluster)
         .await
         .map_err(|e| format!("cannot load the catalog: {}", e.message))?;
@@ -85,7 +86,12 @@ async fn serve(o: Options) -> Result<(), String> {
             version: SERVER_VERSION.to_string(),
             port,
             bind_address: o.bind_address.clone(),
-            datadir: o.datadir.clone(),
+            // Cluster mode keeps nothing on local disk.
+            datadir: if embedded.is_some() {
+                o.datadir.clone()
+            } else {
+                PathBuf::new()
+            },
             max_connections: o.max_connections,
             started: std::time::Instant::now(),
         },
@@ -95,23 +101,96 @@ async fn serve(o: Options) -> Result<(), String> {
             .globals
             .set(def, pushdown::Value::UInt(o.lock_wait_timeout.as_secs()));
     }
+    let accounts: Vec<_> = o
+        .users
+        .iter()
+        .map(|u| (u.name.clone(), u.host.clone(), u.password.clone()))
+        .collect();
+    shared
+        .ensure_users(&accounts)
+        .await
+        .map_err(|e| format!("cannot create the configured accounts: {}", e.message))?;
     shared
         .bootstrap_users(o.initial_root_password.as_deref())
         .await
         .map_err(|e| format!("cannot create the initial accounts: {}", e.message))?;
-    let rsa = RsaKeys::load_or_create(&o.datadir.join("rsa_private_key.pem"))
-        .map_err(|e| format!("cannot load the RSA key: {e}"))?;
+    let rsa = match (&o.rsa_private_key, &embedded) {
+        (Some(path), _) => RsaKeys::load_or_create(path),
+        (None, Some(_)) => RsaKeys::load_or_create(&o.datadir.join("rsa_private_key.pem")),
+        // Stateless: a key of its own per process. A client that cached
+        // another sqld's public key gets a fresh one on its next full auth.
+        (None, None) => RsaKeys::generate(2048),
+    }
+    .map_err(|e| format!("cannot load the RSA key: {e}"))?;
     let protocol = Arc::new(ProtocolConfig::new(
         SERVER_VERSION.to_string(),
         Arc::new(rsa),
     ));
     println!("sqld: ready for connections. Version: '{SERVER_VERSION}'  port: {port}");
-    tracing::info!(port, datadir = %o.datadir.display(), "ready for connections");
+    match &o.cluster {
+        Some(cfg) => tracing::info!(
+            port,
+            node_groups = cfg.node_groups.len(),
+            "ready for connections"
+        ),
+        None => tracing::info!(port, datadir = %o.datadir.display(), "ready for connections"),
+    }
     sqld::server::run(listener, shared, protocol).await;
-    // Committed transactions are already durable when flush-at-commit is on;
-    // with it off, this is where the last ones reach the disk.
-    node.persist()
-        .map_err(|e| format!("cannot flush the data node on shutdown: {}", e.message))?;
+    if let Some(node) = embedded {
+        // Committed transactions are already durable when flush-at-commit is
+        // on; with it off, this is where the last ones reach the disk.
+        node.persist()
+            .map_err(|e| format!("cannot flush the data node on shutdown: {}", e.message))?;
+    }
     tracing::info!("shutdown complete");
     Ok(())
+}
+
+fn open_embedded(o: &Options) -> Result<Arc<EmbeddedNode>, String> {
+    std::fs::create_dir_all(&o.datadir)
+        .map_err(|e| format!("cannot create data directory {}: {e}", o.datadir.display()))?;
+    EmbeddedNode::open(
+        &o.datadir.join("embedded"),
+        EmbeddedOptions {
+            sync_on_commit: o.flush_log_at_trx_commit == 1,
+            lock_wait_timeout: o.lock_wait_timeout,
+            ..EmbeddedOptions::default()
+        },
+    )
+    .map_err(|e| format!("cannot open the embedded data node: {}", e.message))
+}
+
+/// One MySQL-protocol data node per node group, the metadata store on group
+/// 0, then the cluster (which creates or loads the partition map and runs
+/// recovery of prepared XA branches before the first client).
+async fn open_cluster(cfg: &ClusterConfig) -> Result<Arc<Cluster>, String> {
+    let opts = || RemoteOptions {
+        pool_max: cfg.pool_size,
+        connect_timeout: cfg.connect_timeout,
+    };
+    let mut remotes = Vec::with_capacity(cfg.node_groups.len());
+    for (g, url) in cfg.node_groups.iter().enumerate() {
+        // The URL is logged and reported without its password.
+        let shown = redact_url(url);
+        let node = RemoteNode::new(g, url, opts())
+            .map_err(|e| format!("node group {g} ({shown}): {}", e.message))?;
+        tracing::info!(group = g, data_node = %shown, "node group");
+        remotes.push(node);
+    }
+    let meta = MetaStore::new(remotes[0].clone());
+    let groups: Vec<Arc<dyn DataNode>> = remotes
+        .into_iter()
+        .map(|n| n as Arc<dyn DataNode>)
+        .collect();
+    Cluster::open(
+        groups,
+        meta,
+        ClusterOptions {
+            partitions: cfg.partitions,
+            recovery_interval: cfg.recovery_interval,
+            catalog_poll: cfg.catalog_poll,
+        },
+    )
+    .await
+    .map_err(|e| format!("cannot open the cluster: {}", e.message))
 }

@@ -62,6 +62,30 @@ impl MariaDbServer {
         self.spawn();
     }
 
+    /// Starts again on the same data directory and the same port (after
+    /// `kill9` or `stop`), as a data node must: sqld's configuration names it.
+    pub fn start_again(&mut self) {
+        self.kill9();
+        let port = self.port;
+        self.spawn_on(Some(port));
+    }
+
+    /// Runs SQL as root over the unix socket with the `mariadb` CLI;
+    /// returns its tab-separated output (no column names).
+    pub fn sql(&self, sql: &str) -> String {
+        let out = run_with_timeout(
+            Command::new(find_binary("mariadb"))
+                .arg("--no-defaults")
+                .arg(format!("--socket={}", self.socket().display()))
+                .args(["-uroot", "-N", "-B", "-e", sql])
+                .env("MYSQL_PWD", &self.opts.root_password),
+            None,
+            Duration::from_secs(60),
+        );
+        assert!(out.success(), "mariadb -e {sql:?} failed: {}", out.stderr);
+        out.stdout
+    }
+
     /// A private tmpdir: mariadbd names its temporary tables after its pid,
     /// and parallel servers sharing /tmp trip over each other's files.
     fn tmpdir(&self) -> PathBuf {
@@ -94,10 +118,16 @@ impl MariaDbServer {
     }
 
     fn spawn(&mut self) {
+        self.spawn_on(None)
+    }
+
+    /// Starts mariadbd on `port`, or on a free port when None.
+    fn spawn_on(&mut self, fixed_port: Option<u16>) {
         // mariadbd cannot report an ephemeral port: pick a free one and retry
-        // if someone else grabs it first.
-        for _attempt in 0..5 {
-            let port = free_port();
+        // if someone else grabs it first. A fixed port may still be in
+        // TIME_WAIT use by the previous process: retry it too.
+        for _attempt in 0..20 {
+            let port = fixed_port.unwrap_or_else(free_port);
             let _ = std::fs::remove_file(self.socket());
             let mut cmd = Command::new(find_binary("mariadbd"));
             cmd.arg("--no-defaults")
@@ -156,6 +186,9 @@ impl MariaDbServer {
                     if new_log.contains("Address already in use")
                         || new_log.contains("Can't start server: Bind")
                     {
+                        if fixed_port.is_some() {
+                            thread::sleep(Duration::from_millis(500));
+                        }
                         break;
                     }
                     panic!(
@@ -174,7 +207,7 @@ impl MariaDbServer {
                 thread::sleep(Duration::from_millis(50));
             }
         }
-        panic!("mariadbd could not bind a free port in 5 attempts");
+        panic!("mariadbd could not bind a port in 20 attempts ({fixed_port:?})");
     }
 
     /// Sets the root password (if any) over the unix socket, where root

@@ -7,11 +7,13 @@
 //! doubles as a differential test against MariaDB.
 
 pub mod cli;
+pub mod cluster;
 pub mod mariadb;
 pub mod process;
 pub mod sqld;
 pub mod sysbench;
 
+pub use cluster::{ClusterOptions, TestCluster};
 pub use mariadb::MariaDbServer;
 pub use process::{heavy_lock, HeavyLock, Output, ServerProcess, TempDir};
 pub use sqld::SqldServer;

@@ -16,6 +16,8 @@ const READY_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub struct SqldServer {
     process: ServerProcess,
+    /// `--config FILE` (cluster mode) instead of `--datadir`.
+    config: Option<PathBuf>,
 }
 
 impl Deref for SqldServer {
@@ -71,6 +73,18 @@ impl SqldServer {
     pub fn start_with(opts: ServerOptions) -> SqldServer {
         let mut server = SqldServer {
             process: ServerProcess::new("sqld", opts, Duration::from_secs(20)),
+            config: None,
+        };
+        server.spawn();
+        server
+    }
+
+    /// sqld with `--config FILE` (and `--port 0`): cluster mode when the
+    /// file has `[[node_group]]`s. Accounts come from the file's `[[user]]`.
+    pub fn start_with_config(config: &Path, opts: ServerOptions) -> SqldServer {
+        let mut server = SqldServer {
+            process: ServerProcess::new("sqld", opts, Duration::from_secs(20)),
+            config: Some(config.to_path_buf()),
         };
         server.spawn();
         server
@@ -95,11 +109,13 @@ impl SqldServer {
             .open(self.log_path())
             .unwrap_or_else(|e| panic!("cannot open {}: {e}", self.log_path().display()));
         let mut cmd = Command::new(&bin);
-        cmd.arg("--datadir")
-            .arg(self.datadir())
-            .args(["--port", "0", "--bind-address", "127.0.0.1"])
+        match &self.config {
+            Some(config) => cmd.arg("--config").arg(config),
+            None => cmd.arg("--datadir").arg(self.datadir()),
+        };
+        cmd.args(["--port", "0", "--bind-address", "127.0.0.1"])
             .args(["--log-level", "info"]);
-        if !self.opts.root_password.is_empty() {
+        if !self.opts.root_password.is_empty() && self.config.is_none() {
             cmd.args(["--initial-root-password", &self.opts.root_password]);
         }
         if let Some(n) = self.opts.max_connections {

@@ -83,13 +83,31 @@ impl Run {
 
 /// Runs `sysbench <workload> <command>` against `server` as root.
 pub fn sysbench(server: &TestServer, workload: &str, command: &str, opts: &SysbenchOptions) -> Run {
+    sysbench_at(
+        server.port(),
+        server.root_password(),
+        workload,
+        command,
+        opts,
+    )
+}
+
+/// Runs `sysbench <workload> <command>` as root against the server on
+/// 127.0.0.1:`port` (e.g. an sqld of a [`crate::TestCluster`]).
+pub fn sysbench_at(
+    port: u16,
+    root_password: &str,
+    workload: &str,
+    command: &str,
+    opts: &SysbenchOptions,
+) -> Run {
     let mut cmd = Command::new("sysbench");
     cmd.arg(workload)
         .arg("--db-driver=mysql")
         .arg("--mysql-host=127.0.0.1")
-        .arg(format!("--mysql-port={}", server.port()))
+        .arg(format!("--mysql-port={port}"))
         .arg("--mysql-user=root")
-        .arg(format!("--mysql-password={}", server.root_password()))
+        .arg(format!("--mysql-password={root_password}"))
         .arg(format!("--mysql-db={}", opts.db))
         .arg(format!("--tables={}", opts.tables))
         .arg(format!("--table-size={}", opts.table_size))

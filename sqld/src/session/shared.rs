@@ -7,6 +7,7 @@ use super::vars::GlobalVars;
 use super::Session;
 use planner::Planner;
 use pushdown::error::SqlResult;
+use pushdown::node::PoolStats;
 use pushdown::schema::DdlOp;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -85,6 +86,49 @@ impl Shared {
             globals,
             status: Status::default(),
         })
+    }
+
+    /// Each node group's connection-pool figures, in node-group order
+    /// (cluster mode; empty with the embedded data node, which has no pool).
+    pub fn pool_stats(&self) -> Vec<PoolStats> {
+        self.planner
+            .cluster()
+            .pool_stats()
+            .into_iter()
+            .map(|(_, stats)| stats)
+            .collect()
+    }
+
+    /// Creates the `[[user]]` accounts of the configuration file that the
+    /// catalog does not have yet (same name and host), with ALL PRIVILEGES
+    /// ON *.* WITH GRANT OPTION, as the initial root accounts. An existing
+    /// account is left as it is: its password may have been changed since.
+    pub async fn ensure_users(&self, accounts: &[(String, String, String)]) -> SqlResult<()> {
+        for (user, host, password) in accounts {
+            let exists = self
+                .planner
+                .catalog()
+                .users
+                .iter()
+                .any(|u| &u.user == user && u.host.eq_ignore_ascii_case(host));
+            if exists {
+                continue;
+            }
+            self.planner
+                .ddl(&DdlOp::PutUser(pushdown::schema::UserDef {
+                    user: user.clone(),
+                    host: host.clone(),
+                    plugin: users::NATIVE.into(),
+                    auth: users::hash_password(users::NATIVE, password),
+                    grants: vec![pushdown::schema::Grant {
+                        db: None,
+                        with_grant_option: true,
+                    }],
+                }))
+                .await?;
+            tracing::info!(user = %user, host = %host, "created account from the configuration file");
+        }
+        Ok(())
     }
 
     /// First start: creates 'root'@'localhost', 'root'@'127.0.0.1' and

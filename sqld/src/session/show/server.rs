@@ -8,6 +8,7 @@ use crate::session::vars::{self, Scope, VARS};
 use crate::session::Session;
 use planner::{QueryResult, VarStore};
 use pushdown::error::{SqlResult, WarningLevel};
+use pushdown::node::PoolStats;
 use pushdown::schema::Collation;
 use pushdown::value::Value;
 
@@ -34,7 +35,7 @@ impl Session {
         let st = &sh.status;
         let n = |c: &std::sync::atomic::AtomicU64| Status::get(c).to_string();
         let catalog = sh.planner.catalog();
-        let pairs: Vec<(&str, String)> = vec![
+        let mut pairs: Vec<(String, String)> = [
             ("Aborted_connects", n(&st.aborted_connects)),
             ("Com_begin", n(&st.com_begin)),
             ("Com_commit", n(&st.com_commit)),
@@ -59,13 +60,23 @@ impl Session {
             ("Queries", n(&st.questions)),
             ("Questions", n(&st.questions)),
             ("Slow_queries", n(&st.slow_queries)),
-            ("Ssl_cipher", String::new()),
-            ("Threads_connected", sh.registry.count().to_string()),
-            ("Threads_created", n(&st.connections)),
-            ("Threads_running", sh.registry.running().to_string()),
-            ("Uptime", sh.uptime().to_string()),
-            ("Uptime_since_flush_status", sh.uptime().to_string()),
-        ];
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        pairs.extend(pool_status(&sh.pool_stats()));
+        pairs.extend(
+            [
+                ("Ssl_cipher", String::new()),
+                ("Threads_connected", sh.registry.count().to_string()),
+                ("Threads_created", n(&st.connections)),
+                ("Threads_running", sh.registry.running().to_string()),
+                ("Uptime", sh.uptime().to_string()),
+                ("Uptime_since_flush_status", sh.uptime().to_string()),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v)),
+        );
         let cols = columns(&[Col::Text("Variable_name", 64), Col::Text("Value", 1024)]);
         let rows = pairs.into_iter().map(|(k, v)| vec![s(k), s(v)]).collect();
         rows_result(cols, rows, filter)
@@ -256,4 +267,76 @@ pub(super) fn charsets(filter: &Filter) -> SqlResult<QueryResult> {
         })
         .collect();
     rows_result(cols, rows, filter)
+}
+
+/// `Sqld_pool_*` (totals over the data nodes) then `Sqld_pool_ng<N>_*` per
+/// node group, in node-group order; nothing without a cluster.
+fn pool_status(groups: &[PoolStats]) -> Vec<(String, String)> {
+    if groups.is_empty() {
+        return Vec::new();
+    }
+    let fields = |p: &PoolStats| {
+        [
+            ("connections_created", p.connections_created),
+            ("idle", p.idle),
+            ("in_use", p.in_use),
+            ("max_size", p.max_size),
+            ("size", p.size),
+            ("waits", p.waits),
+        ]
+    };
+    let total = groups.iter().fold(PoolStats::default(), |t, p| PoolStats {
+        size: t.size + p.size,
+        in_use: t.in_use + p.in_use,
+        idle: t.idle + p.idle,
+        max_size: t.max_size + p.max_size,
+        waits: t.waits + p.waits,
+        connections_created: t.connections_created + p.connections_created,
+    });
+    let mut out: Vec<(String, String)> = fields(&total)
+        .into_iter()
+        .map(|(k, v)| (format!("Sqld_pool_{k}"), v.to_string()))
+        .collect();
+    for (g, p) in groups.iter().enumerate() {
+        out.extend(
+            fields(p)
+                .into_iter()
+                .map(|(k, v)| (format!("Sqld_pool_ng{g}_{k}"), v.to_string())),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod pool_tests {
+    use super::*;
+
+    #[test]
+    fn pool_variables_total_and_per_group() {
+        assert!(pool_status(&[]).is_empty());
+        let a = PoolStats {
+            size: 3,
+            in_use: 1,
+            idle: 2,
+            max_size: 32,
+            waits: 5,
+            connections_created: 4,
+        };
+        let b = PoolStats {
+            size: 1,
+            idle: 1,
+            max_size: 32,
+            connections_created: 1,
+            ..PoolStats::default()
+        };
+        let vars: std::collections::HashMap<String, String> =
+            pool_status(&[a, b]).into_iter().collect();
+        assert_eq!(vars["Sqld_pool_size"], "4");
+        assert_eq!(vars["Sqld_pool_max_size"], "64");
+        assert_eq!(vars["Sqld_pool_waits"], "5");
+        assert_eq!(vars["Sqld_pool_ng0_in_use"], "1");
+        assert_eq!(vars["Sqld_pool_ng1_idle"], "1");
+        assert_eq!(vars["Sqld_pool_ng1_connections_created"], "1");
+        assert_eq!(vars.len(), 18);
+    }
 }
