@@ -28,15 +28,16 @@ fn params(sql: &Sql) -> Params {
 /// The node stopped answering during a statement.
 struct Hung;
 
-/// Runs a statement; each time it has run for the probe interval, checks
-/// that the node still answers a new connection, and gives up if not.
+/// Runs a statement; each time it has run for half the connect timeout,
+/// checks that the node still answers a new connection, and gives up if
+/// not (so a stopped node fails a statement within 1.5 connect timeouts).
 async fn watched<T>(
     probe: &Probe,
     statement: impl std::future::Future<Output = Result<T, mysql_async::Error>>,
 ) -> Result<Result<T, mysql_async::Error>, Hung> {
     tokio::pin!(statement);
     loop {
-        match tokio::time::timeout(probe.timeout, &mut statement).await {
+        match tokio::time::timeout(probe.timeout / 2, &mut statement).await {
             Ok(r) => return Ok(r),
             Err(_) => {
                 if !probe.node_answers().await {
@@ -50,6 +51,7 @@ async fn watched<T>(
 impl NodeConn {
     fn hung<T>(&mut self, label: &NodeLabel) -> SqlResult<T> {
         self.mark_broken();
+        self.unresponsive = true;
         Err(not_responding(label))
     }
 

@@ -167,7 +167,7 @@ impl Shared {
         let mut conn = self.checkout().await?;
         match f(&mut conn).await {
             Ok(v) => Ok((conn, v)),
-            Err(_) if conn.broken => {
+            Err(_) if conn.broken && !conn.unresponsive => {
                 drop(conn);
                 let mut conn = self.checkout().await?;
                 let v = f(&mut conn).await?;

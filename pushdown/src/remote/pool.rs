@@ -47,6 +47,9 @@ pub struct NodeConn {
     generation: Epoch,
     /// Checks that the node still answers while a statement is slow.
     pub probe: std::sync::Arc<Probe>,
+    /// A statement on it was given up because the node stopped answering:
+    /// a retry on another connection would only wait again.
+    pub unresponsive: bool,
 }
 
 /// A node that stops answering (a stopped process, a dead host whose TCP
@@ -157,6 +160,7 @@ impl bb8::ManageConnection for Manager {
                 epoch,
                 generation: self.epoch.clone(),
                 probe: self.probe.clone(),
+                unresponsive: false,
             }),
             Ok(Err(e)) => Err(connect_failed(e, &self.label)),
             Err(_) => Err(connect_timed_out(&self.label)),
