@@ -98,11 +98,7 @@ struct Distributed {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        if let Some(m) = &self.meta {
-            for t in m.tasks.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
-                t.abort();
-            }
-        }
+        self.stop_tasks();
     }
 }
 
@@ -172,6 +168,16 @@ impl Cluster {
         }
         cluster.start_tasks();
         Ok(cluster)
+    }
+
+    /// Stops the background tasks (at drop; tests that drive recovery
+    /// passes themselves stop them so that no pass runs in between).
+    pub(crate) fn stop_tasks(&self) {
+        if let Some(m) = &self.meta {
+            for t in m.tasks.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
+                t.abort();
+            }
+        }
     }
 
     fn start_tasks(self: &Arc<Self>) {
