@@ -81,6 +81,13 @@ fn node_groups(plan: &Plan, planner: &Planner) -> String {
         .as_ref()
         .and_then(|l| crate::ops::limit::bounds(l, &[]).ok())
         .and_then(|(offset, limit)| limit.map(|l| l.saturating_add(offset)));
+    // Aggregates the nodes compute: only what `select::run` pushes.
+    let aggs = match plan {
+        Plan::Select(s) if cluster.is_distributed() => {
+            crate::exec::select::partial_aggregates(s, src).map_or(Vec::new(), |(a, _)| a)
+        }
+        _ => Vec::new(),
+    };
     let mut seen: Vec<(String, Option<String>)> = Vec::new();
     for access in accesses.list {
         let read = Read {
@@ -92,7 +99,7 @@ fn node_groups(plan: &Plan, planner: &Planner) -> String {
             lock: src.lock,
             params: Vec::new(),
         };
-        for (name, sql) in cluster.describe_read(&read) {
+        for (name, sql) in cluster.describe_read(&read, &aggs) {
             if !seen.iter().any(|(n, _)| *n == name) {
                 seen.push((name, sql.filter(|_| is_read)));
             }

@@ -2,7 +2,7 @@
 //! engine, MySQL-protocol server). A node owns some partitions of every table.
 
 use crate::error::{er, SqlResult};
-use crate::request::{Read, Write, WriteOutcome};
+use crate::request::{PartialAgg, Read, Write, WriteOutcome};
 use crate::schema::{Catalog, DdlOp};
 use crate::value::Row;
 use async_trait::async_trait;
@@ -36,9 +36,10 @@ pub trait DataNode: Send + Sync + 'static {
     async fn resolve_branch(&self, _branch: &str, _commit: bool) -> SqlResult<()> {
         Err(er::not_supported("two-phase commit on this data node"))
     }
-    /// The SQL text this node would run for a read, for EXPLAIN; None for
-    /// nodes that run requests themselves (embedded).
-    fn describe_read(&self, _req: &Read) -> Option<String> {
+    /// The SQL text this node would run for a read (for its partial
+    /// aggregates `aggs` when there are any and it can compute them), for
+    /// EXPLAIN; None for nodes that run requests themselves (embedded).
+    fn describe_read(&self, _req: &Read, _aggs: &[PartialAgg]) -> Option<String> {
         None
     }
     /// Connection-pool figures for SHOW STATUS; None without a pool.
@@ -66,6 +67,17 @@ pub struct PoolStats {
 pub trait NodeTxn: Send + Sync {
     async fn read(&mut self, req: &Read) -> SqlResult<Vec<Row>>;
     async fn write(&mut self, req: &Write) -> SqlResult<WriteOutcome>;
+    /// The partial aggregates of the rows `req` matches (its limit unset),
+    /// one value each, computed on the node; None when this node cannot
+    /// compute them (the caller then reads the rows). The embedded engine
+    /// answers None: its rows do not cross a network.
+    async fn read_aggregates(
+        &mut self,
+        _req: &Read,
+        _aggs: &[PartialAgg],
+    ) -> SqlResult<Option<Row>> {
+        Ok(None)
+    }
     /// Marks a point to roll back to; savepoints nest by name as in InnoDB.
     /// Locks taken after it are kept after rolling back to it.
     async fn savepoint(&mut self, name: &str) -> SqlResult<()>;

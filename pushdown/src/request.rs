@@ -68,6 +68,21 @@ pub struct Read {
     pub params: Vec<Value>,
 }
 
+/// An aggregate a data node computes over the rows a [`Read`] matches, so
+/// that one row per node group crosses the wire instead of every row; the
+/// planner finishes it (COUNTs and SUMs added, MIN/MAX of the minima and
+/// maxima, AVG from SUM and COUNT). Arguments are table column positions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartialAgg {
+    CountStar,
+    /// COUNT(col): rows where the column is not NULL.
+    Count(usize),
+    /// SUM(col) of a numeric column: NULL over no non-NULL value.
+    Sum(usize),
+    Min(usize),
+    Max(usize),
+}
+
 /// What INSERT does with a row whose primary or unique key exists.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OnConflict {

@@ -196,6 +196,7 @@ fn remote_node() {
         xa_branches_survive_disconnect(&url).await;
         meta_store(&url).await;
         pushed_filters_match_local_evaluation(&url).await;
+        partial_aggregates(&url).await;
     });
     drop(rt);
     drop(server);
@@ -373,7 +374,7 @@ async fn reads_by_keys_and_ranges(url: &str) {
     r.params = vec![Value::Int(2)];
     r.projection = Some(vec![1, 0]);
     r.limit = Some(4);
-    let sql = n.describe_read(&r).unwrap();
+    let sql = n.describe_read(&r, &[]).unwrap();
     assert!(sql.contains("LIKE ? ESCAPE"), "{sql}");
     assert!(sql.ends_with("LIMIT 4"), "{sql}");
     let got = plain_read(&n, &r).await;
@@ -401,9 +402,77 @@ async fn reads_by_keys_and_ranges(url: &str) {
     ));
     r.limit = Some(1);
     r.projection = Some(vec![3]);
-    let sql = n.describe_read(&r).unwrap();
+    let sql = n.describe_read(&r, &[]).unwrap();
     assert!(!sql.contains("LIMIT"), "{sql}");
     assert_eq!(plain_read(&n, &r).await, vec![vec![dec(305)]]);
+}
+
+/// COUNT / SUM / MIN / MAX computed on the node equal what the rows give.
+async fn partial_aggregates(url: &str) {
+    use pushdown::request::PartialAgg;
+    let n = node(url, 0);
+    let t = Arc::new(items("agg"));
+    setup(&n, "agg", &t).await;
+    let rows: Vec<Vec<Value>> = (1..=10)
+        .map(|i| item(i, &format!("n{i}"), if i % 3 == 0 { None } else { Some(i) }))
+        .collect();
+    write(&n, insert(&t, rows, OnConflict::Error))
+        .await
+        .unwrap();
+    let aggs = [
+        PartialAgg::CountStar,
+        PartialAgg::Count(2),
+        PartialAgg::Sum(2),
+        PartialAgg::Sum(3),
+        PartialAgg::Min(1),
+        PartialAgg::Max(4),
+    ];
+    // ids 2..=9, k NULL for 3, 6, 9.
+    let r = read(
+        &t,
+        range(
+            None,
+            Bound::Included(vec![Value::Int(2)]),
+            Bound::Included(vec![Value::Int(9)]),
+            false,
+        ),
+    );
+    let sql = n.describe_read(&r, &aggs).unwrap();
+    assert!(
+        sql.starts_with("SELECT COUNT(*), COUNT(`k`), SUM(`k`)"),
+        "{sql}"
+    );
+    let mut txn = n.begin(true, None).await.unwrap();
+    let got = txn.read_aggregates(&r, &aggs).await.unwrap().unwrap();
+    txn.commit().await.unwrap();
+    let sum_k = Value::Decimal(Decimal {
+        mantissa: 2 + 4 + 5 + 7 + 8,
+        scale: 0,
+    });
+    let sum_price = dec((2..=9).map(|i: i128| i * 100 + 5).sum());
+    assert_eq!(got[..4], [Value::Int(8), Value::Int(5), sum_k, sum_price]);
+    assert_eq!(got[4], Value::from("n2"));
+    assert_eq!(got[5], item(9, "", None)[4]);
+    // No matching row: COUNT 0, the rest NULL; SUM of a string column is
+    // left to sqld (its conversion rules), so the node declines.
+    let empty = read(
+        &t,
+        range(
+            None,
+            Bound::Excluded(vec![Value::Int(50)]),
+            Bound::Unbounded,
+            false,
+        ),
+    );
+    let mut txn = n.begin(true, None).await.unwrap();
+    let got = txn.read_aggregates(&empty, &aggs).await.unwrap().unwrap();
+    assert_eq!(got[..3], [Value::Int(0), Value::Int(0), Value::Null]);
+    assert!(txn
+        .read_aggregates(&r, &[PartialAgg::Sum(1)])
+        .await
+        .unwrap()
+        .is_none());
+    txn.commit().await.unwrap();
 }
 
 async fn writes_and_outcomes(url: &str) {
@@ -1396,7 +1465,7 @@ async fn pushed_filters_match_local_evaluation(url: &str) {
     for f in filters {
         let mut r = read(&t, Access::full_scan());
         r.filter = Some(f.clone());
-        let sql = n.describe_read(&r).unwrap();
+        let sql = n.describe_read(&r, &[]).unwrap();
         assert!(sql.contains(" AND "), "not pushed: {f:?}\n{sql}");
         let pushed = ids(&plain_read(&n, &r).await);
         let mut ctx = pushdown::eval::EvalCtx::new(&[]);

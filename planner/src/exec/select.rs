@@ -4,6 +4,7 @@
 use super::access;
 use super::inline_session;
 use crate::bind::types::TypeEnv;
+use crate::bind::AggFunc;
 use crate::context::SessionCtx;
 use crate::ops;
 use crate::plan::{SelectPlan, Source};
@@ -12,9 +13,8 @@ use pushdown::cluster::ClusterTxn;
 use pushdown::error::{SqlResult, SqlWarning};
 use pushdown::eval::{self, EvalCtx};
 use pushdown::expr::Expr;
-use pushdown::request::Read;
+use pushdown::request::{PartialAgg, Read};
 use pushdown::value::{Row, Value};
-use std::borrow::Cow;
 use std::sync::Arc;
 
 pub fn eval_ctx<'a>(params: &'a [Value], session: &'a SessionCtx) -> EvalCtx<'a> {
@@ -26,15 +26,14 @@ pub fn eval_ctx<'a>(params: &'a [Value], session: &'a SessionCtx) -> EvalCtx<'a>
     }
 }
 
-/// Reads the rows of a source: one request per access (several for a
+/// The requests that read a source: one per access (several for a
 /// multi-range), with the filter the key values allow.
-pub async fn read_source(
+fn source_reads(
     source: &Source,
     params: &[Value],
     session: &SessionCtx,
-    txn: &mut ClusterTxn,
     warnings: &mut Vec<SqlWarning>,
-) -> SqlResult<Vec<Row>> {
+) -> SqlResult<Vec<Read>> {
     let table = &source.scope.table;
     let mut ctx = eval_ctx(params, session);
     let accesses = access::evaluate(&source.access, table, &mut ctx)?;
@@ -45,8 +44,8 @@ pub async fn read_source(
         &source.full_filter
     };
     let filter = match filter {
-        Some(f) if !f.is_pushable() => Some(Cow::Owned(inline_session(f, session)?)),
-        Some(f) => Some(Cow::Borrowed(f)),
+        Some(f) if !f.is_pushable() => Some(inline_session(f, session)?),
+        Some(f) => Some(f.clone()),
         None => None,
     };
     let limit = match &source.limit {
@@ -56,17 +55,31 @@ pub async fn read_source(
         }
         None => None,
     };
-    let mut rows = Vec::new();
-    for a in accesses.list {
-        let req = Read {
+    Ok(accesses
+        .list
+        .into_iter()
+        .map(|a| Read {
             table: table.clone(),
             access: a,
-            filter: filter.as_deref().cloned(),
+            filter: filter.clone(),
             projection: source.projection.clone(),
             limit,
             lock: source.lock,
             params: params.to_vec(),
-        };
+        })
+        .collect())
+}
+
+/// Reads the rows of a source.
+pub async fn read_source(
+    source: &Source,
+    params: &[Value],
+    session: &SessionCtx,
+    txn: &mut ClusterTxn,
+    warnings: &mut Vec<SqlWarning>,
+) -> SqlResult<Vec<Row>> {
+    let mut rows = Vec::new();
+    for req in source_reads(source, params, session, warnings)? {
         let mut part = txn.read(&req).await?;
         if rows.is_empty() {
             rows = part;
@@ -75,6 +88,91 @@ pub async fn read_source(
         }
     }
     Ok(rows)
+}
+
+/// The partial aggregates data nodes can compute for a plan: COUNT, SUM,
+/// MIN, MAX and AVG (as SUM and COUNT) of plain columns, without GROUP BY,
+/// DISTINCT aggregates or a filter left to run here. With, per aggregate
+/// of the plan, the positions of its partials.
+pub(crate) fn partial_aggregates(
+    plan: &SelectPlan,
+    source: &Source,
+) -> Option<(Vec<PartialAgg>, Vec<Vec<usize>>)> {
+    if !plan.aggregated
+        || !plan.group_by.is_empty()
+        || plan.pre_filter.is_some()
+        || source.limit.is_some()
+        || plan.aggregates.is_empty()
+    {
+        return None;
+    }
+    let column = |e: &Option<Expr>| match e {
+        Some(Expr::Column(i)) => Some(
+            source
+                .projection
+                .as_ref()
+                .map_or(Some(*i), |p| p.get(*i).copied())?,
+        ),
+        _ => None,
+    };
+    let mut partials: Vec<PartialAgg> = Vec::new();
+    let mut slot = |p: PartialAgg| match partials.iter().position(|x| *x == p) {
+        Some(i) => i,
+        None => {
+            partials.push(p);
+            partials.len() - 1
+        }
+    };
+    let mut slots = Vec::with_capacity(plan.aggregates.len());
+    for a in &plan.aggregates {
+        if a.distinct {
+            return None;
+        }
+        slots.push(match a.func {
+            AggFunc::CountStar => vec![slot(PartialAgg::CountStar)],
+            AggFunc::Count => vec![slot(PartialAgg::Count(column(&a.arg)?))],
+            AggFunc::Sum => vec![slot(PartialAgg::Sum(column(&a.arg)?))],
+            AggFunc::Min => vec![slot(PartialAgg::Min(column(&a.arg)?))],
+            AggFunc::Max => vec![slot(PartialAgg::Max(column(&a.arg)?))],
+            AggFunc::Avg => {
+                let c = column(&a.arg)?;
+                vec![slot(PartialAgg::Sum(c)), slot(PartialAgg::Count(c))]
+            }
+            AggFunc::AnyValue => return None,
+        });
+    }
+    Some((partials, slots))
+}
+
+/// Aggregates computed on the data nodes and finished here, when the
+/// cluster can (None: read the rows instead).
+async fn read_aggregated(
+    plan: &SelectPlan,
+    source: &Source,
+    params: &[Value],
+    session: &SessionCtx,
+    txn: &mut ClusterTxn,
+    warnings: &mut Vec<SqlWarning>,
+    input_width: usize,
+) -> SqlResult<Option<Vec<Row>>> {
+    let Some((partials, slots)) = partial_aggregates(plan, source) else {
+        return Ok(None);
+    };
+    let mut rows = Vec::new();
+    let mut w = Vec::new();
+    for req in source_reads(source, params, session, &mut w)? {
+        match txn.read_aggregates(&req, &partials).await? {
+            Some(mut r) => rows.append(&mut r),
+            None => return Ok(None),
+        }
+    }
+    warnings.append(&mut w);
+    Ok(Some(vec![ops::aggregate::from_partials(
+        &plan.aggregates,
+        &slots,
+        &rows,
+        input_width,
+    )]))
 }
 
 pub async fn run(
@@ -90,6 +188,11 @@ pub async fn run(
                 .projection
                 .as_ref()
                 .map_or(source.scope.table.columns.len(), Vec::len);
+            if let Some(rows) =
+                read_aggregated(plan, source, params, session, txn, warnings, width).await?
+            {
+                return finish_stages(plan, rows, params, session, warnings);
+            }
             (
                 read_source(source, params, session, txn, warnings).await?,
                 width,
@@ -123,6 +226,19 @@ pub fn finish(
             &mut ctx,
         )?;
     }
+    warnings.append(&mut ctx.warnings);
+    finish_stages(plan, rows, params, session, warnings)
+}
+
+/// The stages after aggregation: HAVING, output, DISTINCT, sort, LIMIT.
+fn finish_stages(
+    plan: &SelectPlan,
+    mut rows: Vec<Row>,
+    params: &[Value],
+    session: &SessionCtx,
+    warnings: &mut Vec<SqlWarning>,
+) -> SqlResult<Vec<Row>> {
+    let mut ctx = eval_ctx(params, session);
     if let Some(h) = &plan.having {
         rows = filter(rows, h, &mut ctx)?;
     }

@@ -302,6 +302,55 @@ pub fn aggregate(
         .collect())
 }
 
+/// The one row of an aggregation without GROUP BY from the partial
+/// aggregates data nodes computed (one row per node group and access):
+/// `slots[k]` are the positions of aggregate k's partials in those rows —
+/// one for COUNT / SUM / MIN / MAX, SUM then COUNT for AVG. Same row shape
+/// as [`aggregate`]: `input_width` NULLs (no column outside the aggregates
+/// is read) then the aggregate values.
+pub fn from_partials(
+    aggs: &[AggCall],
+    slots: &[Vec<usize>],
+    partials: &[Row],
+    input_width: usize,
+) -> Row {
+    let mut out = vec![Value::Null; input_width];
+    for (call, slot) in aggs.iter().zip(slots) {
+        let mut acc = Acc::new(call);
+        for p in partials {
+            let v = |i: usize| slot.get(i).and_then(|&s| p.get(s)).unwrap_or(&Value::Null);
+            match call.func {
+                AggFunc::CountStar | AggFunc::Count => acc.count += count_of(v(0)),
+                AggFunc::Sum => {
+                    if !v(0).is_null() {
+                        acc.sum.add(v(0));
+                    }
+                }
+                AggFunc::Avg => {
+                    if !v(0).is_null() {
+                        acc.sum.add(v(0));
+                    }
+                    acc.count += count_of(v(1));
+                }
+                // A node's MIN / MAX is one candidate value, compared as
+                // every row's would be.
+                AggFunc::Min | AggFunc::Max => acc.add(call, Some(v(0))),
+                AggFunc::AnyValue => {}
+            }
+        }
+        out.push(acc.result(call));
+    }
+    out
+}
+
+fn count_of(v: &Value) -> u64 {
+    match v {
+        Value::Int(i) => (*i).max(0) as u64,
+        Value::UInt(u) => *u,
+        _ => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,5 +410,78 @@ mod tests {
         let s = call(AggFunc::Sum, false);
         let acc = Acc::new(&s);
         assert_eq!(acc.result(&s), Value::Null);
+    }
+
+    #[test]
+    fn partials_finish_like_rows() {
+        // Two node groups: rows {1, 2, NULL} and {5}.
+        let rows: Vec<Row> = [Value::Int(1), Value::Int(2), Value::Null, Value::Int(5)]
+            .into_iter()
+            .map(|v| vec![v])
+            .collect();
+        let col = || Some(Expr::Column(0));
+        let calls: Vec<AggCall> = [
+            (AggFunc::CountStar, None),
+            (AggFunc::Count, col()),
+            (AggFunc::Sum, col()),
+            (AggFunc::Min, col()),
+            (AggFunc::Max, col()),
+            (AggFunc::Avg, col()),
+        ]
+        .into_iter()
+        .map(|(f, arg)| AggCall {
+            arg,
+            ..call(f, false)
+        })
+        .collect();
+        let mut ctx = EvalCtx::new(&[]);
+        let local = aggregate(rows, 1, &[], &[], &calls, &mut ctx).unwrap();
+        // Partials per group: COUNT(*), COUNT(c), SUM(c), MIN(c), MAX(c).
+        let dec = |m| {
+            Value::Decimal(Decimal {
+                mantissa: m,
+                scale: 0,
+            })
+        };
+        let partials = vec![
+            vec![
+                Value::Int(3),
+                Value::Int(2),
+                dec(3),
+                Value::Int(1),
+                Value::Int(2),
+            ],
+            vec![
+                Value::Int(1),
+                Value::Int(1),
+                dec(5),
+                Value::Int(5),
+                Value::Int(5),
+            ],
+        ];
+        let slots = vec![vec![0], vec![1], vec![2], vec![3], vec![4], vec![2, 1]];
+        let pushed = from_partials(&calls, &slots, &partials, 1);
+        assert_eq!(pushed[1..], local[0][1..]);
+        assert_eq!(pushed[1..4], [Value::Int(4), Value::Int(3), dec(8)]);
+        // Over no rows at all: COUNT 0, the rest NULL.
+        let empty = vec![vec![
+            Value::Int(0),
+            Value::Int(0),
+            Value::Null,
+            Value::Null,
+            Value::Null,
+        ]];
+        let none = from_partials(&calls, &slots, &empty, 1);
+        assert_eq!(
+            none[1..],
+            [
+                Value::Int(0),
+                Value::Int(0),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null
+            ]
+        );
     }
 }

@@ -39,7 +39,7 @@ use crate::error::{er, SqlResult};
 use crate::meta::ClusterMeta;
 use crate::node::{DataNode, PoolStats};
 use crate::partition::PartitionMap;
-use crate::request::Read;
+use crate::request::{PartialAgg, Read};
 use crate::schema::{Catalog, DdlOp};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -98,11 +98,7 @@ struct Distributed {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        if let Some(m) = &self.meta {
-            for t in m.tasks.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
-                t.abort();
-            }
-        }
+        self.stop_tasks();
     }
 }
 
@@ -172,6 +168,16 @@ impl Cluster {
         }
         cluster.start_tasks();
         Ok(cluster)
+    }
+
+    /// Stops the background tasks (at drop; tests that drive recovery
+    /// passes themselves stop them so that no pass runs in between).
+    pub(crate) fn stop_tasks(&self) {
+        if let Some(m) = &self.meta {
+            for t in m.tasks.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
+                t.abort();
+            }
+        }
     }
 
     fn start_tasks(self: &Arc<Self>) {
@@ -299,12 +305,12 @@ impl Cluster {
     }
 
     /// For EXPLAIN: the node groups a read reaches and the SQL each runs.
-    pub fn describe_read(&self, req: &Read) -> Vec<(String, Option<String>)> {
+    pub fn describe_read(&self, req: &Read, aggs: &[PartialAgg]) -> Vec<(String, Option<String>)> {
         route::split_read(self, req)
             .into_iter()
             .map(|(g, part)| {
                 let node = &self.groups[g];
-                let sql = node.describe_read(part.as_ref().unwrap_or(req));
+                let sql = node.describe_read(part.as_ref().unwrap_or(req), aggs);
                 (node.name(), sql)
             })
             .collect()

@@ -14,7 +14,7 @@ use super::merge::{self, RowOrder};
 use super::{route, Cluster};
 use crate::error::{er, SqlError, SqlResult};
 use crate::node::NodeTxn;
-use crate::request::{Access, OnConflict, Read, Write, WriteOutcome};
+use crate::request::{Access, OnConflict, PartialAgg, Read, Write, WriteOutcome};
 use crate::value::Row;
 use futures_util::future::join_all;
 use std::borrow::Cow;
@@ -231,6 +231,33 @@ impl ClusterTxn {
                 Ok(rows)
             }
         }
+    }
+
+    /// Partial aggregates of the rows `req` matches, one row per node group
+    /// it reaches (groups in parallel); None when the cluster keeps its rows
+    /// local (embedded) or a node cannot compute them: read the rows then.
+    pub async fn read_aggregates(
+        &mut self,
+        req: &Read,
+        aggs: &[PartialAgg],
+    ) -> SqlResult<Option<Vec<Row>>> {
+        if !self.cluster.is_distributed() || req.limit.is_some() {
+            return Ok(None);
+        }
+        self.alive()?;
+        let split = route::split_read(&self.cluster, req);
+        for (g, _) in &split {
+            if let Err(e) = self.start(*g).await {
+                return self.check(Err(e)).await;
+            }
+        }
+        let futs = self.parts.iter_mut().enumerate().filter_map(|(g, p)| {
+            let (_, sub) = split.iter().find(|(x, _)| *x == g)?;
+            let r = sub.as_ref().unwrap_or(req);
+            Some(p.as_mut()?.txn.read_aggregates(r, aggs))
+        });
+        let r = collect(join_all(futs).await).map(|rows| rows.into_iter().collect());
+        self.check(r).await
     }
 
     /// Runs `reqs[i]` on group `groups[i]` (ascending), in parallel.

@@ -2,8 +2,8 @@
 //! through [`super::error::classify`]: a server error leaves the connection
 //! usable, anything else marks it broken so the pool never reuses it.
 
-use super::error::{classify, NodeLabel};
-use super::pool::NodeConn;
+use super::error::{classify, not_responding, NodeLabel};
+use super::pool::{NodeConn, Probe};
 use super::render::Sql;
 use crate::error::{SqlResult, SqlWarning, WarningLevel};
 use mysql_async::prelude::Queryable;
@@ -25,7 +25,36 @@ fn params(sql: &Sql) -> Params {
     }
 }
 
+/// The node stopped answering during a statement.
+struct Hung;
+
+/// Runs a statement; each time it has run for half the connect timeout,
+/// checks that the node still answers a new connection, and gives up if
+/// not (so a stopped node fails a statement within 1.5 connect timeouts).
+async fn watched<T>(
+    probe: &Probe,
+    statement: impl std::future::Future<Output = Result<T, mysql_async::Error>>,
+) -> Result<Result<T, mysql_async::Error>, Hung> {
+    tokio::pin!(statement);
+    loop {
+        match tokio::time::timeout(probe.timeout / 2, &mut statement).await {
+            Ok(r) => return Ok(r),
+            Err(_) => {
+                if !probe.node_answers().await {
+                    return Err(Hung);
+                }
+            }
+        }
+    }
+}
+
 impl NodeConn {
+    fn hung<T>(&mut self, label: &NodeLabel) -> SqlResult<T> {
+        self.mark_broken();
+        self.unresponsive = true;
+        Err(not_responding(label))
+    }
+
     fn fail<T>(&mut self, e: mysql_async::Error, label: &NodeLabel) -> SqlResult<T> {
         let f = classify(e, label);
         if f.broken {
@@ -36,12 +65,16 @@ impl NodeConn {
 
     /// A prepared (cached) statement returning rows, binary protocol.
     pub async fn rows(&mut self, label: &NodeLabel, sql: &Sql) -> SqlResult<Vec<Vec<My>>> {
-        match self
-            .conn
-            .exec::<mysql_async::Row, _, _>(sql.text.as_str(), params(sql))
-            .await
+        let probe = self.probe.clone();
+        match watched(
+            &probe,
+            self.conn
+                .exec::<mysql_async::Row, _, _>(sql.text.as_str(), params(sql)),
+        )
+        .await
         {
-            Ok(rows) => Ok(rows
+            Err(Hung) => self.hung(label),
+            Ok(Ok(rows)) => Ok(rows
                 .into_iter()
                 .map(|r| {
                     r.unwrap_raw()
@@ -50,35 +83,41 @@ impl NodeConn {
                         .collect()
                 })
                 .collect()),
-            Err(e) => self.fail(e, label),
+            Ok(Err(e)) => self.fail(e, label),
         }
     }
 
     /// A prepared (cached) statement without rows.
     pub async fn exec(&mut self, label: &NodeLabel, sql: &Sql) -> SqlResult<OkPacket> {
-        match self.conn.exec_drop(sql.text.as_str(), params(sql)).await {
-            Ok(()) => Ok(OkPacket {
+        let probe = self.probe.clone();
+        match watched(&probe, self.conn.exec_drop(sql.text.as_str(), params(sql))).await {
+            Err(Hung) => self.hung(label),
+            Ok(Ok(())) => Ok(OkPacket {
                 affected: self.conn.affected_rows(),
                 warnings: self.conn.get_warnings(),
                 info: self.conn.info().into_owned(),
             }),
-            Err(e) => self.fail(e, label),
+            Ok(Err(e)) => self.fail(e, label),
         }
     }
 
     /// A statement that takes no parameters (transaction control, XA,
     /// SET, DDL), over the text protocol: nothing to prepare or cache.
     pub async fn run(&mut self, label: &NodeLabel, text: &str) -> SqlResult<()> {
-        match self.conn.query_drop(text).await {
-            Ok(()) => Ok(()),
-            Err(e) => self.fail(e, label),
+        let probe = self.probe.clone();
+        match watched(&probe, self.conn.query_drop(text)).await {
+            Err(Hung) => self.hung(label),
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => self.fail(e, label),
         }
     }
 
     /// Rows of a statement without parameters, text protocol.
     pub async fn query_text(&mut self, label: &NodeLabel, text: &str) -> SqlResult<Vec<Vec<My>>> {
-        match self.conn.query::<mysql_async::Row, _>(text).await {
-            Ok(rows) => Ok(rows
+        let probe = self.probe.clone();
+        match watched(&probe, self.conn.query::<mysql_async::Row, _>(text)).await {
+            Err(Hung) => self.hung(label),
+            Ok(Ok(rows)) => Ok(rows
                 .into_iter()
                 .map(|r| {
                     r.unwrap_raw()
@@ -87,7 +126,7 @@ impl NodeConn {
                         .collect()
                 })
                 .collect()),
-            Err(e) => self.fail(e, label),
+            Ok(Err(e)) => self.fail(e, label),
         }
     }
 

@@ -98,3 +98,9 @@ pub fn connect_failed(e: mysql_async::Error, node: &NodeLabel) -> SqlError {
 pub fn connect_timed_out(node: &NodeLabel) -> SqlError {
     node.unreachable(CR_CONN_HOST_ERROR, "connection timed out")
 }
+
+/// A statement outlasted the probe interval and the node did not answer a
+/// new connection either (see [`super::pool::Probe`]).
+pub fn not_responding(node: &NodeLabel) -> SqlError {
+    node.unreachable(CR_SERVER_LOST, "the data node is not responding")
+}

@@ -28,7 +28,7 @@ pub use txn::RemoteTxn;
 
 use crate::error::{SqlError, SqlResult};
 use crate::node::{DataNode, NodeTxn, PoolStats};
-use crate::request::Read;
+use crate::request::{PartialAgg, Read};
 use crate::schema::{Catalog, DdlOp};
 use async_trait::async_trait;
 use conn::text_of;
@@ -167,7 +167,7 @@ impl Shared {
         let mut conn = self.checkout().await?;
         match f(&mut conn).await {
             Ok(v) => Ok((conn, v)),
-            Err(_) if conn.broken => {
+            Err(_) if conn.broken && !conn.unresponsive => {
                 drop(conn);
                 let mut conn = self.checkout().await?;
                 let v = f(&mut conn).await?;
@@ -280,7 +280,10 @@ impl DataNode for RemoteNode {
         }
     }
 
-    fn describe_read(&self, req: &Read) -> Option<String> {
+    fn describe_read(&self, req: &Read, aggs: &[PartialAgg]) -> Option<String> {
+        if let Ok(Some(sql)) = read::plan_aggregates(req, aggs) {
+            return Some(sql.text);
+        }
         read::plan(req).ok().map(|p| p.sql.text)
     }
 

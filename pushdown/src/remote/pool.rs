@@ -45,6 +45,36 @@ pub struct NodeConn {
     /// The pool generation this connection was opened in (see [`Epoch`]).
     epoch: u64,
     generation: Epoch,
+    /// Checks that the node still answers while a statement is slow.
+    pub probe: std::sync::Arc<Probe>,
+    /// A statement on it was given up because the node stopped answering:
+    /// a retry on another connection would only wait again.
+    pub unresponsive: bool,
+}
+
+/// A node that stops answering (a stopped process, a dead host whose TCP
+/// connections stay open) would hold a statement forever. A statement that
+/// runs longer than the connect timeout opens a fresh connection to the
+/// node: if that fails too, the statement fails with the node's error;
+/// slow statements on a live node just go on.
+pub struct Probe {
+    opts: mysql_async::Opts,
+    pub timeout: Duration,
+}
+
+impl Probe {
+    /// Whether the node completes a handshake within the timeout. A full
+    /// login rather than a bare TCP connect: half-open connections would
+    /// count against the node's max_connect_errors.
+    pub async fn node_answers(&self) -> bool {
+        match tokio::time::timeout(self.timeout, mysql_async::Conn::new(self.opts.clone())).await {
+            Ok(Ok(conn)) => {
+                let _ = tokio::time::timeout(self.timeout, conn.disconnect()).await;
+                true
+            }
+            _ => false,
+        }
+    }
 }
 
 /// The pool's generation: bumped when a connection fails at the network
@@ -78,6 +108,7 @@ impl NodeConn {
 
 pub struct Manager {
     opts: mysql_async::Opts,
+    probe: std::sync::Arc<Probe>,
     connect_timeout: Duration,
     label: NodeLabel,
     epoch: Epoch,
@@ -98,6 +129,10 @@ impl Manager {
             // would close connections under it.
             .conn_ttl(None::<Duration>);
         Manager {
+            probe: std::sync::Arc::new(Probe {
+                opts: opts.clone().into(),
+                timeout: connect_timeout,
+            }),
             opts: opts.into(),
             connect_timeout,
             label,
@@ -124,6 +159,8 @@ impl bb8::ManageConnection for Manager {
                 lock_wait_secs: None,
                 epoch,
                 generation: self.epoch.clone(),
+                probe: self.probe.clone(),
+                unresponsive: false,
             }),
             Ok(Err(e)) => Err(connect_failed(e, &self.label)),
             Err(_) => Err(connect_timed_out(&self.label)),

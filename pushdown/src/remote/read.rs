@@ -6,8 +6,8 @@ use super::render::{self, keys_condition, order_by, range_condition, Scope, Sql}
 use super::values::from_node;
 use crate::error::SqlResult;
 use crate::eval::{self, EvalCtx};
-use crate::request::{Access, LockMode, Read};
-use crate::schema::TableDef;
+use crate::request::{Access, LockMode, PartialAgg, Read};
+use crate::schema::{ColumnType, TableDef};
 use crate::value::{Row, Value};
 use std::collections::HashMap;
 
@@ -75,22 +75,7 @@ pub fn plan(req: &Read) -> SqlResult<ReadPlan> {
         }
         sql.column(t, c)?;
     }
-    sql.push(" FROM ");
-    sql.table(t)?;
-    sql.push(" WHERE ");
-    match &req.access {
-        Access::Keys(k) => keys_condition(&mut sql, t, k)?,
-        Access::Range {
-            index,
-            lower,
-            upper,
-            ..
-        } => range_condition(&mut sql, t, *index, lower, upper)?,
-    }
-    if let Some(Some(f)) = filter {
-        sql.push(" AND ");
-        sql.append(f);
-    }
+    from_where(&mut sql, req, filter.flatten())?;
     if let Access::Range { index, reverse, .. } = &req.access {
         order_by(&mut sql, t, *index, *reverse)?;
     }
@@ -105,11 +90,7 @@ pub fn plan(req: &Read) -> SqlResult<ReadPlan> {
             local_limit = Some(l);
         }
     }
-    match req.lock {
-        LockMode::None => {}
-        LockMode::Shared => sql.push(" LOCK IN SHARE MODE"),
-        LockMode::Exclusive => sql.push(" FOR UPDATE"),
-    }
+    lock_clause(&mut sql, req.lock);
     Ok(ReadPlan {
         sql,
         fetched,
@@ -117,6 +98,182 @@ pub fn plan(req: &Read) -> SqlResult<ReadPlan> {
         reorder_keys,
         local_limit,
     })
+}
+
+/// ` FROM t WHERE <access> [AND <rendered filter>]`
+fn from_where(sql: &mut Sql, req: &Read, filter: Option<Sql>) -> SqlResult<()> {
+    let t = &*req.table;
+    sql.push(" FROM ");
+    sql.table(t)?;
+    sql.push(" WHERE ");
+    match &req.access {
+        Access::Keys(k) => keys_condition(sql, t, k)?,
+        Access::Range {
+            index,
+            lower,
+            upper,
+            ..
+        } => range_condition(sql, t, *index, lower, upper)?,
+    }
+    if let Some(f) = filter {
+        sql.push(" AND ");
+        sql.append(f);
+    }
+    Ok(())
+}
+
+fn lock_clause(sql: &mut Sql, lock: LockMode) {
+    match lock {
+        LockMode::None => {}
+        LockMode::Shared => sql.push(" LOCK IN SHARE MODE"),
+        LockMode::Exclusive => sql.push(" FOR UPDATE"),
+    }
+}
+
+/// Whether SUM over the column is the exact sum sqld would compute: integers
+/// and decimals (summed as DECIMAL by both) and floating point (DOUBLE).
+/// Strings, temporal values and YEAR convert first: left to sqld.
+fn summable(ty: ColumnType) -> bool {
+    matches!(
+        ty,
+        ColumnType::TinyInt
+            | ColumnType::SmallInt
+            | ColumnType::MediumInt
+            | ColumnType::Int
+            | ColumnType::BigInt
+            | ColumnType::Decimal { .. }
+            | ColumnType::Float
+            | ColumnType::Double
+    )
+}
+
+/// `SELECT COUNT(*), SUM(c), ... FROM t WHERE ...` for partial aggregates;
+/// None when the filter cannot be rendered or an aggregate cannot be
+/// computed with sqld's semantics on the node.
+pub fn plan_aggregates(req: &Read, aggs: &[PartialAgg]) -> SqlResult<Option<Sql>> {
+    let t = &*req.table;
+    if req.limit.is_some() || aggs.is_empty() {
+        return Ok(None);
+    }
+    let scope = Scope {
+        table: t,
+        params: &req.params,
+        insert_values: false,
+    };
+    let filter = match &req.filter {
+        None => None,
+        Some(f) => match render::expr(f, &scope) {
+            Some(s) => Some(s),
+            None => return Ok(None),
+        },
+    };
+    let mut sql = Sql::new("SELECT ");
+    for (n, a) in aggs.iter().enumerate() {
+        if n > 0 {
+            sql.push(", ");
+        }
+        let (func, col) = match *a {
+            PartialAgg::CountStar => {
+                sql.push("COUNT(*)");
+                continue;
+            }
+            PartialAgg::Count(c) => ("COUNT(", c),
+            PartialAgg::Sum(c) => ("SUM(", c),
+            PartialAgg::Min(c) => ("MIN(", c),
+            PartialAgg::Max(c) => ("MAX(", c),
+        };
+        let Some(def) = t.columns.get(col) else {
+            return Ok(None);
+        };
+        if matches!(a, PartialAgg::Sum(_)) && !summable(def.ty) {
+            return Ok(None);
+        }
+        sql.push(func);
+        sql.column(t, col)?;
+        sql.push(")");
+    }
+    from_where(&mut sql, req, filter)?;
+    lock_clause(&mut sql, req.lock);
+    Ok(Some(sql))
+}
+
+/// The node's one row of partial aggregates as sqld values: counts as
+/// BIGINT, sums as DECIMAL (exact) or DOUBLE, MIN/MAX as column values.
+pub fn finish_aggregates(
+    req: &Read,
+    aggs: &[PartialAgg],
+    raw: Vec<Vec<mysql_async::Value>>,
+) -> SqlResult<Row> {
+    let t = &*req.table;
+    let row = raw
+        .into_iter()
+        .next()
+        .ok_or_else(|| crate::error::er::internal("aggregate query returned no row"))?;
+    if row.len() != aggs.len() {
+        return Err(crate::error::er::internal(
+            "aggregate query returned a short row",
+        ));
+    }
+    let mut out = Vec::with_capacity(aggs.len());
+    for (v, a) in row.into_iter().zip(aggs) {
+        out.push(match *a {
+            PartialAgg::CountStar | PartialAgg::Count(_) => match v {
+                mysql_async::Value::Int(i) => Value::Int(i),
+                mysql_async::Value::UInt(u) => Value::Int(i64::try_from(u).unwrap_or(i64::MAX)),
+                mysql_async::Value::Bytes(b) => Value::Int(
+                    std::str::from_utf8(&b)
+                        .ok()
+                        .and_then(|s| s.parse().ok())
+                        .ok_or_else(|| crate::error::er::internal("COUNT result not a number"))?,
+                ),
+                other => {
+                    return Err(crate::error::er::internal(format!(
+                        "COUNT result {other:?}"
+                    )))
+                }
+            },
+            PartialAgg::Sum(c) => match v {
+                mysql_async::Value::NULL => Value::Null,
+                mysql_async::Value::Double(d) => Value::Double(d),
+                mysql_async::Value::Float(f) => Value::Double(f as f64),
+                mysql_async::Value::Int(i) => Value::Decimal(crate::value::Decimal {
+                    mantissa: i as i128,
+                    scale: 0,
+                }),
+                mysql_async::Value::UInt(u) => Value::Decimal(crate::value::Decimal {
+                    mantissa: u as i128,
+                    scale: 0,
+                }),
+                mysql_async::Value::Bytes(b) => {
+                    let is_float = matches!(
+                        t.columns.get(c).map(|d| d.ty),
+                        Some(ColumnType::Float | ColumnType::Double)
+                    );
+                    let text = Value::Bytes(b);
+                    let mut w = Vec::new();
+                    if is_float {
+                        Value::Double(eval::to_f64(&text, &mut w).unwrap_or(0.0))
+                    } else {
+                        match eval::to_decimal(&text, &mut w) {
+                            Some(d) => Value::Decimal(d),
+                            None => {
+                                return Err(crate::error::er::internal("SUM result not a number"))
+                            }
+                        }
+                    }
+                }
+                other => return Err(crate::error::er::internal(format!("SUM result {other:?}"))),
+            },
+            PartialAgg::Min(c) | PartialAgg::Max(c) => {
+                let def = t
+                    .columns
+                    .get(c)
+                    .ok_or_else(|| crate::error::er::internal("aggregate column"))?;
+                from_node(v, def)?
+            }
+        });
+    }
+    Ok(out)
 }
 
 /// A primary-key value in a form where equal keys (under the column's

@@ -9,13 +9,14 @@
 //! unprepared transaction of a closed connection, and keeps a PREPARED XA
 //! branch for recovery.
 
-use super::render::quote_string;
+use super::render::{quote_string, Sql};
 use super::{pool::Pooled, read, write, Shared};
 use crate::error::{er, SqlError, SqlResult};
 use crate::node::NodeTxn;
-use crate::request::{LockMode, Read, Write, WriteOutcome};
+use crate::request::{LockMode, PartialAgg, Read, Write, WriteOutcome};
 use crate::value::Row;
 use async_trait::async_trait;
+use mysql_async::Value as My;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -104,6 +105,34 @@ impl RemoteTxn {
         })
     }
 
+    /// Runs a SELECT: a plain read outside a held connection borrows a
+    /// pooled one for this statement only; a locking read, or any read once
+    /// the transaction holds a connection, runs on the held one (it must see
+    /// the transaction's own writes).
+    async fn fetch(&mut self, lock: LockMode, sql: &Sql) -> SqlResult<Vec<Vec<My>>> {
+        let label = self.node.label.clone();
+        if self.held.is_none() && lock == LockMode::None {
+            let (_, rows) = self
+                .node
+                .retry_once(|c| {
+                    let (label, sql) = (label.clone(), sql.clone());
+                    Box::pin(async move { c.rows(&label, &sql).await })
+                })
+                .await?;
+            return Ok(rows);
+        }
+        let secs = self.lock_wait_secs;
+        let held = self.hold().await?;
+        let result = match held.conn.set_lock_wait(&label, secs).await {
+            Ok(()) => held.conn.rows(&label, sql).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = &result {
+            self.after_error(e);
+        }
+        result
+    }
+
     fn check_active(&self) -> SqlResult<()> {
         match self.state {
             State::Active => Ok(()),
@@ -189,32 +218,17 @@ impl NodeTxn for RemoteTxn {
     async fn read(&mut self, req: &Read) -> SqlResult<Vec<Row>> {
         self.check_active()?;
         let plan = read::plan(req)?;
-        let label = self.node.label.clone();
-        let raw = if self.held.is_none() && req.lock == LockMode::None {
-            let (_, rows) = self
-                .node
-                .retry_once(|c| {
-                    let (label, sql) = (label.clone(), plan.sql.clone());
-                    Box::pin(async move { c.rows(&label, &sql).await })
-                })
-                .await?;
-            rows
-        } else {
-            let secs = self.lock_wait_secs;
-            let held = self.hold().await?;
-            let result = match held.conn.set_lock_wait(&label, secs).await {
-                Ok(()) => held.conn.rows(&label, &plan.sql).await,
-                Err(e) => Err(e),
-            };
-            match result {
-                Ok(r) => r,
-                Err(e) => {
-                    self.after_error(&e);
-                    return Err(e);
-                }
-            }
-        };
+        let raw = self.fetch(req.lock, &plan.sql).await?;
         read::finish(req, &plan, raw)
+    }
+
+    async fn read_aggregates(&mut self, req: &Read, aggs: &[PartialAgg]) -> SqlResult<Option<Row>> {
+        self.check_active()?;
+        let Some(sql) = read::plan_aggregates(req, aggs)? else {
+            return Ok(None);
+        };
+        let raw = self.fetch(req.lock, &sql).await?;
+        read::finish_aggregates(req, aggs, raw).map(Some)
     }
 
     async fn write(&mut self, req: &Write) -> SqlResult<WriteOutcome> {
