@@ -28,19 +28,29 @@ fn params(sql: &Sql) -> Params {
 /// The node stopped answering during a statement.
 struct Hung;
 
-/// Runs a statement; each time it has run for half the connect timeout,
-/// checks that the node still answers a new connection, and gives up if
-/// not (so a stopped node fails a statement within 1.5 connect timeouts).
+/// Runs a statement; each time it has run for half the connect timeout
+/// without any statement on the node finishing meanwhile, checks that the
+/// node still answers a new connection, and gives up if not (so a stopped
+/// node fails a statement within 1.5 connect timeouts).
 async fn watched<T>(
     probe: &Probe,
     statement: impl std::future::Future<Output = Result<T, mysql_async::Error>>,
 ) -> Result<Result<T, mysql_async::Error>, Hung> {
     tokio::pin!(statement);
+    let interval = probe.timeout / 2;
     loop {
-        match tokio::time::timeout(probe.timeout / 2, &mut statement).await {
-            Ok(r) => return Ok(r),
+        match tokio::time::timeout(interval, &mut statement).await {
+            Ok(r) => {
+                if !matches!(
+                    &r,
+                    Err(mysql_async::Error::Io(_) | mysql_async::Error::Driver(_))
+                ) {
+                    probe.answered();
+                }
+                return Ok(r);
+            }
             Err(_) => {
-                if !probe.node_answers().await {
+                if !probe.answered_within(interval) && !probe.node_answers().await {
                     return Err(Hung);
                 }
             }

@@ -54,15 +54,49 @@ pub struct NodeConn {
 
 /// A node that stops answering (a stopped process, a dead host whose TCP
 /// connections stay open) would hold a statement forever. A statement that
-/// runs longer than the connect timeout opens a fresh connection to the
-/// node: if that fails too, the statement fails with the node's error;
-/// slow statements on a live node just go on.
+/// runs longer than half the connect timeout while no other statement on
+/// the node has finished meanwhile opens a fresh connection to the node: if
+/// that fails too, the statement fails with the node's error; slow
+/// statements on a live node just go on. (A busy node answers other
+/// statements, so it is not probed: the pool stays the only source of
+/// connections.)
 pub struct Probe {
     opts: mysql_async::Opts,
     pub timeout: Duration,
+    /// When a statement on the node last finished, in ms since `started`.
+    last_answer_ms: std::sync::atomic::AtomicU64,
+    started: std::time::Instant,
 }
 
 impl Probe {
+    pub fn new(opts: mysql_async::Opts, timeout: Duration) -> Probe {
+        Probe {
+            opts,
+            timeout,
+            last_answer_ms: std::sync::atomic::AtomicU64::new(0),
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// A statement on the node finished (with rows, OK or a server error).
+    pub fn answered(&self) {
+        self.last_answer_ms
+            .fetch_max(self.now_ms(), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether some statement on the node finished within `within`.
+    pub fn answered_within(&self, within: Duration) -> bool {
+        let last = self
+            .last_answer_ms
+            .load(std::sync::atomic::Ordering::Relaxed);
+        let within = u64::try_from(within.as_millis()).unwrap_or(u64::MAX);
+        self.now_ms().saturating_sub(last) <= within
+    }
+
     /// Whether the node completes a handshake within the timeout. A full
     /// login rather than a bare TCP connect: half-open connections would
     /// count against the node's max_connect_errors.
@@ -129,10 +163,7 @@ impl Manager {
             // would close connections under it.
             .conn_ttl(None::<Duration>);
         Manager {
-            probe: std::sync::Arc::new(Probe {
-                opts: opts.clone().into(),
-                timeout: connect_timeout,
-            }),
+            probe: std::sync::Arc::new(Probe::new(opts.clone().into(), connect_timeout)),
             opts: opts.into(),
             connect_timeout,
             label,
