@@ -2,7 +2,7 @@
 //! catalog with MySQL's errors. Built at execute time, against the
 //! catalog of that moment.
 
-use crate::bind::names::{name_parts, qualify};
+use crate::bind::names::{name_parts, qualify, simple_name};
 use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
 use pushdown::eval;
 use pushdown::schema::{
@@ -62,7 +62,7 @@ pub fn build(
             default_collation,
             ..
         } => {
-            let name = db_name.to_string().trim_matches('`').to_string();
+            let name = simple_name(db_name)?;
             if catalog.database(&name).is_some() {
                 if *if_not_exists {
                     act.warnings.push(SqlWarning::note(
@@ -127,7 +127,7 @@ pub fn build(
             let (old, _) = existing_table(catalog, &ci.table_name, current_db)?;
             let mut new = (*old).clone();
             let name = match &ci.name {
-                Some(n) => n.to_string().trim_matches('`').to_string(),
+                Some(n) => simple_name(n)?,
                 None => return Err(er::parse("ON", 1)),
             };
             if new.index_by_name(&name).is_some() {
@@ -228,7 +228,7 @@ fn drop(
             let (old, _) = existing_table(catalog, table, current_db)?;
             let mut new = (*old).clone();
             for n in names {
-                let name = n.to_string().trim_matches('`').to_string();
+                let name = simple_name(n)?;
                 drop_index(&mut new, &name)?;
             }
             act.ops.push(DdlOp::AlterTable { old, new });
@@ -825,10 +825,7 @@ pub fn objects(stmt: &Statement, current_db: Option<&str>) -> Vec<(String, Strin
     let q = |n: &ast::ObjectName| qualify(n, current_db).ok();
     let list: Vec<Option<(String, String)>> = match stmt {
         Statement::CreateDatabase { db_name, .. } => {
-            vec![Some((
-                db_name.to_string().trim_matches('`').to_string(),
-                String::new(),
-            ))]
+            vec![simple_name(db_name).ok().map(|n| (n, String::new()))]
         }
         Statement::Drop {
             object_type: ObjectType::Database | ObjectType::Schema,
@@ -836,7 +833,7 @@ pub fn objects(stmt: &Statement, current_db: Option<&str>) -> Vec<(String, Strin
             ..
         } => names
             .iter()
-            .map(|n| Some((n.to_string().trim_matches('`').to_string(), String::new())))
+            .map(|n| simple_name(n).ok().map(|n| (n, String::new())))
             .collect(),
         Statement::Drop {
             object_type: ObjectType::Index,

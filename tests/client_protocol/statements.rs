@@ -275,3 +275,39 @@ fn update_affected_rows_follow_client_found_rows() {
         assert_eq!(found.affected_rows(), 1);
     });
 }
+
+/// Names with a backtick inside (written doubled in SQL) are stored,
+/// used and dropped as the single backtick they mean.
+#[test]
+fn quoted_names_with_backticks() {
+    let server = TestServer::start();
+    block_on_with_timeout(60, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE `a``b`",
+                "USE `a``b`",
+                "CREATE TABLE `t``1` (id INT PRIMARY KEY, `c``x` INT)",
+                "CREATE INDEX `i``x` ON `t``1` (`c``x`)",
+                "INSERT INTO `t``1` VALUES (1, 2)",
+            ],
+        )
+        .await;
+        let got: Vec<(i64, i64)> = conn
+            .query("SELECT * FROM `a``b`.`t``1`")
+            .await
+            .expect("select");
+        assert_eq!(got, vec![(1, 2)]);
+        let dbs: Vec<String> = conn.query("SHOW DATABASES").await.expect("show");
+        assert!(dbs.iter().any(|d| d == "a`b"), "{dbs:?}");
+        conn.query_drop("DROP INDEX `i``x` ON `t``1`")
+            .await
+            .expect("drop index");
+        conn.query_drop("DROP DATABASE `a``b`")
+            .await
+            .expect("drop database");
+        let dbs: Vec<String> = conn.query("SHOW DATABASES").await.expect("show");
+        assert!(!dbs.iter().any(|d| d.contains('`')), "{dbs:?}");
+    });
+}

@@ -26,6 +26,15 @@ pub fn name_parts(name: &ObjectName) -> SqlResult<Vec<String>> {
         .collect()
 }
 
+/// A one-part name (database, index) as the client meant it: backticks
+/// removed and doubled backticks inside undone, by the tokenizer.
+pub fn simple_name(name: &ObjectName) -> SqlResult<String> {
+    match name_parts(name)?.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(er::parse(&name.to_string(), 1)),
+    }
+}
+
 /// (database, table) of a possibly qualified name; 1046 when unqualified
 /// and no database is selected.
 pub fn qualify(name: &ObjectName, current_db: Option<&str>) -> SqlResult<(String, String)> {
