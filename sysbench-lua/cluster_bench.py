@@ -183,6 +183,11 @@ def summarise(rows):
         nd = median(rows, "sqld", w, "node_cpu_us_per_txn")
         s[f"sqld_cpu_us_{tag}"], s[f"node_cpu_us_{tag}"] = sq, nd
         s[f"cpu_share_{tag}"] = sq / nd if sq is not None and nd else None
+        # HAProxy's own share during its runs: the floor any hop pays here.
+        hp = median(rows, "haproxy", w, "proxy_cpu_us_per_txn")
+        hn = median(rows, "haproxy", w, "node_cpu_us_per_txn")
+        s[f"haproxy_cpu_us_{tag}"], s[f"haproxy_node_cpu_us_{tag}"] = hp, hn
+        s[f"haproxy_cpu_share_{tag}"] = hp / hn if hp is not None and hn else None
     return s
 
 
@@ -230,14 +235,20 @@ def markdown(s, args, machine):
         f"sqld / HAProxy: **{fmt(s['tps_ratio'], '.2f')}** "
         f"(target ≥ {t['tps_ratio']}: {verdict(s['tps_ratio'], t['tps_ratio'], False)})",
         "",
-        "## CPU per transaction during sqld's runs",
+        "## CPU per transaction",
         "",
-        "| workload | sqld (µs) | data node (µs) | sqld / node |",
-        "|---|---|---|---|",
-        f"| oltp_point_select | {fmt(s['sqld_cpu_us_ps'])} | {fmt(s['node_cpu_us_ps'])} | "
-        f"{fmt(s['cpu_share_ps'], '.2f')} |",
-        f"| oltp_read_write | {fmt(s['sqld_cpu_us_rw'])} | {fmt(s['node_cpu_us_rw'])} | "
-        f"{fmt(s['cpu_share_rw'], '.2f')} |",
+        "sqld and the data node during sqld's runs; HAProxy and the data node during "
+        "HAProxy's runs, for reference (the cost of a bare TCP hop on this machine).",
+        "",
+        "| workload | sqld (µs) | data node (µs) | sqld / node | HAProxy (µs) | "
+        "data node (µs) | HAProxy / node |",
+        "|---|---|---|---|---|---|---|",
+        *(
+            f"| {name} | {fmt(s[f'sqld_cpu_us_{tag}'])} | {fmt(s[f'node_cpu_us_{tag}'])} | "
+            f"{fmt(s[f'cpu_share_{tag}'], '.2f')} | {fmt(s[f'haproxy_cpu_us_{tag}'])} | "
+            f"{fmt(s[f'haproxy_node_cpu_us_{tag}'])} | {fmt(s[f'haproxy_cpu_share_{tag}'], '.2f')} |"
+            for name, tag in (("oltp_point_select", "ps"), ("oltp_read_write", "rw"))
+        ),
         "",
         f"Target sqld ≤ {t['cpu_share']:.0%} of the node: point select "
         f"{verdict(s['cpu_share_ps'], t['cpu_share'], True)}, read/write "
