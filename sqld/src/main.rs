@@ -177,6 +177,7 @@ async fn open_cluster(cfg: &ClusterConfig) -> Result<Arc<Cluster>, String> {
         tracing::info!(group = g, data_node = %shown, "node group");
         remotes.push(node);
     }
+    let meta_node = redact_url(&cfg.node_groups[0]);
     let meta = MetaStore::new(remotes[0].clone());
     let groups: Vec<Arc<dyn DataNode>> = remotes
         .into_iter()
@@ -192,5 +193,16 @@ async fn open_cluster(cfg: &ClusterConfig) -> Result<Arc<Cluster>, String> {
         },
     )
     .await
-    .map_err(|e| format!("cannot open the cluster: {}", e.message))
+    .map_err(|e| {
+        // Errors of the node itself (access denied, unknown database) do
+        // not say which node: at start-up it is the metadata store's.
+        if e.message.contains("node group") {
+            format!("cannot open the cluster: {}", e.message)
+        } else {
+            format!(
+                "cannot open the cluster: node group 0 ({meta_node}), which holds the metadata: {}",
+                e.message
+            )
+        }
+    })
 }
