@@ -133,6 +133,15 @@ impl RemoteTxn {
         result
     }
 
+    /// Position of a savepoint set before the transaction held a
+    /// connection (1305 when there is none by that name).
+    fn early_savepoint(&self, name: &str) -> SqlResult<usize> {
+        self.early_savepoints
+            .iter()
+            .rposition(|n| n.eq_ignore_ascii_case(name))
+            .ok_or_else(|| SqlError::code(1305, format!("SAVEPOINT {name} does not exist")))
+    }
+
     fn check_active(&self) -> SqlResult<()> {
         match self.state {
             State::Active => Ok(()),
@@ -282,13 +291,7 @@ impl NodeTxn for RemoteTxn {
                     .await
             }
             None => {
-                let pos = self
-                    .early_savepoints
-                    .iter()
-                    .rposition(|n| n.eq_ignore_ascii_case(name))
-                    .ok_or_else(|| {
-                        SqlError::code(1305, format!("SAVEPOINT {name} does not exist"))
-                    })?;
+                let pos = self.early_savepoint(name)?;
                 self.early_savepoints.truncate(pos + 1);
                 Ok(())
             }
@@ -308,13 +311,7 @@ impl NodeTxn for RemoteTxn {
                     .await
             }
             None => {
-                let pos = self
-                    .early_savepoints
-                    .iter()
-                    .rposition(|n| n.eq_ignore_ascii_case(name))
-                    .ok_or_else(|| {
-                        SqlError::code(1305, format!("SAVEPOINT {name} does not exist"))
-                    })?;
+                let pos = self.early_savepoint(name)?;
                 self.early_savepoints.truncate(pos);
                 Ok(())
             }
