@@ -155,6 +155,9 @@ async fn read_aggregated(
     warnings: &mut Vec<SqlWarning>,
     input_width: usize,
 ) -> SqlResult<Option<Vec<Row>>> {
+    if !txn.pushes_aggregates() {
+        return Ok(None);
+    }
     let Some((partials, slots)) = partial_aggregates(plan, source) else {
         return Ok(None);
     };

@@ -233,6 +233,12 @@ impl ClusterTxn {
         }
     }
 
+    /// Whether the node groups compute aggregates themselves (remote
+    /// nodes); with the embedded engine the rows never cross a network.
+    pub fn pushes_aggregates(&self) -> bool {
+        self.cluster.is_distributed()
+    }
+
     /// Partial aggregates of the rows `req` matches, one row per node group
     /// it reaches (groups in parallel); None when the cluster keeps its rows
     /// local (embedded) or a node cannot compute them: read the rows then.
