@@ -89,6 +89,11 @@ fn sql(text: &str, params: Vec<Value>) -> Sql {
     }
 }
 
+/// The first column of the first row, as a number (a one-value SELECT).
+fn first_u64(rows: &[Vec<My>]) -> Option<u64> {
+    rows.first().and_then(|r| r.first()).and_then(as_u64)
+}
+
 fn as_u64(v: &My) -> Option<u64> {
     match v {
         My::Int(i) => u64::try_from(*i).ok(),
@@ -260,11 +265,7 @@ impl ClusterMeta for MetaStore {
                 ),
             )
             .await?;
-        Ok(rows
-            .first()
-            .and_then(|r| r.first())
-            .and_then(as_u64)
-            .unwrap_or(0))
+        Ok(first_u64(&rows).unwrap_or(0))
     }
 
     async fn lock_ddl(&self) -> SqlResult<Box<dyn DdlLock>> {
@@ -279,7 +280,7 @@ impl ClusterMeta for MetaStore {
                 ),
             )
             .await?;
-        match rows.first().and_then(|r| r.first()).and_then(as_u64) {
+        match first_u64(&rows) {
             Some(1) => Ok(Box::new(MetaDdlLock { conn, label })),
             _ => Err(er::lock_wait_timeout()),
         }
@@ -328,10 +329,7 @@ impl ClusterMeta for MetaStore {
                         ),
                     )
                     .await?;
-                let first = rows
-                    .first()
-                    .and_then(|r| r.first())
-                    .and_then(as_u64)
+                let first = first_u64(&rows)
                     .ok_or_else(|| er::internal("AUTO_INCREMENT counter vanished"))?;
                 let next = first
                     .checked_add(count)
@@ -423,11 +421,7 @@ impl ClusterMeta for MetaStore {
                 ),
             )
             .await?;
-        Ok(rows
-            .first()
-            .and_then(|r| r.first())
-            .and_then(as_u64)
-            .map(|v| v != 0))
+        Ok(first_u64(&rows).map(|v| v != 0))
     }
 
     async fn forget(&self, gtrids: &[String]) -> SqlResult<()> {
