@@ -39,6 +39,14 @@ async fn open(nodes: &[Arc<TestNode>], meta: &Arc<MemoryMeta>) -> Arc<Cluster> {
         .expect("open cluster")
 }
 
+/// A cluster whose recovery passes are only the test's own: a background
+/// pass in between would make the counts depend on timing.
+async fn open_driving_recovery(nodes: &[Arc<TestNode>], meta: &Arc<MemoryMeta>) -> Arc<Cluster> {
+    let c = open(nodes, meta).await;
+    c.stop_tasks();
+    c
+}
+
 fn column(name: &str, ty: ColumnType) -> ColumnDef {
     ColumnDef {
         default: ColumnDefault::Value(Value::Null),
@@ -503,7 +511,7 @@ async fn failed_prepare_rolls_everything_back() {
 async fn a_branch_that_failed_to_commit_is_committed_by_recovery() {
     let ns = nodes(2, "cp");
     let meta = MemoryMeta::new();
-    let c = open(&ns, &meta).await;
+    let c = open_driving_recovery(&ns, &meta).await;
     let cat = setup(&c, &[table_def("t")]).await;
     let t = def(&cat, "t");
     ns[1]
@@ -532,7 +540,7 @@ async fn a_branch_that_failed_to_commit_is_committed_by_recovery() {
 async fn an_unrecordable_decision_leaves_the_branches_to_recovery() {
     let ns = nodes(2, "doubt");
     let meta = MemoryMeta::new();
-    let c = open(&ns, &meta).await;
+    let c = open_driving_recovery(&ns, &meta).await;
     let cat = setup(&c, &[table_def("t")]).await;
     let t = def(&cat, "t");
     let mut txn = c.begin(false);
@@ -565,10 +573,7 @@ async fn orphan(node: &Arc<TestNode>, t: &Arc<TableDef>, gtrid: &str, id: i64) {
 async fn recovery_follows_decisions_and_aborts_undecided_after_two_passes() {
     let ns = nodes(2, "rec");
     let meta = MemoryMeta::new();
-    let c = open(&ns, &meta).await;
-    // Only the passes below run: a background pass in between would make
-    // the counts depend on timing.
-    c.stop_tasks();
+    let c = open_driving_recovery(&ns, &meta).await;
     let cat = setup(&c, &[table_def("t")]).await;
     let t = def(&cat, "t");
     orphan(&ns[0], &t, "00000000000000aax1", 1).await;
