@@ -32,6 +32,9 @@ pub struct Planner {
     /// Plans of statement texts run with COM_QUERY, keyed by (current
     /// database, SQL text); emptied by DDL.
     cache: Mutex<HashMap<CacheKey, Arc<Prepared>>>,
+    /// Held while a schema change installs the catalog it produced, so
+    /// that concurrent DDL cannot install an older catalog after a newer.
+    installing: tokio::sync::Mutex<()>,
 }
 
 /// A planned statement. Held by prepared statements (and the statement cache)
@@ -81,6 +84,7 @@ impl Planner {
             catalog: RwLock::new(Arc::new(catalog)),
             generation: AtomicU64::new(0),
             cache: Mutex::new(HashMap::new()),
+            installing: tokio::sync::Mutex::new(()),
         });
         if let Some(mut rx) = watch {
             let weak = Arc::downgrade(&planner);
@@ -150,19 +154,24 @@ impl Planner {
     pub async fn ddl(&self, op: &DdlOp) -> SqlResult<()> {
         // Accounts are not what plans are made of: plans stay valid.
         let tables_changed = !matches!(op, DdlOp::PutUser(_) | DdlOp::DropUser { .. });
-        let c = self.cluster.ddl(op).await;
-        // Even a failed change may have reached some node groups: reload.
-        let c = match c {
-            Ok(c) => c,
-            Err(e) => {
-                if let Ok(c) = self.cluster.load_catalog().await {
-                    self.set_catalog(c, tables_changed);
-                }
-                return Err(e);
+        let result = self.cluster.ddl(op).await;
+        // Two DDLs finishing together may return their catalogs in either
+        // order: install the cluster's latest, one DDL at a time, so the
+        // cached catalog never goes back (a table created by the other
+        // DDL would vanish, 1146). Even a failed change may have reached
+        // some node groups: reload then too.
+        let _one_at_a_time = self.installing.lock().await;
+        match (self.cluster.load_catalog().await, result) {
+            (Ok(latest), r) => {
+                self.set_catalog(latest, tables_changed);
+                r.map(|_| ())
             }
-        };
-        self.set_catalog(c, tables_changed);
-        Ok(())
+            (Err(_), Ok(c)) => {
+                self.set_catalog(c, tables_changed);
+                Ok(())
+            }
+            (Err(_), Err(e)) => Err(e),
+        }
     }
 
     fn set_catalog(&self, c: Catalog, tables_changed: bool) {
