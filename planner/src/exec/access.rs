@@ -76,6 +76,31 @@ fn index_columns(table: &TableDef, index: Option<u32>) -> Vec<usize> {
     }
 }
 
+/// Every key extended by every value: the cartesian product of the key
+/// columns' IN lists.
+fn extend_keys(mut keys: Vec<Vec<Value>>, mut vals: Vec<Value>) -> Vec<Vec<Value>> {
+    if vals.len() == 1 {
+        // `col = ?`, the common case: extend in place, no copies.
+        let v = vals.swap_remove(0);
+        if let Some((last, rest)) = keys.split_last_mut() {
+            for k in rest {
+                k.push(v.clone());
+            }
+            last.push(v);
+        }
+        return keys;
+    }
+    keys.into_iter()
+        .flat_map(|k| {
+            vals.iter().map(move |v| {
+                let mut k = k.clone();
+                k.push(v.clone());
+                k
+            })
+        })
+        .collect()
+}
+
 fn fallback() -> Accesses {
     Accesses {
         list: vec![Access::full_scan()],
@@ -122,16 +147,7 @@ pub fn evaluate(plan: &AccessPlan, table: &TableDef, ctx: &mut EvalCtx) -> SqlRe
                     vals.sort_by(|a, b| eval::compare(a, b, coll).unwrap_or(Ordering::Equal));
                     vals.dedup_by(|a, b| eval::compare(a, b, coll) == Some(Ordering::Equal));
                 }
-                keys = keys
-                    .into_iter()
-                    .flat_map(|k| {
-                        vals.iter().map(move |v| {
-                            let mut k = k.clone();
-                            k.push(v.clone());
-                            k
-                        })
-                    })
-                    .collect();
+                keys = extend_keys(keys, vals);
             }
             if keys.is_empty() {
                 return Ok(nothing());
@@ -334,4 +350,24 @@ fn merge_ranges(mut ranges: Vec<Range1>, coll: Collation) -> Vec<Range1> {
         out.push(r);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ints(v: &[i64]) -> Vec<Value> {
+        v.iter().map(|&i| Value::Int(i)).collect()
+    }
+
+    #[test]
+    fn keys_are_the_product_of_the_value_lists() {
+        let one = extend_keys(vec![Vec::new()], ints(&[7]));
+        assert_eq!(one, vec![ints(&[7])]);
+        let two = extend_keys(one, ints(&[1, 2]));
+        assert_eq!(two, vec![ints(&[7, 1]), ints(&[7, 2])]);
+        let three = extend_keys(two, ints(&[3]));
+        assert_eq!(three, vec![ints(&[7, 1, 3]), ints(&[7, 2, 3])]);
+        assert!(extend_keys(three, Vec::new()).is_empty());
+    }
 }

@@ -55,6 +55,12 @@ fn source_reads(
         }
         None => None,
     };
+    // Parameters are only read by the filter.
+    let read_params = if filter.is_some() {
+        params.to_vec()
+    } else {
+        Vec::new()
+    };
     Ok(accesses
         .list
         .into_iter()
@@ -65,7 +71,7 @@ fn source_reads(
             projection: source.projection.clone(),
             limit,
             lock: source.lock,
-            params: params.to_vec(),
+            params: read_params.clone(),
         })
         .collect())
 }
@@ -245,11 +251,11 @@ fn finish_stages(
     if let Some(h) = &plan.having {
         rows = filter(rows, h, &mut ctx)?;
     }
-    let movable = movable_outputs(&plan.output);
     let mut out: Vec<Row> = Vec::with_capacity(rows.len());
     for mut r in rows {
         let mut o = Vec::with_capacity(plan.output.len());
-        for (e, &moved) in plan.output.iter().zip(&movable) {
+        for (j, e) in plan.output.iter().enumerate() {
+            let moved = plan.movable.get(j).copied().unwrap_or(false);
             o.push(match e {
                 Expr::Column(i) if moved => r
                     .get_mut(*i)
@@ -276,27 +282,6 @@ fn finish_stages(
     }
     warnings.append(&mut ctx.warnings);
     Ok(out)
-}
-
-/// Which outputs are a bare column no other output reads: those move their
-/// value out of the input row instead of cloning it (a string column would
-/// otherwise be copied once per row).
-fn movable_outputs(output: &[Expr]) -> Vec<bool> {
-    output
-        .iter()
-        .enumerate()
-        .map(|(j, e)| match e {
-            Expr::Column(i) => output.iter().enumerate().all(|(k, other)| {
-                if k == j {
-                    return true;
-                }
-                let mut cols = Vec::new();
-                other.columns(&mut cols);
-                !cols.contains(i)
-            }),
-            _ => false,
-        })
-        .collect()
 }
 
 fn filter(rows: Vec<Row>, f: &Expr, ctx: &mut EvalCtx) -> SqlResult<Vec<Row>> {

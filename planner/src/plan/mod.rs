@@ -93,6 +93,9 @@ pub struct SelectPlan {
     pub having: Option<Expr>,
     /// Select list, then sort keys that are not in it.
     pub output: Vec<Expr>,
+    /// Per output: a bare column no other output reads, so its value can
+    /// move out of the input row instead of being cloned.
+    pub movable: Vec<bool>,
     pub visible: usize,
     pub distinct: bool,
     /// Empty when the access already returns rows in this order.

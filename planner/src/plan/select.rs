@@ -288,6 +288,7 @@ pub fn plan_select(
         aggregated,
         having,
         output,
+        movable: Vec::new(),
         visible,
         distinct: matches!(select.distinct, Some(ast::Distinct::Distinct)),
         sort,
@@ -311,6 +312,7 @@ pub fn plan_select(
             plan.source = Some(source);
         }
     }
+    plan.movable = movable_outputs(&plan.output);
     Ok(PlannedSelect {
         plan,
         params,
@@ -505,4 +507,25 @@ pub fn agg_name(a: &AggCall) -> &'static str {
         AggFunc::Max => "MAX",
         AggFunc::AnyValue => "ANY_VALUE",
     }
+}
+
+/// Which outputs are a bare column no other output reads: those move their
+/// value out of the input row instead of cloning it (a string column would
+/// otherwise be copied once per row).
+fn movable_outputs(output: &[Expr]) -> Vec<bool> {
+    output
+        .iter()
+        .enumerate()
+        .map(|(j, e)| match e {
+            Expr::Column(i) => output.iter().enumerate().all(|(k, other)| {
+                if k == j {
+                    return true;
+                }
+                let mut cols = Vec::new();
+                other.columns(&mut cols);
+                !cols.contains(i)
+            }),
+            _ => false,
+        })
+        .collect()
 }

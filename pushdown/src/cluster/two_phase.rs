@@ -13,6 +13,14 @@ impl ClusterTxn {
         if self.is_rolled_back() {
             return Ok(());
         }
+        if self.parts.iter().filter(|p| p.is_some()).count() <= 1 {
+            // One group (every autocommit statement on one group): commit
+            // it, without the bookkeeping of several.
+            return match self.parts.iter_mut().find_map(Option::take) {
+                Some(p) => p.txn.commit().await,
+                None => Ok(()),
+            };
+        }
         let parts: Vec<Part> = self.parts.iter_mut().filter_map(Option::take).collect();
         let (mut writers, readers): (Vec<Part>, Vec<Part>) =
             parts.into_iter().partition(|p| p.txn.has_writes());

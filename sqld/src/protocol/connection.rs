@@ -278,21 +278,44 @@ where
         true
     }
 
+    /// wait_timeout, within MySQL's bounds (1 s to a year).
+    fn idle_timeout(&self) -> Duration {
+        Duration::from_secs(self.handler.wait_timeout().clamp(1, 31_536_000))
+    }
+
     async fn command_loop(&mut self) {
+        // One idle timer for the connection's life, moved only when it
+        // fires early or wait_timeout changes: arming a timer for every
+        // command would cost more than the rest of a point select's wait.
+        let mut idle = self.idle_timeout();
+        let timer = tokio::time::sleep(idle);
+        tokio::pin!(timer);
         loop {
             self.io.reset_seq();
             let max = self.handler.max_allowed_packet();
-            // MySQL's bounds for wait_timeout: 1 s to a year.
-            let idle = Duration::from_secs(self.handler.wait_timeout().clamp(1, 31_536_000));
-            let read = tokio::select! {
-                r = tokio::time::timeout(idle, self.io.read_packet(max)) => r,
-                _ = self.handler.killed() => return,
-            };
-            let read = match read {
-                Ok(r) => r,
-                Err(_idle) => {
-                    tracing::debug!(host = %self.host, "closing idle connection");
-                    return;
+            let waiting_since = tokio::time::Instant::now();
+            let timeout = self.idle_timeout();
+            if timeout != idle {
+                idle = timeout;
+                timer.as_mut().reset(waiting_since + idle);
+            }
+            let read = {
+                let read = self.io.read_packet(max);
+                let killed = self.handler.killed();
+                tokio::pin!(read, killed);
+                loop {
+                    tokio::select! {
+                        r = &mut read => break r,
+                        _ = &mut timer => {
+                            let due = waiting_since + idle;
+                            if tokio::time::Instant::now() >= due {
+                                tracing::debug!(host = %self.host, "closing idle connection");
+                                return;
+                            }
+                            timer.as_mut().reset(due);
+                        }
+                        _ = &mut killed => return,
+                    }
                 }
             };
             match read {

@@ -310,12 +310,16 @@ impl Session {
     /// or, for a write outside a transaction, one started here that the
     /// planner commits when the statement ends.
     fn prepare_txn(&mut self, plan: &Plan) {
-        let timeout = Duration::from_secs(self.vars.get_u64("innodb_lock_wait_timeout").max(1));
+        let vars = self.vars.statement_vars();
+        let timeout = Duration::from_secs(vars.lock_wait_timeout.max(1));
         match self.ctx.txn.as_mut() {
             Some(t) => t.set_lock_wait_timeout(timeout),
             None if !plan.is_read_only() && !matches!(plan, Plan::Ddl(_)) => {
-                let ro = self.vars.get_u64("transaction_read_only") != 0;
-                let mut t = self.shared.planner.cluster().begin(ro);
+                let mut t = self
+                    .shared
+                    .planner
+                    .cluster()
+                    .begin(vars.transaction_read_only);
                 t.set_lock_wait_timeout(timeout);
                 self.ctx.txn = Some(t);
             }
@@ -430,7 +434,7 @@ impl Session {
                     _ => Status::bump(&s.com_rollback),
                 }
                 let cluster = self.shared.planner.cluster().clone();
-                let ro = self.vars.get_u64("transaction_read_only") != 0;
+                let ro = self.vars.statement_vars().transaction_read_only;
                 txn::execute(t, &mut self.ctx, &mut self.txn, &cluster, ro).await?;
                 Ok(QueryResult::ok())
             }

@@ -260,8 +260,7 @@ impl Session {
         if !stmt.is_diagnostic() && !self.executes_diagnostic(stmt) {
             self.ctx.warnings.clear();
         }
-        let offset = vars::tz_offset_secs(&self.vars.get_str("time_zone")).unwrap_or(0);
-        self.ctx.statement_time = now_at_offset(offset);
+        self.ctx.statement_time = now_at_offset(self.vars.statement_vars().tz_offset_secs);
         let had_txn = self.ctx.txn.is_some() || self.ctx.explicit_txn;
         let entry = self.entry.clone();
         // KILL QUERY / KILL stop the statement where it waits (a row lock,
@@ -603,11 +602,11 @@ impl Handler for Session {
     }
 
     fn max_allowed_packet(&self) -> usize {
-        self.vars.get_u64("max_allowed_packet") as usize
+        self.vars.statement_vars().max_allowed_packet as usize
     }
 
     fn wait_timeout(&self) -> u64 {
-        self.vars.get_u64("wait_timeout")
+        self.vars.statement_vars().wait_timeout
     }
 
     fn connection_id(&self) -> u32 {

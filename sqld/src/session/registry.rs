@@ -20,6 +20,24 @@ pub struct ProcState {
     pub info: Option<String>,
     /// When `command` last changed.
     pub since: Instant,
+    /// The last statement's `info` buffer, kept for the next one so that
+    /// marking a statement does not allocate.
+    spare_info: String,
+}
+
+/// How many characters of a statement the process list keeps.
+const INFO_CHARS: usize = 1024;
+
+/// The first `n` characters of `s`.
+fn first_chars(s: &str, n: usize) -> &str {
+    if s.len() <= n {
+        // No more bytes than n: no more characters either.
+        return s;
+    }
+    match s.char_indices().nth(n) {
+        Some((end, _)) => &s[..end],
+        None => s,
+    }
 }
 
 /// One registered session.
@@ -45,23 +63,33 @@ impl ProcEntry {
     }
     /// Marks the session as running `sql`.
     pub fn begin_query(&self, sql: &str) {
-        self.query_kill.send_replace(false);
+        // Only a KILL QUERY of the previous statement left it set; waking
+        // the receivers for nothing would cost every statement.
+        self.query_kill
+            .send_if_modified(|k| std::mem::replace(k, false));
         self.query_killed_flag.store(false, Ordering::Relaxed);
+        let now = Instant::now();
         self.update(|s| {
             s.command = "Query";
             s.state = "executing";
-            s.info = Some(sql.chars().take(1024).collect());
-            s.since = Instant::now();
+            let mut info = std::mem::take(&mut s.spare_info);
+            info.push_str(first_chars(sql, INFO_CHARS));
+            s.info = Some(info);
+            s.since = now;
         });
     }
     pub fn end_query(&self) {
+        let now = Instant::now();
         self.update(|s| {
             if s.command != "Killed" {
                 s.command = "Sleep";
             }
             s.state = "";
-            s.info = None;
-            s.since = Instant::now();
+            if let Some(mut info) = s.info.take() {
+                info.clear();
+                s.spare_info = info;
+            }
+            s.since = now;
         });
     }
     /// Resolves when KILL QUERY (or KILL) reaches the running statement.
@@ -120,6 +148,7 @@ impl Registry {
                 state: "login",
                 info: None,
                 since: Instant::now(),
+                spare_info: String::new(),
             }),
             kill,
             query_kill,
@@ -204,6 +233,21 @@ mod tests {
         assert_eq!(r.count(), 1);
         assert_eq!(r.max_used(), 2);
         assert!(r.register(peer(), 2).is_ok());
+    }
+
+    #[test]
+    fn info_keeps_the_first_characters() {
+        assert_eq!(first_chars("select 1", 1024), "select 1");
+        assert_eq!(first_chars("ééé", 2), "éé");
+        assert_eq!(first_chars("aé", 5), "aé");
+        let r = Registry::default();
+        let a = r.register(peer(), 2).unwrap();
+        a.begin_query(&"x".repeat(2000));
+        assert_eq!(a.state().info.map(|i| i.len()), Some(1024));
+        a.end_query();
+        assert_eq!(a.state().info, None);
+        a.begin_query("select 2");
+        assert_eq!(a.state().info.as_deref(), Some("select 2"));
     }
 
     #[tokio::test]

@@ -238,8 +238,10 @@ pub static VARS: &[VarDef] = &[
 
 /// The definition of `name` (case-insensitive).
 pub fn lookup(name: &str) -> Option<&'static VarDef> {
-    let n = name.to_ascii_lowercase();
-    VARS.binary_search_by(|d| d.name.cmp(n.as_str()))
+    // Names in VARS are lower case: compare folding only `name`, so a
+    // lookup allocates nothing.
+    let folded = name.bytes().map(|b| b.to_ascii_lowercase());
+    VARS.binary_search_by(|d| d.name.bytes().cmp(folded.clone()))
         .ok()
         .map(|i| &VARS[i])
 }
@@ -442,6 +444,42 @@ struct SessionState {
     error_count: u64,
     /// 'user@host-pattern' of the authenticated account.
     account: Option<String>,
+    /// `StatementVars` decoded from `values`; None after any change.
+    statement_vars: Option<StatementVars>,
+}
+
+/// The variables every statement (or command) reads, decoded once per
+/// change instead of looked up by name each time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StatementVars {
+    pub max_allowed_packet: u64,
+    pub wait_timeout: u64,
+    /// innodb_lock_wait_timeout, seconds.
+    pub lock_wait_timeout: u64,
+    pub transaction_read_only: bool,
+    /// time_zone as seconds east of UTC (0 when it is not an offset).
+    pub tz_offset_secs: i64,
+}
+
+impl StatementVars {
+    fn decode(values: &HashMap<&'static str, Value>) -> StatementVars {
+        let num = |name: &str| match values.get(name) {
+            Some(Value::UInt(u)) => *u,
+            Some(Value::Int(i)) => (*i).max(0) as u64,
+            _ => 0,
+        };
+        let tz = match values.get("time_zone") {
+            Some(Value::Bytes(b)) => std::str::from_utf8(b).ok().and_then(tz_offset_secs),
+            _ => None,
+        };
+        StatementVars {
+            max_allowed_packet: num("max_allowed_packet"),
+            wait_timeout: num("wait_timeout"),
+            lock_wait_timeout: num("innodb_lock_wait_timeout"),
+            transaction_read_only: num("transaction_read_only") != 0,
+            tz_offset_secs: tz.unwrap_or(0),
+        }
+    }
 }
 
 /// One session's variables. Cloning shares the same store: the session
@@ -520,6 +558,18 @@ impl SessionVars {
         }
     }
 
+    /// The variables every statement reads (one lock, no lookups by name
+    /// unless a variable changed since the last call).
+    pub fn statement_vars(&self) -> StatementVars {
+        let mut s = self.state();
+        if let Some(v) = s.statement_vars {
+            return v;
+        }
+        let v = StatementVars::decode(&s.values);
+        s.statement_vars = Some(v);
+        v
+    }
+
     pub fn get_str(&self, name: &str) -> String {
         match self.session_value(name).or_else(|| self.globals.get(name)) {
             Some(Value::Bytes(b)) => String::from_utf8_lossy(&b).into_owned(),
@@ -537,6 +587,7 @@ impl SessionVars {
             }
         }
         s.values.insert(def.name, value);
+        s.statement_vars = None;
     }
 
     /// Every user variable (for tests and diagnostics).
@@ -850,6 +901,27 @@ mod tests {
         s.set_user_var("X", Value::Int(3));
         assert_eq!(s.user_var("x"), Value::Int(3));
         assert_eq!(s.system_var("port", false).unwrap(), Value::UInt(3306));
+    }
+
+    #[test]
+    fn statement_vars_follow_every_change() {
+        let g = Arc::new(GlobalVars::new(&info()));
+        let s = SessionVars::new(g);
+        let v = s.statement_vars();
+        assert_eq!(v.max_allowed_packet, 64 << 20);
+        assert_eq!(v.lock_wait_timeout, 50);
+        assert!(!v.transaction_read_only);
+        assert_eq!(v.tz_offset_secs, 0);
+        s.set_session(lookup("Time_Zone").unwrap(), Value::from("+05:30"));
+        s.set_session(lookup("tx_read_only").unwrap(), Value::Int(1));
+        s.set_session(lookup("innodb_lock_wait_timeout").unwrap(), Value::UInt(7));
+        let v = s.statement_vars();
+        assert_eq!(v.tz_offset_secs, 19800);
+        assert!(v.transaction_read_only);
+        assert_eq!(v.lock_wait_timeout, 7);
+        s.reset();
+        assert_eq!(s.statement_vars().tz_offset_secs, 0);
+        assert_eq!(s.statement_vars().lock_wait_timeout, 50);
     }
 
     #[test]
