@@ -268,9 +268,17 @@ fn finish_stages(
     }
     if plan.distinct {
         let collations: Vec<_> = plan.columns.iter().map(|c| c.collation).collect();
-        ops::distinct::distinct(&mut out, &collations);
+        if ops::distinct::sort_groups_duplicates(&plan.sort, &collations) {
+            // SELECT DISTINCT c ... ORDER BY c: sort, then drop neighbours.
+            ops::sort::sort(&mut out, &plan.sort);
+            ops::distinct::distinct_sorted(&mut out, &plan.sort);
+        } else {
+            ops::distinct::distinct(&mut out, &collations);
+            ops::sort::sort(&mut out, &plan.sort);
+        }
+    } else {
+        ops::sort::sort(&mut out, &plan.sort);
     }
-    ops::sort::sort(&mut out, &plan.sort);
     if let Some(l) = &plan.limit {
         let (offset, limit) = ops::limit::bounds(l, params)?;
         ops::limit::apply(&mut out, offset, limit);

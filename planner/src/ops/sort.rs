@@ -7,11 +7,15 @@ use pushdown::value::{Row, Value};
 use std::cmp::Ordering;
 
 pub fn compare_values(a: &Value, b: &Value, key: &SortKey) -> Ordering {
-    let o = match (a.is_null(), b.is_null()) {
-        (true, true) => Ordering::Equal,
-        (true, false) => Ordering::Less,
-        (false, true) => Ordering::Greater,
-        (false, false) => eval::compare(a, b, key.collation).unwrap_or(Ordering::Equal),
+    let o = match (a, b) {
+        // Sort keys of one column have one type: the common pairs skip the
+        // general comparison (and its warning list).
+        (Value::Bytes(x), Value::Bytes(y)) => eval::compare::compare_str(x, y, key.collation),
+        (Value::Int(x), Value::Int(y)) => x.cmp(y),
+        (Value::Null, Value::Null) => Ordering::Equal,
+        (Value::Null, _) => Ordering::Less,
+        (_, Value::Null) => Ordering::Greater,
+        _ => eval::compare(a, b, key.collation).unwrap_or(Ordering::Equal),
     };
     if key.desc {
         o.reverse()
