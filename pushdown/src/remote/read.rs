@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Bound;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
 
 /// The SELECT of a read and what is left to do locally: everything but the
 /// parameters depends only on the request's shape (see [`ShapeCache`]).
@@ -58,8 +58,12 @@ impl ReadPlan {
 /// (their text depends on the expression and its values' types).
 #[derive(Default)]
 pub struct ShapeCache {
-    shapes: Mutex<HashMap<Box<[u64]>, (Arc<TableDef>, Arc<ReadShape>), BuildFx>>,
+    shapes: RwLock<HashMap<Box<[u64]>, Shape, BuildFx>>,
 }
+
+/// A kept shape, and its table (kept alive so that its address, part of
+/// the key, names no other table meanwhile).
+type Shape = (Arc<TableDef>, Arc<ReadShape>);
 
 /// Shapes kept at most; past it the cache starts over (shapes are few: one
 /// per statement of the application, not per execution).
@@ -156,7 +160,7 @@ impl ShapeCache {
             }
             let known = self
                 .shapes
-                .lock()
+                .read()
                 .unwrap_or_else(|p| p.into_inner())
                 .get(key.as_slice())
                 .map(|(_, shape)| shape.clone());
@@ -174,7 +178,7 @@ impl ShapeCache {
             if let Some(shape) = Arc::get_mut(&mut planned.shape) {
                 shape.id = Some(NEXT_SHAPE_ID.fetch_add(1, Ordering::Relaxed));
             }
-            let mut shapes = self.shapes.lock().unwrap_or_else(|p| p.into_inner());
+            let mut shapes = self.shapes.write().unwrap_or_else(|p| p.into_inner());
             if shapes.len() >= SHAPES_MAX {
                 shapes.clear();
             }
