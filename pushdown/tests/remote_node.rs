@@ -189,6 +189,7 @@ fn remote_node() {
     rt.block_on(async {
         ddl_is_idempotent(&url).await;
         reads_by_keys_and_ranges(&url).await;
+        prepared_reads_outlive_the_driver_cache(&url).await;
         writes_and_outcomes(&url).await;
         values_round_trip(&url).await;
         transactions_and_savepoints(&url).await;
@@ -408,6 +409,50 @@ async fn reads_by_keys_and_ranges(url: &str) {
 }
 
 /// COUNT / SUM / MIN / MAX computed on the node equal what the rows give.
+/// A repeated read runs the statement its connection prepared for its
+/// shape. mysql_async's own statement cache (by text) may close that
+/// statement to make room: the read prepares it again, on the same
+/// connection, and the caller never sees ER_UNKNOWN_STMT_HANDLER.
+async fn prepared_reads_outlive_the_driver_cache(url: &str) {
+    let n = RemoteNode::new(
+        0,
+        url,
+        RemoteOptions {
+            pool_max: 1,
+            ..RemoteOptions::default()
+        },
+    )
+    .unwrap();
+    let t = Arc::new(items("ps"));
+    setup(&n, "ps", &t).await;
+    let rows: Vec<Vec<Value>> = (1..=3)
+        .map(|i| item(i, &format!("n{i}"), Some(i)))
+        .collect();
+    write(&n, insert(&t, rows.clone(), OnConflict::Error))
+        .await
+        .unwrap();
+    let point = |id: i64| read(&t, Access::Keys(vec![vec![Value::Int(id)]]));
+    assert_eq!(plain_read(&n, &point(1)).await, vec![rows[0].clone()]);
+    // More distinct statement texts than the driver caches: filtered reads
+    // are not kept as shapes, each LIMIT is another text.
+    for limit in 1..=200u64 {
+        let mut r = read(&t, Access::full_scan());
+        r.filter = Some(Expr::cmp(
+            CmpOp::Ne,
+            Expr::col(2),
+            Expr::lit(Value::Int(-1)),
+            Collation::Utf8mb4GeneralCi,
+        ));
+        r.limit = Some(limit);
+        let got = plain_read(&n, &r).await;
+        assert_eq!(got.len(), (limit as usize).min(3));
+    }
+    assert_eq!(plain_read(&n, &point(2)).await, vec![rows[1].clone()]);
+    assert_eq!(plain_read(&n, &point(1)).await, vec![rows[0].clone()]);
+    let stats = n.pool_stats().unwrap();
+    assert_eq!(stats.connections_created, 1, "no connection was given up");
+}
+
 async fn partial_aggregates(url: &str) {
     use pushdown::request::PartialAgg;
     let n = node(url, 0);

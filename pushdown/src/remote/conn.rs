@@ -8,6 +8,10 @@ use super::render::Sql;
 use crate::error::{SqlResult, SqlWarning, WarningLevel};
 use mysql_async::prelude::Queryable;
 use mysql_async::{Params, Value as My};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
+use tokio::time::{Instant, Sleep};
 
 /// What the OK packet of a write said.
 #[derive(Debug, Default, Clone)]
@@ -18,11 +22,29 @@ pub struct OkPacket {
 }
 
 fn params(sql: &Sql) -> Params {
-    if sql.params.is_empty() {
+    positional(&sql.params)
+}
+
+fn positional(params: &[My]) -> Params {
+    if params.is_empty() {
         Params::Empty
     } else {
-        Params::Positional(sql.params.clone())
+        Params::Positional(params.to_vec())
     }
+}
+
+/// ER_UNKNOWN_STMT_HANDLER: the statement is no longer prepared on the
+/// connection (mysql_async's statement cache closed it to make room).
+const ER_UNKNOWN_STMT_HANDLER: u16 = 1243;
+
+/// A statement returning rows: its text and parameters, and for the read
+/// shapes a node caches, their id, under which each connection keeps the
+/// statement it prepared (no parsing of the text, no lookup by text).
+#[derive(Debug, Clone, Copy)]
+pub struct Stmt<'a> {
+    pub id: Option<u64>,
+    pub text: &'a str,
+    pub params: &'a [My],
 }
 
 /// The node stopped answering during a statement.
@@ -32,15 +54,29 @@ struct Hung;
 /// without any statement on the node finishing meanwhile, checks that the
 /// node still answers a new connection, and gives up if not (so a stopped
 /// node fails a statement within 1.5 connect timeouts).
+///
+/// `watchdog` is the connection's one timer, moved forward for every
+/// statement: pushing a registered timer's deadline later is an atomic
+/// store, where a timer per statement is a timer-wheel insertion and
+/// removal each time.
 async fn watched<T>(
     probe: &Probe,
-    statement: impl std::future::Future<Output = Result<T, mysql_async::Error>>,
+    watchdog: &mut Pin<Box<Sleep>>,
+    statement: impl Future<Output = Result<T, mysql_async::Error>>,
 ) -> Result<Result<T, mysql_async::Error>, Hung> {
     tokio::pin!(statement);
     let interval = probe.timeout / 2;
     loop {
-        match tokio::time::timeout(interval, &mut statement).await {
-            Ok(r) => {
+        watchdog.as_mut().reset(Instant::now() + interval);
+        let finished = std::future::poll_fn(|cx| {
+            if let Poll::Ready(r) = statement.as_mut().poll(cx) {
+                return Poll::Ready(Some(r));
+            }
+            watchdog.as_mut().poll(cx).map(|()| None)
+        })
+        .await;
+        match finished {
+            Some(r) => {
                 if !matches!(
                     &r,
                     Err(mysql_async::Error::Io(_) | mysql_async::Error::Driver(_))
@@ -49,7 +85,7 @@ async fn watched<T>(
                 }
                 return Ok(r);
             }
-            Err(_) => {
+            None => {
                 if !probe.answered_within(interval) && !probe.node_answers().await {
                     return Err(Hung);
                 }
@@ -75,32 +111,88 @@ impl NodeConn {
 
     /// A prepared (cached) statement returning rows, binary protocol.
     pub async fn rows(&mut self, label: &NodeLabel, sql: &Sql) -> SqlResult<Vec<Vec<My>>> {
-        let probe = self.probe.clone();
-        match watched(
-            &probe,
-            self.conn
-                .exec::<mysql_async::Row, _, _>(sql.text.as_str(), params(sql)),
-        )
-        .await
-        {
-            Err(Hung) => self.hung(label),
-            Ok(Ok(rows)) => Ok(rows
-                .into_iter()
-                .map(|r| {
-                    r.unwrap_raw()
-                        .into_iter()
-                        .map(|v| v.unwrap_or(My::NULL))
-                        .collect()
-                })
-                .collect()),
-            Ok(Err(e)) => self.fail(e, label),
+        let stmt = Stmt {
+            id: None,
+            text: &sql.text,
+            params: &sql.params,
+        };
+        self.stmt_rows(label, stmt).await.map(raw_rows)
+    }
+
+    /// [`NodeConn::rows`] of a [`Stmt`], as the driver's rows (the caller
+    /// converts each value once, see `read::finish`). A statement of a
+    /// cached shape runs the statement this connection prepared for it
+    /// (preparing it the first time, and again if it was closed meanwhile).
+    pub async fn stmt_rows(
+        &mut self,
+        label: &NodeLabel,
+        stmt: Stmt<'_>,
+    ) -> SqlResult<Vec<mysql_async::Row>> {
+        let Some(id) = stmt.id else {
+            return match watched(
+                &self.probe,
+                &mut self.watchdog,
+                self.conn
+                    .exec::<mysql_async::Row, _, _>(stmt.text, positional(stmt.params)),
+            )
+            .await
+            {
+                Err(Hung) => self.hung(label),
+                Ok(Ok(rows)) => Ok(rows),
+                Ok(Err(e)) => self.fail(e, label),
+            };
+        };
+        let mut fresh = false;
+        loop {
+            let prepared = match self.statements.get(&id) {
+                Some(s) => s.clone(),
+                None => {
+                    let s =
+                        match watched(&self.probe, &mut self.watchdog, self.conn.prep(stmt.text))
+                            .await
+                        {
+                            Err(Hung) => return self.hung(label),
+                            Ok(Ok(s)) => s,
+                            Ok(Err(e)) => return self.fail(e, label),
+                        };
+                    if self.statements.len() >= super::pool::STMT_CACHE {
+                        self.statements.clear();
+                    }
+                    self.statements.insert(id, s.clone());
+                    fresh = true;
+                    s
+                }
+            };
+            match watched(
+                &self.probe,
+                &mut self.watchdog,
+                self.conn
+                    .exec::<mysql_async::Row, _, _>(&prepared, positional(stmt.params)),
+            )
+            .await
+            {
+                Err(Hung) => return self.hung(label),
+                Ok(Ok(rows)) => return Ok(rows),
+                // Refused before it ran: prepare it again, once.
+                Ok(Err(mysql_async::Error::Server(e)))
+                    if e.code == ER_UNKNOWN_STMT_HANDLER && !fresh =>
+                {
+                    self.statements.remove(&id);
+                }
+                Ok(Err(e)) => return self.fail(e, label),
+            }
         }
     }
 
     /// A prepared (cached) statement without rows.
     pub async fn exec(&mut self, label: &NodeLabel, sql: &Sql) -> SqlResult<OkPacket> {
-        let probe = self.probe.clone();
-        match watched(&probe, self.conn.exec_drop(sql.text.as_str(), params(sql))).await {
+        match watched(
+            &self.probe,
+            &mut self.watchdog,
+            self.conn.exec_drop(sql.text.as_str(), params(sql)),
+        )
+        .await
+        {
             Err(Hung) => self.hung(label),
             Ok(Ok(())) => Ok(OkPacket {
                 affected: self.conn.affected_rows(),
@@ -114,8 +206,7 @@ impl NodeConn {
     /// A statement that takes no parameters (transaction control, XA,
     /// SET, DDL), over the text protocol: nothing to prepare or cache.
     pub async fn run(&mut self, label: &NodeLabel, text: &str) -> SqlResult<()> {
-        let probe = self.probe.clone();
-        match watched(&probe, self.conn.query_drop(text)).await {
+        match watched(&self.probe, &mut self.watchdog, self.conn.query_drop(text)).await {
             Err(Hung) => self.hung(label),
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => self.fail(e, label),
@@ -124,18 +215,15 @@ impl NodeConn {
 
     /// Rows of a statement without parameters, text protocol.
     pub async fn query_text(&mut self, label: &NodeLabel, text: &str) -> SqlResult<Vec<Vec<My>>> {
-        let probe = self.probe.clone();
-        match watched(&probe, self.conn.query::<mysql_async::Row, _>(text)).await {
+        match watched(
+            &self.probe,
+            &mut self.watchdog,
+            self.conn.query::<mysql_async::Row, _>(text),
+        )
+        .await
+        {
             Err(Hung) => self.hung(label),
-            Ok(Ok(rows)) => Ok(rows
-                .into_iter()
-                .map(|r| {
-                    r.unwrap_raw()
-                        .into_iter()
-                        .map(|v| v.unwrap_or(My::NULL))
-                        .collect()
-                })
-                .collect()),
+            Ok(Ok(rows)) => Ok(raw_rows(rows)),
             Ok(Err(e)) => self.fail(e, label),
         }
     }
@@ -179,6 +267,18 @@ impl NodeConn {
         self.lock_wait_secs = Some(secs);
         Ok(())
     }
+}
+
+/// Rows as their values, NULL for SQL NULL.
+pub fn raw_rows(rows: Vec<mysql_async::Row>) -> Vec<Vec<My>> {
+    rows.into_iter()
+        .map(|r| {
+            r.unwrap_raw()
+                .into_iter()
+                .map(|v| v.unwrap_or(My::NULL))
+                .collect()
+        })
+        .collect()
 }
 
 /// A text-protocol value as a string.

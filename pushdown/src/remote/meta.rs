@@ -83,10 +83,10 @@ pub struct MetaStore {
 }
 
 fn sql(text: &str, params: Vec<Value>) -> Sql {
-    Sql {
-        text: text.to_string(),
-        params: params.iter().map(super::values::to_param).collect(),
-    }
+    Sql::with_params(
+        text.to_string(),
+        params.iter().map(super::values::to_param).collect(),
+    )
 }
 
 /// The first column of the first row, as a number (a one-value SELECT).

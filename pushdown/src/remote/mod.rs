@@ -69,6 +69,8 @@ pub(crate) struct Shared {
     pool: OnceLock<Pool>,
     epoch: pool::Epoch,
     connect_errors: pool::ConnectErrors,
+    /// The SELECTs of the reads seen, rendered once per shape.
+    pub(crate) reads: read::ShapeCache,
 }
 
 /// The password part of a `mysql://user:password@host` URL, to keep it out
@@ -110,6 +112,7 @@ impl RemoteNode {
                 pool: OnceLock::new(),
                 epoch: pool::Epoch::default(),
                 connect_errors: pool::ConnectErrors::default(),
+                reads: read::ShapeCache::default(),
             }),
         }))
     }
@@ -180,6 +183,9 @@ impl Shared {
     async fn get(&self) -> SqlResult<Pooled> {
         let seen = self.connect_errors.seen();
         let got = tokio::select! {
+            // An idle connection is ready at the first poll: then the
+            // watch for connection failures is never set up.
+            biased;
             got = self.pool().get_owned() => got,
             e = self.connect_errors.after(seen) => return Err(e),
         };
@@ -284,7 +290,7 @@ impl DataNode for RemoteNode {
         if let Ok(Some(sql)) = read::plan_aggregates(req, aggs) {
             return Some(sql.text);
         }
-        read::plan(req).ok().map(|p| p.sql.text)
+        read::plan(req).ok().map(|p| p.shape.text.clone())
     }
 
     fn pool_stats(&self) -> Option<PoolStats> {

@@ -50,6 +50,11 @@ pub struct NodeConn {
     /// A statement on it was given up because the node stopped answering:
     /// a retry on another connection would only wait again.
     pub unresponsive: bool,
+    /// Statements of cached read shapes prepared on this connection, by
+    /// shape id (see `conn::Stmt`).
+    pub statements: std::collections::HashMap<u64, mysql_async::Statement, super::read::BuildFx>,
+    /// The timer that watches its statements (see `conn::watched`).
+    pub watchdog: std::pin::Pin<Box<tokio::time::Sleep>>,
 }
 
 /// A node that stops answering (a stopped process, a dead host whose TCP
@@ -192,6 +197,8 @@ impl bb8::ManageConnection for Manager {
                 generation: self.epoch.clone(),
                 probe: self.probe.clone(),
                 unresponsive: false,
+                statements: Default::default(),
+                watchdog: Box::pin(tokio::time::sleep(self.connect_timeout)),
             }),
             Ok(Err(e)) => Err(connect_failed(e, &self.label)),
             Err(_) => Err(connect_timed_out(&self.label)),

@@ -2,6 +2,7 @@
 //! would return it: rows in the order of the keys (Access::Keys) or of the
 //! index (Access::Range), filtered, limited, projected.
 
+use super::conn::Stmt;
 use super::render::{self, keys_condition, order_by, range_condition, Scope, Sql};
 use super::values::from_node;
 use crate::error::SqlResult;
@@ -9,11 +10,21 @@ use crate::eval::{self, EvalCtx};
 use crate::request::{Access, LockMode, PartialAgg, Read};
 use crate::schema::{ColumnType, TableDef};
 use crate::value::{Row, Value};
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Bound;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 
-/// The SELECT of a read and what is left to do locally.
-pub struct ReadPlan {
-    pub sql: Sql,
+/// The SELECT of a read and what is left to do locally: everything but the
+/// parameters depends only on the request's shape (see [`ShapeCache`]).
+#[derive(Debug)]
+pub struct ReadShape {
+    /// Set when the shape is kept in a node's [`ShapeCache`]: names the
+    /// statement, which each connection prepares once.
+    pub id: Option<u64>,
+    pub text: String,
     /// Table column positions of the SELECT list, in order.
     pub fetched: Vec<usize>,
     /// The filter could not be rendered: apply it here (and the limit after).
@@ -23,6 +34,188 @@ pub struct ReadPlan {
     /// Limit applied here rather than in the SQL.
     pub local_limit: Option<u64>,
 }
+
+/// A read's SELECT: its shape and this execution's parameters.
+pub struct ReadPlan {
+    pub shape: Arc<ReadShape>,
+    pub params: Vec<mysql_async::Value>,
+}
+
+impl ReadPlan {
+    pub fn stmt(&self) -> Stmt<'_> {
+        Stmt {
+            id: self.shape.id,
+            text: &self.shape.text,
+            params: &self.params,
+        }
+    }
+}
+
+/// Shapes of reads seen on a node: the rendered SELECT of each, so that a
+/// repeated OLTP statement only collects its parameters. A shape is the
+/// table (by identity: the entry keeps it alive) and every part of the
+/// request that the text depends on; requests with a filter are not kept
+/// (their text depends on the expression and its values' types).
+#[derive(Default)]
+pub struct ShapeCache {
+    shapes: RwLock<HashMap<Box<[u64]>, Shape, BuildFx>>,
+}
+
+/// A kept shape, and its table (kept alive so that its address, part of
+/// the key, names no other table meanwhile).
+type Shape = (Arc<TableDef>, Arc<ReadShape>);
+
+/// Shapes kept at most; past it the cache starts over (shapes are few: one
+/// per statement of the application, not per execution).
+const SHAPES_MAX: usize = 4096;
+
+static NEXT_SHAPE_ID: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// The key being looked up, reused from read to read.
+    static SHAPE_KEY: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `Bound` as the words of a shape key; false when the values make the
+/// text depend on more than their nullness.
+fn bound_shape(b: &Bound<Vec<Value>>, key: &mut Vec<u64>) -> bool {
+    match b {
+        Bound::Unbounded => {
+            key.push(0);
+            true
+        }
+        Bound::Included(v) => {
+            key.push(1);
+            values_shape(v, key)
+        }
+        Bound::Excluded(v) => {
+            key.push(2);
+            values_shape(v, key)
+        }
+    }
+}
+
+fn values_shape(vals: &[Value], key: &mut Vec<u64>) -> bool {
+    key.push(vals.len() as u64);
+    for v in vals {
+        match v {
+            Value::Null => key.push(0),
+            // Rendered as CAST(? AS DECIMAL(p,s)) with p and s its own.
+            Value::Decimal(_) => return false,
+            _ => key.push(1),
+        }
+    }
+    true
+}
+
+/// The words that name the SELECT `plan(req)` renders (the table aside);
+/// false for a request not worth or not safe to cache.
+fn shape_key(req: &Read, key: &mut Vec<u64>) -> bool {
+    if req.filter.is_some() {
+        return false;
+    }
+    key.push(Arc::as_ptr(&req.table) as usize as u64);
+    key.push(match req.lock {
+        LockMode::None => 0,
+        LockMode::Shared => 1,
+        LockMode::Exclusive => 2,
+    });
+    match req.limit {
+        None => key.push(0),
+        Some(l) => key.extend([1, l]),
+    }
+    match &req.projection {
+        None => key.push(u64::MAX),
+        Some(p) => {
+            key.push(p.len() as u64);
+            key.extend(p.iter().map(|&c| c as u64));
+        }
+    }
+    match &req.access {
+        Access::Keys(keys) => {
+            key.extend([0, keys.len() as u64]);
+            keys.iter().all(|k| values_shape(k, key))
+        }
+        Access::Range {
+            index,
+            lower,
+            upper,
+            reverse,
+        } => {
+            key.extend([1, index.map_or(u64::MAX, u64::from), u64::from(*reverse)]);
+            bound_shape(lower, key) && bound_shape(upper, key)
+        }
+    }
+}
+
+impl ShapeCache {
+    /// The plan of `req`: its SELECT rendered once per shape, its
+    /// parameters collected for this execution.
+    pub fn plan(&self, req: &Read) -> SqlResult<ReadPlan> {
+        SHAPE_KEY.with(|key| {
+            let mut key = key.borrow_mut();
+            key.clear();
+            if !shape_key(req, &mut key) {
+                return plan(req);
+            }
+            let known = self
+                .shapes
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(key.as_slice())
+                .map(|(_, shape)| shape.clone());
+            if let Some(shape) = known {
+                // Without a filter, ORDER BY, LIMIT and the lock clause
+                // take no parameters: they are all in FROM ... WHERE.
+                let mut sql = Sql::params_only();
+                from_where(&mut sql, req, None)?;
+                return Ok(ReadPlan {
+                    shape,
+                    params: sql.params,
+                });
+            }
+            let mut planned = plan(req)?;
+            if let Some(shape) = Arc::get_mut(&mut planned.shape) {
+                shape.id = Some(NEXT_SHAPE_ID.fetch_add(1, Ordering::Relaxed));
+            }
+            let mut shapes = self.shapes.write().unwrap_or_else(|p| p.into_inner());
+            if shapes.len() >= SHAPES_MAX {
+                shapes.clear();
+            }
+            shapes.insert(
+                key.as_slice().into(),
+                (req.table.clone(), planned.shape.clone()),
+            );
+            Ok(planned)
+        })
+    }
+}
+
+/// FxHash (rustc's): the keys are a few machine words, SipHash's
+/// flooding resistance buys nothing here.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub type BuildFx = BuildHasherDefault<FxHasher>;
 
 fn push_unique(cols: &mut Vec<usize>, c: usize) {
     if !cols.contains(&c) {
@@ -92,11 +285,15 @@ pub fn plan(req: &Read) -> SqlResult<ReadPlan> {
     }
     lock_clause(&mut sql, req.lock);
     Ok(ReadPlan {
-        sql,
-        fetched,
-        local_filter,
-        reorder_keys,
-        local_limit,
+        shape: Arc::new(ReadShape {
+            id: None,
+            text: sql.text,
+            fetched,
+            local_filter,
+            reorder_keys,
+            local_limit,
+        }),
+        params: sql.params,
     })
 }
 
@@ -344,12 +541,15 @@ fn key_bytes(t: &TableDef, values: impl Iterator<Item = (usize, Value)>) -> Vec<
     out
 }
 
+/// A row's values, NULL for SQL NULL.
+fn values(r: mysql_async::Row) -> impl Iterator<Item = mysql_async::Value> {
+    r.unwrap_raw()
+        .into_iter()
+        .map(|v| v.unwrap_or(mysql_async::Value::NULL))
+}
+
 /// Turns the node's rows into the request's result.
-pub fn finish(
-    req: &Read,
-    plan: &ReadPlan,
-    raw: Vec<Vec<mysql_async::Value>>,
-) -> SqlResult<Vec<Row>> {
+pub fn finish(req: &Read, plan: &ReadShape, raw: Vec<mysql_async::Row>) -> SqlResult<Vec<Row>> {
     let t = &*req.table;
     if !plan.local_filter && !plan.reorder_keys {
         return finish_direct(req, plan, raw);
@@ -358,7 +558,7 @@ pub fn finish(
     let mut rows: Vec<Row> = Vec::with_capacity(raw.len());
     for r in raw {
         let mut full = vec![Value::Null; width];
-        for (v, &c) in r.into_iter().zip(&plan.fetched) {
+        for (v, &c) in values(r).zip(&plan.fetched) {
             full[c] = from_node(v, &t.columns[c])?;
         }
         rows.push(full);
@@ -411,11 +611,7 @@ pub fn finish(
 
 /// The common case: the node did all the work, rows come back in order;
 /// convert each value once, straight into the projection.
-fn finish_direct(
-    req: &Read,
-    plan: &ReadPlan,
-    raw: Vec<Vec<mysql_async::Value>>,
-) -> SqlResult<Vec<Row>> {
+fn finish_direct(req: &Read, plan: &ReadShape, raw: Vec<mysql_async::Row>) -> SqlResult<Vec<Row>> {
     let t = &*req.table;
     let limit = plan
         .local_limit
@@ -437,7 +633,7 @@ fn finish_direct(
     let mut out = Vec::with_capacity(raw.len().min(limit));
     for r in raw.into_iter().take(limit) {
         let mut vals = Vec::with_capacity(r.len());
-        for (v, &c) in r.into_iter().zip(&plan.fetched) {
+        for (v, &c) in values(r).zip(&plan.fetched) {
             vals.push(from_node(v, &t.columns[c])?);
         }
         out.push(match &positions {
@@ -498,7 +694,7 @@ mod tests {
     }
 
     fn sql(r: &Read) -> String {
-        plan(r).unwrap().sql.text
+        plan(r).unwrap().shape.text.clone()
     }
 
     #[test]
@@ -511,10 +707,10 @@ mod tests {
         let batch = req(Access::Keys(vec![vec![Value::Int(7)], vec![Value::Int(3)]]));
         let p = plan(&batch).unwrap();
         assert_eq!(
-            p.sql.text, "SELECT `c`, `id` FROM `sbtest`.`sbtest1` WHERE `id` IN (?, ?)",
+            p.shape.text, "SELECT `c`, `id` FROM `sbtest`.`sbtest1` WHERE `id` IN (?, ?)",
             "the key is fetched to put rows in the order asked"
         );
-        assert!(p.reorder_keys);
+        assert!(p.shape.reorder_keys);
         let mut range = req(Access::Range {
             index: None,
             lower: Bound::Included(vec![Value::Int(10)]),
@@ -563,10 +759,112 @@ mod tests {
         r.limit = Some(1);
         let p = plan(&r).unwrap();
         assert_eq!(
-            p.sql.text,
+            p.shape.text,
             "SELECT `c`, `pad` FROM `sbtest`.`sbtest1` WHERE TRUE ORDER BY `id`"
         );
-        assert!(p.local_filter);
-        assert_eq!(p.local_limit, Some(1));
+        assert!(p.shape.local_filter);
+        assert_eq!(p.shape.local_limit, Some(1));
+    }
+
+    #[test]
+    fn cached_shapes_match_a_fresh_plan() {
+        let t = sbtest();
+        let mut composite = (*t).clone();
+        composite.primary_key = vec![0, 1];
+        let composite = Arc::new(composite);
+        // One table for all: a shape is per table (by identity).
+        let keys = |vals: Vec<Vec<Value>>| Read {
+            table: t.clone(),
+            ..req(Access::Keys(vals))
+        };
+        let range = |lower, upper, reverse| Read {
+            table: t.clone(),
+            ..req(Access::Range {
+                index: None,
+                lower,
+                upper,
+                reverse,
+            })
+        };
+        let mut on_composite = range(
+            Bound::Included(vec![Value::Int(1), Value::Null]),
+            Bound::Excluded(vec![Value::Int(9), Value::Int(4)]),
+            true,
+        );
+        on_composite.table = composite.clone();
+        let mut composite_keys = keys(vec![
+            vec![Value::Int(1), Value::Int(2)],
+            vec![Value::Int(3), Value::Null],
+        ]);
+        composite_keys.table = composite;
+        let mut limited = range(
+            Bound::Excluded(vec![Value::Int(3)]),
+            Bound::Unbounded,
+            false,
+        );
+        limited.limit = Some(10);
+        limited.lock = LockMode::Exclusive;
+        limited.projection = None;
+        let decimal = keys(vec![vec![Value::Decimal(crate::value::Decimal {
+            mantissa: 15,
+            scale: 1,
+        })]]);
+        let requests = [
+            keys(vec![vec![Value::Int(7)]]),
+            keys(vec![vec![Value::Int(8)]]),
+            keys(vec![vec![Value::Null]]),
+            keys(vec![vec![Value::Int(7)], vec![Value::Bytes(b"3".to_vec())]]),
+            keys(vec![
+                vec![Value::Int(1)],
+                vec![Value::Null],
+                vec![Value::Int(2)],
+            ]),
+            range(
+                Bound::Included(vec![Value::Int(10)]),
+                Bound::Included(vec![Value::Int(109)]),
+                false,
+            ),
+            range(Bound::Included(vec![Value::Null]), Bound::Unbounded, false),
+            on_composite,
+            composite_keys,
+            limited,
+            decimal.clone(),
+        ];
+        let cache = ShapeCache::default();
+        let mut ids = Vec::new();
+        for round in 0..2 {
+            for (n, r) in requests.iter().enumerate() {
+                let fresh = plan(r).unwrap();
+                let cached = cache.plan(r).unwrap();
+                assert_eq!(cached.shape.text, fresh.shape.text, "request {n}");
+                assert_eq!(cached.params, fresh.params, "request {n}");
+                assert_eq!(cached.shape.fetched, fresh.shape.fetched);
+                assert_eq!(cached.shape.reorder_keys, fresh.shape.reorder_keys);
+                assert_eq!(cached.shape.local_limit, fresh.shape.local_limit);
+                if round == 0 {
+                    ids.push(cached.shape.id);
+                } else {
+                    assert_eq!(ids[n], cached.shape.id, "request {n} kept its shape");
+                }
+            }
+        }
+        assert_eq!(ids[0], ids[1], "one shape for every point read");
+        assert_ne!(ids[0], ids[2], "IS NULL is another text");
+        assert_eq!(cache.plan(&decimal).unwrap().shape.id, None);
+        let mut filtered = keys(vec![vec![Value::Int(7)]]);
+        filtered.filter = Some(Expr::cmp(
+            CmpOp::Eq,
+            Expr::col(3),
+            Expr::lit("x"),
+            Collation::Utf8mb4GeneralCi,
+        ));
+        assert_eq!(cache.plan(&filtered).unwrap().shape.id, None);
+        let mut replaced = keys(vec![vec![Value::Int(7)]]);
+        replaced.table = Arc::new((*replaced.table).clone());
+        assert_ne!(
+            cache.plan(&replaced).unwrap().shape.id,
+            ids[0],
+            "a new table, a new shape"
+        );
     }
 }

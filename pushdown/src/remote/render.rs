@@ -19,20 +19,49 @@ use crate::value::Value;
 pub struct Sql {
     pub text: String,
     pub params: Vec<mysql_async::Value>,
+    /// Collects the parameters only: the text of this shape is already
+    /// known (see `read::ShapeCache`), rendering it again is wasted work.
+    params_only: bool,
 }
 
 impl Sql {
     pub fn new(text: &str) -> Sql {
         Sql {
             text: text.to_string(),
-            params: Vec::new(),
+            ..Sql::default()
+        }
+    }
+    pub fn with_params(text: String, params: Vec<mysql_async::Value>) -> Sql {
+        Sql {
+            text,
+            params,
+            params_only: false,
+        }
+    }
+    /// Renders no text, only collects the parameters, in the order the
+    /// same rendering with text would.
+    pub fn params_only() -> Sql {
+        Sql {
+            params_only: true,
+            ..Sql::default()
+        }
+    }
+    /// An empty statement part that renders as `self` does.
+    pub fn part(&self) -> Sql {
+        Sql {
+            params_only: self.params_only,
+            ..Sql::default()
         }
     }
     pub fn push(&mut self, s: &str) {
-        self.text.push_str(s);
+        if !self.params_only {
+            self.text.push_str(s);
+        }
     }
     pub fn ident(&mut self, name: &str) -> SqlResult<()> {
-        self.text.push_str(&quote_ident(name)?);
+        if !self.params_only {
+            push_quoted_ident(&mut self.text, name)?;
+        }
         Ok(())
     }
     /// `db`.`table`
@@ -52,7 +81,8 @@ impl Sql {
     /// One value as a parameter. DECIMAL is cast back from its text so the
     /// node computes with an exact decimal, as a DECIMAL literal would.
     pub fn value(&mut self, v: &Value) {
-        if let Value::Decimal(d) = v {
+        if self.params_only {
+        } else if let Value::Decimal(d) = v {
             let digits = d.mantissa.unsigned_abs().to_string().len() as u32;
             let precision = digits.max(d.scale as u32 + 1).clamp(1, 65);
             self.text.push_str(&format!(
@@ -65,7 +95,9 @@ impl Sql {
         self.params.push(to_param(v));
     }
     pub fn append(&mut self, other: Sql) {
-        self.text.push_str(&other.text);
+        if !self.params_only {
+            self.text.push_str(&other.text);
+        }
         self.params.extend(other.params);
     }
 }
@@ -73,22 +105,33 @@ impl Sql {
 /// A quoted identifier: backticks around, backticks inside doubled. MySQL
 /// identifiers cannot hold NUL (nor, when quoted, anything else special).
 pub fn quote_ident(name: &str) -> SqlResult<String> {
+    let mut out = String::with_capacity(name.len() + 2);
+    push_quoted_ident(&mut out, name)?;
+    Ok(out)
+}
+
+/// [`quote_ident`] appended to `out`.
+fn push_quoted_ident(out: &mut String, name: &str) -> SqlResult<()> {
     if name.is_empty() || name.contains('\0') {
         return Err(SqlError::code(
             1166,
             format!("Incorrect name '{}'", name.replace('\0', "\\0")),
         ));
     }
-    let mut out = String::with_capacity(name.len() + 2);
+    out.reserve(name.len() + 2);
     out.push('`');
-    for ch in name.chars() {
-        if ch == '`' {
-            out.push('`');
+    if name.contains('`') {
+        for ch in name.chars() {
+            if ch == '`' {
+                out.push('`');
+            }
+            out.push(ch);
         }
-        out.push(ch);
+    } else {
+        out.push_str(name);
     }
     out.push('`');
-    Ok(out)
+    Ok(())
 }
 
 /// A quoted string for the few places SQL takes no parameter (XA ids,
@@ -708,7 +751,7 @@ pub fn range_condition(
         } else {
             Side::Upper { inclusive }
         };
-        let mut part = Sql::default();
+        let mut part = out.part();
         bound_condition(&mut part, t, cols, vals, side)?;
         parts.push(part);
     }

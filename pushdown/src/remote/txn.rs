@@ -9,14 +9,14 @@
 //! unprepared transaction of a closed connection, and keeps a PREPARED XA
 //! branch for recovery.
 
-use super::render::{quote_string, Sql};
+use super::conn::{raw_rows, Stmt};
+use super::render::quote_string;
 use super::{pool::Pooled, read, write, Shared};
 use crate::error::{er, SqlError, SqlResult};
 use crate::node::NodeTxn;
 use crate::request::{LockMode, PartialAgg, Read, Write, WriteOutcome};
 use crate::value::Row;
 use async_trait::async_trait;
-use mysql_async::Value as My;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -109,22 +109,25 @@ impl RemoteTxn {
     /// pooled one for this statement only; a locking read, or any read once
     /// the transaction holds a connection, runs on the held one (it must see
     /// the transaction's own writes).
-    async fn fetch(&mut self, lock: LockMode, sql: &Sql) -> SqlResult<Vec<Vec<My>>> {
-        let label = self.node.label.clone();
+    async fn fetch(&mut self, lock: LockMode, stmt: Stmt<'_>) -> SqlResult<Vec<mysql_async::Row>> {
+        let node = self.node.clone();
+        let label = &node.label;
         if self.held.is_none() && lock == LockMode::None {
-            let (_, rows) = self
-                .node
-                .retry_once(|c| {
-                    let (label, sql) = (label.clone(), sql.clone());
-                    Box::pin(async move { c.rows(&label, &sql).await })
-                })
-                .await?;
-            return Ok(rows);
+            // As `Shared::retry_once`: once more on a new connection if the
+            // first one turns out dead (a plain read can run twice).
+            let mut conn = node.checkout().await?;
+            return match conn.stmt_rows(label, stmt).await {
+                Err(_) if conn.broken && !conn.unresponsive => {
+                    drop(conn);
+                    node.checkout().await?.stmt_rows(label, stmt).await
+                }
+                other => other,
+            };
         }
         let secs = self.lock_wait_secs;
         let held = self.hold().await?;
-        let result = match held.conn.set_lock_wait(&label, secs).await {
-            Ok(()) => held.conn.rows(&label, sql).await,
+        let result = match held.conn.set_lock_wait(label, secs).await {
+            Ok(()) => held.conn.stmt_rows(label, stmt).await,
             Err(e) => Err(e),
         };
         if let Err(e) = &result {
@@ -226,9 +229,9 @@ fn savepoint_name(name: &str) -> SqlResult<String> {
 impl NodeTxn for RemoteTxn {
     async fn read(&mut self, req: &Read) -> SqlResult<Vec<Row>> {
         self.check_active()?;
-        let plan = read::plan(req)?;
-        let raw = self.fetch(req.lock, &plan.sql).await?;
-        read::finish(req, &plan, raw)
+        let plan = self.node.reads.plan(req)?;
+        let raw = self.fetch(req.lock, plan.stmt()).await?;
+        read::finish(req, &plan.shape, raw)
     }
 
     async fn read_aggregates(&mut self, req: &Read, aggs: &[PartialAgg]) -> SqlResult<Option<Row>> {
@@ -236,7 +239,12 @@ impl NodeTxn for RemoteTxn {
         let Some(sql) = read::plan_aggregates(req, aggs)? else {
             return Ok(None);
         };
-        let raw = self.fetch(req.lock, &sql).await?;
+        let stmt = Stmt {
+            id: None,
+            text: &sql.text,
+            params: &sql.params,
+        };
+        let raw = raw_rows(self.fetch(req.lock, stmt).await?);
         read::finish_aggregates(req, aggs, raw).map(Some)
     }
 
@@ -342,6 +350,9 @@ impl NodeTxn for RemoteTxn {
                 return Err(er::deadlock());
             }
             State::Prepared => return self.commit_prepared().await,
+            // Plain reads only (autocommit on pooled connections): nothing
+            // to end on the node.
+            State::Active if self.held.is_none() => return Ok(()),
             State::Active => {}
         }
         let statements = match self.xa_id() {
@@ -352,6 +363,11 @@ impl NodeTxn for RemoteTxn {
     }
 
     async fn rollback(mut self: Box<Self>) -> SqlResult<()> {
+        if self.held.is_none() {
+            // Nothing ran on the node outside autocommit reads; a branch
+            // prepared on a connection that has gone waits for recovery.
+            return Ok(());
+        }
         let prepared = self.state == State::Prepared;
         if self.state == State::RolledBack {
             // The node already rolled back; the connection goes (its XA

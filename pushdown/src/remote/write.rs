@@ -447,8 +447,8 @@ async fn locked_rows(
         params: params.to_vec(),
     };
     let plan = read::plan(&req)?;
-    let raw = conn.rows(label, &plan.sql).await?;
-    read::finish(&req, &plan, raw)
+    let raw = conn.stmt_rows(label, plan.stmt()).await?;
+    read::finish(&req, &plan.shape, raw)
 }
 
 /// `UPDATE t SET <changed columns> WHERE <old primary key>`.
