@@ -326,7 +326,14 @@ impl EmbeddedTxn {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        let view = View::snapshot(&self.shared.store, &self.ws);
+        // A read of one row by its key makes a single storage read, which
+        // sees one committed state on its own; opening a snapshot for it
+        // (a tracker entry taken and released under a shared lock) would
+        // only add cost and contention between concurrent point selects.
+        let view = match &req.access {
+            Access::Keys(keys) if keys.len() == 1 => View::latest(&self.shared.store, &self.ws),
+            _ => View::snapshot(&self.shared.store, &self.ws),
+        };
         let mut ctx = EvalCtx::new(&req.params);
         let filter = req.filter.as_ref();
         let wanted = wanted_columns(req);
