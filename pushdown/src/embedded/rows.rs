@@ -67,33 +67,63 @@ pub fn encode_row(out: &mut Vec<u8>, row: &[Value]) {
 /// defaults; columns beyond the definition (none, unless data is damaged)
 /// are dropped.
 pub fn decode_row(bytes: &[u8], table: &TableDef) -> SqlResult<Row> {
-    decode_row_columns(bytes, table, None)
+    let mut row = Vec::with_capacity(table.columns.len());
+    decode_row_into(bytes, table, Columns::ALL, &mut row)?;
+    Ok(row)
 }
 
-/// [`decode_row`] that reads only the columns `wanted` marks (by position;
-/// None = all): the others come back as NULL without copying their bytes,
-/// which spares an allocation per unread string column of every scanned row.
-pub fn decode_row_columns(
+/// The columns a read decodes, by position. One bit per column for the
+/// first 128; columns past those are always decoded, so that the set is a
+/// plain value a read computes once and never allocates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Columns(u128);
+
+impl Columns {
+    pub const ALL: Columns = Columns(u128::MAX);
+    pub const NONE: Columns = Columns(0);
+
+    pub fn add(&mut self, column: usize) {
+        if let Some(bit) = 1u128.checked_shl(column as u32).filter(|_| column < 128) {
+            self.0 |= bit;
+        }
+    }
+
+    pub fn contains(self, column: usize) -> bool {
+        column >= 128 || self.0 & (1u128 << column) != 0
+    }
+}
+
+/// [`decode_row`] into `row` (cleared first, so a scan reuses one buffer)
+/// that decodes only the `wanted` columns: the others read as NULL and
+/// their bytes are stepped over, which spares an allocation per unread
+/// string column of every scanned row.
+pub fn decode_row_into(
     bytes: &[u8],
     table: &TableDef,
-    wanted: Option<&[bool]>,
-) -> SqlResult<Row> {
+    wanted: Columns,
+    row: &mut Row,
+) -> SqlResult<()> {
+    row.clear();
     let mut r = Reader { b: bytes, pos: 0 };
     let stored = r.varint()? as usize;
     let n = table.columns.len();
-    let mut row = Vec::with_capacity(n);
+    row.reserve(n);
     for i in 0..stored.min(n) {
-        let keep = wanted.is_none_or(|w| w.get(i).copied().unwrap_or(true));
-        if !keep && r.skip_bytes()? {
-            row.push(Value::Null);
-        } else {
+        if wanted.contains(i) {
             row.push(r.value()?);
+        } else {
+            r.skip_value()?;
+            row.push(Value::Null);
         }
     }
-    for col in &table.columns[row.len()..] {
-        row.push(default_of(col));
+    for (i, col) in table.columns.iter().enumerate().skip(row.len()) {
+        row.push(if wanted.contains(i) {
+            default_of(col)
+        } else {
+            Value::Null
+        });
     }
-    Ok(row)
+    Ok(())
 }
 
 /// The value an existing row takes for a column added after it was written.
@@ -153,6 +183,10 @@ fn put_varint128(out: &mut Vec<u8>, mut v: u128) {
     out.push(v as u8);
 }
 
+fn unzigzag64(u: u64) -> i64 {
+    ((u >> 1) as i64) ^ -((u & 1) as i64)
+}
+
 struct Reader<'a> {
     b: &'a [u8],
     pos: usize,
@@ -188,8 +222,23 @@ impl Reader<'_> {
         Err(corrupt())
     }
 
+    /// A varint that must fit 64 bits: the common case of lengths and
+    /// integers, decoded without 128-bit arithmetic.
     fn varint(&mut self) -> SqlResult<u64> {
-        u64::try_from(self.varint128()?).map_err(|_| corrupt())
+        let mut v: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let c = self.byte()?;
+            let bits = (c & 0x7f) as u64;
+            // The tenth byte may only carry the top bit of a u64.
+            if shift == 63 && bits > 1 {
+                return Err(corrupt());
+            }
+            v |= bits << shift;
+            if c & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(corrupt())
     }
 
     fn datetime(&mut self) -> SqlResult<DateTime> {
@@ -209,22 +258,44 @@ impl Reader<'_> {
         })
     }
 
-    /// Steps over a string value without copying it; false (nothing
-    /// consumed) when the next value is not a string.
-    fn skip_bytes(&mut self) -> SqlResult<bool> {
-        if self.b.get(self.pos) != Some(&T_BYTES) {
-            return Ok(false);
+    /// Steps over the next value without building it.
+    fn skip_value(&mut self) -> SqlResult<()> {
+        match self.byte()? {
+            T_NULL => {}
+            T_INT | T_UINT => {
+                self.varint()?;
+            }
+            T_DOUBLE => {
+                self.take(8)?;
+            }
+            T_DECIMAL => {
+                self.byte()?;
+                self.varint128()?;
+            }
+            T_BYTES => {
+                let n = usize::try_from(self.varint()?).map_err(|_| corrupt())?;
+                self.take(n)?;
+            }
+            T_DATE | T_DATETIME => {
+                self.take(7)?;
+                self.varint()?;
+            }
+            T_TIME => {
+                self.take(1)?;
+                self.varint()?;
+                self.take(2)?;
+                self.varint()?;
+            }
+            _ => return Err(corrupt()),
         }
-        self.pos += 1;
-        let n = usize::try_from(self.varint()?).map_err(|_| corrupt())?;
-        self.take(n)?;
-        Ok(true)
+        Ok(())
     }
 
     fn value(&mut self) -> SqlResult<Value> {
         Ok(match self.byte()? {
             T_NULL => Value::Null,
-            T_INT => Value::Int(i64::try_from(unzigzag(self.varint128()?)).map_err(|_| corrupt())?),
+            // A zigzagged i64 fits 64 bits; a longer varint is damage.
+            T_INT => Value::Int(unzigzag64(self.varint()?)),
             T_UINT => Value::UInt(self.varint()?),
             T_DOUBLE => {
                 let b = self.take(8)?;
@@ -379,5 +450,91 @@ mod tests {
         for cut in 0..buf.len() {
             assert!(decode_row(&buf[..cut], &t).is_err());
         }
+    }
+
+    #[test]
+    fn partial_decode_reads_wanted_columns_and_reuses_the_buffer() {
+        let row = vec![
+            Value::Int(-7),
+            Value::from("skipped"),
+            Value::Double(1.5),
+            Value::Decimal(Decimal {
+                mantissa: 12345,
+                scale: 2,
+            }),
+            Value::from("kept"),
+            Value::Time(Time::default()),
+        ];
+        let mut cols: Vec<ColumnDef> = (0..row.len())
+            .map(|i| {
+                col(
+                    &format!("c{i}"),
+                    ColumnType::Blob(10),
+                    ColumnDefault::None,
+                    true,
+                )
+            })
+            .collect();
+        cols.push(col(
+            "added",
+            ColumnType::Int,
+            ColumnDefault::Value(Value::Int(9)),
+            false,
+        ));
+        let t = table(cols);
+        let mut buf = Vec::new();
+        encode_row(&mut buf, &row);
+        let mut wanted = Columns::NONE;
+        wanted.add(0);
+        wanted.add(4);
+        wanted.add(6);
+        let mut out = vec![Value::from("stale")];
+        decode_row_into(&buf, &t, wanted, &mut out).unwrap();
+        assert_eq!(
+            out,
+            vec![
+                Value::Int(-7),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::from("kept"),
+                Value::Null,
+                Value::Int(9),
+            ]
+        );
+        decode_row_into(&buf, &t, Columns::ALL, &mut out).unwrap();
+        assert_eq!(out[..row.len()], row[..]);
+        for cut in 0..buf.len() {
+            assert!(decode_row_into(&buf[..cut], &t, Columns::NONE, &mut out).is_err());
+        }
+    }
+
+    #[test]
+    fn column_sets_past_128_always_decode() {
+        let mut c = Columns::NONE;
+        c.add(3);
+        c.add(500);
+        assert!(c.contains(3) && !c.contains(4) && c.contains(127 + 1));
+        assert!(Columns::ALL.contains(0) && Columns::ALL.contains(127));
+    }
+
+    #[test]
+    fn int_extremes_and_overlong_varints() {
+        let t = table(vec![col(
+            "a",
+            ColumnType::BigInt,
+            ColumnDefault::None,
+            true,
+        )]);
+        for i in [i64::MIN, i64::MAX, 0, -1, 1] {
+            let mut buf = Vec::new();
+            encode_row(&mut buf, &[Value::Int(i)]);
+            assert_eq!(decode_row(&buf, &t).unwrap(), vec![Value::Int(i)]);
+        }
+        // 1 column, an INT whose varint runs past 64 bits: damage, not a panic.
+        let mut buf = vec![1, T_INT];
+        buf.extend_from_slice(&[0xff; 10]);
+        buf.push(0x01);
+        assert!(decode_row(&buf, &t).is_err());
     }
 }

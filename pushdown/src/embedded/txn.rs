@@ -8,7 +8,7 @@ use super::keys::{
     table_prefix, unique_prefix, Fit, Round,
 };
 use super::locks::TxnId;
-use super::rows::{decode_row, decode_row_columns, encode_row};
+use super::rows::{decode_row, decode_row_into, encode_row, Columns};
 use super::view::View;
 use super::writeset::{Space, WriteSet};
 use super::Shared;
@@ -68,38 +68,47 @@ fn unique_lock(prefix: &[u8]) -> Vec<u8> {
     k
 }
 
-/// The projected columns of `row`, each moved out of it unless the
-/// projection names it again later (then it is cloned).
+/// The projected columns of `row` (all of them without a projection).
 fn project(mut row: Row, projection: &Option<Vec<usize>>) -> Row {
     match projection {
         None => row,
-        Some(p) => p
-            .iter()
-            .enumerate()
-            .map(|(j, &i)| match row.get_mut(i) {
-                Some(v) if p[j + 1..].contains(&i) => v.clone(),
-                Some(v) => std::mem::replace(v, Value::Null),
-                None => Value::Null,
-            })
-            .collect(),
+        Some(p) => project_from(&mut row, p),
     }
 }
 
+/// The projected columns of a decoded row, taken out of it (the buffer is
+/// reused for the next row): each is moved unless the projection names it
+/// again later (then it is cloned).
+fn project_from(row: &mut [Value], projection: &[usize]) -> Row {
+    projection
+        .iter()
+        .enumerate()
+        .map(|(j, &i)| match row.get_mut(i) {
+            Some(v) if projection[j + 1..].contains(&i) => v.clone(),
+            Some(v) => std::mem::replace(v, Value::Null),
+            None => Value::Null,
+        })
+        .collect()
+}
+
 /// Which columns a read must decode: those the filter reads and those it
-/// returns; None when that is all of them.
-fn wanted_columns(req: &Read) -> Option<Vec<bool>> {
-    let projection = req.projection.as_ref()?;
-    let mut wanted = vec![false; req.table.columns.len()];
-    let mut cols = projection.clone();
-    if let Some(f) = &req.filter {
-        f.columns(&mut cols);
+/// returns (all of them without a projection).
+fn wanted_columns(req: &Read) -> Columns {
+    let Some(projection) = &req.projection else {
+        return Columns::ALL;
+    };
+    let mut wanted = Columns::NONE;
+    for &i in projection {
+        wanted.add(i);
     }
-    for i in cols {
-        if let Some(w) = wanted.get_mut(i) {
-            *w = true;
+    if let Some(f) = &req.filter {
+        let mut cols = Vec::new();
+        f.columns(&mut cols);
+        for i in cols {
+            wanted.add(i);
         }
     }
-    Some(wanted)
+    wanted
 }
 
 fn passes(filter: Option<&Expr>, row: &[Value], ctx: &mut EvalCtx) -> SqlResult<bool> {
@@ -203,28 +212,39 @@ fn scan_bounds(
     Ok(Some((lo, hi)))
 }
 
+/// Encodes the row key of the primary-key values `key` into `out`; false
+/// when no row can have that key (a NULL, or a value the key column cannot
+/// hold exactly).
+fn encode_key(out: &mut Vec<u8>, table: &TableDef, key: &[Value]) -> SqlResult<bool> {
+    if key.len() != table.primary_key.len() {
+        return Err(er::internal(format!(
+            "key of {} values for a primary key of {}",
+            key.len(),
+            table.primary_key.len()
+        )));
+    }
+    out.clear();
+    table_prefix(out, table.id);
+    for (v, &c) in key.iter().zip(&table.primary_key) {
+        let Some(def) = table.columns.get(c) else {
+            return Ok(false);
+        };
+        if v.is_null() || encode_value(out, v, def, Round::Exact) != Fit::Exact {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// The row keys of a batch of primary-key values, duplicates and values
 /// the key cannot hold left out, in the order given.
 fn encode_keys(table: &TableDef, keys: &[Vec<Value>]) -> SqlResult<Vec<Vec<u8>>> {
     let mut out = Vec::with_capacity(keys.len());
     let mut seen = HashSet::new();
-    'keys: for k in keys {
-        if k.len() != table.primary_key.len() {
-            return Err(er::internal(format!(
-                "key of {} values for a primary key of {}",
-                k.len(),
-                table.primary_key.len()
-            )));
-        }
+    for k in keys {
         let mut rk = Vec::with_capacity(24);
-        table_prefix(&mut rk, table.id);
-        for (v, &c) in k.iter().zip(&table.primary_key) {
-            let Some(def) = table.columns.get(c) else {
-                continue 'keys;
-            };
-            if v.is_null() || encode_value(&mut rk, v, def, Round::Exact) != Fit::Exact {
-                continue 'keys;
-            }
+        if !encode_key(&mut rk, table, k)? {
+            continue;
         }
         if keys.len() == 1 || seen.insert(rk.clone()) {
             out.push(rk);
@@ -297,31 +317,52 @@ impl EmbeddedTxn {
     }
 
     /// A plain READ COMMITTED read: one snapshot, no locks, no waiting.
+    /// Each stored row is decoded into one reused buffer (only the columns
+    /// the filter and the projection use), and only a row the filter keeps
+    /// is copied out: one allocation per returned row, none per key.
     async fn read_plain(&self, req: &Read) -> SqlResult<Vec<Row>> {
         let table = &*req.table;
         let limit = limit_of(req.limit);
-        let mut out = Vec::new();
         if limit == 0 {
-            return Ok(out);
+            return Ok(Vec::new());
         }
-        let view = View::snapshot(&self.shared.store, &self.ws);
+        // A read of one row by its key makes a single storage read, which
+        // sees one committed state on its own; opening a snapshot for it
+        // (a tracker entry taken and released under a shared lock) would
+        // only add cost and contention between concurrent point selects.
+        let view = match &req.access {
+            Access::Keys(keys) if keys.len() == 1 => View::latest(&self.shared.store, &self.ws),
+            _ => View::snapshot(&self.shared.store, &self.ws),
+        };
         let mut ctx = EvalCtx::new(&req.params);
         let filter = req.filter.as_ref();
         let wanted = wanted_columns(req);
-        let wanted = wanted.as_deref();
-        let decode = |v: &[u8], table: &TableDef| decode_row_columns(v, table, wanted);
-        // Returns false once the limit is reached.
-        let mut emit = |row: Row, ctx: &mut EvalCtx| -> SqlResult<bool> {
-            if passes(filter, &row, ctx)? {
-                out.push(project(row, &req.projection));
+        let mut row: Row = Vec::with_capacity(table.columns.len());
+        let mut out = Vec::new();
+        // Decodes a stored row; false once the limit is reached.
+        let mut emit = |stored: &[u8], row: &mut Row, ctx: &mut EvalCtx| -> SqlResult<bool> {
+            decode_row_into(stored, table, wanted, row)?;
+            if passes(filter, row, ctx)? {
+                out.push(match &req.projection {
+                    Some(p) => project_from(row, p),
+                    None => std::mem::replace(row, Vec::with_capacity(table.columns.len())),
+                });
             }
             Ok(out.len() < limit)
         };
         match &req.access {
             Access::Keys(keys) => {
-                for rk in encode_keys(table, keys)? {
+                let mut rk = Vec::with_capacity(24);
+                // Duplicate keys return their row once.
+                let mut seen = HashSet::new();
+                for k in keys {
+                    if !encode_key(&mut rk, table, k)?
+                        || (keys.len() > 1 && !seen.insert(rk.clone()))
+                    {
+                        continue;
+                    }
                     if let Some(v) = view.get(Space::Rows, &rk)? {
-                        if !emit(decode(&v, table)?, &mut ctx)? {
+                        if !emit(&v, &mut row, &mut ctx)? {
                             break;
                         }
                     }
@@ -345,17 +386,17 @@ impl EmbeddedTxn {
                 let mut scanned = 0usize;
                 for item in view.range(space, lo, hi, *reverse) {
                     let (_, v) = item?;
-                    let row = match index {
-                        None => decode(&v, table)?,
+                    let more = match index {
+                        None => emit(&v, &mut row, &mut ctx)?,
                         Some(_) => {
                             row_key_of(&mut rk, table.id, &v);
                             match view.get(Space::Rows, &rk)? {
-                                Some(r) => decode(&r, table)?,
+                                Some(r) => emit(&r, &mut row, &mut ctx)?,
                                 None => continue,
                             }
                         }
                     };
-                    if !emit(row, &mut ctx)? {
+                    if !more {
                         break;
                     }
                     scanned += 1;

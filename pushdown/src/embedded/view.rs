@@ -82,37 +82,54 @@ impl<'a> View<'a> {
         upper: Bound<Vec<u8>>,
         reverse: bool,
     ) -> Merged<'a> {
-        let own = self.ws.range(space, &lower, &upper, reverse).peekable();
-        let stored: StoredIter = if bounds_empty(&lower, &upper) {
-            Box::new(std::iter::empty())
+        let mut own = self.ws.range(space, &lower, &upper, reverse).peekable();
+        // Most scans run in transactions with no writes in their range: they
+        // then take storage's entries as they come, with no merge step.
+        let own = own.peek().is_some().then_some(own);
+        let stored = if bounds_empty(&lower, &upper) {
+            None
         } else {
             let ks = self.store.keyspace(space);
-            let it = match &self.snapshot {
+            Some(match &self.snapshot {
                 Some(s) => s.range(ks, (lower, upper)),
                 None => ks.range((lower, upper)),
-            };
-            let it = it.map(|g| g.into_inner().map_err(storage_error));
-            if reverse {
-                Box::new(it.rev())
-            } else {
-                Box::new(it)
-            }
+            })
         };
         Merged {
-            stored: stored.peekable(),
+            stored,
+            peeked: None,
             own,
             reverse,
         }
     }
 }
 
-type StoredIter = Box<dyn Iterator<Item = SqlResult<(Slice, Slice)>> + Send>;
+type StoredPair = SqlResult<(Slice, Slice)>;
 type OwnIter<'a> = super::writeset::Entries<'a>;
 
 pub struct Merged<'a> {
-    stored: Peekable<StoredIter>,
-    own: Peekable<OwnIter<'a>>,
+    /// None when the bounds hold no key.
+    stored: Option<fjall::Iter>,
+    /// A storage entry taken to compare with the write set's next one.
+    peeked: Option<StoredPair>,
+    /// None when the write set has nothing within the bounds.
+    own: Option<Peekable<OwnIter<'a>>>,
     reverse: bool,
+}
+
+impl Merged<'_> {
+    fn next_stored(&mut self) -> Option<StoredPair> {
+        if let Some(p) = self.peeked.take() {
+            return Some(p);
+        }
+        let it = self.stored.as_mut()?;
+        let guard = if self.reverse {
+            it.next_back()
+        } else {
+            it.next()
+        }?;
+        Some(guard.into_inner().map_err(storage_error))
+    }
 }
 
 enum Next {
@@ -126,8 +143,16 @@ impl<'a> Iterator for Merged<'a> {
     type Item = SqlResult<Pair<'a>>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        let stored_pair = |r: StoredPair| r.map(|(k, v)| (Bytes::Stored(k), Bytes::Stored(v)));
+        if self.own.is_none() {
+            return self.next_stored().map(stored_pair);
+        }
         loop {
-            let next = match (self.stored.peek(), self.own.peek()) {
+            if self.peeked.is_none() {
+                self.peeked = self.next_stored();
+            }
+            let own = self.own.as_mut()?;
+            let next = match (&self.peeked, own.peek()) {
                 (None, None) => return None,
                 (Some(Err(_)), _) | (Some(_), None) => Next::Stored,
                 (None, Some(_)) => Next::Own,
@@ -144,17 +169,12 @@ impl<'a> Iterator for Merged<'a> {
                 }
             };
             match next {
-                Next::Stored => {
-                    return self
-                        .stored
-                        .next()
-                        .map(|r| r.map(|(k, v)| (Bytes::Stored(k), Bytes::Stored(v))));
-                }
+                Next::Stored => return self.peeked.take().map(stored_pair),
                 Next::Own | Next::OwnOverStored => {
                     if matches!(next, Next::OwnOverStored) {
-                        self.stored.next();
+                        self.peeked = None;
                     }
-                    let (k, v) = self.own.next()?;
+                    let (k, v) = own.next()?;
                     if let Some(v) = v {
                         return Some(Ok((Bytes::Own(k), Bytes::Own(v))));
                     }
