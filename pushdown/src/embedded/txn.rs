@@ -236,21 +236,41 @@ fn encode_key(out: &mut Vec<u8>, table: &TableDef, key: &[Value]) -> SqlResult<b
     Ok(true)
 }
 
-/// The row keys of a batch of primary-key values, duplicates and values
-/// the key cannot hold left out, in the order given.
-fn encode_keys(table: &TableDef, keys: &[Vec<Value>]) -> SqlResult<Vec<Vec<u8>>> {
-    let mut out = Vec::with_capacity(keys.len());
-    let mut seen = HashSet::new();
-    for k in keys {
-        let mut rk = Vec::with_capacity(24);
-        if !encode_key(&mut rk, table, k)? {
-            continue;
-        }
-        if keys.len() == 1 || seen.insert(rk.clone()) {
-            out.push(rk);
+/// The row keys of a batch of primary-key values, in the order given, each
+/// once; values no row can have are left out. Each key is encoded into one
+/// reused buffer (a lending iterator: `while let Some(rk) = keys.next()?`).
+struct RowKeys<'a> {
+    table: &'a TableDef,
+    keys: std::slice::Iter<'a, Vec<Value>>,
+    buf: Vec<u8>,
+    /// Keys returned so far; only kept for batches of several.
+    seen: Option<HashSet<Vec<u8>>>,
+}
+
+impl<'a> RowKeys<'a> {
+    fn new(table: &'a TableDef, keys: &'a [Vec<Value>]) -> Self {
+        RowKeys {
+            table,
+            keys: keys.iter(),
+            buf: Vec::with_capacity(24),
+            seen: (keys.len() > 1).then(HashSet::new),
         }
     }
-    Ok(out)
+
+    fn next(&mut self) -> SqlResult<Option<&[u8]>> {
+        for k in self.keys.by_ref() {
+            if !encode_key(&mut self.buf, self.table, k)? {
+                continue;
+            }
+            if let Some(seen) = &mut self.seen {
+                if !seen.insert(self.buf.clone()) {
+                    continue;
+                }
+            }
+            return Ok(Some(&self.buf));
+        }
+        Ok(None)
+    }
 }
 
 /// A value of an auto-increment column that asks for a generated one.
@@ -352,16 +372,9 @@ impl EmbeddedTxn {
         };
         match &req.access {
             Access::Keys(keys) => {
-                let mut rk = Vec::with_capacity(24);
-                // Duplicate keys return their row once.
-                let mut seen = HashSet::new();
-                for k in keys {
-                    if !encode_key(&mut rk, table, k)?
-                        || (keys.len() > 1 && !seen.insert(rk.clone()))
-                    {
-                        continue;
-                    }
-                    if let Some(v) = view.get(Space::Rows, &rk)? {
+                let mut keys = RowKeys::new(table, keys);
+                while let Some(rk) = keys.next()? {
+                    if let Some(v) = view.get(Space::Rows, rk)? {
                         if !emit(&v, &mut row, &mut ctx)? {
                             break;
                         }
@@ -429,7 +442,9 @@ impl EmbeddedTxn {
         let mut ctx = EvalCtx::new(params);
         match access {
             Access::Keys(keys) => {
-                for rk in encode_keys(table, keys)? {
+                let mut keys = RowKeys::new(table, keys);
+                while let Some(rk) = keys.next()? {
+                    let rk = rk.to_vec();
                     self.lock(row_lock(&rk), mode).await?;
                     if let Some(row) = self.latest_row(table, &rk)? {
                         if passes(filter, &row, &mut ctx)? {
