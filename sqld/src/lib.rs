@@ -4,6 +4,7 @@
 //! decodes packets and authenticates → [`session`] dispatches the command →
 //! `planner` plans and runs it → `pushdown` reaches the data nodes.
 
+pub mod allocator;
 pub mod cluster_config;
 pub mod config;
 pub mod protocol;

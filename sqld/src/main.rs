@@ -18,17 +18,9 @@ use std::sync::Arc;
 /// (drivers pick features by the leading number).
 const SERVER_VERSION: &str = "8.0.36-sqld";
 
-/// mimalloc instead of glibc's malloc. A read-only sysbench transaction
-/// makes about 1,300 allocations (rows, string values, statement
-/// futures); under callgrind glibc spent 19 % of all instructions in
-/// malloc and free, partly in `malloc_consolidate`, which glibc runs
-/// whenever a request of 1 KiB or more meets freed small chunks. With
-/// mimalloc: -11 % instructions per read-only transaction. Built without
-/// transparent huge pages (`no_thp`): with them an idle connection's few
-/// touched pages were backed by 2 MiB pages, 58 KiB of RSS per idle
-/// connection instead of 30.
+/// mimalloc, called as `allocator` explains.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: sqld::allocator::Allocator = sqld::allocator::Allocator;
 
 fn main() -> ExitCode {
     let options = match config::parse_args(std::env::args().skip(1)) {
