@@ -39,7 +39,123 @@ pub fn compare_rows(a: &Row, b: &Row, keys: &[SortKey]) -> Ordering {
 }
 
 pub fn sort(rows: &mut [Row], keys: &[SortKey]) {
-    if !keys.is_empty() {
-        rows.sort_by(|a, b| compare_rows(a, b, keys));
+    if rows.len() < 2 || keys.is_empty() {
+        return;
+    }
+    if let [key] = keys {
+        if let Some(order) = string_key_order(rows, key) {
+            permute(rows, &order);
+            return;
+        }
+    }
+    rows.sort_by(|a, b| compare_rows(a, b, keys));
+}
+
+/// The sorted order (row positions) of rows ordered by one string column
+/// (NULLs allowed), or None when the column holds other values. Each row's
+/// collation sort key is made once and the sort compares keys bytewise:
+/// a 100-row sort makes about 550 comparisons, and comparing under the
+/// collation each time cost three times as much as the keys (callgrind,
+/// sysbench's `ORDER BY c`). The keys of most text borrow the value itself.
+fn string_key_order(rows: &[Row], key: &SortKey) -> Option<Vec<usize>> {
+    let mut keyed = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let k = match row.get(key.column) {
+            Some(Value::Bytes(b)) => Some(eval::compare::sort_key(b, key.collation)),
+            Some(Value::Null) | None => None,
+            Some(_) => return None,
+        };
+        keyed.push((k, i));
+    }
+    // None < Some: NULLs first, and last once reversed. A stable sort on
+    // the key alone keeps ties in access order.
+    if key.desc {
+        keyed.sort_by(|a, b| b.0.cmp(&a.0));
+    } else {
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    Some(keyed.into_iter().map(|(_, i)| i).collect())
+}
+
+/// Rearranges `rows` so that position j holds the row that was at
+/// `order[j]` (`order` is a permutation of the positions).
+fn permute(rows: &mut [Row], order: &[usize]) {
+    let mut sorted: Vec<Row> = order
+        .iter()
+        .map(|&i| std::mem::take(&mut rows[i]))
+        .collect();
+    rows.swap_with_slice(&mut sorted);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pushdown::schema::Collation;
+
+    fn key(desc: bool, collation: Collation) -> SortKey {
+        SortKey {
+            column: 1,
+            desc,
+            collation,
+        }
+    }
+
+    fn rows(values: &[Option<&str>]) -> Vec<Row> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                vec![
+                    Value::Int(i as i64),
+                    v.map_or(Value::Null, |s| Value::Bytes(s.as_bytes().to_vec())),
+                ]
+            })
+            .collect()
+    }
+
+    /// The keyed string sort orders exactly as comparing under the
+    /// collation does, ties and NULLs included, both directions.
+    #[test]
+    fn keyed_string_sort_equals_collation_sort() {
+        let values = [
+            Some("b"),
+            None,
+            Some("B "),
+            Some("a"),
+            Some("é"),
+            Some("E"),
+            None,
+            Some("ab"),
+            Some("A"),
+            Some(""),
+            Some("  "),
+            Some("Ä"),
+            Some("z\u{1F600}"),
+            Some("Z"),
+        ];
+        for collation in [
+            Collation::Utf8mb4GeneralCi,
+            Collation::Utf8mb4Bin,
+            Collation::Binary,
+        ] {
+            for desc in [false, true] {
+                let k = key(desc, collation);
+                let mut keyed = rows(&values);
+                sort(&mut keyed, std::slice::from_ref(&k));
+                let mut compared = rows(&values);
+                compared.sort_by(|a, b| compare_rows(a, b, std::slice::from_ref(&k)));
+                assert_eq!(keyed, compared, "{collation:?} desc={desc}");
+            }
+        }
+    }
+
+    #[test]
+    fn mixed_types_fall_back_to_comparison() {
+        let mut r = rows(&[Some("10"), Some("9")]);
+        r.push(vec![Value::Int(2), Value::Int(5)]);
+        assert!(string_key_order(&r, &key(false, Collation::Binary)).is_none());
+        sort(&mut r, &[key(false, Collation::Binary)]);
+        let firsts: Vec<_> = r.iter().map(|r| r[0].clone()).collect();
+        assert_eq!(firsts, [Value::Int(2), Value::Int(0), Value::Int(1)]);
     }
 }

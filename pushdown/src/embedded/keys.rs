@@ -277,31 +277,10 @@ fn with_text(v: &Value, f: impl FnOnce(&[u8])) {
     }
 }
 
-/// The bytes a string compares by under `collation`: PAD SPACE collations
-/// ignore trailing spaces; case-insensitive ones compare folded weights.
-/// Equal exactly when [`crate::eval::compare::compare_str`] says so, and
-/// ordered as it orders; ASCII text, the common case, is folded here
-/// without going through the general weight table.
+/// The bytes a string compares by under `collation` (the collation's own
+/// sort key, which orders as comparison orders).
 pub fn sort_key(b: &[u8], collation: Collation) -> std::borrow::Cow<'_, [u8]> {
-    use std::borrow::Cow;
-    if collation == Collation::Binary {
-        return Cow::Borrowed(b);
-    }
-    let mut end = b.len();
-    while end > 0 && b[end - 1] == b' ' {
-        end -= 1;
-    }
-    let b = &b[..end];
-    if !collation.is_ci() {
-        return Cow::Borrowed(b);
-    }
-    if b.is_ascii() {
-        if !b.iter().any(u8::is_ascii_lowercase) {
-            return Cow::Borrowed(b);
-        }
-        return Cow::Owned(b.to_ascii_uppercase());
-    }
-    Cow::Owned(crate::eval::compare::sort_key(b, collation))
+    crate::eval::compare::sort_key(b, collation)
 }
 
 fn escape_into(out: &mut Vec<u8>, b: &[u8]) {

@@ -6,6 +6,7 @@ use super::cast::{self, Warnings};
 use super::temporal;
 use crate::schema::Collation;
 use crate::value::Value;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// MySQL comparison of two values; None when either is NULL. Warnings
@@ -149,17 +150,24 @@ pub fn str_eq(a: &[u8], b: &[u8], collation: Collation) -> bool {
 }
 
 /// The bytes a string sorts by under the collation: equal keys exactly
-/// when [`compare_str`] says equal. For GROUP BY, DISTINCT and hashing.
-pub fn sort_key(s: &[u8], collation: Collation) -> Vec<u8> {
+/// when [`compare_str`] says equal, and ordered bytewise as it orders. For
+/// GROUP BY, DISTINCT, hashing and sorting. Borrowed when the string is
+/// its own key (no trailing spaces to drop, nothing to fold), as sysbench's
+/// digit strings are.
+pub fn sort_key(s: &[u8], collation: Collation) -> Cow<'_, [u8]> {
     if collation == Collation::Binary {
-        return s.to_vec();
+        return Cow::Borrowed(s);
     }
     let s = trim_trailing_spaces(s);
     if !collation.is_ci() {
-        return s.to_vec();
+        return Cow::Borrowed(s);
     }
-    if s.is_ascii() {
-        return s.to_ascii_uppercase();
+    let (all_bits, lowercase) = ascii_scan(s);
+    if all_bits < 0x80 {
+        if !lowercase {
+            return Cow::Borrowed(s);
+        }
+        return Cow::Owned(s.to_ascii_uppercase());
     }
     let mut out = Vec::with_capacity(s.len());
     for w in weights(s) {
@@ -167,7 +175,18 @@ pub fn sort_key(s: &[u8], collation: Collation) -> Vec<u8> {
         let c = char::from_u32(w).unwrap_or('\u{FFFD}');
         out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
     }
-    out
+    Cow::Owned(out)
+}
+
+/// The OR of all bytes of `s` (below 0x80 exactly when `s` is ASCII) and
+/// whether it holds a byte a..z, in one pass. A fold without an early exit
+/// compiles to vector instructions: `is_ascii` and `iter().any` went byte
+/// by byte here, 550 instructions for a 120-byte CHAR against 30.
+fn ascii_scan(s: &[u8]) -> (u8, bool) {
+    let (all, lower) = s.iter().fold((0u8, 0u8), |(all, lower), &b| {
+        (all | b, lower | u8::from(b.wrapping_sub(b'a') < 26))
+    });
+    (all, lower != 0)
 }
 
 pub(crate) fn trim_trailing_spaces(s: &[u8]) -> &[u8] {
@@ -451,8 +470,8 @@ mod tests {
                     assert_eq!(o, want, "{a:?} {b:?}");
                 }
                 assert_eq!(
-                    sort_key(a, Utf8mb4GeneralCi) == sort_key(b, Utf8mb4GeneralCi),
-                    want == Ordering::Equal,
+                    sort_key(a, Utf8mb4GeneralCi).cmp(&sort_key(b, Utf8mb4GeneralCi)),
+                    want,
                     "{a:?} {b:?}"
                 );
             }
