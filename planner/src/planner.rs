@@ -90,23 +90,33 @@ impl Planner {
             let weak = Arc::downgrade(&planner);
             tokio::spawn(async move {
                 while rx.changed().await.is_ok() {
-                    let c = rx.borrow_and_update().clone();
+                    rx.borrow_and_update();
                     let Some(p) = weak.upgrade() else { return };
-                    p.follow(c);
+                    p.follow_cluster();
                 }
             });
         }
         Ok(planner)
     }
 
-    /// Takes a catalog the cluster loaded, unless it is the one in use.
-    fn follow(&self, c: Arc<Catalog>) {
-        let same = Arc::ptr_eq(&self.catalog(), &c);
-        if !same {
-            *self.catalog.write().expect("catalog lock") = c;
+    /// Cluster mode: takes the cluster's newest catalog, unless it is the
+    /// one in use; false without a metadata store. The newest is read under
+    /// the catalog lock and the cluster's catalog only moves forward, so
+    /// the watch task, a session's refresh and a DDL cannot install an
+    /// older catalog over a newer one (they did: a test saw a column added
+    /// by one DDL without the index added by the next).
+    fn follow_cluster(&self) -> bool {
+        let Some(rx) = self.cluster.catalog_watch() else {
+            return false;
+        };
+        let mut installed = self.catalog.write().expect("catalog lock");
+        let latest = rx.borrow().clone();
+        if !Arc::ptr_eq(&installed, &latest) {
+            *installed = latest;
             self.generation.fetch_add(1, Ordering::SeqCst);
             self.cache.lock().expect("plan cache lock").clear();
         }
+        true
     }
 
     /// Cluster mode: reloads the catalog now if another sqld changed it
@@ -116,9 +126,7 @@ impl Planner {
         if !self.cluster.refresh_catalog().await? {
             return Ok(false);
         }
-        if let Some(c) = self.cluster.catalog_watch().map(|rx| rx.borrow().clone()) {
-            self.follow(c);
-        }
+        self.follow_cluster();
         Ok(true)
     }
 
@@ -163,7 +171,11 @@ impl Planner {
         let _one_at_a_time = self.installing.lock().await;
         match (self.cluster.load_catalog().await, result) {
             (Ok(latest), r) => {
-                self.set_catalog(latest, tables_changed);
+                // Loading published it to the cluster's catalog, which a
+                // newer one may already have passed.
+                if !self.follow_cluster() {
+                    self.set_catalog(latest, tables_changed);
+                }
                 r.map(|_| ())
             }
             (Err(_), Ok(c)) => {

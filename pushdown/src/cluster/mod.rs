@@ -282,10 +282,20 @@ impl Cluster {
         Ok(true)
     }
 
+    /// Makes `c` (stored as `version`) the catalog of this process, unless
+    /// a newer one already is: the poll, a session's refresh and a DDL each
+    /// load catalogs concurrently, and the one loaded first may arrive last.
+    /// The watch's lock orders the check and the change.
     fn publish(&self, c: &Catalog, version: u64) {
         if let Some(m) = &self.meta {
-            m.catalog_version.store(version, Ordering::SeqCst);
-            m.catalog.send_replace(Arc::new(c.clone()));
+            m.catalog.send_if_modified(|current| {
+                if version <= m.catalog_version.load(Ordering::SeqCst) {
+                    return false;
+                }
+                m.catalog_version.store(version, Ordering::SeqCst);
+                *current = Arc::new(c.clone());
+                true
+            });
         }
     }
 

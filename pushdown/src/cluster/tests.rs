@@ -703,6 +703,23 @@ async fn another_sqld_sees_schema_changes_within_the_poll() {
     assert_eq!(b.catalog_version(), a.catalog_version());
 }
 
+/// A catalog loaded before a DDL but published after it (the poll racing a
+/// session's refresh) does not replace the newer one.
+#[tokio::test]
+async fn an_older_catalog_never_replaces_a_newer_one() {
+    let ns = nodes(2, "older");
+    let meta = MemoryMeta::new();
+    let a = open(&ns, &meta).await;
+    let watch = a.catalog_watch().unwrap();
+    let (old, old_version) = ((**watch.borrow()).clone(), a.catalog_version());
+    setup(&a, &[table_def("t")]).await;
+    let new_version = a.catalog_version();
+    assert!(new_version > old_version);
+    a.publish(&old, old_version);
+    assert_eq!(a.catalog_version(), new_version);
+    assert!(watch.borrow().table("d", "t").is_some());
+}
+
 #[tokio::test]
 async fn updating_the_primary_key_moves_rows_between_groups() {
     let ns = nodes(3, "move");
