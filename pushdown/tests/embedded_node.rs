@@ -702,3 +702,53 @@ async fn deadlocks_under_load_keep_the_invariant() {
         deadlocks.load(std::sync::atomic::Ordering::Relaxed)
     );
 }
+
+/// Random writes flush into level-0 tables that span the whole key range;
+/// compaction merges them into level 1 from 2 tables on, so once writes
+/// stop a range scan merges at most one of them. The rows stay.
+#[tokio::test]
+async fn level_0_is_compacted_from_two_tables() {
+    use pushdown::embedded::{EmbeddedNode, EmbeddedOptions};
+    let dir = tempdir("level-0");
+    let node = EmbeddedNode::open(
+        &dir,
+        EmbeddedOptions {
+            cache_bytes: 16 << 20,
+            memtable_bytes: 16 << 10,
+            ..EmbeddedOptions::default()
+        },
+    )
+    .expect("open");
+    let t = create(&node, sbtest("t")).await;
+    // Commit b writes ids b, b + 10, b + 20, ...: every flushed table spans
+    // the whole range, so none can be moved down without a merge.
+    for b in 1..=10 {
+        let mut tx = node.begin(false, None).await.unwrap();
+        let rows = (0..300)
+            .map(|i| row(b + 10 * i, i, &format!("c{}", b + 10 * i)))
+            .collect();
+        tx.write(&insert(&t, rows, OnConflict::Error))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let mut s = node.storage_stats().rows;
+    for _ in 0..200 {
+        if s.l0_tables <= 1 && s.sealed_memtables == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        s = node.storage_stats().rows;
+    }
+    assert!(s.l0_tables <= 1 && s.sealed_memtables == 0, "{s:?}");
+    assert!(s.tables >= 1, "{s:?}");
+    let mut tx = node.begin(true, None).await.unwrap();
+    let r = tx
+        .read(&read(&t, range(None, Unbounded, Unbounded, false)))
+        .await
+        .unwrap();
+    assert_eq!(ids(&r), (1..=3000).collect::<Vec<_>>());
+    tx.commit().await.unwrap();
+    drop(node);
+    let _ = std::fs::remove_dir_all(&dir);
+}
