@@ -294,6 +294,17 @@ impl EmbeddedNode {
         }
     }
 
+    /// Seals the row and index memtables and waits until they are on disk
+    /// as level-0 tables, so that tests can give the tree a known shape.
+    /// Blocks the calling thread.
+    pub fn flush_memtables(&self) -> SqlResult<()> {
+        let store = &self.shared.store;
+        for ks in [&store.rows, &store.index] {
+            ks.rotate_memtable_and_wait().map_err(view::storage_error)?;
+        }
+        Ok(())
+    }
+
     fn default_lock_wait(&self) -> Duration {
         Duration::from_millis(self.shared.lock_wait_ms.load(Ordering::Relaxed))
     }
