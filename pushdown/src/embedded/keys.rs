@@ -18,7 +18,7 @@
 //! - DATE/DATETIME/TIMESTAMP: `01` + year(2) month day hour minute second micro(4)
 //! - TIME: `01` + signed microseconds, sign flipped
 
-use crate::schema::{Collation, ColumnDef, ColumnType, IndexDef, TableDef};
+use crate::schema::{ColumnDef, ColumnType, IndexDef, TableDef};
 use crate::value::{DateTime, Decimal, Time, Value};
 
 const NULL: u8 = 0x00;
@@ -90,7 +90,9 @@ pub fn encode_value(out: &mut Vec<u8>, v: &Value, col: &ColumnDef, round: Round)
         },
         t if t.is_text() => {
             out.push(PRESENT);
-            with_text(v, |b| escape_into(out, &sort_key(b, col.collation)));
+            with_text(v, |b| {
+                escape_into(out, &crate::eval::compare::sort_key(b, col.collation))
+            });
             Fit::Exact
         }
         t if t.is_binary() => {
@@ -277,12 +279,6 @@ fn with_text(v: &Value, f: impl FnOnce(&[u8])) {
     }
 }
 
-/// The bytes a string compares by under `collation` (the collation's own
-/// sort key, which orders as comparison orders).
-pub fn sort_key(b: &[u8], collation: Collation) -> std::borrow::Cow<'_, [u8]> {
-    crate::eval::compare::sort_key(b, collation)
-}
-
 fn escape_into(out: &mut Vec<u8>, b: &[u8]) {
     for &c in b {
         out.push(c);
@@ -382,7 +378,7 @@ fn display_value(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::ColumnDefault;
+    use crate::schema::{Collation, ColumnDefault};
     use proptest::prelude::*;
 
     pub(crate) fn col(ty: ColumnType, unsigned: bool, collation: Collation) -> ColumnDef {
