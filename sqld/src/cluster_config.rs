@@ -37,6 +37,7 @@ pub struct ServerSection {
     /// Only without `[[node_group]]`: the embedded data node's directory.
     pub datadir: Option<PathBuf>,
     pub innodb_lock_wait_timeout: Option<u64>,
+    pub spin_wait_us: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -30,6 +30,10 @@ pub struct Options {
     /// caching_sha2_password's RSA key file (default: `<datadir>/
     /// rsa_private_key.pem` embedded; generated per process in cluster mode).
     pub rsa_private_key: Option<PathBuf>,
+    /// How long a session alone on the server polls for its client's next
+    /// command before letting its worker sleep (protocol::spin); zero
+    /// disables; None: 50 µs embedded, off in cluster mode.
+    pub spin_wait: Option<Duration>,
 }
 
 impl Default for Options {
@@ -47,6 +51,7 @@ impl Default for Options {
             cluster: None,
             users: Vec::new(),
             rsa_private_key: None,
+            spin_wait: None,
         }
     }
 }
@@ -76,6 +81,9 @@ Usage: sqld [OPTIONS]
   --innodb-flush-log-at-trx-commit N 1: sync the journal at every commit (default);
                                      0: do not (faster, a crash may lose recent commits)
   --innodb-lock-wait-timeout S       default lock wait timeout in seconds (default 50)
+  --spin-wait-us N                   while one client has the server to itself, poll this
+                                     long for its next command before sleeping (default 50
+                                     embedded, 0 = never in cluster mode)
   --log-level LEVEL                  error, warn, info (default), debug or trace
   --help                             this text
   --version                          print the version and exit
@@ -138,6 +146,7 @@ const OPTIONS: &[&str] = &[
     "max-connections",
     "innodb-flush-log-at-trx-commit",
     "innodb-lock-wait-timeout",
+    "spin-wait-us",
 ];
 
 fn apply(o: &mut Options, name: &str, value: &str) -> Result<(), String> {
@@ -159,6 +168,7 @@ fn apply(o: &mut Options, name: &str, value: &str) -> Result<(), String> {
         "innodb-lock-wait-timeout" => {
             o.lock_wait_timeout = Duration::from_secs(number(name, value)?)
         }
+        "spin-wait-us" => o.spin_wait = Some(Duration::from_micros(number(name, value)?)),
         _ => return Err(format!("unknown option '--{name}'")),
     }
     Ok(())
@@ -185,6 +195,9 @@ fn apply_file(o: &mut Options, f: ConfigFile) -> Result<(), String> {
     }
     if let Some(v) = s.innodb_lock_wait_timeout {
         o.lock_wait_timeout = Duration::from_secs(v);
+    }
+    if let Some(v) = s.spin_wait_us {
+        o.spin_wait = Some(Duration::from_micros(v));
     }
     o.rsa_private_key = s.rsa_private_key;
     Ok(())
@@ -221,12 +234,14 @@ mod tests {
         assert_eq!(o.datadir, PathBuf::from("./sqld-data"));
         assert_eq!(o.max_connections, 1000);
         assert_eq!(o.flush_log_at_trx_commit, 1);
+        assert_eq!(o.spin_wait, None, "chosen by mode in main");
     }
 
     #[test]
     fn both_value_forms_and_underscores() {
         let Command::Run(o) = parse_args(args(
-            "--port=0 --datadir /tmp/x --bind_address 0.0.0.0 --innodb-flush-log-at-trx-commit=2",
+            "--port=0 --datadir /tmp/x --bind_address 0.0.0.0 --innodb-flush-log-at-trx-commit=2 \
+             --spin_wait_us=0",
         ))
         .unwrap() else {
             panic!()
@@ -235,6 +250,7 @@ mod tests {
         assert_eq!(o.datadir, PathBuf::from("/tmp/x"));
         assert_eq!(o.bind_address, "0.0.0.0");
         assert_eq!(o.flush_log_at_trx_commit, 0);
+        assert_eq!(o.spin_wait, Some(Duration::ZERO));
     }
 
     #[test]
@@ -256,6 +272,7 @@ mod tests {
         std::fs::write(
             &path,
             "[server]\nport = 4000\nlog_level = \"warn\"\nmax_connections = 10\n\
+             spin_wait_us = 20\n\
              [[user]]\nname = \"root\"\npassword = \"pw\"\n\
              [[node_group]]\ndata_nodes = [\"mysql://u:p@127.0.0.1:3307\"]\n",
         )
@@ -271,6 +288,7 @@ mod tests {
         assert_eq!(o.port, 5000);
         assert_eq!(o.log_level, "warn");
         assert_eq!(o.max_connections, 10);
+        assert_eq!(o.spin_wait, Some(Duration::from_micros(20)));
         assert_eq!(o.users.len(), 1);
         assert_eq!(o.cluster.as_ref().map(|c| c.node_groups.len()), Some(1));
         assert_eq!(o.config, Some(path.clone()));

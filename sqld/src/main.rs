@@ -8,10 +8,19 @@ use pushdown::node::DataNode;
 use pushdown::remote::{MetaStore, RemoteNode, RemoteOptions};
 use sqld::cluster_config::{redact_url, ClusterConfig};
 use sqld::config::{self, Command, Options};
-use sqld::protocol::{ProtocolConfig, RsaKeys};
+use sqld::protocol::{ProtocolConfig, RsaKeys, SpinPolicy};
 use sqld::session::{ServerInfo, Shared};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// Adaptive polling (protocol::spin) by default, embedded: 50 µs measured
+/// better than 200 (20.4 k against 18.3 k point selects/s at 1 thread).
+const DEFAULT_SPIN_WAIT: std::time::Duration = std::time::Duration::from_micros(50);
+
+/// No adaptive polling within this long of a commit's journal sync: the
+/// sync's kernel work and the writer thread need the CPU it would take
+/// (measured: oltp_read_write at 1 thread lost 10-30 % of its TPS).
+const SYNC_QUIET: std::time::Duration = std::time::Duration::from_millis(10);
 use std::sync::Arc;
 
 /// The version clients see: MySQL 8.0 protocol and behaviour, served by sqld
@@ -126,10 +135,17 @@ async fn serve(o: Options) -> Result<(), String> {
         (None, None) => RsaKeys::generate(2048),
     }
     .map_err(|e| format!("cannot load the RSA key: {e}"))?;
-    let protocol = Arc::new(ProtocolConfig::new(
-        SERVER_VERSION.to_string(),
-        Arc::new(rsa),
-    ));
+    let mut protocol = ProtocolConfig::new(SERVER_VERSION.to_string(), Arc::new(rsa));
+    protocol.spin = SpinPolicy {
+        wait: o.spin_wait.unwrap_or(match embedded {
+            Some(_) => DEFAULT_SPIN_WAIT,
+            None => std::time::Duration::ZERO,
+        }),
+        allowed: embedded.clone().map(|node| {
+            Arc::new(move || !node.synced_within(SYNC_QUIET)) as Arc<dyn Fn() -> bool + Send + Sync>
+        }),
+    };
+    let protocol = Arc::new(protocol);
     println!("sqld: ready for connections. Version: '{SERVER_VERSION}'  port: {port}");
     match &o.cluster {
         Some(cfg) => tracing::info!(

@@ -206,6 +206,8 @@ impl<'a> Group<'a> {
                 .db
                 .persist(PersistMode::SyncAll)
                 .map_err(storage_error);
+            let now = shared.opened.elapsed().as_micros() as u64;
+            shared.last_sync_us.store(now.max(1), Ordering::Relaxed);
         }
         for reply in self.replies.drain(..) {
             let _ = reply.send(result.clone());

@@ -139,6 +139,11 @@ pub(crate) struct Shared {
     next_txn: AtomicU64,
     lock_wait_ms: AtomicU64,
     sync_on_commit: bool,
+    /// When the node opened; [`Shared::last_sync_us`] counts from here.
+    opened: std::time::Instant,
+    /// When the writer last synced the journal for a commit, in µs since
+    /// `opened` (0: never).
+    last_sync_us: AtomicU64,
 }
 
 impl Shared {
@@ -259,9 +264,22 @@ impl EmbeddedNode {
             next_txn: AtomicU64::new(1),
             lock_wait_ms: AtomicU64::new(opts.lock_wait_timeout.as_millis() as u64),
             sync_on_commit: opts.sync_on_commit,
+            opened: std::time::Instant::now(),
+            last_sync_us: AtomicU64::new(0),
         });
         let writer = commit::Writer::start(shared.clone())?;
         Ok(Arc::new(EmbeddedNode { shared, writer }))
+    }
+
+    /// Whether a commit synced the journal within `window`: the disk and
+    /// the kernel's journal threads are then busy on behalf of writers,
+    /// which is what the front end's adaptive polling must not compete
+    /// with.
+    pub fn synced_within(&self, window: Duration) -> bool {
+        let last = self.shared.last_sync_us.load(Ordering::Relaxed);
+        last != 0
+            && (self.shared.opened.elapsed().as_micros() as u64).saturating_sub(last)
+                < window.as_micros() as u64
     }
 
     /// Changes the lock wait timeout of transactions begun from now on.

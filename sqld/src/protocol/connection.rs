@@ -9,7 +9,8 @@ use super::handshake::{parse_hello, server_capabilities, write_handshake, HelloE
 use super::packet::{PacketIo, ReadError};
 use super::params::{decode_params, parse_header, ParamError, ParamType};
 use super::response::{self, status, write_err, write_ok, write_terminator};
-use super::{binary, column, text, ProtocolConfig};
+use super::{binary, column, spin, text, ProtocolConfig};
+
 use mysql_common::constants::CapabilityFlags as Cap;
 use planner::{ColumnMeta, QueryResult};
 use pushdown::error::SqlError;
@@ -288,6 +289,7 @@ where
         // fires early or wait_timeout changes: arming a timer for every
         // command would cost more than the rest of a point select's wait.
         let mut idle = self.idle_timeout();
+        let session = self.handler.connection_id();
         let timer = tokio::time::sleep(idle);
         tokio::pin!(timer);
         loop {
@@ -303,19 +305,22 @@ where
                 let read = self.io.read_packet(max);
                 let killed = self.handler.killed();
                 tokio::pin!(read, killed);
-                loop {
-                    tokio::select! {
-                        r = &mut read => break r,
-                        _ = &mut timer => {
-                            let due = waiting_since + idle;
-                            if tokio::time::Instant::now() >= due {
-                                tracing::debug!(host = %self.host, "closing idle connection");
-                                return;
+                match spin::poll_briefly(read.as_mut(), session, self.config.spin.budget()).await {
+                    Some(r) => r,
+                    None => loop {
+                        tokio::select! {
+                            r = &mut read => break r,
+                            _ = &mut timer => {
+                                let due = waiting_since + idle;
+                                if tokio::time::Instant::now() >= due {
+                                    tracing::debug!(host = %self.host, "closing idle connection");
+                                    return;
+                                }
+                                timer.as_mut().reset(due);
                             }
-                            timer.as_mut().reset(due);
+                            _ = &mut killed => return,
                         }
-                        _ = &mut killed => return,
-                    }
+                    },
                 }
             };
             match read {
@@ -345,6 +350,7 @@ where
                     return;
                 }
             }
+            spin::command_started(session);
             let payload = self.io.take_payload();
             let flow = self.dispatch(&payload).await;
             self.io.restore_payload(payload);

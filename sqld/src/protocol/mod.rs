@@ -21,6 +21,7 @@ pub mod packet;
 pub mod params;
 pub mod response;
 pub mod rsa_keys;
+pub mod spin;
 pub mod text;
 
 #[cfg(test)]
@@ -29,6 +30,7 @@ mod tests;
 pub use auth::{AuthMethod, Sha2Cache};
 pub use handler::{Account, ClientOptions, Handler, PreparedInfo};
 pub use rsa_keys::RsaKeys;
+pub use spin::SpinPolicy;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -46,6 +48,9 @@ pub struct ProtocolConfig {
     pub default_auth_plugin: AuthMethod,
     /// caching_sha2_password's fast-path cache, server-wide.
     pub sha2_cache: Sha2Cache,
+    /// Adaptive polling of sessions alone on the server (see [`spin`]);
+    /// off unless set.
+    pub spin: SpinPolicy,
 }
 
 impl ProtocolConfig {
@@ -55,6 +60,7 @@ impl ProtocolConfig {
             rsa,
             default_auth_plugin: AuthMethod::CachingSha2Password,
             sha2_cache: Sha2Cache::default(),
+            spin: SpinPolicy::default(),
         }
     }
 
