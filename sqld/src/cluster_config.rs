@@ -48,6 +48,7 @@ pub struct ClusterSection {
     pub connect_timeout_ms: Option<u64>,
     pub recovery_interval_ms: Option<u64>,
     pub catalog_poll_ms: Option<u64>,
+    pub deadlock_timeout_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -79,6 +80,8 @@ pub struct ClusterConfig {
     pub connect_timeout: Duration,
     pub recovery_interval: Duration,
     pub catalog_poll: Duration,
+    /// With two or more node groups, the longest lock wait.
+    pub deadlock_timeout: Duration,
     /// One mysql:// URL per node group (one data node per group for now).
     pub node_groups: Vec<String>,
 }
@@ -91,6 +94,7 @@ impl Default for ClusterConfig {
             connect_timeout: Duration::from_millis(2000),
             recovery_interval: Duration::from_millis(5000),
             catalog_poll: Duration::from_millis(1000),
+            deadlock_timeout: Duration::from_secs(2),
             node_groups: Vec::new(),
         }
     }
@@ -146,6 +150,10 @@ impl ConfigFile {
                 .map(ms)
                 .unwrap_or(d.recovery_interval),
             catalog_poll: c.catalog_poll_ms.map(ms).unwrap_or(d.catalog_poll),
+            deadlock_timeout: c
+                .deadlock_timeout_secs
+                .map(Duration::from_secs)
+                .unwrap_or(d.deadlock_timeout),
             node_groups,
         };
         if cfg.partitions < cfg.node_groups.len() || cfg.partitions > MAX_PARTITIONS {
@@ -162,6 +170,7 @@ impl ConfigFile {
             ("connect_timeout_ms", cfg.connect_timeout),
             ("recovery_interval_ms", cfg.recovery_interval),
             ("catalog_poll_ms", cfg.catalog_poll),
+            ("deadlock_timeout_secs", cfg.deadlock_timeout),
         ] {
             if v.is_zero() {
                 return Err(format!("cluster.{key} must be greater than 0"));
@@ -237,6 +246,7 @@ pool_size = 8
 connect_timeout_ms = 500
 recovery_interval_ms = 1000
 catalog_poll_ms = 200
+deadlock_timeout_secs = 3
 [[user]]
 name = "root"
 host = "%"
@@ -266,6 +276,7 @@ data_nodes = ["mysql://sqld:pw@127.0.0.1:3308/?require_ssl=true"]
         assert_eq!(c.connect_timeout, Duration::from_millis(500));
         assert_eq!(c.recovery_interval, Duration::from_secs(1));
         assert_eq!(c.catalog_poll, Duration::from_millis(200));
+        assert_eq!(c.deadlock_timeout, Duration::from_secs(3));
         assert_eq!(c.node_groups.len(), 2);
         let users = f.users().unwrap();
         assert_eq!(users[0].password, "secret");

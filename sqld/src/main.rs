@@ -210,6 +210,7 @@ async fn open_cluster(cfg: &ClusterConfig) -> Result<Arc<Cluster>, String> {
             partitions: cfg.partitions,
             recovery_interval: cfg.recovery_interval,
             catalog_poll: cfg.catalog_poll,
+            deadlock_timeout: cfg.deadlock_timeout,
         },
     )
     .await

@@ -211,5 +211,59 @@ fn lock_wait_timeout_and_deadlock_roll_back_every_group() {
             assert_eq!(v_of(&mut check, x1).await, 20);
         }
         assert_no_prepared_branches(&c).await;
+
+        // A deadlock across groups, which neither data node can see: A
+        // holds a row on ng0 and waits on ng1, B the reverse. Sessions keep
+        // the default innodb_lock_wait_timeout (50 s); with two groups a
+        // wait lasts at most deadlock_timeout_secs (2 s), so one of them
+        // gets 1205 within seconds and the other goes on.
+        let (y0, y1) = (g0[1], g1[1]);
+        let mut a = c.conn(0, Some("x")).await;
+        let mut b = c.conn(0, Some("x")).await;
+        assert_eq!(
+            value(&mut a, "SELECT @@innodb_lock_wait_timeout").await,
+            "50"
+        );
+        exec_all(
+            &mut a,
+            &["BEGIN", &format!("UPDATE t SET v = 30 WHERE id = {y0}")],
+        )
+        .await;
+        exec_all(
+            &mut b,
+            &["BEGIN", &format!("UPDATE t SET v = 40 WHERE id = {y1}")],
+        )
+        .await;
+        let started = Instant::now();
+        let a_waits = tokio::spawn(async move {
+            let r = a
+                .query_drop(format!("UPDATE t SET v = 30 WHERE id = {y1}"))
+                .await;
+            (a, r)
+        });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let rb = b
+            .query_drop(format!("UPDATE t SET v = 40 WHERE id = {y0}"))
+            .await;
+        let (mut a, ra) = a_waits.await.expect("A's update");
+        let waited = started.elapsed();
+        assert!(
+            waited < Duration::from_secs(20),
+            "the cross-group deadlock lasted {waited:?}"
+        );
+        let codes = [code(&ra), code(&rb)];
+        assert!(
+            codes.contains(&Some(1205)) && (ra.is_ok() || rb.is_ok()),
+            "one victim (1205), one survivor: {ra:?} / {rb:?}"
+        );
+        exec(&mut a, "COMMIT").await;
+        exec(&mut b, "COMMIT").await;
+        let (v0, v1) = (v_of(&mut check, y0).await, v_of(&mut check, y1).await);
+        if ra.is_ok() {
+            assert_eq!((v0, v1), (30, 30), "A's writes kept, B's rolled back");
+        } else {
+            assert_eq!((v0, v1), (40, 40), "B's writes kept, A's rolled back");
+        }
+        assert_no_prepared_branches(&c).await;
     });
 }

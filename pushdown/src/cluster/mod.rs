@@ -58,6 +58,14 @@ pub struct ClusterOptions {
     pub recovery_interval: Duration,
     /// Time between checks of the stored catalog's version.
     pub catalog_poll: Duration,
+    /// With two or more node groups, the longest a lock wait lasts (the
+    /// session's innodb_lock_wait_timeout when that is shorter). A
+    /// deadlock between transactions on different node groups is
+    /// invisible to each data node's own detector and ends only when a
+    /// wait times out, so waits are kept short, as NDB's
+    /// TransactionDeadlockDetectionTimeout keeps them. Whole seconds (the
+    /// data nodes' unit); at least 1.
+    pub deadlock_timeout: Duration,
 }
 
 impl Default for ClusterOptions {
@@ -66,6 +74,7 @@ impl Default for ClusterOptions {
             partitions: 64,
             recovery_interval: Duration::from_secs(5),
             catalog_poll: Duration::from_secs(1),
+            deadlock_timeout: Duration::from_secs(2),
         }
     }
 }
@@ -238,6 +247,15 @@ impl Cluster {
 
     /// Whether schema, counters and commits go through a metadata store
     /// (MySQL-protocol node groups) rather than the one embedded node.
+    /// The cap on lock waits (see [`ClusterOptions::deadlock_timeout`]):
+    /// None with one node group, where each data node detects deadlocks.
+    pub fn lock_wait_cap(&self) -> Option<Duration> {
+        match &self.meta {
+            Some(d) if self.groups.len() > 1 => Some(d.opts.deadlock_timeout),
+            _ => None,
+        }
+    }
+
     pub fn is_distributed(&self) -> bool {
         self.meta.is_some()
     }

@@ -17,6 +17,7 @@ fn opts() -> ClusterOptions {
         partitions: 16,
         recovery_interval: Duration::from_millis(200),
         catalog_poll: Duration::from_millis(50),
+        deadlock_timeout: Duration::from_secs(2),
     }
 }
 

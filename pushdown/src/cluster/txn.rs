@@ -62,11 +62,12 @@ pub struct ClusterTxn {
 impl ClusterTxn {
     pub(super) fn new(cluster: Arc<Cluster>, read_only: bool) -> ClusterTxn {
         let n = cluster.groups.len();
+        let lock_wait_timeout = cluster.lock_wait_cap();
         ClusterTxn {
             cluster,
             parts: (0..n).map(|_| None).collect(),
             read_only,
-            lock_wait_timeout: None,
+            lock_wait_timeout,
             gtrid: None,
             savepoints: Vec::new(),
             seq: 0,
@@ -86,8 +87,13 @@ impl ClusterTxn {
     }
 
     /// Lock waits of this transaction end with 1205 after `timeout` (the
-    /// session's innodb_lock_wait_timeout); set it before each statement.
+    /// session's innodb_lock_wait_timeout), or sooner with several node
+    /// groups (`Cluster::lock_wait_cap`); set it before each statement.
     pub fn set_lock_wait_timeout(&mut self, timeout: Duration) {
+        let timeout = match self.cluster.lock_wait_cap() {
+            Some(cap) => timeout.min(cap),
+            None => timeout,
+        };
         self.lock_wait_timeout = Some(timeout);
         for p in self.parts.iter_mut().flatten() {
             p.txn.set_lock_wait_timeout(timeout);
