@@ -350,7 +350,11 @@ where
                     return;
                 }
             }
-            spin::command_started(session);
+            if !self.config.spin.wait.is_zero() {
+                // Only polling reads it; without polling it is a shared
+                // cache line written by every command for nothing.
+                spin::command_started(session);
+            }
             let payload = self.io.take_payload();
             let flow = self.dispatch(&payload).await;
             self.io.restore_payload(payload);
