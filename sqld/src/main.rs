@@ -12,6 +12,7 @@ use sqld::protocol::{ProtocolConfig, RsaKeys, SpinPolicy};
 use sqld::session::{ServerInfo, Shared};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Adaptive polling (protocol::spin) by default, embedded: 50 µs measured
 /// better than 200 (20.4 k against 18.3 k point selects/s at 1 thread).
@@ -21,7 +22,6 @@ const DEFAULT_SPIN_WAIT: std::time::Duration = std::time::Duration::from_micros(
 /// sync's kernel work and the writer thread need the CPU it would take
 /// (measured: oltp_read_write at 1 thread lost 10-30 % of its TPS).
 const SYNC_QUIET: std::time::Duration = std::time::Duration::from_millis(10);
-use std::sync::Arc;
 
 /// The version clients see: MySQL 8.0 protocol and behaviour, served by sqld
 /// (drivers pick features by the leading number).

@@ -38,6 +38,24 @@ async fn v_of(conn: &mut Conn, id: i64) -> i64 {
     count(conn, &format!("SELECT v FROM x.t WHERE id = {id}")).await
 }
 
+/// Runs `a_sql` on A, which blocks on B's lock, then `b_sql` on B, which
+/// blocks on A's: returns A and both results once the cycle is broken.
+async fn close_cycle(
+    mut a: Conn,
+    a_sql: String,
+    b: &mut Conn,
+    b_sql: &str,
+) -> (Conn, mysql_async::Result<()>, mysql_async::Result<()>) {
+    let a_waits = tokio::spawn(async move {
+        let r = a.query_drop(a_sql).await;
+        (a, r)
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let rb = b.query_drop(b_sql).await;
+    let (a, ra) = a_waits.await.expect("A's statement");
+    (a, ra, rb)
+}
+
 /// No XA branch is left prepared on any data node.
 pub async fn assert_no_prepared_branches(c: &TestCluster) {
     for g in 0..c.nodes.len() {
@@ -177,17 +195,13 @@ fn lock_wait_timeout_and_deadlock_roll_back_every_group() {
             ],
         )
         .await;
-        let a_waits = tokio::spawn(async move {
-            let r = a
-                .query_drop(format!("UPDATE t SET v = 10 WHERE id = {x2}"))
-                .await;
-            (a, r)
-        });
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let rb = b
-            .query_drop(format!("UPDATE t SET v = 20 WHERE id = {x1}"))
-            .await;
-        let (mut a, ra) = a_waits.await.expect("A's update");
+        let (mut a, ra, rb) = close_cycle(
+            a,
+            format!("UPDATE t SET v = 10 WHERE id = {x2}"),
+            &mut b,
+            &format!("UPDATE t SET v = 20 WHERE id = {x1}"),
+        )
+        .await;
         let codes = [code(&ra), code(&rb)];
         assert!(
             codes.contains(&Some(1213)),
@@ -235,17 +249,13 @@ fn lock_wait_timeout_and_deadlock_roll_back_every_group() {
         )
         .await;
         let started = Instant::now();
-        let a_waits = tokio::spawn(async move {
-            let r = a
-                .query_drop(format!("UPDATE t SET v = 30 WHERE id = {y1}"))
-                .await;
-            (a, r)
-        });
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let rb = b
-            .query_drop(format!("UPDATE t SET v = 40 WHERE id = {y0}"))
-            .await;
-        let (mut a, ra) = a_waits.await.expect("A's update");
+        let (mut a, ra, rb) = close_cycle(
+            a,
+            format!("UPDATE t SET v = 30 WHERE id = {y1}"),
+            &mut b,
+            &format!("UPDATE t SET v = 40 WHERE id = {y0}"),
+        )
+        .await;
         let waited = started.elapsed();
         assert!(
             waited < Duration::from_secs(20),

@@ -10,7 +10,6 @@ use super::packet::{PacketIo, ReadError};
 use super::params::{decode_params, parse_header, ParamError, ParamType};
 use super::response::{self, status, write_err, write_ok, write_terminator};
 use super::{binary, column, spin, text, ProtocolConfig};
-
 use mysql_common::constants::CapabilityFlags as Cap;
 use planner::{ColumnMeta, QueryResult};
 use pushdown::error::SqlError;
