@@ -6,14 +6,14 @@
 //! (an interrupt; on a virtual machine a trip through the hypervisor) adds
 //! more latency than the command itself costs. So while only one session
 //! has started commands lately, it keeps polling for its client's next
-//! command, up to a budget: between polls it yields, and the runtime then asks the OS for
-//! readiness without blocking. As soon as a second session starts a
-//! command the spinning stops, so under load it costs nothing; when the
-//! server goes idle it costs at most the budget once.
+//! command, up to a budget: between polls it yields, and the runtime then
+//! asks the OS for readiness without blocking. As soon as a second session
+//! starts a command the spinning stops, so under load it costs nothing;
+//! when the server goes idle it costs at most the budget once.
 //!
-//! Measured on 2 cores, embedded, 1 sysbench thread, 50 µs: oltp_point_select
-//! 12.4 k → 20 k queries/s (CPU per query 40 → 53 µs), oltp_read_only
-//! 610 → 850 TPS. Not used by default in cluster mode: sysbench, sqld and
+//! Measured on 2 cores, embedded, 1 sysbench thread, 50 µs:
+//! oltp_point_select 12.4 k → 20 k queries/s (CPU per query 40 → 53 µs),
+//! oltp_read_only 610 → 840 TPS. Not used by default in cluster mode: sysbench, sqld and
 //! the data node keep both CPUs busy between them, so there is little halt
 //! to save (+3 % point selects for +30 µs of CPU each).
 
