@@ -13,6 +13,7 @@
 
 mod conn;
 mod error;
+mod fx_hash;
 mod meta;
 mod pool;
 mod read;

@@ -52,7 +52,7 @@ pub struct NodeConn {
     pub unresponsive: bool,
     /// Statements of cached read shapes prepared on this connection, by
     /// shape id (see `conn::Stmt`).
-    pub statements: std::collections::HashMap<u64, mysql_async::Statement, super::read::BuildFx>,
+    pub statements: std::collections::HashMap<u64, mysql_async::Statement, super::fx_hash::BuildFx>,
     /// The timer that watches its statements (see `conn::watched`).
     pub watchdog: std::pin::Pin<Box<tokio::time::Sleep>>,
 }

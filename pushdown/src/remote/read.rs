@@ -3,6 +3,7 @@
 //! index (Access::Range), filtered, limited, projected.
 
 use super::conn::Stmt;
+use super::fx_hash::BuildFx;
 use super::render::{self, keys_condition, order_by, range_condition, Scope, Sql};
 use super::values::from_node;
 use crate::error::SqlResult;
@@ -12,7 +13,6 @@ use crate::schema::{ColumnType, TableDef};
 use crate::value::{Row, Value};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Bound;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -190,32 +190,6 @@ impl ShapeCache {
         })
     }
 }
-
-/// FxHash (rustc's): the keys are a few machine words, SipHash's
-/// flooding resistance buys nothing here.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-pub type BuildFx = BuildHasherDefault<FxHasher>;
 
 fn push_unique(cols: &mut Vec<usize>, c: usize) {
     if !cols.contains(&c) {
