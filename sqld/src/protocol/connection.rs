@@ -304,7 +304,7 @@ where
                 let read = self.io.read_packet(max);
                 let killed = self.handler.killed();
                 tokio::pin!(read, killed);
-                match spin::poll_briefly(read.as_mut(), session, self.config.spin.budget()).await {
+                match spin::poll_briefly(read.as_mut(), session, &self.config.spin).await {
                     Some(r) => r,
                     None => loop {
                         tokio::select! {

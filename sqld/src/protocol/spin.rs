@@ -46,14 +46,8 @@ impl std::fmt::Debug for SpinPolicy {
 }
 
 impl SpinPolicy {
-    /// The budget for a session's wait for its client; zero when polling
-    /// is off or not allowed now.
-    pub fn budget(&self) -> Duration {
-        if self.wait.is_zero() || self.allowed.as_ref().is_some_and(|f| !f()) {
-            Duration::ZERO
-        } else {
-            self.wait
-        }
+    fn allows_now(&self) -> bool {
+        self.allowed.as_ref().is_none_or(|f| f())
     }
 }
 
@@ -132,15 +126,17 @@ impl Drop for SpinToken<'_> {
     }
 }
 
-/// Polls `fut` until it is ready, the budget is spent or `session` is no
-/// longer alone; None if it was not ready by then (the caller then awaits
-/// it as usual: its waker is registered).
+/// Polls `fut` until it is ready, the policy's wait is spent or `session`
+/// is no longer alone; None if it was not ready by then (the caller then
+/// awaits it as usual: its waker is registered once it has been polled).
+/// With polling off it returns None at once, without polling; the checks
+/// that read the clock run only once `fut` is found pending.
 pub async fn poll_briefly<F: Future>(
     fut: Pin<&mut F>,
     session: u32,
-    budget: Duration,
+    policy: &SpinPolicy,
 ) -> Option<F::Output> {
-    ACTIVITY.poll_briefly(fut, session, budget).await
+    ACTIVITY.poll_briefly(fut, session, policy).await
 }
 
 impl Activity {
@@ -148,20 +144,26 @@ impl Activity {
         &self,
         mut fut: Pin<&mut F>,
         session: u32,
-        budget: Duration,
+        policy: &SpinPolicy,
     ) -> Option<F::Output> {
+        if policy.wait.is_zero() {
+            return None;
+        }
         let mut spin: Option<(SpinToken, Instant)> = None;
         loop {
             let polled = std::future::poll_fn(|cx| Poll::Ready(fut.as_mut().poll(cx))).await;
             if let Poll::Ready(v) = polled {
                 return Some(v);
             }
-            if budget.is_zero() || !self.alone(session) {
+            if !self.alone(session) {
                 return None;
             }
             match &spin {
-                None => spin = Some((SpinToken::acquire(&self.spinning)?, Instant::now())),
-                Some((_, start)) if start.elapsed() >= budget => return None,
+                None if policy.allows_now() => {
+                    spin = Some((SpinToken::acquire(&self.spinning)?, Instant::now()))
+                }
+                None => return None,
+                Some((_, start)) if start.elapsed() >= policy.wait => return None,
                 Some(_) => {}
             }
             tokio::task::yield_now().await;
@@ -205,18 +207,26 @@ mod tests {
             }
         });
         tokio::pin!(fut);
-        let budget = Duration::from_secs(5);
-        assert_eq!(a.poll_briefly(fut.as_mut(), session, budget).await, Some(5));
+        let policy = |wait, allowed: bool| SpinPolicy {
+            wait,
+            allowed: Some(Arc::new(move || allowed)),
+        };
+        let long = policy(Duration::from_secs(5), true);
+        assert_eq!(a.poll_briefly(fut.as_mut(), session, &long).await, Some(5));
         // Never ready: gives up after the budget.
         let never = std::future::pending::<()>();
         tokio::pin!(never);
-        let short = Duration::from_millis(2);
-        assert_eq!(a.poll_briefly(never.as_mut(), session, short).await, None);
-        // A zero budget polls once.
+        let short = policy(Duration::from_millis(2), true);
+        assert_eq!(a.poll_briefly(never.as_mut(), session, &short).await, None);
+        // Polling off, or not allowed now: gives up at once.
+        let off = policy(Duration::ZERO, true);
+        assert_eq!(a.poll_briefly(never.as_mut(), session, &off).await, None);
+        let started = Instant::now();
+        let refused = policy(Duration::from_secs(5), false);
         assert_eq!(
-            a.poll_briefly(never.as_mut(), session, Duration::ZERO)
-                .await,
+            a.poll_briefly(never.as_mut(), session, &refused).await,
             None
         );
+        assert!(started.elapsed() < Duration::from_secs(5));
     }
 }
