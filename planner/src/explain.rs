@@ -36,8 +36,8 @@ pub fn columns() -> Arc<[ColumnMeta]> {
 }
 
 pub fn result(plan: &Plan, planner: &Planner) -> QueryResult {
-    let groups = node_groups(plan, planner);
-    let rows = lines(plan, &groups)
+    let (groups, ordered) = node_groups(plan, planner);
+    let rows = lines(plan, &groups, ordered)
         .into_iter()
         .map(|l| l.into_iter().map(Value::from).collect())
         .collect();
@@ -49,8 +49,9 @@ pub fn result(plan: &Plan, planner: &Planner) -> QueryResult {
 
 /// The node groups a plan reaches and, for a read, the SQL each is sent
 /// ("ng0 (host:port): SELECT ..."). A read whose keys need parameter values
-/// is shown on every group.
-fn node_groups(plan: &Plan, planner: &Planner) -> String {
+/// is shown on every group. With whether the groups sort the rows (the
+/// plan's ORDER BY pushed, see `select::read_ordered`).
+fn node_groups(plan: &Plan, planner: &Planner) -> (String, bool) {
     let cluster = planner.cluster();
     let every = || {
         (0..cluster.group_count())
@@ -61,26 +62,48 @@ fn node_groups(plan: &Plan, planner: &Planner) -> String {
     let (src, is_read) = match plan {
         Plan::Select(s) => match &s.source {
             Some(src) => (src, true),
-            None => return every(),
+            None => return (every(), false),
         },
         Plan::Update(m) | Plan::Delete(m) => (&m.source, false),
-        _ => return every(),
+        _ => return (every(), false),
     };
     let table = &src.scope.table;
     let mut ctx = EvalCtx::new(&[]);
     let Ok(accesses) = crate::exec::access::evaluate(&src.access, table, &mut ctx) else {
-        return every();
+        return (every(), false);
     };
     let filter = if accesses.exact {
         &src.filter
     } else {
         &src.full_filter
     };
-    let limit = src
-        .limit
-        .as_ref()
-        .and_then(|l| crate::ops::limit::bounds(l, &[]).ok())
-        .and_then(|(offset, limit)| limit.map(|l| l.saturating_add(offset)));
+    let rows_needed = |l: &Option<crate::plan::LimitPlan>| {
+        l.as_ref()
+            .and_then(|l| crate::ops::limit::bounds(l, &[]).ok())
+            .and_then(|(offset, limit)| limit.map(|l| l.saturating_add(offset)))
+    };
+    let mut limit = rows_needed(&src.limit);
+    // The ORDER BY the groups would sort by: what `select::run` pushes.
+    let order = match &src.order {
+        Some(o) if is_read && accesses.list.len() == 1 => {
+            let read = Read {
+                table: table.clone(),
+                access: accesses.list[0].clone(),
+                filter: None,
+                projection: src.projection.clone(),
+                limit: None,
+                lock: src.lock,
+                params: Vec::new(),
+            };
+            if cluster.orders(&read, &o.keys) {
+                limit = rows_needed(&o.limit);
+                &o.keys[..]
+            } else {
+                &[]
+            }
+        }
+        _ => &[],
+    };
     // Aggregates the nodes compute: only what `select::run` pushes.
     let aggs = match plan {
         Plan::Select(s) if cluster.is_distributed() => {
@@ -99,30 +122,41 @@ fn node_groups(plan: &Plan, planner: &Planner) -> String {
             lock: src.lock,
             params: Vec::new(),
         };
-        for (name, sql) in cluster.describe_read(&read, &aggs) {
+        for (name, sql) in cluster.describe_read(&read, &aggs, order) {
             if !seen.iter().any(|(n, _)| *n == name) {
                 seen.push((name, sql.filter(|_| is_read)));
             }
         }
     }
     if seen.is_empty() {
-        return every();
+        return (every(), false);
     }
-    seen.into_iter()
+    let groups = seen
+        .into_iter()
         .map(|(name, sql)| match sql {
             Some(sql) => format!("{name}: {sql}"),
             None => name,
         })
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; ");
+    (groups, !order.is_empty())
 }
 
 /// The EXPLAIN rows of a plan, as text cells (also used by the golden
-/// plan tests).
-pub fn lines(plan: &Plan, groups: &str) -> Vec<Vec<String>> {
+/// plan tests). `ordered`: the node groups sort the rows (ORDER BY pushed).
+pub fn lines(plan: &Plan, groups: &str, ordered: bool) -> Vec<Vec<String>> {
     match plan {
         Plan::Select(s) => match &s.source {
-            Some(src) => vec![source_line(src, groups, &select_local(s))],
+            Some(src) => {
+                let mut l = source_line(src, groups, &select_local(s, ordered));
+                if let Some(o) = src.order.as_ref().filter(|_| ordered) {
+                    l[4] = o
+                        .limit
+                        .as_ref()
+                        .map_or(String::new(), |x| limit_text(x, &src.scope.table));
+                }
+                vec![l]
+            }
             None => vec![vec![
                 String::new(),
                 "no table".into(),
@@ -130,7 +164,7 @@ pub fn lines(plan: &Plan, groups: &str) -> Vec<Vec<String>> {
                 String::new(),
                 String::new(),
                 String::new(),
-                select_local(s),
+                select_local(s, false),
             ]],
         },
         Plan::Insert(i) => vec![vec![
@@ -177,7 +211,7 @@ fn conflict_name(c: &pushdown::request::OnConflict) -> &'static str {
     }
 }
 
-fn select_local(s: &SelectPlan) -> String {
+fn select_local(s: &SelectPlan, ordered: bool) -> String {
     let mut ops = Vec::new();
     if s.aggregated {
         let aggs: Vec<&str> = s
@@ -202,7 +236,9 @@ fn select_local(s: &SelectPlan) -> String {
     if s.distinct {
         ops.push("distinct".into());
     }
-    if !s.sort.is_empty() {
+    if !s.sort.is_empty() && ordered {
+        ops.push(format!("merge sorted {}", s.sort.len()));
+    } else if !s.sort.is_empty() {
         ops.push(format!("sort {}", s.sort.len()));
     } else if s.order_satisfied {
         ops.push("order by access".into());
@@ -235,18 +271,22 @@ fn source_line(src: &Source, groups: &str, local: &str) -> Vec<String> {
             .as_ref()
             .map_or(String::new(), |f| expr_text(f, t)),
         projection,
-        src.limit.as_ref().map_or(String::new(), |l| {
-            let e = |x: &Option<Expr>| x.as_ref().map(|x| expr_text(x, t));
-            match (e(&l.limit), e(&l.offset)) {
-                (Some(l), Some(o)) => format!("{o}+{l}"),
-                (Some(l), None) => l,
-                (None, Some(o)) => format!("offset {o}"),
-                (None, None) => String::new(),
-            }
-        }),
+        src.limit
+            .as_ref()
+            .map_or(String::new(), |l| limit_text(l, t)),
         groups.to_string(),
         local.to_string(),
     ]
+}
+
+fn limit_text(l: &crate::plan::LimitPlan, t: &TableDef) -> String {
+    let e = |x: &Option<Expr>| x.as_ref().map(|x| expr_text(x, t));
+    match (e(&l.limit), e(&l.offset)) {
+        (Some(l), Some(o)) => format!("{o}+{l}"),
+        (Some(l), None) => l,
+        (None, Some(o)) => format!("offset {o}"),
+        (None, None) => String::new(),
+    }
 }
 
 fn index_name(t: &TableDef, index: Option<u32>) -> String {

@@ -2,7 +2,7 @@
 //! engine, MySQL-protocol server). A node owns some partitions of every table.
 
 use crate::error::{er, SqlResult};
-use crate::request::{PartialAgg, Read, Write, WriteOutcome};
+use crate::request::{OrderKey, PartialAgg, Read, Write, WriteOutcome};
 use crate::schema::{Catalog, DdlOp};
 use crate::value::Row;
 use async_trait::async_trait;
@@ -37,10 +37,21 @@ pub trait DataNode: Send + Sync + 'static {
         Err(er::not_supported("two-phase commit on this data node"))
     }
     /// The SQL text this node would run for a read (for its partial
-    /// aggregates `aggs` when there are any and it can compute them), for
-    /// EXPLAIN; None for nodes that run requests themselves (embedded).
-    fn describe_read(&self, _req: &Read, _aggs: &[PartialAgg]) -> Option<String> {
+    /// aggregates `aggs` when there are any and it can compute them, else
+    /// ordered by `order` when it [`DataNode::orders`] it), for EXPLAIN;
+    /// None for nodes that run requests themselves (embedded).
+    fn describe_read(
+        &self,
+        _req: &Read,
+        _aggs: &[PartialAgg],
+        _order: &[OrderKey],
+    ) -> Option<String> {
         None
+    }
+    /// Whether [`NodeTxn::read_ordered`] orders this read itself (and so
+    /// answers Some).
+    fn orders(&self, _req: &Read, _order: &[OrderKey]) -> bool {
+        false
     }
     /// Connection-pool figures for SHOW STATUS; None without a pool.
     fn pool_stats(&self) -> Option<PoolStats> {
@@ -76,6 +87,18 @@ pub trait NodeTxn: Send + Sync {
         _req: &Read,
         _aggs: &[PartialAgg],
     ) -> SqlResult<Option<Row>> {
+        Ok(None)
+    }
+    /// The rows of a range read (`req.access` a range) ordered by `order`
+    /// and then in index order, `req.limit` applied after ordering; None
+    /// when this node does not order rows itself (the caller sorts). A
+    /// remote node has its server sort, so that with a LIMIT only the top
+    /// rows cross the network, and several groups' results are merged.
+    async fn read_ordered(
+        &mut self,
+        _req: &Read,
+        _order: &[OrderKey],
+    ) -> SqlResult<Option<Vec<Row>>> {
         Ok(None)
     }
     /// Marks a point to roll back to; savepoints nest by name as in InnoDB.

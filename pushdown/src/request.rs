@@ -68,6 +68,15 @@ pub struct Read {
     pub params: Vec<Value>,
 }
 
+/// A column a read's rows are ordered by (ORDER BY pushed to the data
+/// nodes): a table column position, compared as the column compares
+/// (collation for text, NULL first ascending and last descending).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderKey {
+    pub column: usize,
+    pub desc: bool,
+}
+
 /// An aggregate a data node computes over the rows a [`Read`] matches, so
 /// that one row per node group crosses the wire instead of every row; the
 /// planner finishes it (COUNTs and SUMs added, MIN/MAX of the minima and

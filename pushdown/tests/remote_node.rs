@@ -375,7 +375,7 @@ async fn reads_by_keys_and_ranges(url: &str) {
     r.params = vec![Value::Int(2)];
     r.projection = Some(vec![1, 0]);
     r.limit = Some(4);
-    let sql = n.describe_read(&r, &[]).unwrap();
+    let sql = n.describe_read(&r, &[], &[]).unwrap();
     assert!(sql.contains("LIKE ? ESCAPE"), "{sql}");
     assert!(sql.ends_with("LIMIT 4"), "{sql}");
     let got = plain_read(&n, &r).await;
@@ -403,7 +403,7 @@ async fn reads_by_keys_and_ranges(url: &str) {
     ));
     r.limit = Some(1);
     r.projection = Some(vec![3]);
-    let sql = n.describe_read(&r, &[]).unwrap();
+    let sql = n.describe_read(&r, &[], &[]).unwrap();
     assert!(!sql.contains("LIMIT"), "{sql}");
     assert_eq!(plain_read(&n, &r).await, vec![vec![dec(305)]]);
 }
@@ -482,7 +482,7 @@ async fn partial_aggregates(url: &str) {
             false,
         ),
     );
-    let sql = n.describe_read(&r, &aggs).unwrap();
+    let sql = n.describe_read(&r, &aggs, &[]).unwrap();
     assert!(
         sql.starts_with("SELECT COUNT(*), COUNT(`k`), SUM(`k`)"),
         "{sql}"
@@ -1510,7 +1510,7 @@ async fn pushed_filters_match_local_evaluation(url: &str) {
     for f in filters {
         let mut r = read(&t, Access::full_scan());
         r.filter = Some(f.clone());
-        let sql = n.describe_read(&r, &[]).unwrap();
+        let sql = n.describe_read(&r, &[], &[]).unwrap();
         assert!(sql.contains(" AND "), "not pushed: {f:?}\n{sql}");
         let pushed = ids(&plain_read(&n, &r).await);
         let mut ctx = pushdown::eval::EvalCtx::new(&[]);

@@ -95,6 +95,40 @@ const QUERIES: &[(&str, bool)] = &[
         "SELECT k, COUNT(*) FROM q.t WHERE id < 100 GROUP BY k ORDER BY k",
         true,
     ),
+    // ORDER BY on columns outside the access order: each group sorts (and
+    // cuts to OFFSET + LIMIT), sqld merges.
+    (
+        "SELECT id, c, k FROM q.t WHERE id BETWEEN 1 AND 300 ORDER BY c DESC, k, id LIMIT 20",
+        true,
+    ),
+    ("SELECT id, n FROM q.t ORDER BY n, id", true),
+    (
+        "SELECT id, n FROM q.t ORDER BY n DESC, id DESC LIMIT 7 OFFSET 3",
+        true,
+    ),
+    (
+        "SELECT id, d FROM q.t WHERE k > 50 ORDER BY d DESC, id LIMIT 12",
+        true,
+    ),
+    (
+        "SELECT id FROM q.t WHERE c LIKE '%1%' ORDER BY k, id LIMIT 9",
+        true,
+    ),
+    (
+        "SELECT DISTINCT n, c FROM q.t WHERE id < 300 ORDER BY c DESC",
+        false,
+    ),
+    ("SELECT s, id FROM q.u ORDER BY s, id", true),
+    ("SELECT s, id FROM q.u ORDER BY s DESC, id LIMIT 6", true),
+    ("SELECT DISTINCT s FROM q.u WHERE id > 2 ORDER BY s", false),
+];
+
+/// Strings that only a collation orders: case, accents, trailing spaces,
+/// NULL (the rows of `q.u`).
+const COLLATED: &[&str] = &[
+    "CREATE TABLE q.u (id INT PRIMARY KEY, s VARCHAR(10)) COLLATE utf8mb4_general_ci",
+    "INSERT INTO q.u VALUES (1, 'b'), (2, 'A'), (3, 'a'), (4, 'á'), (5, 'B '), (6, NULL), \
+     (7, 'Z'), (8, 'ä'), (9, 'b'), (10, ''), (11, 'C'), (12, 'c'), (13, NULL), (14, 'ab')",
 ];
 
 /// A binary-protocol cell in the text protocol's spelling (integers and
@@ -130,9 +164,13 @@ fn rows_are_partitioned_and_queries_equal_one_mariadb() {
             exec(&mut s, sql).await;
             exec(&mut m, sql).await;
         }
-        for sql in inserts() {
-            exec(&mut s, &sql).await;
-            exec(&mut m, &sql).await;
+        for sql in inserts()
+            .iter()
+            .map(String::as_str)
+            .chain(COLLATED.iter().copied())
+        {
+            exec(&mut s, sql).await;
+            exec(&mut m, sql).await;
         }
 
         // Each row is on exactly one data node.
@@ -176,6 +214,21 @@ fn rows_are_partitioned_and_queries_equal_one_mariadb() {
             } else {
                 assert_eq!(sorted(got), sorted(want), "prepared {sql}");
             }
+        }
+        // A pushed ORDER BY whose LIMIT and OFFSET are parameters.
+        let stmt = s
+            .prep("SELECT id, k FROM q.t WHERE id > ? ORDER BY k DESC, id LIMIT ?, ?")
+            .await
+            .unwrap();
+        for (from, offset, count) in [(0i64, 0i64, 5i64), (100, 4, 11), (480, 2, 50)] {
+            let got: Vec<(i64, i64)> = s.exec(&stmt, (from, offset, count)).await.unwrap();
+            let want: Vec<(i64, i64)> = m
+                .query(format!(
+                    "SELECT id, k FROM q.t WHERE id > {from} ORDER BY k DESC, id LIMIT {offset}, {count}"
+                ))
+                .await
+                .unwrap();
+            assert_eq!(got, want, "from {from} offset {offset} count {count}");
         }
         let stmt = s.prep("SELECT c FROM q.t WHERE id = ?").await.unwrap();
         for id in [1i64, 77, 499] {
@@ -224,6 +277,28 @@ fn explain_names_node_groups_and_pushed_sql() {
         assert!(
             scan.contains("SELECT") && scan.contains("`t`"),
             "pushed SQL: {scan}"
+        );
+        // ORDER BY outside the index order: sorted and cut on each group,
+        // merged here.
+        let sorted = explain(
+            rows(
+                &mut s,
+                "EXPLAIN SELECT id FROM q.t WHERE id > 3 ORDER BY c DESC, id LIMIT 2, 3",
+            )
+            .await,
+        );
+        assert_eq!(
+            sorted.matches("ORDER BY `c` DESC, `id` LIMIT 5").count(),
+            2,
+            "{sorted}"
+        );
+        assert!(sorted.contains("merge sorted 2, limit"), "{sorted}");
+        // TEXT is sorted here: the server would sort a prefix of it only.
+        exec(&mut s, "CREATE TABLE q.x (id INT PRIMARY KEY, b TEXT)").await;
+        let local = explain(rows(&mut s, "EXPLAIN SELECT id FROM q.x ORDER BY b").await);
+        assert!(
+            local.contains("sort 1") && !local.contains("ORDER BY `b`"),
+            "{local}"
         );
     });
 }

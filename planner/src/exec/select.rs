@@ -184,6 +184,36 @@ async fn read_aggregated(
     )]))
 }
 
+/// The rows of a source whose ORDER BY the data nodes do (see
+/// [`crate::plan::PushedOrder`]), sorted; None when they do not (embedded,
+/// several ranges, columns left to sqld): read and sort them here then.
+async fn read_ordered(
+    source: &Source,
+    params: &[Value],
+    session: &SessionCtx,
+    txn: &mut ClusterTxn,
+    warnings: &mut Vec<SqlWarning>,
+) -> SqlResult<Option<Vec<Row>>> {
+    let Some(order) = source.order.as_ref().filter(|_| txn.pushes_order()) else {
+        return Ok(None);
+    };
+    let mut w = Vec::new();
+    let mut reads = source_reads(source, params, session, &mut w)?;
+    if reads.len() != 1 {
+        return Ok(None);
+    }
+    let mut req = reads.swap_remove(0);
+    if let Some(l) = &order.limit {
+        let (offset, limit) = ops::limit::bounds(l, params)?;
+        req.limit = limit.map(|l| l.saturating_add(offset));
+    }
+    let rows = txn.read_ordered(&req, &order.keys).await?;
+    if rows.is_some() {
+        warnings.append(&mut w);
+    }
+    Ok(rows)
+}
+
 pub async fn run(
     plan: &SelectPlan,
     params: &[Value],
@@ -200,7 +230,10 @@ pub async fn run(
             if let Some(rows) =
                 read_aggregated(plan, source, params, session, txn, warnings, width).await?
             {
-                return finish_stages(plan, rows, params, session, warnings);
+                return finish_stages(plan, rows, false, params, session, warnings);
+            }
+            if let Some(rows) = read_ordered(source, params, session, txn, warnings).await? {
+                return finish_stages(plan, rows, true, params, session, warnings);
             }
             (
                 read_source(source, params, session, txn, warnings).await?,
@@ -236,13 +269,15 @@ pub fn finish(
         )?;
     }
     warnings.append(&mut ctx.warnings);
-    finish_stages(plan, rows, params, session, warnings)
+    finish_stages(plan, rows, false, params, session, warnings)
 }
 
-/// The stages after aggregation: HAVING, output, DISTINCT, sort, LIMIT.
+/// The stages after aggregation: HAVING, output, DISTINCT, sort (unless
+/// the rows came `sorted` by the data nodes), LIMIT.
 fn finish_stages(
     plan: &SelectPlan,
     mut rows: Vec<Row>,
+    sorted: bool,
     params: &[Value],
     session: &SessionCtx,
     warnings: &mut Vec<SqlWarning>,
@@ -266,18 +301,20 @@ fn finish_stages(
         }
         out.push(o);
     }
+    // Rows the data nodes sorted keep their order through DISTINCT.
+    let sort = if sorted { &[][..] } else { &plan.sort[..] };
     if plan.distinct {
         let collations: Vec<_> = plan.columns.iter().map(|c| c.collation).collect();
         if ops::distinct::sort_groups_duplicates(&plan.sort, &collations) {
             // SELECT DISTINCT c ... ORDER BY c: sort, then drop neighbours.
-            ops::sort::sort(&mut out, &plan.sort);
+            ops::sort::sort(&mut out, sort);
             ops::distinct::distinct_sorted(&mut out, &plan.sort);
         } else {
             ops::distinct::distinct(&mut out, &collations);
-            ops::sort::sort(&mut out, &plan.sort);
+            ops::sort::sort(&mut out, sort);
         }
     } else {
-        ops::sort::sort(&mut out, &plan.sort);
+        ops::sort::sort(&mut out, sort);
     }
     if let Some(l) = &plan.limit {
         let (offset, limit) = ops::limit::bounds(l, params)?;

@@ -14,7 +14,7 @@ use crate::bind::{AggCall, Scope};
 use crate::ddl::DdlPlan;
 use crate::result::ColumnMeta;
 use pushdown::expr::Expr;
-use pushdown::request::{LockMode, OnConflict};
+use pushdown::request::{LockMode, OnConflict, OrderKey};
 use pushdown::schema::Collation;
 use std::sync::Arc;
 
@@ -57,6 +57,19 @@ pub struct Source {
     /// operator needs more.
     pub limit: Option<LimitPlan>,
     pub lock: LockMode,
+    /// ORDER BY that data nodes able to sort do (cluster mode), each node
+    /// group sorting its rows and sqld merging them; the plan's sort
+    /// stays for nodes that cannot.
+    pub order: Option<PushedOrder>,
+}
+
+/// ORDER BY on plain columns of a range read, for the data nodes.
+#[derive(Debug, Clone)]
+pub struct PushedOrder {
+    pub keys: Vec<OrderKey>,
+    /// Rows needed from each group (OFFSET + LIMIT) once they are sorted:
+    /// set when nothing local needs more (no DISTINCT, HAVING, aggregate).
+    pub limit: Option<LimitPlan>,
 }
 
 /// LIMIT / OFFSET: literals or `?`.

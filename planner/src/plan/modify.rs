@@ -181,6 +181,7 @@ fn finish(
                 projection,
                 limit: None,
                 lock: LockMode::Exclusive,
+                order: None,
             },
             assignments,
             sort,

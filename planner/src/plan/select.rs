@@ -1,14 +1,14 @@
 //! SELECT on at most one table → [`SelectPlan`].
 
 use super::access::{decide, AccessPlan};
-use super::{LimitPlan, SelectPlan, SortKey, Source};
+use super::{LimitPlan, PushedOrder, SelectPlan, SortKey, Source};
 use crate::bind::names::Scope;
 use crate::bind::types::{table_column_meta, TypeEnv};
 use crate::bind::{and_all, conjuncts, remap_columns, resolve_table, AggCall, AggFunc, ExprBinder};
 use crate::result::ColumnMeta;
 use pushdown::error::{er, SqlError, SqlResult};
 use pushdown::expr::Expr;
-use pushdown::request::LockMode;
+use pushdown::request::{LockMode, OrderKey};
 use pushdown::schema::{Catalog, Collation, TableDef};
 use sqlparser::ast::{
     self, GroupByExpr, LimitClause, OrderByKind, SelectItem, SetExpr, TableFactor,
@@ -367,6 +367,8 @@ fn plan_source(
         }
     }
 
+    let order = pushed_order(plan, &scope.table, &access);
+
     // Columns the local stages read.
     let mut needed = Vec::new();
     let mut collect = |e: &Expr| {
@@ -428,7 +430,44 @@ fn plan_source(
         projection: if all { None } else { Some(needed) },
         limit,
         lock,
+        order,
     }
+}
+
+/// The ORDER BY a single range read can leave to data nodes that sort:
+/// every key a plain column compared under its own collation, no
+/// aggregation or HAVING in between. Its limit goes down too unless
+/// DISTINCT needs more rows than it returns.
+fn pushed_order(plan: &SelectPlan, table: &TableDef, access: &AccessPlan) -> Option<PushedOrder> {
+    if plan.sort.is_empty()
+        || plan.aggregated
+        || plan.having.is_some()
+        || !matches!(access, AccessPlan::Range { .. })
+    {
+        return None;
+    }
+    let mut keys = Vec::with_capacity(plan.sort.len());
+    for k in &plan.sort {
+        let Some(Expr::Column(c)) = plan.output.get(k.column) else {
+            return None;
+        };
+        let col = table.columns.get(*c)?;
+        if col.ty.is_text() && k.collation != col.collation {
+            return None;
+        }
+        keys.push(OrderKey {
+            column: *c,
+            desc: k.desc,
+        });
+    }
+    Some(PushedOrder {
+        keys,
+        limit: if plan.distinct {
+            None
+        } else {
+            plan.limit.clone()
+        },
+    })
 }
 
 /// A GROUP BY / HAVING / ORDER BY item: a position (`ORDER BY 2`), a

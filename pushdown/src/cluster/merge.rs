@@ -4,6 +4,7 @@
 
 use super::route::KeyPart;
 use crate::eval;
+use crate::request::OrderKey;
 use crate::schema::{ColumnDef, TableDef};
 use crate::value::{Row, Value};
 use std::cmp::Ordering;
@@ -61,31 +62,63 @@ pub(super) fn widen(projection: &Option<Vec<usize>>, needed: &[usize]) -> Widene
     }
 }
 
-/// How to compare two returned rows in index order.
+/// How to compare two returned rows: in index order, or by pushed ORDER
+/// BY keys then index order.
 pub(super) struct RowOrder<'a> {
     pub positions: Vec<usize>,
     pub columns: Vec<&'a ColumnDef>,
-    pub reverse: bool,
+    /// Per column: descending.
+    pub desc: Vec<bool>,
 }
 
 impl<'a> RowOrder<'a> {
     pub fn new(table: &'a TableDef, cols: &[usize], positions: Vec<usize>, reverse: bool) -> Self {
+        Self::directed(table, cols, positions, vec![reverse; cols.len()])
+    }
+
+    /// Columns each in its own direction.
+    pub fn directed(
+        table: &'a TableDef,
+        cols: &[usize],
+        positions: Vec<usize>,
+        desc: Vec<bool>,
+    ) -> Self {
         RowOrder {
             positions,
             columns: cols.iter().filter_map(|c| table.columns.get(*c)).collect(),
-            reverse,
+            desc,
         }
     }
 
     pub fn compare(&self, a: &Row, b: &Row) -> Ordering {
-        for (p, col) in self.positions.iter().zip(&self.columns) {
+        for ((p, col), desc) in self.positions.iter().zip(&self.columns).zip(&self.desc) {
             let o = compare_values(a.get(*p), b.get(*p), col);
             if o != Ordering::Equal {
-                return if self.reverse { o.reverse() } else { o };
+                return if *desc { o.reverse() } else { o };
             }
         }
         Ordering::Equal
     }
+}
+
+/// The columns rows ordered by `order` then by a range's index come in,
+/// each with its direction (index columns already in `order` are not
+/// repeated): the ORDER BY the node is sent.
+pub(super) fn ordered_columns(
+    table: &TableDef,
+    order: &[OrderKey],
+    index: Option<u32>,
+    reverse: bool,
+) -> (Vec<usize>, Vec<bool>) {
+    let mut cols: Vec<usize> = order.iter().map(|k| k.column).collect();
+    let mut desc: Vec<bool> = order.iter().map(|k| k.desc).collect();
+    for c in order_columns(table, index) {
+        if !cols.contains(&c) {
+            cols.push(c);
+            desc.push(reverse);
+        }
+    }
+    (cols, desc)
 }
 
 /// Index order of two column values: NULL first, then as the column's
@@ -242,6 +275,35 @@ mod tests {
             ids(merge(vec![ra, rb], &reverse, None)),
             [6, 2, 5, 4, 3, 1].map(Value::Int).to_vec()
         );
+    }
+
+    #[test]
+    fn pushed_order_merges_each_column_in_its_direction() {
+        let t = table();
+        // ORDER BY s DESC on a primary-key range read forward: then id.
+        let order = [OrderKey {
+            column: 1,
+            desc: true,
+        }];
+        let (cols, desc) = ordered_columns(&t, &order, None, false);
+        assert_eq!(
+            (cols.clone(), desc.clone()),
+            (vec![1, 0], vec![true, false])
+        );
+        // On the index (s): s is not repeated.
+        assert_eq!(
+            ordered_columns(&t, &order, Some(4), true),
+            (vec![1, 0], vec![true, true])
+        );
+        let row_order = RowOrder::directed(&t, &cols, vec![1, 0], desc);
+        let a = vec![r(2, "c"), r(4, "B"), r(7, "b")];
+        let b = vec![r(6, "C"), r(3, "b"), r(1, "a")];
+        let ids = merge(vec![a, b], &row_order, Some(5))
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect::<Vec<_>>();
+        // "c" = "C" and "B" = "b" under the collation: ties go by id.
+        assert_eq!(ids, [2, 6, 3, 4, 7].map(Value::Int).to_vec());
     }
 
     #[test]

@@ -39,7 +39,7 @@ use crate::error::{er, SqlResult};
 use crate::meta::ClusterMeta;
 use crate::node::{DataNode, PoolStats};
 use crate::partition::PartitionMap;
-use crate::request::{PartialAgg, Read};
+use crate::request::{OrderKey, PartialAgg, Read};
 use crate::schema::{Catalog, DdlOp};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -260,6 +260,12 @@ impl Cluster {
         self.meta.is_some()
     }
 
+    /// Whether the node groups sort a range read by `order` themselves
+    /// (see [`ClusterTxn::read_ordered`]).
+    pub fn orders(&self, req: &Read, order: &[OrderKey]) -> bool {
+        self.is_distributed() && self.groups.iter().all(|g| g.orders(req, order))
+    }
+
     pub async fn load_catalog(&self) -> SqlResult<Catalog> {
         match &self.meta {
             None => self.groups[0].load_catalog().await,
@@ -333,12 +339,17 @@ impl Cluster {
     }
 
     /// For EXPLAIN: the node groups a read reaches and the SQL each runs.
-    pub fn describe_read(&self, req: &Read, aggs: &[PartialAgg]) -> Vec<(String, Option<String>)> {
+    pub fn describe_read(
+        &self,
+        req: &Read,
+        aggs: &[PartialAgg],
+        order: &[OrderKey],
+    ) -> Vec<(String, Option<String>)> {
         route::split_read(self, req)
             .into_iter()
             .map(|(g, part)| {
                 let node = &self.groups[g];
-                let sql = node.describe_read(part.as_ref().unwrap_or(req), aggs);
+                let sql = node.describe_read(part.as_ref().unwrap_or(req), aggs, order);
                 (node.name(), sql)
             })
             .collect()

@@ -14,7 +14,7 @@ use super::merge::{self, RowOrder};
 use super::{route, Cluster};
 use crate::error::{er, SqlError, SqlResult};
 use crate::node::NodeTxn;
-use crate::request::{Access, OnConflict, PartialAgg, Read, Write, WriteOutcome};
+use crate::request::{Access, OnConflict, OrderKey, PartialAgg, Read, Write, WriteOutcome};
 use crate::value::Row;
 use futures_util::future::join_all;
 use std::borrow::Cow;
@@ -237,6 +237,74 @@ impl ClusterTxn {
                 Ok(rows)
             }
         }
+    }
+
+    /// A range read ordered by `order` then in index order, `req.limit`
+    /// after ordering: each group it reaches sorts (and cuts) its rows, and
+    /// they are merged here. None when the nodes do not sort (embedded, or
+    /// a column whose order is left to sqld): read and sort the rows then.
+    pub async fn read_ordered(
+        &mut self,
+        req: &Read,
+        order: &[OrderKey],
+    ) -> SqlResult<Option<Vec<Row>>> {
+        let Access::Range { index, reverse, .. } = &req.access else {
+            return Ok(None);
+        };
+        if !self.cluster.orders(req, order) {
+            return Ok(None);
+        }
+        self.alive()?;
+        let table = req.table.clone();
+        let groups = route::range_groups(&self.cluster, &table, &req.access);
+        if groups.len() == 1 {
+            let r = match self.part(groups[0]).await {
+                Ok(p) => p.read_ordered(req, order).await,
+                Err(e) => Err(e),
+            };
+            return self.check(r).await;
+        }
+        let (cols, desc) = merge::ordered_columns(&table, order, *index, *reverse);
+        let w = merge::widen(&req.projection, &cols);
+        let sub: Cow<Read> = match &w.projection {
+            Some(p) => Cow::Owned(Read {
+                projection: Some(p.clone()),
+                ..req.clone()
+            }),
+            None => Cow::Borrowed(req),
+        };
+        let r = self.read_groups_ordered(&groups, &sub, order).await;
+        let Some(results) = self.check(r).await? else {
+            return Ok(None);
+        };
+        let row_order = RowOrder::directed(&table, &cols, w.positions, desc);
+        let mut rows = merge::merge(results, &row_order, req.limit);
+        merge::strip(&mut rows, w.strip_to);
+        Ok(Some(rows))
+    }
+
+    /// [`ClusterTxn::read_ordered`] of one request on several groups, in
+    /// parallel; None if a group does not order it.
+    async fn read_groups_ordered(
+        &mut self,
+        groups: &[usize],
+        req: &Read,
+        order: &[OrderKey],
+    ) -> SqlResult<Option<Vec<Vec<Row>>>> {
+        for &g in groups {
+            self.start(g).await?;
+        }
+        let futs = self.parts.iter_mut().enumerate().filter_map(|(g, p)| {
+            groups.contains(&g).then_some(())?;
+            Some(p.as_mut()?.txn.read_ordered(req, order))
+        });
+        Ok(collect(join_all(futs).await)?.into_iter().collect())
+    }
+
+    /// Whether the node groups may sort reads themselves (remote nodes;
+    /// see [`ClusterTxn::read_ordered`]).
+    pub fn pushes_order(&self) -> bool {
+        self.cluster.is_distributed()
     }
 
     /// Whether the node groups compute aggregates themselves (remote

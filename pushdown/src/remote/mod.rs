@@ -29,7 +29,7 @@ pub use txn::RemoteTxn;
 
 use crate::error::{SqlError, SqlResult};
 use crate::node::{DataNode, NodeTxn, PoolStats};
-use crate::request::{PartialAgg, Read};
+use crate::request::{OrderKey, PartialAgg, Read};
 use crate::schema::{Catalog, DdlOp};
 use async_trait::async_trait;
 use conn::text_of;
@@ -287,11 +287,22 @@ impl DataNode for RemoteNode {
         }
     }
 
-    fn describe_read(&self, req: &Read, aggs: &[PartialAgg]) -> Option<String> {
+    fn describe_read(&self, req: &Read, aggs: &[PartialAgg], order: &[OrderKey]) -> Option<String> {
         if let Ok(Some(sql)) = read::plan_aggregates(req, aggs) {
             return Some(sql.text);
         }
-        read::plan(req).ok().map(|p| p.shape.text.clone())
+        let order = if read::orderable(req, order) {
+            order
+        } else {
+            &[]
+        };
+        read::plan_ordered(req, order)
+            .ok()
+            .map(|p| p.shape.text.clone())
+    }
+
+    fn orders(&self, req: &Read, order: &[OrderKey]) -> bool {
+        read::orderable(req, order)
     }
 
     fn pool_stats(&self) -> Option<PoolStats> {

@@ -4,11 +4,11 @@
 
 use super::conn::Stmt;
 use super::fx_hash::BuildFx;
-use super::render::{self, keys_condition, order_by, range_condition, Scope, Sql};
+use super::render::{self, keys_condition, ordered_by, range_condition, Scope, Sql};
 use super::values::from_node;
 use crate::error::SqlResult;
 use crate::eval::{self, EvalCtx};
-use crate::request::{Access, LockMode, PartialAgg, Read};
+use crate::request::{Access, LockMode, OrderKey, PartialAgg, Read};
 use crate::schema::{ColumnType, TableDef};
 use crate::value::{Row, Value};
 use std::cell::RefCell;
@@ -108,13 +108,19 @@ fn values_shape(vals: &[Value], key: &mut Vec<u64>) -> bool {
     true
 }
 
-/// The words that name the SELECT `plan(req)` renders (the table aside);
-/// false for a request not worth or not safe to cache.
-fn shape_key(req: &Read, key: &mut Vec<u64>) -> bool {
+/// The words that name the SELECT `plan_ordered(req, order)` renders (the
+/// table aside); false for a request not worth or not safe to cache.
+fn shape_key(req: &Read, order: &[OrderKey], key: &mut Vec<u64>) -> bool {
     if req.filter.is_some() {
         return false;
     }
     key.push(Arc::as_ptr(&req.table) as usize as u64);
+    key.push(order.len() as u64);
+    key.extend(
+        order
+            .iter()
+            .map(|k| ((k.column as u64) << 1) | u64::from(k.desc)),
+    );
     key.push(match req.lock {
         LockMode::None => 0,
         LockMode::Shared => 1,
@@ -149,14 +155,15 @@ fn shape_key(req: &Read, key: &mut Vec<u64>) -> bool {
 }
 
 impl ShapeCache {
-    /// The plan of `req`: its SELECT rendered once per shape, its
-    /// parameters collected for this execution.
-    pub fn plan(&self, req: &Read) -> SqlResult<ReadPlan> {
+    /// The plan of `req` ordered by `order` (see [`plan_ordered`]): its
+    /// SELECT rendered once per shape, its parameters collected for this
+    /// execution.
+    pub fn plan(&self, req: &Read, order: &[OrderKey]) -> SqlResult<ReadPlan> {
         SHAPE_KEY.with(|key| {
             let mut key = key.borrow_mut();
             key.clear();
-            if !shape_key(req, &mut key) {
-                return plan(req);
+            if !shape_key(req, order, &mut key) {
+                return plan_ordered(req, order);
             }
             let known = self
                 .shapes
@@ -174,7 +181,7 @@ impl ShapeCache {
                     params: sql.params,
                 });
             }
-            let mut planned = plan(req)?;
+            let mut planned = plan_ordered(req, order)?;
             if let Some(shape) = Arc::get_mut(&mut planned.shape) {
                 shape.id = Some(NEXT_SHAPE_ID.fetch_add(1, Ordering::Relaxed));
             }
@@ -198,6 +205,34 @@ fn push_unique(cols: &mut Vec<usize>, c: usize) {
 }
 
 pub fn plan(req: &Read) -> SqlResult<ReadPlan> {
+    plan_ordered(req, &[])
+}
+
+/// Whether a node orders `req`'s rows by `order` exactly as sqld would: a
+/// range read, on columns whose order MariaDB and sqld agree on. Left to
+/// sqld: TEXT and BLOB (the server sorts on a max_sort_length prefix),
+/// BINARY (zero padding), TIMESTAMP (the server sorts in UTC, sqld in the
+/// session's time zone).
+pub fn orderable(req: &Read, order: &[OrderKey]) -> bool {
+    matches!(req.access, Access::Range { .. })
+        && !order.is_empty()
+        && order.iter().all(|k| {
+            req.table.columns.get(k.column).is_some_and(|c| {
+                !matches!(
+                    c.ty,
+                    ColumnType::Text(_)
+                        | ColumnType::Blob(_)
+                        | ColumnType::Binary(_)
+                        | ColumnType::Timestamp(_)
+                        | ColumnType::Null
+                )
+            })
+        })
+}
+
+/// A read's SELECT, ordered by `order` before the access order (empty:
+/// index order alone). With keys, `order` is not used.
+pub fn plan_ordered(req: &Read, order: &[OrderKey]) -> SqlResult<ReadPlan> {
     let t = &*req.table;
     let scope = Scope {
         table: t,
@@ -244,7 +279,7 @@ pub fn plan(req: &Read) -> SqlResult<ReadPlan> {
     }
     from_where(&mut sql, req, filter.flatten())?;
     if let Access::Range { index, reverse, .. } = &req.access {
-        order_by(&mut sql, t, *index, *reverse)?;
+        ordered_by(&mut sql, t, order, *index, *reverse)?;
     }
     // Keys come back in key order and are reordered here, so their limit
     // is applied after that; a limit below an unrendered filter too.
@@ -722,6 +757,53 @@ mod tests {
     }
 
     #[test]
+    fn ordered_ranges_sort_on_the_node_then_in_index_order() {
+        let by_c = [OrderKey {
+            column: 2,
+            desc: true,
+        }];
+        let mut range = req(Access::Range {
+            index: Some(1),
+            lower: Bound::Excluded(vec![Value::Int(10)]),
+            upper: Bound::Unbounded,
+            reverse: false,
+        });
+        range.limit = Some(7);
+        assert!(orderable(&range, &by_c));
+        assert_eq!(
+            plan_ordered(&range, &by_c).unwrap().shape.text,
+            "SELECT `c` FROM `sbtest`.`sbtest1` WHERE `k` > ? ORDER BY `c` DESC, `k`, `id` LIMIT 7"
+        );
+        // A key already ordered on is not repeated.
+        let by_id = [OrderKey {
+            column: 0,
+            desc: true,
+        }];
+        assert_eq!(
+            plan_ordered(&range, &by_id).unwrap().shape.text,
+            "SELECT `c` FROM `sbtest`.`sbtest1` WHERE `k` > ? ORDER BY `id` DESC, `k` LIMIT 7"
+        );
+        // The cache tells orders apart.
+        let cache = ShapeCache::default();
+        let plain = cache.plan(&range, &[]).unwrap().shape.clone();
+        let sorted = cache.plan(&range, &by_c).unwrap().shape.clone();
+        assert_ne!(plain.id, sorted.id);
+        assert!(!plain.text.contains("`c` DESC"), "{}", plain.text);
+        assert_eq!(cache.plan(&range, &by_c).unwrap().shape.id, sorted.id);
+        // Key batches come back in the keys' order; nothing to order by;
+        // and TEXT or BLOB the server would sort on a prefix only.
+        assert!(!orderable(
+            &req(Access::Keys(vec![vec![Value::Int(1)]])),
+            &by_c
+        ));
+        assert!(!orderable(&range, &[]));
+        let mut text = (*range.table).clone();
+        text.columns[2].ty = ColumnType::Text(65535);
+        range.table = Arc::new(text);
+        assert!(!orderable(&range, &by_c));
+    }
+
+    #[test]
     fn unpushable_filters_fetch_their_columns_and_drop_the_limit() {
         let mut r = req(Access::full_scan());
         r.filter = Some(Expr::cmp(
@@ -809,7 +891,7 @@ mod tests {
         for round in 0..2 {
             for (n, r) in requests.iter().enumerate() {
                 let fresh = plan(r).unwrap();
-                let cached = cache.plan(r).unwrap();
+                let cached = cache.plan(r, &[]).unwrap();
                 assert_eq!(cached.shape.text, fresh.shape.text, "request {n}");
                 assert_eq!(cached.params, fresh.params, "request {n}");
                 assert_eq!(cached.shape.fetched, fresh.shape.fetched);
@@ -824,7 +906,7 @@ mod tests {
         }
         assert_eq!(ids[0], ids[1], "one shape for every point read");
         assert_ne!(ids[0], ids[2], "IS NULL is another text");
-        assert_eq!(cache.plan(&decimal).unwrap().shape.id, None);
+        assert_eq!(cache.plan(&decimal, &[]).unwrap().shape.id, None);
         let mut filtered = keys(vec![vec![Value::Int(7)]]);
         filtered.filter = Some(Expr::cmp(
             CmpOp::Eq,
@@ -832,11 +914,11 @@ mod tests {
             Expr::lit("x"),
             Collation::Utf8mb4GeneralCi,
         ));
-        assert_eq!(cache.plan(&filtered).unwrap().shape.id, None);
+        assert_eq!(cache.plan(&filtered, &[]).unwrap().shape.id, None);
         let mut replaced = keys(vec![vec![Value::Int(7)]]);
         replaced.table = Arc::new((*replaced.table).clone());
         assert_ne!(
-            cache.plan(&replaced).unwrap().shape.id,
+            cache.plan(&replaced, &[]).unwrap().shape.id,
             ids[0],
             "a new table, a new shape"
         );

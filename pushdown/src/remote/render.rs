@@ -11,6 +11,7 @@
 use super::values::to_param;
 use crate::error::{SqlError, SqlResult};
 use crate::expr::{BinaryOp, CastType, CmpOp, Expr, UnaryOp};
+use crate::request::OrderKey;
 use crate::schema::{Collation, ColumnType, TableDef};
 use crate::value::Value;
 
@@ -521,22 +522,35 @@ fn same_collation(
 /// `ORDER BY` the index columns then the primary key (the order of an
 /// index scan), descending when `reverse`.
 pub fn order_by(out: &mut Sql, t: &TableDef, index: Option<u32>, reverse: bool) -> SqlResult<()> {
-    let mut cols: Vec<usize> = match index {
-        None => Vec::new(),
-        Some(id) => index_columns(t, id)?.to_vec(),
+    ordered_by(out, t, &[], index, reverse)
+}
+
+/// ` ORDER BY` the `order` keys, then the index's columns and the primary
+/// key's (those not already named) in the access direction.
+pub fn ordered_by(
+    out: &mut Sql,
+    t: &TableDef,
+    order: &[OrderKey],
+    index: Option<u32>,
+    reverse: bool,
+) -> SqlResult<()> {
+    let mut cols: Vec<(usize, bool)> = order.iter().map(|k| (k.column, k.desc)).collect();
+    let index_cols = match index {
+        None => &[][..],
+        Some(id) => index_columns(t, id)?,
     };
-    for &c in &t.primary_key {
-        if !cols.contains(&c) {
-            cols.push(c);
+    for &c in index_cols.iter().chain(&t.primary_key) {
+        if !cols.iter().any(|&(x, _)| x == c) {
+            cols.push((c, reverse));
         }
     }
     out.push(" ORDER BY ");
-    for (n, &c) in cols.iter().enumerate() {
+    for (n, &(c, desc)) in cols.iter().enumerate() {
         if n > 0 {
             out.push(", ");
         }
         out.column(t, c)?;
-        if reverse {
+        if desc {
             out.push(" DESC");
         }
     }

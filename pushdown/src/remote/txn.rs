@@ -14,7 +14,7 @@ use super::render::quote_string;
 use super::{pool::Pooled, read, write, Shared};
 use crate::error::{er, SqlError, SqlResult};
 use crate::node::NodeTxn;
-use crate::request::{LockMode, PartialAgg, Read, Write, WriteOutcome};
+use crate::request::{LockMode, OrderKey, PartialAgg, Read, Write, WriteOutcome};
 use crate::value::Row;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -229,9 +229,23 @@ fn savepoint_name(name: &str) -> SqlResult<String> {
 impl NodeTxn for RemoteTxn {
     async fn read(&mut self, req: &Read) -> SqlResult<Vec<Row>> {
         self.check_active()?;
-        let plan = self.node.reads.plan(req)?;
+        let plan = self.node.reads.plan(req, &[])?;
         let raw = self.fetch(req.lock, plan.stmt()).await?;
         read::finish(req, &plan.shape, raw)
+    }
+
+    async fn read_ordered(
+        &mut self,
+        req: &Read,
+        order: &[OrderKey],
+    ) -> SqlResult<Option<Vec<Row>>> {
+        if !read::orderable(req, order) {
+            return Ok(None);
+        }
+        self.check_active()?;
+        let plan = self.node.reads.plan(req, order)?;
+        let raw = self.fetch(req.lock, plan.stmt()).await?;
+        read::finish(req, &plan.shape, raw).map(Some)
     }
 
     async fn read_aggregates(&mut self, req: &Read, aggs: &[PartialAgg]) -> SqlResult<Option<Row>> {

@@ -360,6 +360,21 @@ fn order_follows_the_index_then_the_key() {
     let mut s = Sql::default();
     order_by(&mut s, &t, None, false).unwrap();
     assert_eq!(s.text, " ORDER BY `id`");
+    // Pushed ORDER BY keys first, each in its direction; the index columns
+    // not among them after, in the access direction.
+    let mut s = Sql::default();
+    let order = [
+        OrderKey {
+            column: 1,
+            desc: false,
+        },
+        OrderKey {
+            column: 0,
+            desc: true,
+        },
+    ];
+    ordered_by(&mut s, &t, &order, Some(7), true).unwrap();
+    assert_eq!(s.text, " ORDER BY `name`, `id` DESC, `k` DESC");
 }
 
 #[test]
