@@ -96,7 +96,7 @@ fn node_groups(plan: &Plan, planner: &Planner) -> (String, bool) {
                 params: Vec::new(),
             };
             if cluster.orders(&read, &o.keys) {
-                limit = rows_needed(&o.limit);
+                limit = rows_needed(&Some(o.limit.clone()));
                 &o.keys[..]
             } else {
                 &[]
@@ -150,10 +150,7 @@ pub fn lines(plan: &Plan, groups: &str, ordered: bool) -> Vec<Vec<String>> {
             Some(src) => {
                 let mut l = source_line(src, groups, &select_local(s, ordered));
                 if let Some(o) = src.order.as_ref().filter(|_| ordered) {
-                    l[4] = o
-                        .limit
-                        .as_ref()
-                        .map_or(String::new(), |x| limit_text(x, &src.scope.table));
+                    l[4] = limit_text(&o.limit, &src.scope.table);
                 }
                 vec![l]
             }

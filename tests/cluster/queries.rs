@@ -95,13 +95,14 @@ const QUERIES: &[(&str, bool)] = &[
         "SELECT k, COUNT(*) FROM q.t WHERE id < 100 GROUP BY k ORDER BY k",
         true,
     ),
-    // ORDER BY on columns outside the access order: each group sorts (and
-    // cuts to OFFSET + LIMIT), sqld merges.
+    // ORDER BY ... LIMIT on columns outside the access order: each group
+    // sorts and cuts to OFFSET + LIMIT, sqld merges. Without LIMIT: sorted
+    // here.
     (
         "SELECT id, c, k FROM q.t WHERE id BETWEEN 1 AND 300 ORDER BY c DESC, k, id LIMIT 20",
         true,
     ),
-    ("SELECT id, n FROM q.t ORDER BY n, id", true),
+    ("SELECT id, n FROM q.t ORDER BY n, id LIMIT 400", true),
     (
         "SELECT id, n FROM q.t ORDER BY n DESC, id DESC LIMIT 7 OFFSET 3",
         true,
@@ -118,6 +119,7 @@ const QUERIES: &[(&str, bool)] = &[
         "SELECT DISTINCT n, c FROM q.t WHERE id < 300 ORDER BY c DESC",
         false,
     ),
+    ("SELECT s, id FROM q.u ORDER BY s, id LIMIT 100", true),
     ("SELECT s, id FROM q.u ORDER BY s, id", true),
     ("SELECT s, id FROM q.u ORDER BY s DESC, id LIMIT 6", true),
     ("SELECT DISTINCT s FROM q.u WHERE id > 2 ORDER BY s", false),
@@ -293,9 +295,15 @@ fn explain_names_node_groups_and_pushed_sql() {
             "{sorted}"
         );
         assert!(sorted.contains("merge sorted 2, limit"), "{sorted}");
+        // Without a LIMIT every row comes back anyway: sorted here.
+        let all = explain(rows(&mut s, "EXPLAIN SELECT id FROM q.t ORDER BY c").await);
+        assert!(
+            all.contains("sort 1") && !all.contains("ORDER BY `c`"),
+            "{all}"
+        );
         // TEXT is sorted here: the server would sort a prefix of it only.
         exec(&mut s, "CREATE TABLE q.x (id INT PRIMARY KEY, b TEXT)").await;
-        let local = explain(rows(&mut s, "EXPLAIN SELECT id FROM q.x ORDER BY b").await);
+        let local = explain(rows(&mut s, "EXPLAIN SELECT id FROM q.x ORDER BY b LIMIT 3").await);
         assert!(
             local.contains("sort 1") && !local.contains("ORDER BY `b`"),
             "{local}"

@@ -184,9 +184,10 @@ async fn read_aggregated(
     )]))
 }
 
-/// The rows of a source whose ORDER BY the data nodes do (see
-/// [`crate::plan::PushedOrder`]), sorted; None when they do not (embedded,
-/// several ranges, columns left to sqld): read and sort them here then.
+/// The rows of a source whose ORDER BY ... LIMIT the data nodes do (see
+/// [`crate::plan::PushedOrder`]), sorted and cut; None when they do not
+/// (embedded, several ranges, columns left to sqld): read and sort them
+/// here then.
 async fn read_ordered(
     source: &Source,
     params: &[Value],
@@ -203,10 +204,8 @@ async fn read_ordered(
         return Ok(None);
     }
     let mut req = reads.swap_remove(0);
-    if let Some(l) = &order.limit {
-        let (offset, limit) = ops::limit::bounds(l, params)?;
-        req.limit = limit.map(|l| l.saturating_add(offset));
-    }
+    let (offset, limit) = ops::limit::bounds(&order.limit, params)?;
+    req.limit = limit.map(|l| l.saturating_add(offset));
     let rows = txn.read_ordered(&req, &order.keys).await?;
     if rows.is_some() {
         warnings.append(&mut w);

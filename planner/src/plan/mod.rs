@@ -63,13 +63,12 @@ pub struct Source {
     pub order: Option<PushedOrder>,
 }
 
-/// ORDER BY on plain columns of a range read, for the data nodes.
+/// ORDER BY ... LIMIT on plain columns of a range read, for the data nodes.
 #[derive(Debug, Clone)]
 pub struct PushedOrder {
     pub keys: Vec<OrderKey>,
-    /// Rows needed from each group (OFFSET + LIMIT) once they are sorted:
-    /// set when nothing local needs more (no DISTINCT, HAVING, aggregate).
-    pub limit: Option<LimitPlan>,
+    /// Rows needed from each group once they are sorted: OFFSET + LIMIT.
+    pub limit: LimitPlan,
 }
 
 /// LIMIT / OFFSET: literals or `?`.
