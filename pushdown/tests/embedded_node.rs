@@ -755,3 +755,149 @@ async fn level_0_is_compacted_from_two_tables() {
     drop(node);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Text keys sort as PAD SPACE strings: a character below the space comes
+/// before the end of a string ('a\t' < 'a'), in the primary key and in
+/// indexes (key format 2). A data directory written with format 1 keys,
+/// where such characters sorted after the end, is re-keyed on opening.
+#[tokio::test]
+async fn text_keys_pad_with_spaces_and_format_1_is_rekeyed() {
+    use pushdown::schema::{Collation, TableDef};
+    use std::sync::Arc;
+    // MariaDB 10.11, utf8mb4_general_ci: ORDER BY s of these values.
+    let sorted = ["a\0", "a\t", "A \t\t", "a \t", "a", "a b", "b"];
+    let text = |i: usize| Value::from(sorted[i]);
+    let dir = tempdir("key-format");
+    let table = |name: &str, pk_text: bool| {
+        let mut s = col("s", ColumnType::VarChar(10));
+        s.nullable = !pk_text;
+        let mut id = col("id", ColumnType::Int);
+        id.nullable = false;
+        TableDef {
+            id: 0,
+            db: "test".into(),
+            name: name.into(),
+            columns: vec![id, s],
+            primary_key: vec![if pk_text { 1 } else { 0 }],
+            indexes: if pk_text {
+                Vec::new()
+            } else {
+                vec![IndexDef {
+                    id: 1,
+                    name: "s".into(),
+                    columns: vec![1],
+                    unique: false,
+                }]
+            },
+            engine: "InnoDB".into(),
+            collation: Collation::Utf8mb4GeneralCi,
+            comment: String::new(),
+        }
+    };
+    // Rows inserted out of order: id i holds sorted[i].
+    let order = [4, 0, 6, 2, 5, 1, 3];
+    let check = |node: Arc<pushdown::embedded::EmbeddedNode>,
+                 t: Arc<TableDef>,
+                 u: Arc<TableDef>| async move {
+        let mut tx = node.begin(true, None).await.unwrap();
+        let by_pk = tx.read(&read(&t, Access::full_scan())).await.unwrap();
+        assert_eq!(ids(&by_pk), vec![0, 1, 2, 3, 4, 5, 6], "primary key order");
+        let below_a = Access::Range {
+            index: None,
+            lower: Unbounded,
+            upper: Excluded(vec![Value::from("a")]),
+            reverse: false,
+        };
+        let below = tx.read(&read(&t, below_a)).await.unwrap();
+        assert_eq!(ids(&below), vec![0, 1, 2, 3], "s < 'a'");
+        let tab = tx
+            .read(&read(&t, Access::Keys(vec![vec![text(1)]])))
+            .await
+            .unwrap();
+        assert_eq!(ids(&tab), vec![1], "point get of 'a\\t'");
+        let by_index = Access::Range {
+            index: Some(1),
+            lower: Unbounded,
+            upper: Unbounded,
+            reverse: true,
+        };
+        let by_s = tx.read(&read(&u, by_index)).await.unwrap();
+        assert_eq!(
+            ids(&by_s),
+            vec![6, 5, 4, 3, 2, 1, 0],
+            "index order, reversed"
+        );
+        tx.commit().await.unwrap();
+    };
+    let (t, u) = {
+        let node = open(&dir);
+        let t = create(&node, table("t", true)).await;
+        let u = create(&node, table("u", false)).await;
+        let mut tx = node.begin(false, None).await.unwrap();
+        for tab in [&t, &u] {
+            let rows = order
+                .iter()
+                .map(|&i| vec![Value::Int(i as i64), text(i)])
+                .collect();
+            tx.write(&insert(tab, rows, OnConflict::Error))
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        check(node, t.clone(), u.clone()).await;
+        (t, u)
+    };
+    // Back to format 1, as sqld wrote it before: no format marker; text
+    // keys the collation's sort key with 00 escaped as 00 FF, so that the
+    // characters below the space sort after the end of the string.
+    {
+        let db = fjall::Database::builder(&dir).open().unwrap();
+        let ks = |name: &str| {
+            db.keyspace(name, fjall::KeyspaceCreateOptions::default)
+                .unwrap()
+        };
+        let (rows, index, meta) = (ks("rows"), ks("index"), ks("meta"));
+        let mut batch = db.batch();
+        let stored: Vec<(Vec<u8>, Vec<u8>)> = rows
+            .prefix(t.id.to_be_bytes())
+            .map(|kv| {
+                let (k, v) = kv.into_inner().unwrap();
+                (k.to_vec(), v.to_vec())
+            })
+            .collect();
+        assert_eq!(stored.len(), sorted.len());
+        for (i, (k, v)) in stored.into_iter().enumerate() {
+            let mut old = t.id.to_be_bytes().to_vec();
+            old.push(0x01);
+            for &c in
+                pushdown::eval::sort_key(sorted[i].as_bytes(), Collation::Utf8mb4GeneralCi).iter()
+            {
+                old.push(c);
+                if c == 0 {
+                    old.push(0xFF);
+                }
+            }
+            old.extend_from_slice(&[0x00, 0x01]);
+            // Only text with a character below the space keys differently.
+            let differs = sorted[i].bytes().any(|c| c < b' ');
+            assert_eq!(old != k, differs, "{:?}", sorted[i]);
+            if differs {
+                batch.remove(&rows, k);
+                batch.insert(&rows, old, v);
+            }
+        }
+        for kv in index.prefix(u.id.to_be_bytes()) {
+            batch.remove(&index, kv.key().unwrap());
+        }
+        batch.remove(&meta, b"fmt\0keys".to_vec());
+        batch.commit().unwrap();
+        db.persist(fjall::PersistMode::SyncAll).unwrap();
+    }
+    let node = open(&dir);
+    let cat = node.load_catalog().await.unwrap();
+    let (t, u) = (
+        cat.table("test", "t").unwrap().clone(),
+        cat.table("test", "u").unwrap().clone(),
+    );
+    check(node, t, u).await;
+}

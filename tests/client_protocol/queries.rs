@@ -167,6 +167,73 @@ fn order_group_distinct_limit_results() {
     });
 }
 
+/// PAD SPACE collations compare the shorter string as if padded with
+/// spaces: a character below the space (tab, NUL) sorts before the end of
+/// a string, in comparisons, ORDER BY, MIN / MAX and index ranges alike;
+/// binary strings do not pad. Expected values are MariaDB 10.11's.
+#[test]
+fn pad_space_orders_characters_below_the_space_first() {
+    let server = TestServer::start();
+    block_on_with_timeout(60, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE p",
+                "USE p",
+                "CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR(10), u VARCHAR(10), KEY s_idx (s))",
+                "INSERT INTO t VALUES (1,'a','a'), (2,'a\\t','a\\t'), (3,'a b','a b'), (4,'a \\t','a \\t'), \
+                 (5,'a\\0','a\\0'), (6,'A \\t\\t','A \\t\\t'), (7,'a \\t ','a \\t '), (8,'a  \\t','a  \\t')",
+            ],
+        )
+        .await;
+        let ids = |sql: &'static str| sql;
+        let order = [5i64, 2, 6, 4, 7, 8, 1, 3];
+        for sql in [
+            "SELECT id FROM t ORDER BY s, id",
+            "SELECT id FROM t ORDER BY u, id",
+            // The index on s delivers this order ('a \\t' and 'a \\t ' are
+            // equal: primary-key order then).
+            "SELECT id FROM t WHERE s > '' ORDER BY s",
+        ] {
+            let got: Vec<i64> = conn.query(ids(sql)).await.unwrap();
+            assert_eq!(got, order, "{sql}");
+        }
+        let below: Vec<i64> = conn
+            .query("SELECT id FROM t WHERE s < 'a' ORDER BY s, id")
+            .await
+            .unwrap();
+        assert_eq!(below, [5, 2, 6, 4, 7, 8]);
+        let between: Vec<i64> = conn
+            .query("SELECT id FROM t WHERE s BETWEEN 'a\\t' AND 'a' ORDER BY id")
+            .await
+            .unwrap();
+        assert_eq!(between, [1, 2, 4, 6, 7, 8]);
+        let row: Row = conn
+            .query_first(
+                "SELECT 'a\\t' < 'a', 'a \\tx' < 'a', STRCMP('a\\n', 'a'), 'a' < 'a!', 'a\\t' = 'a', \
+                 MIN(s) = 'a\\0', HEX(MAX(s)), CAST('a\\t' AS BINARY) < 'a', _binary'a ' = 'a', \
+                 'A' IN (_binary'a'), CONVERT('a ' USING binary) = 'a' FROM t",
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        let cells: Vec<String> = row
+            .unwrap()
+            .into_iter()
+            .map(|v| match v {
+                Value::Int(i) => i.to_string(),
+                Value::Bytes(b) => String::from_utf8_lossy(&b).into_owned(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            cells,
+            ["1", "1", "-1", "1", "0", "1", "612062", "0", "0", "0", "0"]
+        );
+    });
+}
+
 #[test]
 fn column_metadata_matches_mysql() {
     let server = TestServer::start();

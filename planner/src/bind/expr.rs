@@ -162,10 +162,7 @@ impl<'a> ExprBinder<'a> {
                 list,
                 negated,
             } => {
-                let mut collation = self.ast_collation(expr);
-                for item in list {
-                    collation = collation.or_else(|| self.ast_collation(item));
-                }
+                let collation = self.operands_collation(std::iter::once(&**expr).chain(list));
                 let arg = self.bind(expr)?;
                 let list = list
                     .iter()
@@ -175,7 +172,7 @@ impl<'a> ExprBinder<'a> {
                     arg: Box::new(arg),
                     list,
                     negated: *negated,
-                    collation: collation.unwrap_or_default(),
+                    collation,
                 }
             }
             A::Between {
@@ -184,11 +181,7 @@ impl<'a> ExprBinder<'a> {
                 low,
                 high,
             } => {
-                let collation = self
-                    .ast_collation(expr)
-                    .or_else(|| self.ast_collation(low))
-                    .or_else(|| self.ast_collation(high))
-                    .unwrap_or_default();
+                let collation = self.operands_collation([&**expr, &**low, &**high]);
                 Expr::Between {
                     arg: Box::new(self.bind(expr)?),
                     low: Box::new(self.bind(low)?),
@@ -438,19 +431,54 @@ impl<'a> ExprBinder<'a> {
         })
     }
 
-    /// The collation two compared operands use: an explicit COLLATE, else a
-    /// text column's, else binary for binary columns, else the default.
+    /// The collation two compared operands use: an explicit COLLATE, else
+    /// binary when either is a binary string, else a text column's, else
+    /// the default.
     fn pair_collation(&self, a: &ast::Expr, b: &ast::Expr) -> Collation {
-        self.ast_collation(a)
-            .or_else(|| self.ast_collation(b))
-            .unwrap_or_default()
+        self.operands_collation([a, b])
     }
 
-    fn ast_collation(&self, e: &ast::Expr) -> Option<Collation> {
+    /// [`ExprBinder::pair_collation`] over any number of operands (IN,
+    /// BETWEEN): the strongest claim wins, the first on a tie.
+    fn operands_collation<'e>(
+        &self,
+        operands: impl IntoIterator<Item = &'e ast::Expr>,
+    ) -> Collation {
+        let mut best: Option<(u8, Collation)> = None;
+        for e in operands {
+            if let Some((rank, c)) = self.ast_collation(e) {
+                if best.is_none_or(|(r, _)| rank > r) {
+                    best = Some((rank, c));
+                }
+            }
+        }
+        best.map(|(_, c)| c).unwrap_or_default()
+    }
+
+    /// The collation an operand brings to a comparison, ranked as MySQL's
+    /// coercibility: 3 an explicit COLLATE; 2 a binary string (a binary
+    /// column, `BINARY x`, `CAST(x AS BINARY)`, `_binary'...'`), which makes
+    /// the comparison bytewise; 1 a text column.
+    fn ast_collation(&self, e: &ast::Expr) -> Option<(u8, Collation)> {
         use ast::Expr as A;
         match e {
-            A::Collate { collation, .. } => Collation::from_name(&collation.to_string()),
+            A::Collate { collation, .. } => {
+                Collation::from_name(&collation.to_string()).map(|c| (3, c))
+            }
             A::Nested(x) => self.ast_collation(x),
+            A::Cast { data_type, .. }
+            | A::Convert {
+                data_type: Some(data_type),
+                ..
+            } if is_binary_type(data_type) => Some((2, Collation::Binary)),
+            A::Convert {
+                charset: Some(cs),
+                data_type: None,
+                ..
+            } if cs.to_string().eq_ignore_ascii_case("binary") => Some((2, Collation::Binary)),
+            A::Prefixed { prefix, .. } if prefix.value.eq_ignore_ascii_case("_binary") => {
+                Some((2, Collation::Binary))
+            }
             A::Identifier(_) | A::CompoundIdentifier(_) => {
                 let scope = self.scope?;
                 let parts: Vec<String> = match e {
@@ -461,9 +489,9 @@ impl<'a> ExprBinder<'a> {
                 let i = scope.column(&parts, self.clause).ok()?;
                 let col = &scope.table.columns[i];
                 if col.ty.is_text() {
-                    Some(col.collation)
+                    Some((1, col.collation))
                 } else if col.ty.is_binary() {
-                    Some(Collation::Binary)
+                    Some((2, Collation::Binary))
                 } else {
                     None
                 }
@@ -567,7 +595,7 @@ impl<'a> ExprBinder<'a> {
                 (AggFunc::CountStar, None, Collation::default())
             }
             [FunctionArg::Unnamed(FunctionArgExpr::Expr(x))] => {
-                let collation = self.ast_collation(x).unwrap_or_default();
+                let collation = self.operands_collation([x]);
                 // An aggregate's argument is over the rows read, where
                 // aggregates are not allowed.
                 let saved = self.aggs.take();
@@ -710,6 +738,14 @@ fn agg_func(name: &str) -> Option<AggFunc> {
         "ANY_VALUE" => AggFunc::AnyValue,
         _ => return None,
     })
+}
+
+/// CAST / CONVERT targets that make a binary string.
+fn is_binary_type(dt: &DataType) -> bool {
+    matches!(
+        dt,
+        DataType::Binary(_) | DataType::Varbinary(_) | DataType::Blob(_) | DataType::Bytea
+    )
 }
 
 fn cast_type(dt: &DataType) -> SqlResult<CastType> {

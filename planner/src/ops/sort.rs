@@ -3,6 +3,7 @@
 
 use crate::plan::SortKey;
 use pushdown::eval;
+use pushdown::schema::Collation;
 use pushdown::value::{Row, Value};
 use std::cmp::Ordering;
 
@@ -67,12 +68,22 @@ fn string_key_order(rows: &[Row], key: &SortKey) -> Option<Vec<usize>> {
         };
         keyed.push((k, i));
     }
-    // None < Some: NULLs first, and last once reversed. A stable sort on
-    // the key alone keeps ties in access order.
+    // NULLs first, and last once reversed. Keys compare as PAD SPACE
+    // strings (but under `binary`). A stable sort on the key alone keeps
+    // ties in access order.
+    let padded = key.collation != Collation::Binary;
+    let cmp = |a: &Option<std::borrow::Cow<[u8]>>, b: &Option<std::borrow::Cow<[u8]>>| match (a, b)
+    {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(x), Some(y)) if padded => eval::pad_cmp(x, y),
+        (Some(x), Some(y)) => x.cmp(y),
+    };
     if key.desc {
-        keyed.sort_by(|a, b| b.0.cmp(&a.0));
+        keyed.sort_by(|a, b| cmp(&b.0, &a.0));
     } else {
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        keyed.sort_by(|a, b| cmp(&a.0, &b.0));
     }
     Some(keyed.into_iter().map(|(_, i)| i).collect())
 }

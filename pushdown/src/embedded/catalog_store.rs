@@ -4,7 +4,8 @@
 //!
 //! Meta keys: `db\0<name>`, `tb\0<table id>`, `us\0<user>\0<host>` hold JSON
 //! definitions; `seq\0table` the next table id; `ai\0<table id><column>` the
-//! last AUTO_INCREMENT value handed out.
+//! last AUTO_INCREMENT value handed out; `fmt\0keys` the key format of the
+//! row and index keyspaces.
 
 use super::keys::{self, index_entry_key, table_prefix, unique_prefix};
 use super::rows::{decode_row, encode_row};
@@ -23,6 +24,12 @@ const TABLE: &[u8] = b"tb\0";
 const USER: &[u8] = b"us\0";
 const COUNTER: &[u8] = b"ai\0";
 const TABLE_SEQ: &[u8] = b"seq\0table";
+const KEY_FORMAT: &[u8] = b"fmt\0keys";
+
+/// The key format written (keys.rs). 2: text under PAD SPACE collations
+/// sorts a character below the space before the end of a string. Format 1
+/// (data directories without the marker) put it after.
+const CURRENT_KEY_FORMAT: u64 = 2;
 
 fn key(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
     let mut k = Vec::with_capacity(prefix.len() + rest.len());
@@ -99,6 +106,73 @@ pub fn load(store: &Store) -> SqlResult<(CatalogState, Counters)> {
         }
     }
     Ok((state, counters))
+}
+
+/// Brings a data directory's keys to [`CURRENT_KEY_FORMAT`] at start-up.
+/// Format 1 keys differ from format 2 only for text (under a collation
+/// other than `binary`) holding a character below the space, so the rows
+/// and indexes of tables with such key columns are re-keyed, in one
+/// synced batch with the marker; other tables are left as they are. A
+/// data directory from a newer sqld is refused.
+pub fn upgrade_key_format(store: &Store, state: &mut CatalogState) -> SqlResult<()> {
+    let format = match store.meta.get(KEY_FORMAT).map_err(storage_error)? {
+        Some(v) => u64_of(&v)?,
+        None => 1,
+    };
+    if format == CURRENT_KEY_FORMAT {
+        return Ok(());
+    }
+    if format > CURRENT_KEY_FORMAT {
+        return Err(er::internal(format!(
+            "the data directory's key format is {format}; this sqld reads up to {CURRENT_KEY_FORMAT}"
+        )));
+    }
+    let padded_text = |t: &TableDef, c: usize| {
+        t.columns
+            .get(c)
+            .is_some_and(|c| c.ty.is_text() && c.collation != crate::schema::Collation::Binary)
+    };
+    let tables: Vec<Arc<TableDef>> = state
+        .by_id
+        .values()
+        .filter(|t| {
+            t.primary_key
+                .iter()
+                .chain(t.indexes.iter().flat_map(|i| &i.columns))
+                .any(|&c| padded_text(t, c))
+        })
+        .cloned()
+        .collect();
+    let mut ddl = Ddl {
+        store,
+        batch: store.db.batch(),
+        state,
+        dropped_tables: Vec::new(),
+    };
+    for t in &tables {
+        for ix in &t.indexes {
+            let mut prefix = Vec::new();
+            keys::index_prefix(&mut prefix, t.id, ix.id);
+            ddl.remove_prefix(&store.index.clone(), &prefix)?;
+        }
+        let rekey_rows = t.primary_key.iter().any(|&c| padded_text(t, c));
+        let all: Vec<&IndexDef> = t.indexes.iter().collect();
+        ddl.rebuild(t, t, &all, rekey_rows)?;
+    }
+    let mut batch = ddl.batch;
+    batch.insert(&store.meta, KEY_FORMAT, CURRENT_KEY_FORMAT.to_be_bytes());
+    batch.commit().map_err(storage_error)?;
+    store
+        .db
+        .persist(PersistMode::SyncAll)
+        .map_err(storage_error)?;
+    if !tables.is_empty() {
+        tracing::info!(
+            tables = tables.len(),
+            "re-keyed tables with text keys to key format {CURRENT_KEY_FORMAT}"
+        );
+    }
+    Ok(())
 }
 
 /// Applies a schema change: metadata and data in one batch, synced, then

@@ -13,12 +13,17 @@
 //!   `03` + u64 BE otherwise; so `-1 < 0 < 2^63` whatever the column sign
 //! - DECIMAL: `01` + mantissa at the column's scale, i128 with the sign flipped
 //! - FLOAT/DOUBLE: `01` + the IEEE bits, negatives inverted
-//! - strings: `01` + the collation's sort key, `00` escaped as `00 FF`,
-//!   terminated by `00 01`
+//! - strings under a PAD SPACE collation (all but `binary`): `01` + the
+//!   collation's sort key, each character below the space (and each space
+//!   of a run just before one) as `00 00 c`, terminated by `00 01`, so that
+//!   the end of a string sorts as endless spaces (see `pad_escape_into`);
+//!   key format 2, see `catalog_store::upgrade_key_format`
+//! - binary strings: `01` + the bytes, `00` escaped as `00 FF`, terminated
+//!   by `00 01`
 //! - DATE/DATETIME/TIMESTAMP: `01` + year(2) month day hour minute second micro(4)
 //! - TIME: `01` + signed microseconds, sign flipped
 
-use crate::schema::{ColumnDef, ColumnType, IndexDef, TableDef};
+use crate::schema::{Collation, ColumnDef, ColumnType, IndexDef, TableDef};
 use crate::value::{DateTime, Decimal, Time, Value};
 
 const NULL: u8 = 0x00;
@@ -88,11 +93,16 @@ pub fn encode_value(out: &mut Vec<u8>, v: &Value, col: &ColumnDef, round: Round)
             }
             None => Fit::Impossible,
         },
-        t if t.is_text() => {
+        t if t.is_text() && col.collation != Collation::Binary => {
             out.push(PRESENT);
             with_text(v, |b| {
-                escape_into(out, &crate::eval::compare::sort_key(b, col.collation))
+                pad_escape_into(out, &crate::eval::compare::sort_key(b, col.collation))
             });
+            Fit::Exact
+        }
+        t if t.is_text() => {
+            out.push(PRESENT);
+            with_text(v, |b| escape_into(out, b));
             Fit::Exact
         }
         t if t.is_binary() => {
@@ -289,6 +299,40 @@ fn escape_into(out: &mut Vec<u8>, b: &[u8]) {
     out.extend_from_slice(&[0x00, 0x01]);
 }
 
+/// [`escape_into`] for a PAD SPACE sort key (no trailing spaces), whose
+/// end must compare as endless spaces: above a character below the space
+/// and below any other ('a\t' < 'a' < 'a!'). A character below the space,
+/// and each space of a run just before one, is written `00 00 c`, which
+/// sorts under the terminator `00 01`; a space before anything else stays
+/// `20`, above it. Keys of text without characters below the space are
+/// the same as [`escape_into`]'s.
+fn pad_escape_into(out: &mut Vec<u8>, key: &[u8]) {
+    let mut i = 0;
+    while i < key.len() {
+        let c = key[i];
+        if c == b' ' {
+            let run = key[i..].iter().take_while(|&&x| x == b' ').count();
+            let before_low = key.get(i + run).is_some_and(|&x| x < b' ');
+            for _ in 0..run {
+                if before_low {
+                    out.extend_from_slice(&[0x00, 0x00, b' ']);
+                } else {
+                    out.push(b' ');
+                }
+            }
+            i += run;
+            continue;
+        }
+        if c < b' ' {
+            out.extend_from_slice(&[0x00, 0x00, c]);
+        } else {
+            out.push(c);
+        }
+        i += 1;
+    }
+    out.extend_from_slice(&[0x00, 0x01]);
+}
+
 /// Appends the key of `cols` (column positions) of `row`. Row values are
 /// already of the column types, so the encoding is exact.
 pub fn encode_columns(out: &mut Vec<u8>, row: &[Value], cols: &[usize], defs: &[ColumnDef]) {
@@ -441,10 +485,19 @@ mod tests {
         }
 
         #[test]
-        fn bin_string_order(a in "[a-zA-Z0-9\u{0}-\u{3} ]{0,8}", b in "[a-zA-Z0-9\u{0}-\u{3} ]{0,8}") {
+        fn bin_string_order(a in "[ab\u{0}-\u{3}\t\u{1F} ]{0,8}", b in "[ab\u{0}-\u{3}\t\u{1F} ]{0,8}") {
+            // PAD SPACE: the shorter string compares as if padded with spaces.
             let c = col(ColumnType::VarChar(10), false, Collation::Utf8mb4Bin);
-            let (ta, tb) = (a.trim_end_matches(' '), b.trim_end_matches(' '));
-            prop_assert_eq!(ta.as_bytes().cmp(tb.as_bytes()),
+            let n = a.len().max(b.len());
+            let pad = |s: &str| format!("{s:<n$}");
+            prop_assert_eq!(pad(&a).as_bytes().cmp(pad(&b).as_bytes()),
+                enc(&Value::from(a.as_str()), &c).cmp(&enc(&Value::from(b.as_str()), &c)));
+        }
+
+        #[test]
+        fn binary_collation_text_does_not_pad(a in "[a\u{0}\t ]{0,6}", b in "[a\u{0}\t ]{0,6}") {
+            let c = col(ColumnType::VarChar(10), false, Collation::Binary);
+            prop_assert_eq!(a.as_bytes().cmp(b.as_bytes()),
                 enc(&Value::from(a.as_str()), &c).cmp(&enc(&Value::from(b.as_str()), &c)));
         }
 
@@ -457,10 +510,23 @@ mod tests {
         }
 
         #[test]
-        fn general_ci_string_order(a in "[a-zA-ZéÉßsSæ\u{0}\u{1F600} ]{0,8}", b in "[a-zA-ZéÉßsSæ\u{0}\u{1F600} ]{0,8}") {
+        fn general_ci_string_order(a in "[a-zA-ZéÉßsSæ\u{0}\t\u{1F600} ]{0,8}", b in "[a-zA-ZéÉßsSæ\u{0}\t\u{1F600} ]{0,8}") {
             let c = col(ColumnType::VarChar(10), false, Collation::Utf8mb4GeneralCi);
             prop_assert_eq!(general_ci_cmp(&a, &b),
                 enc(&Value::from(a.as_str()), &c).cmp(&enc(&Value::from(b.as_str()), &c)));
+        }
+
+        #[test]
+        fn padded_text_then_int_order(a1 in "[a\t ]{0,4}", a2: i32, b1 in "[a\t ]{0,4}", b2: i32) {
+            // The end of a padded string leaves the next column's order intact.
+            let cs = col(ColumnType::VarChar(5), false, Collation::Utf8mb4GeneralCi);
+            let ci = col(ColumnType::Int, false, Collation::Binary);
+            let k = |s: &str, i: i32| {
+                let mut v = enc(&Value::from(s), &cs);
+                v.extend(enc(&Value::Int(i as i64), &ci));
+                v
+            };
+            prop_assert_eq!(general_ci_cmp(&a1, &b1).then(a2.cmp(&b2)), k(&a1, a2).cmp(&k(&b1, b2)));
         }
 
         #[test]

@@ -255,7 +255,8 @@ impl EmbeddedNode {
             meta: ks("meta", &KeyspaceCreateOptions::default)?,
             db,
         };
-        let (catalog, counters) = catalog_store::load(&store)?;
+        let (mut catalog, counters) = catalog_store::load(&store)?;
+        catalog_store::upgrade_key_format(&store, &mut catalog)?;
         let shared = Arc::new(Shared {
             store,
             locks: LockManager::new(),

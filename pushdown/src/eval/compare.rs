@@ -74,9 +74,11 @@ fn compare_as_double(a: &Value, b: &Value, w: &mut Warnings) -> Option<Ordering>
     Some(x.partial_cmp(&y).unwrap_or(Ordering::Equal))
 }
 
-/// Strings under a collation: `binary` bytewise; `_bin` bytewise after
-/// dropping trailing spaces (PAD SPACE); `_ci` by case- and accent-folded
-/// characters, trailing spaces ignored.
+/// Strings under a collation: `binary` bytewise (NO PAD); the others PAD
+/// SPACE, comparing the shorter string as if padded with spaces, so that
+/// trailing spaces do not count and a character below the space sorts
+/// before the end of a string ('a\t' < 'a' < 'a!', as in MariaDB); `_bin`
+/// by bytes, `_ci` by case- and accent-folded characters.
 pub fn compare_str(a: &[u8], b: &[u8], collation: Collation) -> Ordering {
     if collation == Collation::Binary {
         return a.cmp(b);
@@ -84,7 +86,7 @@ pub fn compare_str(a: &[u8], b: &[u8], collation: Collation) -> Ordering {
     let a = trim_trailing_spaces(a);
     let b = trim_trailing_spaces(b);
     if !collation.is_ci() {
-        return a.cmp(b);
+        return pad_cmp(a, b);
     }
     if let Some(o) = compare_ascii_ci(a, b) {
         return o;
@@ -94,11 +96,36 @@ pub fn compare_str(a: &[u8], b: &[u8], collation: Collation) -> Ordering {
     loop {
         match (x.next(), y.next()) {
             (None, None) => return Ordering::Equal,
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
+            (None, Some(q)) => return past_padding(std::iter::once(q).chain(y)).reverse(),
+            (Some(p), None) => return past_padding(std::iter::once(p).chain(x)),
             (Some(p), Some(q)) if p != q => return p.cmp(&q),
             _ => {}
         }
+    }
+}
+
+/// PAD SPACE order of two byte strings without trailing spaces (`_bin`
+/// text, or sort keys from [`sort_key`]): bytewise, except that where one
+/// ends the other's rest compares with the padding spaces.
+pub fn pad_cmp(a: &[u8], b: &[u8]) -> Ordering {
+    let n = a.len().min(b.len());
+    match a[..n].cmp(&b[..n]) {
+        Ordering::Equal if a.len() > b.len() => past_padding(a[n..].iter().map(|&c| c as u32)),
+        Ordering::Equal if a.len() < b.len() => {
+            past_padding(b[n..].iter().map(|&c| c as u32)).reverse()
+        }
+        o => o,
+    }
+}
+
+/// How the rest of the longer of two strings (its characters' weights)
+/// compares with the spaces the shorter is padded with: by its first
+/// character that is not a space.
+fn past_padding(mut rest: impl Iterator<Item = u32>) -> Ordering {
+    match rest.find(|&w| w != u32::from(b' ')) {
+        Some(w) if w < u32::from(b' ') => Ordering::Less,
+        Some(_) => Ordering::Greater,
+        None => Ordering::Equal,
     }
 }
 
@@ -130,8 +157,9 @@ fn compare_ascii_ci(a: &[u8], b: &[u8]) -> Option<Ordering> {
         }
         i += 1;
     }
-    // One is a prefix of the other: any further character, whatever its
-    // weight, makes the longer string greater (trailing spaces are gone).
+    // One is a prefix of the other: the longer one's rest compares with
+    // the shorter one's padding spaces (its trailing spaces are gone). Any
+    // non-ASCII character weighs above the space.
     if a.len() == b.len() {
         return Some(Ordering::Equal);
     }
@@ -141,7 +169,8 @@ fn compare_ascii_ci(a: &[u8], b: &[u8]) -> Option<Ordering> {
     if rest.first().is_some_and(|&c| (0x80..0xc0).contains(&c)) {
         return None;
     }
-    Some(a.len().cmp(&b.len()))
+    let o = past_padding(rest.iter().map(|&c| c as u32));
+    Some(if a.len() > b.len() { o } else { o.reverse() })
 }
 
 /// Whether two strings are equal under the collation (hash joins, DISTINCT).
@@ -150,8 +179,9 @@ pub fn str_eq(a: &[u8], b: &[u8], collation: Collation) -> bool {
 }
 
 /// The bytes a string sorts by under the collation: equal keys exactly
-/// when [`compare_str`] says equal, and ordered bytewise as it orders. For
-/// GROUP BY, DISTINCT, hashing and sorting. Borrowed when the string is
+/// when [`compare_str`] says equal, and ordered as it orders when compared
+/// with [`pad_cmp`] (bytewise under `binary`). For GROUP BY, DISTINCT,
+/// hashing and sorting. Borrowed when the string is
 /// its own key (no trailing spaces to drop, nothing to fold), as sysbench's
 /// digit strings are.
 pub fn sort_key(s: &[u8], collation: Collation) -> Cow<'_, [u8]> {
@@ -442,11 +472,22 @@ mod tests {
         assert_ne!(sort_key(b"abc", Utf8mb4Bin), sort_key(b"ABC", Utf8mb4Bin));
     }
 
-    /// The ASCII shortcut must order exactly as the per-character weights.
+    /// The reference PAD SPACE order: weights, the shorter padded with
+    /// spaces.
+    fn padded_weights_cmp(a: &[u8], b: &[u8]) -> Ordering {
+        let mut x: Vec<u32> = weights(a).collect();
+        let mut y: Vec<u32> = weights(b).collect();
+        let n = x.len().max(y.len());
+        x.resize(n, 0x20);
+        y.resize(n, 0x20);
+        x.cmp(&y)
+    }
+
+    /// The ASCII shortcut and sort keys must order exactly as the padded
+    /// per-character weights.
     #[test]
     fn ascii_shortcut_agrees_with_weights() {
-        let by_weights = |a: &[u8], b: &[u8]| weights(a).cmp(weights(b));
-        let samples: [&[u8]; 14] = [
+        let samples: [&[u8]; 22] = [
             b"",
             b"a",
             b"A",
@@ -461,20 +502,49 @@ mod tests {
             b"ab\xc3a",
             b"\xe2\x82Z",
             b"\xe2\x82z",
+            b"a\t",
+            b"a\0",
+            b"A \t",
+            b"a  \t",
+            b"a b",
+            b"a \x01b",
+            b"ab ",
+            b"ab\t ",
         ];
         for a in samples {
             for b in samples {
-                let want = by_weights(a, b);
+                let want = padded_weights_cmp(a, b);
                 assert_eq!(compare_str(a, b, Utf8mb4GeneralCi), want, "{a:?} {b:?}");
-                if let Some(o) = compare_ascii_ci(a, b) {
+                if let Some(o) = compare_ascii_ci(trim_trailing_spaces(a), trim_trailing_spaces(b))
+                {
                     assert_eq!(o, want, "{a:?} {b:?}");
                 }
                 assert_eq!(
-                    sort_key(a, Utf8mb4GeneralCi).cmp(&sort_key(b, Utf8mb4GeneralCi)),
+                    pad_cmp(
+                        &sort_key(a, Utf8mb4GeneralCi),
+                        &sort_key(b, Utf8mb4GeneralCi)
+                    ),
                     want,
                     "{a:?} {b:?}"
                 );
             }
         }
+    }
+
+    /// MariaDB 10.11: `SELECT 'a\t' < 'a', STRCMP('a\n', 'a'), 'a' < 'a!',
+    /// 'a \tx' < 'a'` gives 1, -1, 1, 1 under PAD SPACE collations; binary
+    /// strings do not pad.
+    #[test]
+    fn pad_space_sorts_control_characters_before_the_end() {
+        for c in [Utf8mb4GeneralCi, Utf8mb4Bin] {
+            assert_eq!(compare_str(b"a\t", b"a", c), Ordering::Less);
+            assert_eq!(compare_str(b"a\n", b"a   ", c), Ordering::Less);
+            assert_eq!(compare_str(b"a", b"a!", c), Ordering::Less);
+            assert_eq!(compare_str(b"a \tx", b"a", c), Ordering::Less);
+            assert_eq!(compare_str(b"a b", b"a", c), Ordering::Greater);
+            assert_eq!(compare_str(b"a\0", b"a\t", c), Ordering::Less);
+        }
+        assert_eq!(compare_str(b"a\t", b"a", Binary), Ordering::Greater);
+        assert_eq!(compare_str(b"a ", b"a", Binary), Ordering::Greater);
     }
 }
