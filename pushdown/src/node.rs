@@ -80,8 +80,9 @@ pub trait NodeTxn: Send + Sync {
     async fn write(&mut self, req: &Write) -> SqlResult<WriteOutcome>;
     /// The partial aggregates of the rows `req` matches (its limit unset),
     /// one value each, computed on the node; None when this node cannot
-    /// compute them (the caller then reads the rows). The embedded engine
-    /// answers None: its rows do not cross a network.
+    /// compute them (the caller then reads the rows). Remote nodes run them
+    /// as SQL; the embedded engine computes them while it scans, building
+    /// no rows.
     async fn read_aggregates(
         &mut self,
         _req: &Read,

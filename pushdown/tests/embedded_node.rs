@@ -901,3 +901,54 @@ async fn text_keys_pad_with_spaces_and_format_1_is_rekeyed() {
     );
     check(node, t, u).await;
 }
+
+/// Partial aggregates are computed while scanning, over what the
+/// transaction sees (its own writes included), as the rows would give.
+#[tokio::test]
+async fn aggregates_are_computed_while_scanning() {
+    use pushdown::request::PartialAgg;
+    use pushdown::value::Decimal;
+    let (_dir, node, t) = seeded("aggregates").await;
+    let mut tx = node.begin(false, None).await.unwrap();
+    tx.write(&insert(&t, vec![row(11, 1000, "zz")], OnConflict::Error))
+        .await
+        .unwrap();
+    let aggs = [
+        PartialAgg::CountStar,
+        PartialAgg::Sum(1),
+        PartialAgg::Min(1),
+        PartialAgg::Max(2),
+        PartialAgg::Count(3),
+    ];
+    let mut req = read(&t, range(None, Included(3), Unbounded, false));
+    let got = tx.read_aggregates(&req, &aggs).await.unwrap();
+    let rows = tx.read(&req).await.unwrap();
+    let k: Vec<i64> = rows
+        .iter()
+        .map(|r| match r[1] {
+            Value::Int(k) => k,
+            ref other => panic!("k {other:?}"),
+        })
+        .collect();
+    assert_eq!(rows.len(), 9, "ids 3..=11, the uncommitted 11 included");
+    assert_eq!(
+        got,
+        Some(vec![
+            Value::Int(9),
+            Value::Decimal(Decimal {
+                mantissa: k.iter().sum::<i64>() as i128,
+                scale: 0
+            }),
+            Value::Int(*k.iter().min().unwrap()),
+            Value::from("zz"),
+            Value::Int(9),
+        ])
+    );
+    // Locking reads and limits are left to the planner.
+    req.lock = LockMode::Exclusive;
+    assert_eq!(tx.read_aggregates(&req, &aggs).await.unwrap(), None);
+    req.lock = LockMode::None;
+    req.limit = Some(2);
+    assert_eq!(tx.read_aggregates(&req, &aggs).await.unwrap(), None);
+    tx.rollback().await.unwrap();
+}

@@ -150,8 +150,9 @@ pub(crate) fn partial_aggregates(
     Some((partials, slots))
 }
 
-/// Aggregates computed on the data nodes and finished here, when the
-/// cluster can (None: read the rows instead).
+/// Aggregates computed on the data nodes (in SQL on remote ones, while
+/// scanning in the embedded engine) and finished here, when they can
+/// (None: read the rows instead).
 async fn read_aggregated(
     plan: &SelectPlan,
     source: &Source,
@@ -161,9 +162,6 @@ async fn read_aggregated(
     warnings: &mut Vec<SqlWarning>,
     input_width: usize,
 ) -> SqlResult<Option<Vec<Row>>> {
-    if !txn.pushes_aggregates() {
-        return Ok(None);
-    }
     let Some((partials, slots)) = partial_aggregates(plan, source) else {
         return Ok(None);
     };

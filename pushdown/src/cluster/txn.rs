@@ -307,21 +307,16 @@ impl ClusterTxn {
         self.cluster.is_distributed()
     }
 
-    /// Whether the node groups compute aggregates themselves (remote
-    /// nodes); with the embedded engine the rows never cross a network.
-    pub fn pushes_aggregates(&self) -> bool {
-        self.cluster.is_distributed()
-    }
-
     /// Partial aggregates of the rows `req` matches, one row per node group
-    /// it reaches (groups in parallel); None when the cluster keeps its rows
-    /// local (embedded) or a node cannot compute them: read the rows then.
+    /// it reaches (groups in parallel): remote nodes compute them in SQL,
+    /// the embedded engine while it scans. None when a node cannot compute
+    /// them: read the rows then.
     pub async fn read_aggregates(
         &mut self,
         req: &Read,
         aggs: &[PartialAgg],
     ) -> SqlResult<Option<Vec<Row>>> {
-        if !self.cluster.is_distributed() || req.limit.is_some() {
+        if req.limit.is_some() {
             return Ok(None);
         }
         self.alive()?;

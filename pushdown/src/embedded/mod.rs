@@ -17,6 +17,7 @@
 //! transactions that never get one use [`EmbeddedOptions::lock_wait_timeout`]
 //! (changeable with [`EmbeddedNode::set_lock_wait_timeout`]).
 
+mod aggregates;
 mod catalog_store;
 mod commit;
 mod keys;

@@ -2,6 +2,7 @@
 //! write set, row locks held to the end, writes that keep indexes and
 //! uniqueness, savepoints as lengths of the undo log.
 
+use super::aggregates::Partials;
 use super::commit::{CommitRequest, WriterHandle};
 use super::keys::{
     self, encode_value, index_entry_key, index_prefix, prefix_successor, row_key, row_key_of,
@@ -16,7 +17,7 @@ use crate::error::{er, SqlError, SqlResult, SqlWarning};
 use crate::eval::{self, assign, EvalCtx};
 use crate::expr::Expr;
 use crate::node::NodeTxn;
-use crate::request::{Access, LockMode, OnConflict, Read, Write, WriteOutcome};
+use crate::request::{Access, LockMode, OnConflict, PartialAgg, Read, Write, WriteOutcome};
 use crate::schema::{IndexDef, TableDef};
 use crate::value::{Row, Value};
 use async_trait::async_trait;
@@ -341,11 +342,31 @@ impl EmbeddedTxn {
     /// the filter and the projection use), and only a row the filter keeps
     /// is copied out: one allocation per returned row, none per key.
     async fn read_plain(&self, req: &Read) -> SqlResult<Vec<Row>> {
-        let table = &*req.table;
         let limit = limit_of(req.limit);
         if limit == 0 {
             return Ok(Vec::new());
         }
+        let mut out = Vec::new();
+        self.scan_plain(req, |row| {
+            out.push(match &req.projection {
+                Some(p) => project_from(row, p),
+                None => std::mem::replace(row, Vec::with_capacity(row.len())),
+            });
+            Ok(out.len() < limit)
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// Runs [`EmbeddedTxn::read_plain`]'s scan, handing each row the filter
+    /// keeps (table positions, the wanted columns decoded) to `sink` until
+    /// it answers false.
+    async fn scan_plain(
+        &self,
+        req: &Read,
+        mut sink: impl FnMut(&mut Row) -> SqlResult<bool> + Send,
+    ) -> SqlResult<()> {
+        let table = &*req.table;
         // A read of one row by its key makes a single storage read, which
         // sees one committed state on its own; opening a snapshot for it
         // (a tracker entry taken and released under a shared lock) would
@@ -358,17 +379,13 @@ impl EmbeddedTxn {
         let filter = req.filter.as_ref();
         let wanted = wanted_columns(req);
         let mut row: Row = Vec::with_capacity(table.columns.len());
-        let mut out = Vec::new();
-        // Decodes a stored row; false once the limit is reached.
+        // Decodes a stored row; false once the sink has had enough.
         let mut emit = |stored: &[u8], row: &mut Row, ctx: &mut EvalCtx| -> SqlResult<bool> {
             decode_row_into(stored, table, wanted, row)?;
             if passes(filter, row, ctx)? {
-                out.push(match &req.projection {
-                    Some(p) => project_from(row, p),
-                    None => std::mem::replace(row, Vec::with_capacity(table.columns.len())),
-                });
+                return sink(row);
             }
-            Ok(out.len() < limit)
+            Ok(true)
         };
         match &req.access {
             Access::Keys(keys) => {
@@ -388,7 +405,7 @@ impl EmbeddedTxn {
                 reverse,
             } => {
                 let Some((lo, hi)) = scan_bounds(table, *index, lower, upper)? else {
-                    return Ok(out);
+                    return Ok(());
                 };
                 let space = if index.is_some() {
                     Space::Index
@@ -419,7 +436,7 @@ impl EmbeddedTxn {
                 }
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Rows the access finds and the filter keeps, each locked in `mode`
@@ -886,6 +903,25 @@ fn dangling(table: &TableDef, key: &str) -> SqlError {
 
 #[async_trait]
 impl NodeTxn for EmbeddedTxn {
+    /// Partial aggregates of a plain read, computed while it scans (see
+    /// `aggregates.rs`); locking reads and sums of non-numbers are left to
+    /// the planner.
+    async fn read_aggregates(&mut self, req: &Read, aggs: &[PartialAgg]) -> SqlResult<Option<Row>> {
+        if req.lock != LockMode::None || req.limit.is_some() {
+            return Ok(None);
+        }
+        let Some(mut partials) = Partials::new(&req.table, aggs) else {
+            return Ok(None);
+        };
+        let mut exact = true;
+        self.scan_plain(req, |row| {
+            exact = partials.add(row);
+            Ok(exact)
+        })
+        .await?;
+        Ok(exact.then(|| partials.finish()))
+    }
+
     async fn read(&mut self, req: &Read) -> SqlResult<Vec<Row>> {
         if req.lock == LockMode::None {
             return self.read_plain(req).await;
