@@ -69,8 +69,8 @@ fn string_key_order(rows: &[Row], key: &SortKey) -> Option<Vec<usize>> {
         keyed.push((k, i));
     }
     // NULLs first, and last once reversed. Keys compare as PAD SPACE
-    // strings (but under `binary`). A stable sort on the key alone keeps
-    // ties in access order.
+    // strings (but under `binary`). Ties keep access order: by position,
+    // which lets the sort be unstable (no merge buffer to allocate).
     let padded = key.collation != Collation::Binary;
     let cmp = |a: &Option<std::borrow::Cow<[u8]>>, b: &Option<std::borrow::Cow<[u8]>>| match (a, b)
     {
@@ -81,9 +81,9 @@ fn string_key_order(rows: &[Row], key: &SortKey) -> Option<Vec<usize>> {
         (Some(x), Some(y)) => x.cmp(y),
     };
     if key.desc {
-        keyed.sort_by(|a, b| cmp(&b.0, &a.0));
+        keyed.sort_unstable_by(|a, b| cmp(&b.0, &a.0).then(a.1.cmp(&b.1)));
     } else {
-        keyed.sort_by(|a, b| cmp(&a.0, &b.0));
+        keyed.sort_unstable_by(|a, b| cmp(&a.0, &b.0).then(a.1.cmp(&b.1)));
     }
     Some(keyed.into_iter().map(|(_, i)| i).collect())
 }
