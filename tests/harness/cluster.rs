@@ -213,7 +213,19 @@ impl TestCluster {
     /// SIGSTOP node group g's data node: it keeps its port and its TCP
     /// connections but answers nothing (a hung or unreachable host).
     pub fn pause_node(&mut self, g: usize) {
-        self.signal_node(g, "-STOP");
+        let pid = self.signal_node(g, "-STOP");
+        // kill(2) only queues the signal: the process stops once one of its
+        // threads is scheduled to take it, and until then the others keep
+        // answering (seen on a loaded 2-core machine, a point get "on the
+        // hung node" succeeded). Wait until every thread has stopped.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !all_threads_stopped(pid) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "ng{g} (pid {pid}) did not stop within 10 s of SIGSTOP"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
     }
 
     /// SIGCONT after [`TestCluster::pause_node`].
@@ -221,7 +233,8 @@ impl TestCluster {
         self.signal_node(g, "-CONT");
     }
 
-    fn signal_node(&mut self, g: usize, signal: &str) {
+    /// Sends `signal` to group g's data node; returns its pid.
+    fn signal_node(&mut self, g: usize, signal: &str) -> u32 {
         let pid = self.nodes[g]
             .child
             .as_ref()
@@ -233,6 +246,7 @@ impl TestCluster {
             .map(|s| s.success())
             .unwrap_or(false);
         assert!(ok, "kill {signal} {pid} failed");
+        pid
     }
 
     /// Starts node group g's data node again, on its port.
@@ -287,6 +301,29 @@ pub async fn connect(opts: Opts) -> Conn {
         Ok(Err(e)) => panic!("cannot connect to port {port}: {e}"),
         Err(_) => panic!("connecting to port {port} took more than 30 s"),
     }
+}
+
+/// Whether every thread of process `pid` is stopped (state `T` in
+/// /proc/<pid>/task/<tid>/stat).
+fn all_threads_stopped(pid: u32) -> bool {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    let mut any = false;
+    for t in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(t.path().join("stat")) else {
+            continue;
+        };
+        // "tid (comm) S ...": the state follows the last ')'.
+        let state = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.trim_start().chars().next());
+        if !matches!(state, Some('T' | 't')) {
+            return false;
+        }
+        any = true;
+    }
+    any
 }
 
 #[cfg(test)]
