@@ -14,16 +14,174 @@ use std::borrow::Cow;
 pub fn parse(sql: &str) -> SqlResult<Vec<Statement>> {
     let text = unwrap_executable_comments(sql);
     let text = rewrite_mysql_words(&text);
-    match Parser::parse_sql(&MySqlDialect {}, &text) {
+    let bound = bind_binary_operands(&text);
+    match Parser::parse_sql(&MySqlDialect {}, &bound) {
         Ok(stmts) if stmts.is_empty() => Err(pushdown::SqlError::code(1065, "Query was empty")),
         Ok(mut stmts) => {
             if let [stmt] = stmts.as_mut_slice() {
+                // Names as typed, before the BINARY parentheses.
                 name_select_items(&text, stmt);
             }
             Ok(stmts)
         }
-        Err(e) => Err(syntax_error(&text, &e)),
+        Err(e) => Err(syntax_error(&bound, &e)),
     }
+}
+
+/// `BINARY x < y` is `(BINARY x) < y` in MySQL, where the BINARY operator
+/// binds tighter than any binary operator; sqlparser 0.63 takes the whole
+/// `x < y` as its operand (`WHERE BINARY name = 'bob'` would compare
+/// case-insensitively, then cast the result). So a BINARY operator whose
+/// operand (a name, a literal, a call or a parenthesised expression) is
+/// followed by an operator gets parentheses around it. DDL, where BINARY
+/// is a type, is left alone.
+fn bind_binary_operands(sql: &str) -> Cow<'_, str> {
+    use sqlparser::keywords::Keyword;
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    if !sql.to_ascii_uppercase().contains("BINARY") {
+        return Cow::Borrowed(sql);
+    }
+    let Ok(tokens) = Tokenizer::new(&MySqlDialect {}, sql).tokenize_with_location() else {
+        return Cow::Borrowed(sql);
+    };
+    let toks: Vec<_> = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .collect();
+    let is_kw = |i: usize, kws: &[Keyword]| matches!(toks.get(i).map(|t| &t.token), Some(Token::Word(w)) if w.quote_style.is_none() && kws.contains(&w.keyword));
+    if is_kw(0, &[Keyword::CREATE, Keyword::ALTER]) {
+        return Cow::Borrowed(sql);
+    }
+    // The index after a parenthesised group starting at `i`.
+    let after_group = |mut i: usize| -> Option<usize> {
+        let mut depth = 0usize;
+        while let Some(t) = toks.get(i) {
+            match t.token {
+                Token::LParen => depth += 1,
+                Token::RParen => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                Token::EOF => return None,
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    };
+    let offsets = LineOffsets::new(sql);
+    let mut inserts: Vec<(usize, &str)> = Vec::new();
+    for i in 0..toks.len() {
+        if !is_kw(i, &[Keyword::BINARY])
+            || (i > 0
+                && is_kw(
+                    i - 1,
+                    &[
+                        Keyword::AS,
+                        Keyword::SET,
+                        Keyword::CHARSET,
+                        Keyword::CHARACTER,
+                        Keyword::USING,
+                        Keyword::COLLATE,
+                        Keyword::BINARY,
+                    ],
+                ))
+        {
+            continue;
+        }
+        let end = match toks.get(i + 1).map(|t| &t.token) {
+            Some(Token::LParen) => after_group(i + 1),
+            Some(Token::Word(_)) => {
+                let mut j = i + 2;
+                while matches!(toks.get(j).map(|t| &t.token), Some(Token::Period))
+                    && matches!(toks.get(j + 1).map(|t| &t.token), Some(Token::Word(_)))
+                {
+                    j += 2;
+                }
+                match toks.get(j).map(|t| &t.token) {
+                    Some(Token::LParen) if j == i + 2 => after_group(j),
+                    _ => Some(j),
+                }
+            }
+            Some(
+                Token::SingleQuotedString(_)
+                | Token::DoubleQuotedString(_)
+                | Token::Number(..)
+                | Token::HexStringLiteral(_)
+                | Token::NationalStringLiteral(_),
+            ) => Some(i + 2),
+            _ => None,
+        };
+        let Some(end) = end else { continue };
+        let operator_follows = match toks.get(end).map(|t| &t.token) {
+            Some(
+                Token::Eq
+                | Token::DoubleEq
+                | Token::Neq
+                | Token::Lt
+                | Token::Gt
+                | Token::LtEq
+                | Token::GtEq
+                | Token::Spaceship
+                | Token::Plus
+                | Token::Minus
+                | Token::Mul
+                | Token::Div
+                | Token::Mod
+                | Token::StringConcat
+                | Token::Ampersand
+                | Token::Pipe
+                | Token::Caret
+                | Token::ShiftLeft
+                | Token::ShiftRight,
+            ) => true,
+            Some(Token::Word(w)) => {
+                w.quote_style.is_none()
+                    && matches!(
+                        w.keyword,
+                        Keyword::LIKE
+                            | Keyword::IS
+                            | Keyword::IN
+                            | Keyword::BETWEEN
+                            | Keyword::AND
+                            | Keyword::OR
+                            | Keyword::XOR
+                            | Keyword::NOT
+                            | Keyword::REGEXP
+                            | Keyword::RLIKE
+                            | Keyword::DIV
+                            | Keyword::MOD
+                    )
+            }
+            _ => false,
+        };
+        if !operator_follows {
+            continue;
+        }
+        let (Some(open), Some(close)) = (
+            offsets.byte(toks[i].span.start.line, toks[i].span.start.column),
+            offsets.byte(toks[end - 1].span.end.line, toks[end - 1].span.end.column),
+        ) else {
+            continue;
+        };
+        inserts.push((open, "("));
+        inserts.push((close, ")"));
+    }
+    if inserts.is_empty() {
+        return Cow::Borrowed(sql);
+    }
+    inserts.sort_by_key(|&(at, _)| at);
+    let mut out = String::with_capacity(sql.len() + inserts.len());
+    let mut copied = 0;
+    for (at, text) in inserts {
+        out.push_str(&sql[copied..at]);
+        out.push_str(text);
+        copied = at;
+    }
+    out.push_str(&sql[copied..]);
+    Cow::Owned(out)
 }
 
 /// MySQL names an unaliased select-list expression by its text as typed
@@ -372,6 +530,40 @@ fn syntax_error(sql: &str, e: &ParserError) -> pushdown::SqlError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn binary_binds_to_its_operand_only() {
+        let cases = [
+            (
+                "SELECT * FROM t WHERE BINARY name = 'bob'",
+                "SELECT * FROM t WHERE (BINARY name) = 'bob'",
+            ),
+            (
+                "SELECT BINARY 'a\\t' < 'a', BINARY t.c LIKE 'x%' AND BINARY(c) IN ('y')",
+                "SELECT (BINARY 'a\\t') < 'a', (BINARY t.c) LIKE 'x%' AND (BINARY(c)) IN ('y')",
+            ),
+            ("SELECT BINARY f(a, b) <> 1", "SELECT (BINARY f(a, b)) <> 1"),
+            // Nothing follows the operand: the column keeps its name.
+            ("SELECT BINARY name FROM t", "SELECT BINARY name FROM t"),
+            (
+                "SELECT CAST(a AS BINARY) = b",
+                "SELECT CAST(a AS BINARY) = b",
+            ),
+            (
+                "SELECT CONVERT(a USING binary) = b",
+                "SELECT CONVERT(a USING binary) = b",
+            ),
+            (
+                "CREATE TABLE t (b BINARY(16) NOT NULL)",
+                "CREATE TABLE t (b BINARY(16) NOT NULL)",
+            ),
+            ("SELECT 'BINARY x = y'", "SELECT 'BINARY x = y'"),
+        ];
+        for (sql, want) in cases {
+            assert_eq!(bind_binary_operands(sql), want, "{sql}");
+        }
+        assert!(parse("SELECT BINARY 'a' = 'A' AS same").is_ok());
+    }
 
     #[test]
     fn executable_comments_become_sql() {

@@ -213,11 +213,20 @@ fn pad_space_orders_characters_below_the_space_first() {
             .query_first(
                 "SELECT 'a\\t' < 'a', 'a \\tx' < 'a', STRCMP('a\\n', 'a'), 'a' < 'a!', 'a\\t' = 'a', \
                  MIN(s) = 'a\\0', HEX(MAX(s)), CAST('a\\t' AS BINARY) < 'a', _binary'a ' = 'a', \
-                 'A' IN (_binary'a'), CONVERT('a ' USING binary) = 'a' FROM t",
+                 'A' IN (_binary'a'), CONVERT('a ' USING binary) = 'a', BINARY 'a\\t' < 'a', \
+                 'A' = BINARY 'a' FROM t",
             )
             .await
             .unwrap()
             .unwrap();
+        // BINARY binds to its operand: a case-sensitive match.
+        for (sql, want) in [
+            ("SELECT id FROM t WHERE BINARY s = 'a \\t\\t'", &[][..]),
+            ("SELECT id FROM t WHERE BINARY u = 'A \\t\\t'", &[6][..]),
+        ] {
+            let got: Vec<i64> = conn.query(sql).await.unwrap();
+            assert_eq!(got, want, "{sql}");
+        }
         let cells: Vec<String> = row
             .unwrap()
             .into_iter()
@@ -229,7 +238,7 @@ fn pad_space_orders_characters_below_the_space_first() {
             .collect();
         assert_eq!(
             cells,
-            ["1", "1", "-1", "1", "0", "1", "612062", "0", "0", "0", "0"]
+            ["1", "1", "-1", "1", "0", "1", "612062", "0", "0", "0", "0", "0", "0"]
         );
     });
 }
