@@ -85,22 +85,9 @@ fn node_groups(plan: &Plan, planner: &Planner) -> (String, bool) {
     let mut limit = rows_needed(&src.limit);
     // The ORDER BY the groups would sort by: what `select::run` pushes.
     let order = match &src.order {
-        Some(o) if is_read && accesses.list.len() == 1 => {
-            let read = Read {
-                table: table.clone(),
-                access: accesses.list[0].clone(),
-                filter: None,
-                projection: src.projection.clone(),
-                limit: None,
-                lock: src.lock,
-                params: Vec::new(),
-            };
-            if cluster.orders(&read, &o.keys) {
-                limit = rows_needed(&Some(o.limit.clone()));
-                &o.keys[..]
-            } else {
-                &[]
-            }
+        Some(o) if is_read && accesses.list.len() == 1 && cluster.orders(table, &o.keys) => {
+            limit = rows_needed(&Some(o.limit.clone()));
+            &o.keys[..]
         }
         _ => &[],
     };

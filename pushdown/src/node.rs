@@ -3,7 +3,7 @@
 
 use crate::error::{er, SqlResult};
 use crate::request::{OrderKey, PartialAgg, Read, Write, WriteOutcome};
-use crate::schema::{Catalog, DdlOp};
+use crate::schema::{Catalog, DdlOp, TableDef};
 use crate::value::Row;
 use async_trait::async_trait;
 
@@ -48,9 +48,9 @@ pub trait DataNode: Send + Sync + 'static {
     ) -> Option<String> {
         None
     }
-    /// Whether [`NodeTxn::read_ordered`] orders this read itself (and so
-    /// answers Some).
-    fn orders(&self, _req: &Read, _order: &[OrderKey]) -> bool {
+    /// Whether [`NodeTxn::read_ordered`] orders range reads of `table` by
+    /// `order` itself (and so answers Some).
+    fn orders(&self, _table: &TableDef, _order: &[OrderKey]) -> bool {
         false
     }
     /// Connection-pool figures for SHOW STATUS; None without a pool.

@@ -193,7 +193,8 @@ async fn read_ordered(
     txn: &mut ClusterTxn,
     warnings: &mut Vec<SqlWarning>,
 ) -> SqlResult<Option<Vec<Row>>> {
-    let Some(order) = source.order.as_ref().filter(|_| txn.pushes_order()) else {
+    let table = &source.scope.table;
+    let Some(order) = source.order.as_ref().filter(|o| txn.orders(table, &o.keys)) else {
         return Ok(None);
     };
     let mut w = Vec::new();

@@ -40,7 +40,7 @@ use crate::meta::ClusterMeta;
 use crate::node::{DataNode, PoolStats};
 use crate::partition::PartitionMap;
 use crate::request::{OrderKey, PartialAgg, Read};
-use crate::schema::{Catalog, DdlOp};
+use crate::schema::{Catalog, DdlOp, TableDef};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
@@ -260,10 +260,10 @@ impl Cluster {
         self.meta.is_some()
     }
 
-    /// Whether the node groups sort a range read by `order` themselves
-    /// (see [`ClusterTxn::read_ordered`]).
-    pub fn orders(&self, req: &Read, order: &[OrderKey]) -> bool {
-        self.is_distributed() && self.groups.iter().all(|g| g.orders(req, order))
+    /// Whether the node groups sort range reads of `table` by `order`
+    /// themselves (see [`ClusterTxn::read_ordered`]).
+    pub fn orders(&self, table: &TableDef, order: &[OrderKey]) -> bool {
+        self.is_distributed() && self.groups.iter().all(|g| g.orders(table, order))
     }
 
     pub async fn load_catalog(&self) -> SqlResult<Catalog> {

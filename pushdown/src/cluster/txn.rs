@@ -15,6 +15,7 @@ use super::{route, Cluster};
 use crate::error::{er, SqlError, SqlResult};
 use crate::node::NodeTxn;
 use crate::request::{Access, OnConflict, OrderKey, PartialAgg, Read, Write, WriteOutcome};
+use crate::schema::TableDef;
 use crate::value::Row;
 use futures_util::future::join_all;
 use std::borrow::Cow;
@@ -221,13 +222,7 @@ impl ClusterTxn {
                 }
                 let cols = merge::order_columns(&table, *index);
                 let w = merge::widen(&req.projection, &cols);
-                let sub: Cow<Read> = match &w.projection {
-                    Some(p) => Cow::Owned(Read {
-                        projection: Some(p.clone()),
-                        ..req.clone()
-                    }),
-                    None => Cow::Borrowed(req),
-                };
+                let sub = widened(req, &w);
                 let results = self
                     .read_groups(&groups, groups.iter().map(|_| sub.as_ref()).collect())
                     .await?;
@@ -251,7 +246,7 @@ impl ClusterTxn {
         let Access::Range { index, reverse, .. } = &req.access else {
             return Ok(None);
         };
-        if !self.cluster.orders(req, order) {
+        if !self.cluster.orders(&req.table, order) {
             return Ok(None);
         }
         self.alive()?;
@@ -266,13 +261,7 @@ impl ClusterTxn {
         }
         let (cols, desc) = merge::ordered_columns(&table, order, *index, *reverse);
         let w = merge::widen(&req.projection, &cols);
-        let sub: Cow<Read> = match &w.projection {
-            Some(p) => Cow::Owned(Read {
-                projection: Some(p.clone()),
-                ..req.clone()
-            }),
-            None => Cow::Borrowed(req),
-        };
+        let sub = widened(req, &w);
         let r = self.read_groups_ordered(&groups, &sub, order).await;
         let Some(results) = self.check(r).await? else {
             return Ok(None);
@@ -301,10 +290,10 @@ impl ClusterTxn {
         Ok(collect(join_all(futs).await)?.into_iter().collect())
     }
 
-    /// Whether the node groups may sort reads themselves (remote nodes;
-    /// see [`ClusterTxn::read_ordered`]).
-    pub fn pushes_order(&self) -> bool {
-        self.cluster.is_distributed()
+    /// Whether the node groups sort range reads of `table` by `order`
+    /// themselves (see [`ClusterTxn::read_ordered`]).
+    pub fn orders(&self, table: &TableDef, order: &[OrderKey]) -> bool {
+        self.cluster.orders(table, order)
     }
 
     /// Partial aggregates of the rows `req` matches, one row per node group
@@ -698,6 +687,17 @@ impl ClusterTxn {
 
 /// Every result, or the first error (a deadlock or lock wait timeout
 /// before any other, as it decides the transaction's fate).
+/// `req` with the projection [`merge::widen`] made, when it made one.
+fn widened<'r>(req: &'r Read, w: &merge::Widened) -> Cow<'r, Read> {
+    match &w.projection {
+        Some(p) => Cow::Owned(Read {
+            projection: Some(p.clone()),
+            ..req.clone()
+        }),
+        None => Cow::Borrowed(req),
+    }
+}
+
 fn collect<T>(results: Vec<SqlResult<T>>) -> SqlResult<Vec<T>> {
     let fatal = results
         .iter()

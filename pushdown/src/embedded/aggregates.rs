@@ -86,12 +86,13 @@ impl<'a> Partials<'a> {
                         None => Some((m, scale)),
                         Some((acc, acc_scale)) => {
                             let target = acc_scale.max(scale);
-                            let (Some(a), Some(b)) =
-                                (rescale(acc, acc_scale, target), rescale(m, scale, target))
-                            else {
+                            let (Some(a), Some(b)) = (
+                                Decimal::new(acc, acc_scale).rescale(target),
+                                Decimal::new(m, scale).rescale(target),
+                            ) else {
                                 return false;
                             };
-                            match a.checked_add(b) {
+                            match a.mantissa.checked_add(b.mantissa) {
                                 Some(total) => Some((total, target)),
                                 None => return false,
                             }
@@ -140,10 +141,6 @@ impl<'a> Partials<'a> {
             })
             .collect()
     }
-}
-
-fn rescale(m: i128, from: u8, to: u8) -> Option<i128> {
-    m.checked_mul(10i128.checked_pow(u32::from(to.saturating_sub(from)))?)
 }
 
 #[cfg(test)]

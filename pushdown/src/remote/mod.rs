@@ -30,7 +30,7 @@ pub use txn::RemoteTxn;
 use crate::error::{SqlError, SqlResult};
 use crate::node::{DataNode, NodeTxn, PoolStats};
 use crate::request::{OrderKey, PartialAgg, Read};
-use crate::schema::{Catalog, DdlOp};
+use crate::schema::{Catalog, DdlOp, TableDef};
 use async_trait::async_trait;
 use conn::text_of;
 use pool::{Manager, Pool, Pooled};
@@ -291,7 +291,8 @@ impl DataNode for RemoteNode {
         if let Ok(Some(sql)) = read::plan_aggregates(req, aggs) {
             return Some(sql.text);
         }
-        let order = if read::orderable(req, order) {
+        let ranged = matches!(req.access, crate::request::Access::Range { .. });
+        let order = if ranged && read::orderable(&req.table, order) {
             order
         } else {
             &[]
@@ -301,8 +302,8 @@ impl DataNode for RemoteNode {
             .map(|p| p.shape.text.clone())
     }
 
-    fn orders(&self, req: &Read, order: &[OrderKey]) -> bool {
-        read::orderable(req, order)
+    fn orders(&self, table: &TableDef, order: &[OrderKey]) -> bool {
+        read::orderable(table, order)
     }
 
     fn pool_stats(&self) -> Option<PoolStats> {

@@ -208,16 +208,15 @@ pub fn plan(req: &Read) -> SqlResult<ReadPlan> {
     plan_ordered(req, &[])
 }
 
-/// Whether a node orders `req`'s rows by `order` exactly as sqld would: a
-/// range read, on columns whose order MariaDB and sqld agree on. Left to
-/// sqld: TEXT and BLOB (the server sorts on a max_sort_length prefix),
-/// BINARY (zero padding), TIMESTAMP (the server sorts in UTC, sqld in the
-/// session's time zone).
-pub fn orderable(req: &Read, order: &[OrderKey]) -> bool {
-    matches!(req.access, Access::Range { .. })
-        && !order.is_empty()
+/// Whether a node orders rows of `table` by `order` exactly as sqld would:
+/// on columns whose order MariaDB and sqld agree on. Left to sqld: TEXT and
+/// BLOB (the server sorts on a max_sort_length prefix), BINARY (zero
+/// padding), TIMESTAMP (the server sorts in UTC, sqld in the session's
+/// time zone).
+pub fn orderable(table: &TableDef, order: &[OrderKey]) -> bool {
+    !order.is_empty()
         && order.iter().all(|k| {
-            req.table.columns.get(k.column).is_some_and(|c| {
+            table.columns.get(k.column).is_some_and(|c| {
                 !matches!(
                     c.ty,
                     ColumnType::Text(_)
@@ -769,7 +768,7 @@ mod tests {
             reverse: false,
         });
         range.limit = Some(7);
-        assert!(orderable(&range, &by_c));
+        assert!(orderable(&range.table, &by_c));
         assert_eq!(
             plan_ordered(&range, &by_c).unwrap().shape.text,
             "SELECT `c` FROM `sbtest`.`sbtest1` WHERE `k` > ? ORDER BY `c` DESC, `k`, `id` LIMIT 7"
@@ -790,17 +789,12 @@ mod tests {
         assert_ne!(plain.id, sorted.id);
         assert!(!plain.text.contains("`c` DESC"), "{}", plain.text);
         assert_eq!(cache.plan(&range, &by_c).unwrap().shape.id, sorted.id);
-        // Key batches come back in the keys' order; nothing to order by;
-        // and TEXT or BLOB the server would sort on a prefix only.
-        assert!(!orderable(
-            &req(Access::Keys(vec![vec![Value::Int(1)]])),
-            &by_c
-        ));
-        assert!(!orderable(&range, &[]));
+        // Nothing to order by; TEXT or BLOB the server would sort on a
+        // prefix only.
+        assert!(!orderable(&range.table, &[]));
         let mut text = (*range.table).clone();
         text.columns[2].ty = ColumnType::Text(65535);
-        range.table = Arc::new(text);
-        assert!(!orderable(&range, &by_c));
+        assert!(!orderable(&text, &by_c));
     }
 
     #[test]

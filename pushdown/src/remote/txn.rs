@@ -14,7 +14,7 @@ use super::render::quote_string;
 use super::{pool::Pooled, read, write, Shared};
 use crate::error::{er, SqlError, SqlResult};
 use crate::node::NodeTxn;
-use crate::request::{LockMode, OrderKey, PartialAgg, Read, Write, WriteOutcome};
+use crate::request::{Access, LockMode, OrderKey, PartialAgg, Read, Write, WriteOutcome};
 use crate::value::Row;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -239,7 +239,8 @@ impl NodeTxn for RemoteTxn {
         req: &Read,
         order: &[OrderKey],
     ) -> SqlResult<Option<Vec<Row>>> {
-        if !read::orderable(req, order) {
+        // Key batches come back in the keys' order.
+        if !matches!(req.access, Access::Range { .. }) || !read::orderable(&req.table, order) {
             return Ok(None);
         }
         self.check_active()?;
