@@ -299,7 +299,7 @@ fn finish_stages(
         }
         out.push(o);
     }
-    // Rows the data nodes sorted keep their order through DISTINCT.
+    // Rows the data nodes sorted (and cut) need no sort here.
     let sort = if sorted { &[][..] } else { &plan.sort[..] };
     if plan.distinct {
         let collations: Vec<_> = plan.columns.iter().map(|c| c.collation).collect();
