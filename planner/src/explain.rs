@@ -77,16 +77,15 @@ fn node_groups(plan: &Plan, planner: &Planner) -> (String, bool) {
     } else {
         &src.full_filter
     };
-    let rows_needed = |l: &Option<crate::plan::LimitPlan>| {
-        l.as_ref()
-            .and_then(|l| crate::ops::limit::bounds(l, &[]).ok())
+    let rows_needed = |l: Option<&crate::plan::LimitPlan>| {
+        l.and_then(|l| crate::ops::limit::bounds(l, &[]).ok())
             .and_then(|(offset, limit)| limit.map(|l| l.saturating_add(offset)))
     };
-    let mut limit = rows_needed(&src.limit);
+    let mut limit = rows_needed(src.limit.as_ref());
     // The ORDER BY the groups would sort by: what `select::run` pushes.
     let order = match &src.order {
         Some(o) if is_read && accesses.list.len() == 1 && cluster.orders(table, &o.keys) => {
-            limit = rows_needed(&Some(o.limit.clone()));
+            limit = rows_needed(Some(&o.limit));
             &o.keys[..]
         }
         _ => &[],

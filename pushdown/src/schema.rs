@@ -143,6 +143,12 @@ impl Collation {
             _ => 1,
         }
     }
+    /// PAD SPACE collations (all but `binary`): the shorter of two strings
+    /// compares as if padded with spaces (`eval::compare_str`), so trailing
+    /// spaces do not count and `'a\t' < 'a'`.
+    pub fn pads_space(self) -> bool {
+        self != Collation::Binary
+    }
     /// Case-insensitive collations.
     pub fn is_ci(self) -> bool {
         matches!(

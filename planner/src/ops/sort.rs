@@ -3,7 +3,6 @@
 
 use crate::plan::SortKey;
 use pushdown::eval;
-use pushdown::schema::Collation;
 use pushdown::value::{Row, Value};
 use std::cmp::Ordering;
 
@@ -71,7 +70,7 @@ fn string_key_order(rows: &[Row], key: &SortKey) -> Option<Vec<usize>> {
     // NULLs first, and last once reversed. Keys compare as PAD SPACE
     // strings (but under `binary`). Ties keep access order: by position,
     // which lets the sort be unstable (no merge buffer to allocate).
-    let padded = key.collation != Collation::Binary;
+    let padded = key.collation.pads_space();
     let cmp = |a: &Option<std::borrow::Cow<[u8]>>, b: &Option<std::borrow::Cow<[u8]>>| match (a, b)
     {
         (None, None) => Ordering::Equal,

@@ -245,8 +245,6 @@ impl Cluster {
         &self.map
     }
 
-    /// Whether schema, counters and commits go through a metadata store
-    /// (MySQL-protocol node groups) rather than the one embedded node.
     /// The cap on lock waits (see [`ClusterOptions::deadlock_timeout`]):
     /// None with one node group, where each data node detects deadlocks.
     pub fn lock_wait_cap(&self) -> Option<Duration> {
@@ -256,6 +254,8 @@ impl Cluster {
         }
     }
 
+    /// Whether schema, counters and commits go through a metadata store
+    /// (MySQL-protocol node groups) rather than the one embedded node.
     pub fn is_distributed(&self) -> bool {
         self.meta.is_some()
     }

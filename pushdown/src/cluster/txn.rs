@@ -17,7 +17,7 @@ use crate::node::NodeTxn;
 use crate::request::{Access, OnConflict, OrderKey, PartialAgg, Read, Write, WriteOutcome};
 use crate::schema::TableDef;
 use crate::value::Row;
-use futures_util::future::join_all;
+use futures_util::future::{join_all, BoxFuture};
 use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
@@ -262,7 +262,10 @@ impl ClusterTxn {
         let (cols, desc) = merge::ordered_columns(&table, order, *index, *reverse);
         let w = merge::widen(&req.projection, &cols);
         let sub = widened(req, &w);
-        let r = self.read_groups_ordered(&groups, &sub, order).await;
+        let r = self
+            .on_groups(&groups, |_, p| p.read_ordered(&sub, order))
+            .await
+            .map(|parts| parts.into_iter().collect::<Option<Vec<_>>>());
         let Some(results) = self.check(r).await? else {
             return Ok(None);
         };
@@ -270,24 +273,6 @@ impl ClusterTxn {
         let mut rows = merge::merge(results, &row_order, req.limit);
         merge::strip(&mut rows, w.strip_to);
         Ok(Some(rows))
-    }
-
-    /// [`ClusterTxn::read_ordered`] of one request on several groups, in
-    /// parallel; None if a group does not order it.
-    async fn read_groups_ordered(
-        &mut self,
-        groups: &[usize],
-        req: &Read,
-        order: &[OrderKey],
-    ) -> SqlResult<Option<Vec<Vec<Row>>>> {
-        for &g in groups {
-            self.start(g).await?;
-        }
-        let futs = self.parts.iter_mut().enumerate().filter_map(|(g, p)| {
-            groups.contains(&g).then_some(())?;
-            Some(p.as_mut()?.txn.read_ordered(req, order))
-        });
-        Ok(collect(join_all(futs).await)?.into_iter().collect())
     }
 
     /// Whether the node groups sort range reads of `table` by `order`
@@ -310,17 +295,13 @@ impl ClusterTxn {
         }
         self.alive()?;
         let split = route::split_read(&self.cluster, req);
-        for (g, _) in &split {
-            if let Err(e) = self.start(*g).await {
-                return self.check(Err(e)).await;
-            }
-        }
-        let futs = self.parts.iter_mut().enumerate().filter_map(|(g, p)| {
-            let (_, sub) = split.iter().find(|(x, _)| *x == g)?;
-            let r = sub.as_ref().unwrap_or(req);
-            Some(p.as_mut()?.txn.read_aggregates(r, aggs))
-        });
-        let r = collect(join_all(futs).await).map(|rows| rows.into_iter().collect());
+        let groups: Vec<usize> = split.iter().map(|(g, _)| *g).collect();
+        let r = self
+            .on_groups(&groups, |i, p| {
+                p.read_aggregates(split[i].1.as_ref().unwrap_or(req), aggs)
+            })
+            .await
+            .map(|rows| rows.into_iter().collect());
         self.check(r).await
     }
 
@@ -330,12 +311,22 @@ impl ClusterTxn {
         groups: &[usize],
         reqs: Vec<&Read>,
     ) -> SqlResult<Vec<Vec<Row>>> {
+        self.on_groups(groups, |i, p| p.read(reqs[i])).await
+    }
+
+    /// Starts the parts of `groups` (ascending) and runs `call(i, part)`
+    /// on the part of `groups[i]`, all in parallel.
+    async fn on_groups<'s, T>(
+        &'s mut self,
+        groups: &[usize],
+        mut call: impl FnMut(usize, &'s mut Box<dyn NodeTxn>) -> BoxFuture<'s, SqlResult<T>>,
+    ) -> SqlResult<Vec<T>> {
         for &g in groups {
             self.start(g).await?;
         }
         let futs = self.parts.iter_mut().enumerate().filter_map(|(g, p)| {
             let i = groups.iter().position(|x| *x == g)?;
-            Some(p.as_mut()?.txn.read(reqs[i]))
+            Some(call(i, &mut p.as_mut()?.txn))
         });
         collect(join_all(futs).await)
     }
@@ -685,8 +676,6 @@ impl ClusterTxn {
     }
 }
 
-/// Every result, or the first error (a deadlock or lock wait timeout
-/// before any other, as it decides the transaction's fate).
 /// `req` with the projection [`merge::widen`] made, when it made one.
 fn widened<'r>(req: &'r Read, w: &merge::Widened) -> Cow<'r, Read> {
     match &w.projection {
@@ -698,6 +687,8 @@ fn widened<'r>(req: &'r Read, w: &merge::Widened) -> Cow<'r, Read> {
     }
 }
 
+/// Every result, or the first error (a deadlock or lock wait timeout
+/// before any other, as it decides the transaction's fate).
 fn collect<T>(results: Vec<SqlResult<T>>) -> SqlResult<Vec<T>> {
     let fatal = results
         .iter()

@@ -130,7 +130,7 @@ pub fn upgrade_key_format(store: &Store, state: &mut CatalogState) -> SqlResult<
     let padded_text = |t: &TableDef, c: usize| {
         t.columns
             .get(c)
-            .is_some_and(|c| c.ty.is_text() && c.collation != crate::schema::Collation::Binary)
+            .is_some_and(|c| c.ty.is_text() && c.collation.pads_space())
     };
     let tables: Vec<Arc<TableDef>> = state
         .by_id
@@ -153,7 +153,7 @@ pub fn upgrade_key_format(store: &Store, state: &mut CatalogState) -> SqlResult<
         for ix in &t.indexes {
             let mut prefix = Vec::new();
             keys::index_prefix(&mut prefix, t.id, ix.id);
-            ddl.remove_prefix(&store.index.clone(), &prefix)?;
+            ddl.remove_prefix(&store.index, &prefix)?;
         }
         let rekey_rows = t.primary_key.iter().any(|&c| padded_text(t, c));
         let all: Vec<&IndexDef> = t.indexes.iter().collect();

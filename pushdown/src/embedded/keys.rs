@@ -23,7 +23,7 @@
 //! - DATE/DATETIME/TIMESTAMP: `01` + year(2) month day hour minute second micro(4)
 //! - TIME: `01` + signed microseconds, sign flipped
 
-use crate::schema::{Collation, ColumnDef, ColumnType, IndexDef, TableDef};
+use crate::schema::{ColumnDef, ColumnType, IndexDef, TableDef};
 use crate::value::{DateTime, Decimal, Time, Value};
 
 const NULL: u8 = 0x00;
@@ -93,7 +93,7 @@ pub fn encode_value(out: &mut Vec<u8>, v: &Value, col: &ColumnDef, round: Round)
             }
             None => Fit::Impossible,
         },
-        t if t.is_text() && col.collation != Collation::Binary => {
+        t if t.is_text() && col.collation.pads_space() => {
             out.push(PRESENT);
             with_text(v, |b| {
                 pad_escape_into(out, &crate::eval::compare::sort_key(b, col.collation))

@@ -80,7 +80,7 @@ fn compare_as_double(a: &Value, b: &Value, w: &mut Warnings) -> Option<Ordering>
 /// before the end of a string ('a\t' < 'a' < 'a!', as in MariaDB); `_bin`
 /// by bytes, `_ci` by case- and accent-folded characters.
 pub fn compare_str(a: &[u8], b: &[u8], collation: Collation) -> Ordering {
-    if collation == Collation::Binary {
+    if !collation.pads_space() {
         return a.cmp(b);
     }
     let a = trim_trailing_spaces(a);
@@ -185,7 +185,7 @@ pub fn str_eq(a: &[u8], b: &[u8], collation: Collation) -> bool {
 /// its own key (no trailing spaces to drop, nothing to fold), as sysbench's
 /// digit strings are.
 pub fn sort_key(s: &[u8], collation: Collation) -> Cow<'_, [u8]> {
-    if collation == Collation::Binary {
+    if !collation.pads_space() {
         return Cow::Borrowed(s);
     }
     let s = trim_trailing_spaces(s);

@@ -291,12 +291,7 @@ impl DataNode for RemoteNode {
         if let Ok(Some(sql)) = read::plan_aggregates(req, aggs) {
             return Some(sql.text);
         }
-        let ranged = matches!(req.access, crate::request::Access::Range { .. });
-        let order = if ranged && read::orderable(&req.table, order) {
-            order
-        } else {
-            &[]
-        };
+        let order = if read::sorts(req, order) { order } else { &[] };
         read::plan_ordered(req, order)
             .ok()
             .map(|p| p.shape.text.clone())

@@ -229,6 +229,12 @@ pub fn orderable(table: &TableDef, order: &[OrderKey]) -> bool {
         })
 }
 
+/// Whether the node sorts `req` by `order`: a range read (key batches come
+/// back in the keys' order) on [`orderable`] columns.
+pub fn sorts(req: &Read, order: &[OrderKey]) -> bool {
+    matches!(req.access, Access::Range { .. }) && orderable(&req.table, order)
+}
+
 /// A read's SELECT, ordered by `order` before the access order (empty:
 /// index order alone). With keys, `order` is not used.
 pub fn plan_ordered(req: &Read, order: &[OrderKey]) -> SqlResult<ReadPlan> {

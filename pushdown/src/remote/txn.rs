@@ -14,7 +14,7 @@ use super::render::quote_string;
 use super::{pool::Pooled, read, write, Shared};
 use crate::error::{er, SqlError, SqlResult};
 use crate::node::NodeTxn;
-use crate::request::{Access, LockMode, OrderKey, PartialAgg, Read, Write, WriteOutcome};
+use crate::request::{LockMode, OrderKey, PartialAgg, Read, Write, WriteOutcome};
 use crate::value::Row;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -239,8 +239,7 @@ impl NodeTxn for RemoteTxn {
         req: &Read,
         order: &[OrderKey],
     ) -> SqlResult<Option<Vec<Row>>> {
-        // Key batches come back in the keys' order.
-        if !matches!(req.access, Access::Range { .. }) || !read::orderable(&req.table, order) {
+        if !read::sorts(req, order) {
             return Ok(None);
         }
         self.check_active()?;
