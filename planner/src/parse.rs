@@ -38,7 +38,7 @@ pub fn parse(sql: &str) -> SqlResult<Vec<Statement>> {
 fn bind_binary_operands(sql: &str) -> Cow<'_, str> {
     use sqlparser::keywords::Keyword;
     use sqlparser::tokenizer::{Token, Tokenizer};
-    if !sql.to_ascii_uppercase().contains("BINARY") {
+    if !contains_ci(sql, "BINARY") {
         return Cow::Borrowed(sql);
     }
     let Ok(tokens) = Tokenizer::new(&MySqlDialect {}, sql).tokenize_with_location() else {
@@ -362,10 +362,9 @@ pub fn unwrap_executable_comments(sql: &str) -> Cow<'_, str> {
 /// `MOD` as an operator → `%`; `CREATE SCHEMA` → `CREATE DATABASE` (its
 /// synonym, whose options sqlparser knows). Only outside quotes.
 pub fn rewrite_mysql_words(sql: &str) -> Cow<'_, str> {
-    let upper = sql.to_ascii_uppercase();
     if !["SHARE", "ZEROFILL", " MOD ", "SCHEMA"]
         .iter()
-        .any(|w| upper.contains(w))
+        .any(|w| contains_ci(sql, w))
     {
         return Cow::Borrowed(sql);
     }
@@ -423,6 +422,14 @@ pub fn rewrite_mysql_words(sql: &str) -> Cow<'_, str> {
     }
     out.push_str(&sql[copied..]);
     Cow::Owned(out)
+}
+
+/// Whether `sql` holds `word` (ASCII, upper case) in any case, without
+/// copying the statement: a cheap test before a rewrite's real scan.
+fn contains_ci(sql: &str, word: &str) -> bool {
+    sql.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 fn is_word_byte(b: u8) -> bool {
