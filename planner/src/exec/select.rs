@@ -284,21 +284,24 @@ fn finish_stages(
     if let Some(h) = &plan.having {
         rows = filter(rows, h, &mut ctx)?;
     }
-    let mut out: Vec<Row> = Vec::with_capacity(rows.len());
-    for mut r in rows {
-        let mut o = Vec::with_capacity(plan.output.len());
+    // Each output row is built in `scratch` and then moved into the buffer
+    // of the row it came from: no allocation per row.
+    let mut scratch: Row = Vec::with_capacity(plan.output.len());
+    for r in &mut rows {
         for (j, e) in plan.output.iter().enumerate() {
             let moved = plan.movable.get(j).copied().unwrap_or(false);
-            o.push(match e {
+            scratch.push(match e {
                 Expr::Column(i) if moved => r
                     .get_mut(*i)
                     .map_or(Value::Null, |v| std::mem::replace(v, Value::Null)),
                 Expr::Column(i) => r.get(*i).cloned().unwrap_or(Value::Null),
-                e => eval::eval(e, &r, &mut ctx)?,
+                e => eval::eval(e, r, &mut ctx)?,
             });
         }
-        out.push(o);
+        r.clear();
+        r.append(&mut scratch);
     }
+    let mut out = rows;
     // Rows the data nodes sorted (and cut) need no sort here.
     let sort = if sorted { &[][..] } else { &plan.sort[..] };
     if plan.distinct {

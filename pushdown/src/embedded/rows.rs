@@ -74,22 +74,25 @@ pub fn decode_row(bytes: &[u8], table: &TableDef) -> SqlResult<Row> {
 
 /// The columns a read decodes, by position. One bit per column for the
 /// first 128; columns past those are always decoded, so that the set is a
-/// plain value a read computes once and never allocates.
+/// plain value a read computes once and never allocates. Two 64-bit words
+/// rather than a u128: the test runs for every column of every scanned
+/// row, and a 128-bit shift is a dozen instructions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Columns(u128);
+pub struct Columns([u64; 2]);
 
 impl Columns {
-    pub const ALL: Columns = Columns(u128::MAX);
-    pub const NONE: Columns = Columns(0);
+    pub const ALL: Columns = Columns([u64::MAX; 2]);
+    pub const NONE: Columns = Columns([0; 2]);
 
     pub fn add(&mut self, column: usize) {
-        if let Some(bit) = 1u128.checked_shl(column as u32).filter(|_| column < 128) {
-            self.0 |= bit;
+        if column < 128 {
+            self.0[column >> 6] |= 1 << (column & 63);
         }
     }
 
+    #[inline]
     pub fn contains(self, column: usize) -> bool {
-        column >= 128 || self.0 & (1u128 << column) != 0
+        column >= 128 || (self.0[column >> 6] >> (column & 63)) & 1 != 0
     }
 }
 
@@ -224,7 +227,19 @@ impl Reader<'_> {
 
     /// A varint that must fit 64 bits: the common case of lengths and
     /// integers, decoded without 128-bit arithmetic.
+    #[inline]
     fn varint(&mut self) -> SqlResult<u64> {
+        // Lengths, column counts and small integers take one byte.
+        if let Some(&c) = self.b.get(self.pos) {
+            if c < 0x80 {
+                self.pos += 1;
+                return Ok(c as u64);
+            }
+        }
+        self.varint_long()
+    }
+
+    fn varint_long(&mut self) -> SqlResult<u64> {
         let mut v: u64 = 0;
         for shift in (0..64).step_by(7) {
             let c = self.byte()?;
