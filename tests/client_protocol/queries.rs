@@ -243,6 +243,160 @@ fn pad_space_orders_characters_below_the_space_first() {
     });
 }
 
+/// GROUP_CONCAT: NULL rows skipped, DISTINCT under the collation, ORDER BY
+/// (positions name arguments; equal keys come out last row first), the
+/// separator, and the cut at group_concat_max_len with warning 1260 counting
+/// rows across groups. Expected values are MariaDB 10.11's.
+#[test]
+fn group_concat_orders_distincts_and_cuts() {
+    let server = TestServer::start();
+    block_on_with_timeout(60, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE gc",
+                "USE gc",
+                "CREATE TABLE g (id INT PRIMARY KEY, grp INT, s VARCHAR(10), n INT, b VARBINARY(5))",
+                "INSERT INTO g VALUES (1,1,'b',3,'x'), (2,1,'a',1,NULL), (3,1,'B',2,'y'), \
+                 (4,2,NULL,NULL,NULL), (5,2,'c',5,'z'), (6,3,NULL,7,NULL), (7,2,'d',8,NULL), (8,2,'e',9,NULL)",
+                "SET SESSION group_concat_max_len = 1024",
+            ],
+        )
+        .await;
+        type Cells = Vec<Option<String>>;
+        let cells = |row: Row| -> Cells {
+            row.unwrap()
+                .into_iter()
+                .map(|v| match v {
+                    Value::NULL => None,
+                    Value::Bytes(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+                    other => Some(format!("{other:?}")),
+                })
+                .collect()
+        };
+        let some = |v: &[&str]| -> Cells { v.iter().map(|s| Some(s.to_string())).collect() };
+        let rows: Vec<Row> = conn
+            .query(
+                "SELECT grp, GROUP_CONCAT(s), GROUP_CONCAT(DISTINCT s ORDER BY s DESC SEPARATOR ';'), \
+                 GROUP_CONCAT(s, '-', n ORDER BY n), GROUP_CONCAT(n), GROUP_CONCAT(b) FROM g GROUP BY grp ORDER BY grp",
+            )
+            .await
+            .unwrap();
+        let got: Vec<Cells> = rows.into_iter().map(cells).collect();
+        assert_eq!(
+            got,
+            [
+                some(&["1", "b,a,B", "b;a", "a-1,B-2,b-3", "3,1,2", "x,y"]),
+                some(&["2", "c,d,e", "e;d;c", "c-5,d-8,e-9", "5,8,9", "z"]),
+                vec![Some("3".into()), None, None, None, Some("7".into()), None],
+            ]
+        );
+        let row: Row = conn
+            .query_first(
+                "SELECT GROUP_CONCAT(s ORDER BY 1 DESC), GROUP_CONCAT(s ORDER BY s), \
+                 GROUP_CONCAT(id ORDER BY s DESC), GROUP_CONCAT(id ORDER BY s), GROUP_CONCAT(DISTINCT s), \
+                 GROUP_CONCAT(n SEPARATOR '') FROM g",
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            cells(row),
+            some(&[
+                "e,d,c,B,b,a",
+                "a,B,b,c,d,e",
+                "8,7,5,3,1,2,6,4",
+                "6,4,2,3,1,5,7,8",
+                "a,b,c,d,e",
+                "3125789",
+            ])
+        );
+        assert_eq!(
+            text(&mut conn, "SELECT GROUP_CONCAT(s) FROM g WHERE id > 100").await,
+            None
+        );
+
+        // TEXT of the arguments' collation (BLOB for binary arguments) while
+        // group_concat_max_len is above 512.
+        let result = conn
+            .query_iter("SELECT GROUP_CONCAT(s), GROUP_CONCAT(b) FROM g")
+            .await
+            .unwrap();
+        let cols = result.columns().unwrap();
+        assert_eq!(cols[0].column_type(), ColumnType::MYSQL_TYPE_BLOB);
+        assert_eq!(cols[0].character_set(), 45);
+        assert_eq!(cols[1].column_type(), ColumnType::MYSQL_TYPE_BLOB);
+        assert_eq!(cols[1].character_set(), 63);
+        result.drop_result().await.unwrap();
+
+        // The cut: at 4 bytes, on a character boundary, one warning per cut
+        // value, rows counted over the whole statement.
+        conn.query_drop("SET SESSION group_concat_max_len = 4")
+            .await
+            .unwrap();
+        let rows: Vec<Row> = conn
+            .query("SELECT grp, GROUP_CONCAT(s ORDER BY id) FROM g GROUP BY grp ORDER BY grp")
+            .await
+            .unwrap();
+        let got: Vec<Cells> = rows.into_iter().map(cells).collect();
+        assert_eq!(
+            got,
+            [
+                some(&["1", "b,a,"]),
+                some(&["2", "c,d,"]),
+                vec![Some("3".into()), None]
+            ]
+        );
+        let warnings: Vec<(String, u16, String)> = conn.query("SHOW WARNINGS").await.unwrap();
+        assert_eq!(
+            warnings,
+            [
+                (
+                    "Warning".into(),
+                    1260,
+                    "Row 3 was cut by GROUP_CONCAT()".into()
+                ),
+                (
+                    "Warning".into(),
+                    1260,
+                    "Row 6 was cut by GROUP_CONCAT()".into()
+                ),
+            ]
+        );
+        let hex = text(
+            &mut conn,
+            "SELECT HEX(GROUP_CONCAT('é' SEPARATOR 'é')) FROM g",
+        )
+        .await;
+        assert_eq!(hex.as_deref(), Some("C3A9C3A9"));
+        conn.query_drop("SET SESSION group_concat_max_len = 5")
+            .await
+            .unwrap();
+        assert_eq!(
+            text(
+                &mut conn,
+                "SELECT HEX(GROUP_CONCAT('é' SEPARATOR '')) FROM g"
+            )
+            .await
+            .as_deref(),
+            Some("C3A9C3A9"),
+            "a character that does not fit whole is left out"
+        );
+
+        for (sql, code) in [
+            ("SELECT GROUP_CONCAT(s ORDER BY 3) FROM g", 1054),
+            ("SELECT GROUP_CONCAT(s SEPARATOR 1) FROM g", 1064),
+            ("SELECT GROUP_CONCAT() FROM g", 1064),
+            ("SELECT id FROM g WHERE GROUP_CONCAT(s) = 'a'", 1111),
+            ("SELECT GROUP_CONCAT(GROUP_CONCAT(s)) FROM g", 1111),
+        ] {
+            let (c, _, m) = server_error(conn.query_drop(sql).await);
+            assert_eq!(c, code, "{sql}: {m}");
+        }
+    });
+}
+
 #[test]
 fn column_metadata_matches_mysql() {
     let server = TestServer::start();

@@ -123,6 +123,21 @@ const QUERIES: &[(&str, bool)] = &[
     ("SELECT s, id FROM q.u ORDER BY s, id", true),
     ("SELECT s, id FROM q.u ORDER BY s DESC, id LIMIT 6", true),
     ("SELECT DISTINCT s FROM q.u WHERE id > 2 ORDER BY s", false),
+    // GROUP_CONCAT reads the rows of every group and concatenates here;
+    // ORDER BY keys without ties, since the groups' rows arrive in another
+    // order than one server's.
+    (
+        "SELECT k, GROUP_CONCAT(id ORDER BY id DESC) FROM q.t WHERE id < 60 GROUP BY k ORDER BY k",
+        true,
+    ),
+    (
+        "SELECT GROUP_CONCAT(DISTINCT k ORDER BY k DESC SEPARATOR '') FROM q.t WHERE id < 80",
+        true,
+    ),
+    (
+        "SELECT GROUP_CONCAT(s, '/', id ORDER BY s, id) FROM q.u",
+        true,
+    ),
 ];
 
 /// Strings that only a collation orders: case, accents, trailing spaces,

@@ -26,6 +26,25 @@ pub enum AggFunc {
     /// A column outside GROUP BY: the value of the group's first row (what
     /// MySQL returns without ONLY_FULL_GROUP_BY).
     AnyValue,
+    /// GROUP_CONCAT: its arguments are in [`AggCall::concat`].
+    GroupConcat,
+}
+
+/// What GROUP_CONCAT takes beyond a plain aggregate's one argument.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConcatSpec {
+    /// Concatenated for each row; a row with a NULL among them is skipped.
+    pub args: Vec<Expr>,
+    /// ORDER BY inside the call.
+    pub order: Vec<ConcatKey>,
+    pub separator: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConcatKey {
+    pub expr: Expr,
+    pub desc: bool,
+    pub collation: Collation,
 }
 
 /// One aggregate of a SELECT, over the rows read.
@@ -36,6 +55,38 @@ pub struct AggCall {
     pub distinct: bool,
     /// For MIN/MAX/COUNT(DISTINCT) over strings.
     pub collation: Collation,
+    /// GROUP_CONCAT's arguments (`arg` is then None).
+    pub concat: Option<Box<ConcatSpec>>,
+}
+
+impl AggCall {
+    /// Every expression the aggregate reads from its input rows.
+    pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
+        let concat = self.concat.as_deref();
+        self.arg
+            .iter()
+            .chain(concat.into_iter().flat_map(|c| c.args.iter()))
+            .chain(
+                concat
+                    .into_iter()
+                    .flat_map(|c| c.order.iter().map(|k| &k.expr)),
+            )
+    }
+
+    pub fn exprs_mut(&mut self) -> impl Iterator<Item = &mut Expr> {
+        let (arg, concat) = (&mut self.arg, self.concat.as_deref_mut());
+        let (args, order) = match concat {
+            Some(c) => (Some(&mut c.args), Some(&mut c.order)),
+            None => (None, None),
+        };
+        arg.iter_mut()
+            .chain(args.into_iter().flat_map(|a| a.iter_mut()))
+            .chain(
+                order
+                    .into_iter()
+                    .flat_map(|o| o.iter_mut().map(|k| &mut k.expr)),
+            )
+    }
 }
 
 pub struct ExprBinder<'a> {
@@ -517,6 +568,9 @@ impl<'a> ExprBinder<'a> {
             ),
             FunctionArguments::Subquery(_) => return Err(er::not_supported("subqueries")),
         };
+        if name == "GROUP_CONCAT" {
+            return self.group_concat(distinct, &args, f);
+        }
         if let Some(func) = agg_func(&name) {
             return self.aggregate(func, distinct, &args, f);
         }
@@ -610,7 +664,111 @@ impl<'a> ExprBinder<'a> {
             arg,
             distinct,
             collation,
+            concat: None,
         }))
+    }
+
+    /// GROUP_CONCAT([DISTINCT] expr, ... [ORDER BY key [ASC | DESC], ...]
+    /// [SEPARATOR 'text']). An ORDER BY position names an argument.
+    fn group_concat(
+        &mut self,
+        distinct: bool,
+        args: &[&FunctionArg],
+        f: &ast::Function,
+    ) -> SqlResult<Expr> {
+        if self.aggs.is_none() {
+            return Err(SqlError::code(1111, "Invalid use of group function"));
+        }
+        let mut exprs = Vec::with_capacity(args.len());
+        for a in args {
+            match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => exprs.push(x),
+                _ => return Err(er::parse(&f.to_string(), 1)),
+            }
+        }
+        if exprs.is_empty() {
+            return Err(er::parse(&f.to_string(), 1));
+        }
+        let collation = self.operands_collation(exprs.iter().copied());
+        let mut order_by: &[ast::OrderByExpr] = &[];
+        let mut separator = b",".to_vec();
+        if let FunctionArguments::List(l) = &f.args {
+            for clause in &l.clauses {
+                match clause {
+                    ast::FunctionArgumentClause::OrderBy(o) => order_by = o,
+                    ast::FunctionArgumentClause::Separator(v) => match &v.value {
+                        ast::Value::SingleQuotedString(t) | ast::Value::DoubleQuotedString(t) => {
+                            separator = t.as_bytes().to_vec()
+                        }
+                        other => return Err(er::parse(&other.to_string(), 1)),
+                    },
+                    other => return Err(er::parse(&other.to_string(), 1)),
+                }
+            }
+        }
+        // The arguments and keys are over the rows read, where aggregates
+        // are not allowed.
+        let saved = self.aggs.take();
+        let bound = self.concat_parts(&exprs, order_by);
+        self.aggs = saved;
+        let (args, order) = bound?;
+        Ok(self.add_agg(AggCall {
+            func: AggFunc::GroupConcat,
+            arg: None,
+            distinct,
+            collation,
+            concat: Some(Box::new(ConcatSpec {
+                args,
+                order,
+                separator,
+            })),
+        }))
+    }
+
+    fn concat_parts(
+        &mut self,
+        exprs: &[&ast::Expr],
+        order_by: &[ast::OrderByExpr],
+    ) -> SqlResult<(Vec<Expr>, Vec<ConcatKey>)> {
+        let args = exprs
+            .iter()
+            .map(|x| self.bind(x))
+            .collect::<SqlResult<Vec<_>>>()?;
+        let mut order = Vec::with_capacity(order_by.len());
+        for o in order_by {
+            let desc = matches!(o.options.sort, Some(ast::OrderBySort::Desc));
+            let position = match &o.expr {
+                ast::Expr::Value(v) => match &v.value {
+                    ast::Value::Number(n, _) => Some(n),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let key = match position {
+                Some(n) => {
+                    let i = n
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| i.checked_sub(1))
+                        .filter(|&i| i < args.len())
+                        .ok_or_else(|| {
+                            SqlError::code(1054, format!("Unknown column '{n}' in 'ORDER BY'"))
+                        })?;
+                    ConcatKey {
+                        expr: args[i].clone(),
+                        desc,
+                        collation: self.operands_collation([exprs[i]]),
+                    }
+                }
+                None => ConcatKey {
+                    expr: self.bind(&o.expr)?,
+                    desc,
+                    collation: self.operands_collation([&o.expr]),
+                },
+            };
+            order.push(key);
+        }
+        Ok((args, order))
     }
 
     /// Registers an aggregate (reusing an identical one) and returns the

@@ -6,7 +6,7 @@ pub mod expr;
 pub mod names;
 pub mod types;
 
-pub use expr::{AggCall, AggFunc, ExprBinder};
+pub use expr::{AggCall, AggFunc, ConcatKey, ConcatSpec, ExprBinder};
 pub use names::{resolve_table, Scope};
 
 use pushdown::expr::Expr;

@@ -282,6 +282,22 @@ impl TypeEnv<'_> {
                 not_null: false,
                 ..t
             },
+            // TEXT (BLOB when an argument is binary) of group_concat_max_len's
+            // default, 1024: MySQL makes it VARCHAR only at 512 and below.
+            // The metadata does not follow a session's own setting, which
+            // only limits the values.
+            (AggFunc::GroupConcat, _) => {
+                let ty = if a.collation == Collation::Binary {
+                    ColumnType::Blob(1024)
+                } else {
+                    ColumnType::Text(1024)
+                };
+                Ty {
+                    collation: a.collation,
+                    length: type_length(ty, false, a.collation),
+                    ..Ty::new(ty, false)
+                }
+            }
             (_, None) => Ty::new(ColumnType::Null, false),
         }
     }

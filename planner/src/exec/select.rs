@@ -144,7 +144,7 @@ pub(crate) fn partial_aggregates(
                 let c = column(&a.arg)?;
                 vec![slot(PartialAgg::Sum(c)), slot(PartialAgg::Count(c))]
             }
-            AggFunc::AnyValue => return None,
+            AggFunc::AnyValue | AggFunc::GroupConcat => return None,
         });
     }
     Some((partials, slots))

@@ -6,6 +6,7 @@
 //! Types as MySQL: COUNT → BIGINT; SUM of integers or decimals → DECIMAL,
 //! of anything else → DOUBLE; AVG → DECIMAL with scale + 4, or DOUBLE.
 
+use super::group_concat::{Concat, Limit};
 use super::key;
 use crate::bind::{AggCall, AggFunc};
 use pushdown::error::SqlResult;
@@ -167,15 +168,18 @@ struct Acc {
     sum: Sum,
     best: Option<Value>,
     seen: Option<HashSet<Vec<u8>>>,
+    concat: Option<Concat>,
 }
 
 impl Acc {
     fn new(call: &AggCall) -> Acc {
+        let concat = call.concat.is_some();
         Acc {
             count: 0,
             sum: Sum::Empty,
             best: None,
-            seen: call.distinct.then(HashSet::new),
+            seen: (call.distinct && !concat).then(HashSet::new),
+            concat: concat.then(|| Concat::new(call.distinct)),
         }
     }
 
@@ -237,6 +241,8 @@ impl Acc {
             AggFunc::Min | AggFunc::Max | AggFunc::AnyValue => {
                 self.best.clone().unwrap_or(Value::Null)
             }
+            // Finished by `Concat::finish`, which needs the session's limit.
+            AggFunc::GroupConcat => Value::Null,
         }
     }
 }
@@ -284,7 +290,10 @@ pub fn aggregate(
         }
         let accs = &mut groups[g].1;
         for ((acc, call), v) in accs.iter_mut().zip(aggs).zip(&arg_values) {
-            acc.add(call, v.as_ref());
+            match (&mut acc.concat, &call.concat) {
+                (Some(c), Some(spec)) => c.add(call, spec, &row, ctx)?,
+                _ => acc.add(call, v.as_ref()),
+            }
         }
     }
     if groups.is_empty() && group_by.is_empty() {
@@ -293,13 +302,24 @@ pub fn aggregate(
             aggs.iter().map(Acc::new).collect(),
         ));
     }
-    Ok(groups
-        .into_iter()
-        .map(|(mut first, accs)| {
-            first.extend(accs.iter().zip(aggs).map(|(a, c)| a.result(c)));
-            first
-        })
-        .collect())
+    // Read from the session only by statements with GROUP_CONCAT.
+    let mut limit = aggs
+        .iter()
+        .any(|a| a.concat.is_some())
+        .then(|| Limit::of(ctx));
+    let mut out = Vec::with_capacity(groups.len());
+    for (mut first, mut accs) in groups {
+        for (a, c) in accs.iter_mut().zip(aggs) {
+            first.push(match (&mut a.concat, &c.concat, &mut limit) {
+                (Some(concat), Some(spec), Some(limit)) => {
+                    concat.finish(c, spec, limit, &mut ctx.warnings)
+                }
+                _ => a.result(c),
+            });
+        }
+        out.push(first);
+    }
+    Ok(out)
 }
 
 /// The one row of an aggregation without GROUP BY from the partial
@@ -335,7 +355,7 @@ pub fn from_partials(
                 // A node's MIN / MAX is one candidate value, compared as
                 // every row's would be.
                 AggFunc::Min | AggFunc::Max => acc.add(call, Some(v(0))),
-                AggFunc::AnyValue => {}
+                AggFunc::AnyValue | AggFunc::GroupConcat => {}
             }
         }
         out.push(acc.result(call));
@@ -361,6 +381,7 @@ mod tests {
             arg: Some(Expr::Column(0)),
             distinct,
             collation: Collation::default(),
+            concat: None,
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod aggregate;
 pub mod distinct;
+pub mod group_concat;
 pub mod key;
 pub mod limit;
 pub mod sort;

@@ -384,7 +384,7 @@ fn plan_source(
     plan.group_by.iter().for_each(&mut collect);
     plan.aggregates
         .iter()
-        .filter_map(|a| a.arg.as_ref())
+        .flat_map(|a| a.exprs())
         .for_each(&mut collect);
     plan.having.iter().for_each(&mut collect);
     if needed.is_empty() {
@@ -405,7 +405,7 @@ fn plan_source(
         .iter_mut()
         .chain(plan.group_by.iter_mut())
         .chain(plan.having.iter_mut())
-        .chain(plan.aggregates.iter_mut().filter_map(|a| a.arg.as_mut()))
+        .chain(plan.aggregates.iter_mut().flat_map(|a| a.exprs_mut()))
     {
         remap_columns(e, &map);
     }
@@ -547,6 +547,7 @@ pub fn agg_name(a: &AggCall) -> &'static str {
         AggFunc::Min => "MIN",
         AggFunc::Max => "MAX",
         AggFunc::AnyValue => "ANY_VALUE",
+        AggFunc::GroupConcat => "GROUP_CONCAT",
     }
 }
 
