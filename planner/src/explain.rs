@@ -470,7 +470,7 @@ pub fn expr_text(e: &Expr, t: &TableDef) -> String {
         ),
         Expr::Case { .. } => "CASE ...".into(),
         Expr::Cast { arg, to } => format!("CAST({} AS {to:?})", x(arg)),
-        Expr::Func { name, args } => {
+        Expr::Func { name, args, .. } => {
             format!(
                 "{name}({})",
                 args.iter().map(x).collect::<Vec<_>>().join(", ")

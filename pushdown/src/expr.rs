@@ -78,6 +78,10 @@ pub enum Expr {
     Func {
         name: FuncName,
         args: Vec<Expr>,
+        /// What the functions that compare strings (STRCMP, INSTR,
+        /// LOCATE, FIELD, NULLIF, GREATEST...) compare under: the
+        /// arguments' collation, as MySQL's coercibility rules pick it.
+        collation: Collation,
     },
     /// Something only the session can answer: @@var, @var, DATABASE(),
     /// LAST_INSERT_ID(), NOW()... Never pushed to a data node.

@@ -397,6 +397,7 @@ async fn reads_by_keys_and_ranges(url: &str) {
         Expr::Func {
             name: "NULLIF",
             args: vec![Expr::col(1), Expr::lit("zz")],
+            collation: Default::default(),
         },
         Expr::lit("n3"),
         Collation::Utf8mb4Bin,
@@ -598,6 +599,7 @@ async fn writes_and_outcomes(url: &str) {
     let local = Expr::Func {
         name: "NULLIF",
         args: vec![Expr::InsertValue(1), Expr::lit("zz")],
+        collation: Default::default(),
     };
     let out = write(
         &n,
@@ -718,6 +720,7 @@ async fn writes_and_outcomes(url: &str) {
                 Expr::Func {
                     name: "NULLIF",
                     args: vec![Expr::col(2), Expr::lit(0i64)],
+                    collation: Default::default(),
                 },
                 Expr::lit(-1i64),
                 Collation::Binary,
@@ -1463,6 +1466,7 @@ async fn pushed_filters_match_local_evaluation(url: &str) {
             Expr::Func {
                 name: "IFNULL",
                 args: vec![Expr::col(2), Expr::lit(0i64)],
+                collation: Default::default(),
             },
             Expr::lit(0i64),
             bin,
@@ -1472,6 +1476,7 @@ async fn pushed_filters_match_local_evaluation(url: &str) {
             Expr::Func {
                 name: "CONCAT",
                 args: vec![Expr::col(1), Expr::lit("x")],
+                collation: Default::default(),
             },
             Expr::lit("ABCX"),
             ci,
@@ -1481,6 +1486,7 @@ async fn pushed_filters_match_local_evaluation(url: &str) {
             Expr::Func {
                 name: "LENGTH",
                 args: vec![Expr::col(1)],
+                collation: Default::default(),
             },
             Expr::lit(3i64),
             bin,
@@ -1490,6 +1496,7 @@ async fn pushed_filters_match_local_evaluation(url: &str) {
             Expr::Func {
                 name: "UPPER",
                 args: vec![Expr::col(1)],
+                collation: Default::default(),
             },
             Expr::lit("ABC"),
             ci,

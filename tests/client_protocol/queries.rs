@@ -243,6 +243,165 @@ fn pad_space_orders_characters_below_the_space_first() {
     });
 }
 
+/// String functions and comparisons take their operands' collation: a
+/// `_bin` or binary column (or `BINARY x`) makes them case-sensitive, and a
+/// `_bin` column wins over a case-insensitive one. Expected values are
+/// MariaDB 10.11's.
+#[test]
+fn string_functions_compare_under_the_operands_collation() {
+    let server = TestServer::start();
+    block_on_with_timeout(60, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE cf",
+                "USE cf",
+                "CREATE TABLE cs (id INT PRIMARY KEY, ci VARCHAR(10) COLLATE utf8mb4_general_ci, \
+                 cs VARCHAR(10) COLLATE utf8mb4_bin, bn VARBINARY(10))",
+                "INSERT INTO cs VALUES (1, 'Héllo', 'Héllo', 'Héllo'), (2, 'abc', 'ABC', 'x')",
+            ],
+        )
+        .await;
+        let cells = |row: Row| -> Vec<String> {
+            row.unwrap()
+                .into_iter()
+                .map(|v| match v {
+                    Value::NULL => "NULL".into(),
+                    Value::Bytes(b) => String::from_utf8_lossy(&b).into_owned(),
+                    other => format!("{other:?}"),
+                })
+                .collect()
+        };
+        for (sql, want) in [
+            (
+                "SELECT STRCMP(ci, 'hello'), STRCMP(cs, 'hÉllo'), STRCMP(bn, 'héllo'), STRCMP(BINARY 'a', 'A'), \
+                 STRCMP('a', 'A'), INSTR(ci, 'L'), INSTR(cs, 'L'), INSTR(cs, 'l'), INSTR(bn, 'l'), \
+                 LOCATE('LL', ci), LOCATE('ll', cs, 2), LOCATE('l', bn, 5) FROM cs WHERE id = 1",
+                &["0", "-1", "-1", "1", "0", "3", "0", "3", "4", "3", "3", "5"][..],
+            ),
+            (
+                "SELECT POSITION('É' IN cs), POSITION('é' IN ci), FIELD('hÉllo', ci, cs), FIELD('Héllo', cs), \
+                 FIELD(bn, 'héllo', 'Héllo'), FIND_IN_SET('HÉLLO', ci), FIND_IN_SET('HÉLLO', cs) FROM cs WHERE id = 1",
+                &["0", "2", "0", "1", "2", "1", "0"][..],
+            ),
+            (
+                "SELECT NULLIF(cs, 'héllo'), NULLIF(ci, 'héllo'), GREATEST(cs, 'hello'), LEAST(ci, 'hello'), \
+                 GREATEST('a', 'B'), GREATEST(BINARY 'a', 'B') FROM cs WHERE id = 1",
+                &["Héllo", "NULL", "hello", "Héllo", "B", "a"][..],
+            ),
+            (
+                "SELECT ci = cs, cs = ci, ci < cs, STRCMP(ci, cs), FIELD('hÉllo', ci, cs) FROM cs WHERE id = 2",
+                &["0", "0", "0", "1", "0"][..],
+            ),
+        ] {
+            let row: Row = conn.query_first(sql).await.unwrap().unwrap();
+            assert_eq!(cells(row), want, "{sql}");
+        }
+    });
+}
+
+/// Date arithmetic with INTERVAL (DATE_ADD / DATE_SUB / ADDDATE / SUBDATE
+/// and `+` / `-`), TIMESTAMPDIFF's unit keyword, typed literals' fractional
+/// digits, and functions the evaluator had but the binder did not name.
+/// Expected values are MariaDB 10.11's, through both protocols.
+#[test]
+fn date_arithmetic_and_functions_bind_as_mariadb() {
+    let server = TestServer::start();
+    block_on_with_timeout(60, async {
+        let mut conn = server.conn().await;
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "SELECT FIND_IN_SET('b', 'a,b'), INSERT('abcdef', 2, 3, 'XY'), MID('abcdef', 2, 3), \
+                 NVL(NULL, 2), TIMEDIFF('10:00:00', '08:30:00'), TIMESTAMP('2024-01-02'), \
+                 TIME_FORMAT('10:05:03', '%H.%i')",
+                &["2", "aXYef", "bcd", "2", "01:30:00", "2024-01-02 00:00:00", "10.05"],
+            ),
+            (
+                "SELECT DATE_ADD('2024-01-31', INTERVAL 1 MONTH), DATE_SUB('2024-01-31', INTERVAL 1 DAY), \
+                 ADDDATE('2024-01-31', 2), '2024-01-31' + INTERVAL 1 HOUR, INTERVAL 2 DAY + DATE '2024-03-01', \
+                 DATE '2024-03-01' - INTERVAL 1 MICROSECOND, TIMESTAMP '2024-03-01 10:00:00' + INTERVAL 90 MINUTE",
+                &[
+                    "2024-02-29",
+                    "2024-01-30",
+                    "2024-02-02",
+                    "2024-01-31 01:00:00",
+                    "2024-03-03",
+                    "2024-02-29 23:59:59.999999",
+                    "2024-03-01 11:30:00",
+                ],
+            ),
+            (
+                "SELECT TIMESTAMPDIFF(DAY, '2024-01-01', '2024-02-01'), \
+                 TIMESTAMPDIFF(MONTH, '2024-01-31', '2024-03-01'), DATE_ADD('2024-01-31', INTERVAL '3' DAY), \
+                 SUBDATE(DATE '2024-01-01', INTERVAL 1 YEAR), TIMESTAMP '2024-03-01 10:00:00.5', TIME '10:00:00.25'",
+                &[
+                    "31",
+                    "1",
+                    "2024-02-03",
+                    "2023-01-01",
+                    "2024-03-01 10:00:00.5",
+                    "10:00:00.25",
+                ],
+            ),
+        ];
+        for &(sql, want) in cases {
+            let row: Row = conn.query_first(sql).await.unwrap().unwrap();
+            let got: Vec<String> = row
+                .unwrap()
+                .into_iter()
+                .map(|v| match v {
+                    Value::Bytes(b) => String::from_utf8_lossy(&b).into_owned(),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            assert_eq!(got, want, "{sql}");
+            // The binary protocol: DATE and DATETIME columns where MariaDB
+            // has them, strings where a string went in.
+            let row: Row = conn.exec_first(sql, ()).await.unwrap().unwrap();
+            for (i, w) in want.iter().enumerate() {
+                let col = &row.columns_ref()[i];
+                let v = row.as_ref(i).unwrap();
+                let text = match v {
+                    Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+                    Value::Int(n) => n.to_string(),
+                    Value::Date(y, mo, d, h, mi, s, us) => {
+                        let date = format!("{y:04}-{mo:02}-{d:02}");
+                        if col.column_type() == ColumnType::MYSQL_TYPE_DATE {
+                            date
+                        } else if col.decimals() > 0 {
+                            let frac = format!("{us:06}");
+                            format!(
+                                "{date} {h:02}:{mi:02}:{s:02}.{}",
+                                &frac[..col.decimals() as usize]
+                            )
+                        } else {
+                            format!("{date} {h:02}:{mi:02}:{s:02}")
+                        }
+                    }
+                    Value::Time(_, _, h, mi, s, us) => {
+                        if col.decimals() > 0 {
+                            let frac = format!("{us:06}");
+                            format!("{h:02}:{mi:02}:{s:02}.{}", &frac[..col.decimals() as usize])
+                        } else {
+                            format!("{h:02}:{mi:02}:{s:02}")
+                        }
+                    }
+                    other => format!("{other:?}"),
+                };
+                assert_eq!(
+                    &text,
+                    w,
+                    "prepared {sql}, column {i} ({:?})",
+                    col.column_type()
+                );
+            }
+        }
+        let (c, _, m) = server_error(conn.query_drop("SELECT DATE_ADD('2024-01-31', 1)").await);
+        assert_eq!(c, 1064, "DATE_ADD without INTERVAL: {m}");
+    });
+}
+
 /// GROUP_CONCAT: NULL rows skipped, DISTINCT under the collation, ORDER BY
 /// (positions name arguments; equal keys come out last row first), the
 /// separator, and the cut at group_concat_max_len with warning 1260 counting

@@ -288,10 +288,17 @@ impl<'a> ExprBinder<'a> {
             A::Collate { expr, .. } => self.bind(expr)?,
             A::TypedString(ts) => {
                 let v = self.value(&ts.value.value)?;
+                // TIME '10:00:00.25' has 2 fractional digits, as in MySQL.
+                let fsp = match &ts.value.value {
+                    ast::Value::SingleQuotedString(t) | ast::Value::DoubleQuotedString(t) => {
+                        literal_fsp(t)
+                    }
+                    _ => 0,
+                };
                 let to = match ts.data_type {
                     DataType::Date => CastType::Date,
-                    DataType::Time(..) => CastType::Time(6),
-                    DataType::Timestamp(..) | DataType::Datetime(_) => CastType::DateTime(6),
+                    DataType::Time(..) => CastType::Time(fsp),
+                    DataType::Timestamp(..) | DataType::Datetime(_) => CastType::DateTime(fsp),
                     _ => return Err(er::not_supported(&format!("literal {e}"))),
                 };
                 Expr::Cast {
@@ -315,6 +322,7 @@ impl<'a> ExprBinder<'a> {
                 Expr::Func {
                     name: "SUBSTRING",
                     args,
+                    collation: Collation::default(),
                 }
             }
             A::Trim {
@@ -328,20 +336,24 @@ impl<'a> ExprBinder<'a> {
                     (None, None) => Expr::Func {
                         name: "TRIM",
                         args: vec![arg],
+                        collation: Collation::default(),
                     },
                     (Some(ast::TrimWhereField::Leading), None) => Expr::Func {
                         name: "LTRIM",
                         args: vec![arg],
+                        collation: Collation::default(),
                     },
                     (Some(ast::TrimWhereField::Trailing), None) => Expr::Func {
                         name: "RTRIM",
                         args: vec![arg],
+                        collation: Collation::default(),
                     },
                     _ => return Err(er::not_supported(&format!("{e}"))),
                 }
             }
             A::Position { expr, r#in } => Expr::Func {
                 name: "LOCATE",
+                collation: self.operands_collation([&**expr, &**r#in]),
                 args: vec![self.bind(expr)?, self.bind(r#in)?],
             },
             A::Subquery(_) | A::Exists { .. } | A::InSubquery { .. } => {
@@ -439,6 +451,15 @@ impl<'a> ExprBinder<'a> {
         right: &ast::Expr,
     ) -> SqlResult<Expr> {
         use BinaryOperator as B;
+        // Date arithmetic: d + INTERVAL n unit, INTERVAL n unit + d,
+        // d - INTERVAL n unit.
+        match (left, op, right) {
+            (d, B::Plus, ast::Expr::Interval(i)) | (ast::Expr::Interval(i), B::Plus, d) => {
+                return self.date_add("DATE_ADD", d, i)
+            }
+            (d, B::Minus, ast::Expr::Interval(i)) => return self.date_add("DATE_SUB", d, i),
+            _ => {}
+        }
         let cmp = match op {
             B::Eq => Some(CmpOp::Eq),
             B::NotEq => Some(CmpOp::Ne),
@@ -490,7 +511,9 @@ impl<'a> ExprBinder<'a> {
     }
 
     /// [`ExprBinder::pair_collation`] over any number of operands (IN,
-    /// BETWEEN): the strongest claim wins, the first on a tie.
+    /// BETWEEN): the strongest claim wins; on a tie a `_bin` collation wins
+    /// over a case-insensitive one (MySQL's rule for one character set:
+    /// `ci_col = bin_col` compares case-sensitively), else the first.
     fn operands_collation<'e>(
         &self,
         operands: impl IntoIterator<Item = &'e ast::Expr>,
@@ -498,7 +521,9 @@ impl<'a> ExprBinder<'a> {
         let mut best: Option<(u8, Collation)> = None;
         for e in operands {
             if let Some((rank, c)) = self.ast_collation(e) {
-                if best.is_none_or(|(r, _)| rank > r) {
+                let wins =
+                    |(r, b): (u8, Collation)| rank > r || (rank == r && b.is_ci() && !c.is_ci());
+                if best.is_none_or(wins) {
                     best = Some((rank, c));
                 }
             }
@@ -581,6 +606,29 @@ impl<'a> ExprBinder<'a> {
                 _ => return Err(er::not_supported(&format!("argument in {f}"))),
             }
         }
+        match (name.as_str(), exprs.as_slice()) {
+            ("DATE_ADD" | "ADDDATE", [d, ast::Expr::Interval(i)]) => {
+                return self.date_add("DATE_ADD", d, i)
+            }
+            ("DATE_SUB" | "SUBDATE", [d, ast::Expr::Interval(i)]) => {
+                return self.date_add("DATE_SUB", d, i)
+            }
+            ("DATE_ADD" | "DATE_SUB", _) => return Err(er::parse(&f.to_string(), 1)),
+            // The unit is a keyword, not a column.
+            ("TIMESTAMPDIFF", [ast::Expr::Identifier(unit), a, b]) => {
+                let unit = interval_unit_name(&unit.value)?;
+                return Ok(Expr::Func {
+                    name: "TIMESTAMPDIFF",
+                    args: vec![
+                        Expr::Literal(Value::from(unit)),
+                        self.bind(a)?,
+                        self.bind(b)?,
+                    ],
+                    collation: Collation::default(),
+                });
+            }
+            _ => {}
+        }
         let fsp = |exprs: &[&ast::Expr]| -> u8 {
             match exprs.first() {
                 Some(ast::Expr::Value(v)) => match &v.value {
@@ -627,11 +675,20 @@ impl<'a> ExprBinder<'a> {
                 format!("FUNCTION {name} does not exist"),
             ));
         };
+        let collation = if compares_strings(fname) {
+            self.operands_collation(exprs.iter().copied())
+        } else {
+            Collation::default()
+        };
         let args = exprs
             .into_iter()
             .map(|x| self.bind(x))
             .collect::<SqlResult<Vec<_>>>()?;
-        Ok(Expr::Func { name: fname, args })
+        Ok(Expr::Func {
+            name: fname,
+            args,
+            collation,
+        })
     }
 
     fn aggregate(
@@ -771,6 +828,43 @@ impl<'a> ExprBinder<'a> {
         Ok((args, order))
     }
 
+    /// DATE_ADD / DATE_SUB of a date and `INTERVAL value unit`: the
+    /// value and the unit's name become the function's 2nd and 3rd
+    /// arguments. Units of one field only (DAY_HOUR and the like: 1235).
+    fn date_add(
+        &mut self,
+        name: FuncName,
+        date: &ast::Expr,
+        interval: &ast::Interval,
+    ) -> SqlResult<Expr> {
+        use ast::DateTimeField as F;
+        let unit = match (&interval.leading_field, &interval.last_field) {
+            (Some(f), None) => match f {
+                F::Year | F::Years => "YEAR",
+                F::Quarter => "QUARTER",
+                F::Month | F::Months => "MONTH",
+                F::Week(None) | F::Weeks => "WEEK",
+                F::Day | F::Days => "DAY",
+                F::Hour | F::Hours => "HOUR",
+                F::Minute | F::Minutes => "MINUTE",
+                F::Second | F::Seconds => "SECOND",
+                F::Microsecond | F::Microseconds => "MICROSECOND",
+                F::Custom(c) => interval_unit_name(&c.value)?,
+                other => return Err(er::not_supported(&format!("INTERVAL unit {other}"))),
+            },
+            _ => return Err(er::not_supported(&format!("{interval}"))),
+        };
+        Ok(Expr::Func {
+            name,
+            args: vec![
+                self.bind(date)?,
+                self.bind(&interval.value)?,
+                Expr::Literal(Value::from(unit)),
+            ],
+            collation: Collation::default(),
+        })
+    }
+
     /// Registers an aggregate (reusing an identical one) and returns the
     /// column it binds to.
     pub fn add_agg(&mut self, call: AggCall) -> Expr {
@@ -884,6 +978,57 @@ fn bit_bytes(bits: &str) -> SqlResult<Vec<u8>> {
     }
     let n = bits.len().div_ceil(8).max(1);
     Ok(v.to_be_bytes()[16 - n.min(16)..].to_vec())
+}
+
+/// Fractional-second digits of a temporal literal's text (at most 6).
+fn literal_fsp(text: &str) -> u8 {
+    let t = text.trim();
+    match t.rfind('.') {
+        Some(dot) if t[..dot].contains(':') => t[dot + 1..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count()
+            .min(6) as u8,
+        _ => 0,
+    }
+}
+
+/// A one-field INTERVAL / TIMESTAMPDIFF unit by name, upper case.
+fn interval_unit_name(name: &str) -> SqlResult<&'static str> {
+    const UNITS: &[&str] = &[
+        "YEAR",
+        "QUARTER",
+        "MONTH",
+        "WEEK",
+        "DAY",
+        "HOUR",
+        "MINUTE",
+        "SECOND",
+        "MICROSECOND",
+    ];
+    let upper = name.to_ascii_uppercase();
+    UNITS
+        .iter()
+        .copied()
+        .find(|u| *u == upper)
+        .ok_or_else(|| er::not_supported(&format!("INTERVAL unit {upper}")))
+}
+
+/// Functions whose result depends on comparing their string arguments,
+/// under the collation those arguments carry.
+fn compares_strings(name: &str) -> bool {
+    matches!(
+        name,
+        "STRCMP"
+            | "INSTR"
+            | "LOCATE"
+            | "POSITION"
+            | "FIELD"
+            | "FIND_IN_SET"
+            | "NULLIF"
+            | "GREATEST"
+            | "LEAST"
+    )
 }
 
 fn agg_func(name: &str) -> Option<AggFunc> {
@@ -1056,6 +1201,15 @@ const FUNCTIONS: &[FuncName] = &[
     "SLEEP",
     "INET_ATON",
     "INET_NTOA",
+    "FIND_IN_SET",
+    "INSERT",
+    "MID",
+    "NVL",
+    "TIMEDIFF",
+    "TIMESTAMP",
+    "TIME_FORMAT",
+    "DATE_ADD",
+    "DATE_SUB",
 ];
 
 fn func_name(upper: &str) -> Option<FuncName> {

@@ -390,7 +390,7 @@ impl TypeEnv<'_> {
                 CastType::DateTime(f) => Ty::new(ColumnType::DateTime(*f), false),
                 CastType::Time(f) => Ty::new(ColumnType::Time(*f), false),
             },
-            Expr::Func { name, args } => self.func_ty(name, args),
+            Expr::Func { name, args, .. } => self.func_ty(name, args),
             Expr::Session(s) => session_ty(s),
         }
     }
@@ -417,8 +417,40 @@ impl TypeEnv<'_> {
             }
             "DATE" | "LAST_DAY" | "FROM_DAYS" => Ty::new(ColumnType::Date, false),
             "TIME" | "SEC_TO_TIME" => Ty::new(ColumnType::Time(0), false),
-            "FROM_UNIXTIME" | "STR_TO_DATE" | "ADDDATE" | "SUBDATE" => {
+            "FROM_UNIXTIME" | "STR_TO_DATE" | "TIMESTAMP" => {
                 Ty::new(ColumnType::DateTime(0), false)
+            }
+            "TIMEDIFF" => Ty::new(ColumnType::Time(0), false),
+            "FIND_IN_SET" => Ty::int(21),
+            "NVL" => args
+                .iter()
+                .map(|a| self.ty(a))
+                .reduce(merge)
+                .unwrap_or_else(|| Ty::new(ColumnType::Null, false)),
+            // As MariaDB: a DATE stays a DATE under whole days, months and
+            // years; a string gives a string (its text is the date, with
+            // the time when there is one); the rest is a DATETIME.
+            "DATE_ADD" | "DATE_SUB" | "ADDDATE" | "SUBDATE" => {
+                let unit = match args.get(2) {
+                    Some(Expr::Literal(Value::Bytes(u))) => u.as_slice(),
+                    _ => b"DAY",
+                };
+                let date_unit = matches!(unit, b"YEAR" | b"QUARTER" | b"MONTH" | b"WEEK" | b"DAY");
+                match first() {
+                    Some(t) if t.ty == ColumnType::Date && date_unit => {
+                        Ty::new(ColumnType::Date, false)
+                    }
+                    Some(t) if t.ty.is_text() => Ty::text(29),
+                    Some(t) => {
+                        let fsp = match t.ty {
+                            _ if unit == b"MICROSECOND" => 6,
+                            ColumnType::DateTime(f) | ColumnType::Timestamp(f) => f,
+                            _ => 0,
+                        };
+                        Ty::new(ColumnType::DateTime(fsp), false)
+                    }
+                    None => Ty::new(ColumnType::DateTime(0), false),
+                }
             }
             "IFNULL" | "COALESCE" | "IF" | "NULLIF" | "GREATEST" | "LEAST" => {
                 let skip = usize::from(name == "IF");
@@ -438,17 +470,16 @@ impl TypeEnv<'_> {
             "SHA2" => Ty::text(128),
             "UUID" => Ty::text(36),
             "UPPER" | "LOWER" | "UCASE" | "LCASE" | "TRIM" | "LTRIM" | "RTRIM" | "REVERSE"
-            | "SUBSTRING" | "SUBSTR" | "LEFT" | "RIGHT" | "REPLACE" | "SUBSTRING_INDEX" => {
-                match first() {
-                    Some(t) if t.ty.is_text() => Ty {
-                        ty: ColumnType::VarChar(t.length / t.collation.max_bytes_per_char().max(1)),
-                        not_null: false,
-                        ..t
-                    },
-                    Some(t) => Ty::text(t.length.max(1)),
-                    None => Ty::text(255),
-                }
-            }
+            | "SUBSTRING" | "SUBSTR" | "MID" | "LEFT" | "RIGHT" | "REPLACE" | "SUBSTRING_INDEX"
+            | "INSERT" => match first() {
+                Some(t) if t.ty.is_text() => Ty {
+                    ty: ColumnType::VarChar(t.length / t.collation.max_bytes_per_char().max(1)),
+                    not_null: false,
+                    ..t
+                },
+                Some(t) => Ty::text(t.length.max(1)),
+                None => Ty::text(255),
+            },
             _ => Ty::text(255),
         }
     }

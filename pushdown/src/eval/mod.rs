@@ -251,8 +251,12 @@ pub fn eval(expr: &Expr, row: &[Value], ctx: &mut EvalCtx) -> SqlResult<Value> {
             let v = eval_ref(arg, row, ctx)?;
             Ok(cast::cast(&v, *to, &mut ctx.warnings))
         }
-        Expr::Func { name, args } => {
-            let v = functions::call(name, args, row, ctx)?;
+        Expr::Func {
+            name,
+            args,
+            collation,
+        } => {
+            let v = functions::call(name, args, *collation, row, ctx)?;
             if *name == "LAST_INSERT_ID" {
                 // MySQL's side effect: LAST_INSERT_ID(expr) also becomes
                 // what LAST_INSERT_ID() returns after the statement.

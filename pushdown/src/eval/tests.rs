@@ -33,7 +33,11 @@ fn cmp(op: CmpOp, l: Expr, r: Expr, c: Collation) -> Expr {
 }
 
 fn func(name: &'static str, args: Vec<Expr>) -> Expr {
-    Expr::Func { name, args }
+    Expr::Func {
+        name,
+        args,
+        collation: Collation::default(),
+    }
 }
 
 /// Evaluates with no row; returns the text form ("NULL" for NULL) and the

@@ -378,7 +378,7 @@ fn render(out: &mut Sql, e: &Expr, s: &Scope) -> Option<()> {
             out.push(&cast_type(*to));
             out.push(")");
         }
-        Expr::Func { name, args } => {
+        Expr::Func { name, args, .. } => {
             if !PUSHABLE_FUNCTIONS.contains(name) {
                 return None;
             }

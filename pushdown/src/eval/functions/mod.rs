@@ -289,7 +289,13 @@ fn bad_args(name: &str) -> SqlError {
 }
 
 /// Evaluates the function `name` over `args`.
-pub fn call(name: &str, args: &[Expr], row: &[Value], ctx: &mut EvalCtx) -> SqlResult<Value> {
+pub fn call(
+    name: &str,
+    args: &[Expr],
+    collation: Collation,
+    row: &[Value],
+    ctx: &mut EvalCtx,
+) -> SqlResult<Value> {
     check_arity(name, args.len())?;
     // Lazy control flow first: only the chosen branch is evaluated.
     match name {
@@ -329,17 +335,29 @@ pub fn call(name: &str, args: &[Expr], row: &[Value], ctx: &mut EvalCtx) -> SqlR
         let killed = || ctx.session.is_some_and(|s| s.is_killed());
         return sleep(&vals[0], &mut ctx.warnings, &killed);
     }
-    apply(name, &vals, &mut ctx.warnings)
+    apply_collated(name, &vals, collation, &mut ctx.warnings)
 }
 
-/// A function over already evaluated arguments.
+/// A function over already evaluated arguments, strings compared under
+/// utf8mb4_general_ci.
 pub fn apply(name: &str, a: &[Value], w: &mut Warnings) -> SqlResult<Value> {
+    apply_collated(name, a, Collation::default(), w)
+}
+
+/// A function over already evaluated arguments; those that compare
+/// strings do so under `collation`.
+pub fn apply_collated(
+    name: &str,
+    a: &[Value],
+    collation: Collation,
+    w: &mut Warnings,
+) -> SqlResult<Value> {
     check_arity(name, a.len())?;
     match name {
         "ISNULL" => return Ok(Value::Int(a[0].is_null() as i64)),
         "NULLIF" => {
             return Ok(
-                if compare_warn(&a[0], &a[1], Collation::default(), w) == Some(Ordering::Equal) {
+                if compare_warn(&a[0], &a[1], collation, w) == Some(Ordering::Equal) {
                     Value::Null
                 } else {
                     a[0].clone()
@@ -363,10 +381,10 @@ pub fn apply(name: &str, a: &[Value], w: &mut Warnings) -> SqlResult<Value> {
         }
         "COALESCE" => return Ok(a.iter().find(|v| !v.is_null()).cloned().unwrap_or_default()),
         "CONCAT_WS" => return Ok(string::concat_ws(a)),
-        "FIELD" => return Ok(string::field(a, w)),
+        "FIELD" => return Ok(string::field(a, collation, w)),
         "ELT" => return Ok(string::elt(a, w)),
         "CHAR" => return Ok(string::char_fn(a, w)),
-        "GREATEST" | "LEAST" => return Ok(extreme(name == "GREATEST", a, w)),
+        "GREATEST" | "LEAST" => return Ok(extreme(name == "GREATEST", a, collation, w)),
         "RAND" => return Ok(math::rand(a.first(), w)),
         "PI" => return Ok(Value::Double(std::f64::consts::PI)),
         "CONCAT" => return Ok(string::concat(a)),
@@ -383,7 +401,7 @@ pub fn apply(name: &str, a: &[Value], w: &mut Warnings) -> SqlResult<Value> {
     if a.iter().any(Value::is_null) {
         return Ok(Value::Null);
     }
-    string::string_fn(name, a, w)
+    string::string_fn(name, a, collation, w)
         .or_else(|| math::math_fn(name, a, w))
         .or_else(|| date::date_fn(name, a, w))
         .unwrap_or_else(|| {
@@ -465,7 +483,7 @@ fn sleep(n: &Value, w: &mut Warnings, killed: &dyn Fn() -> bool) -> SqlResult<Va
 /// GREATEST / LEAST: NULL if any argument is NULL; otherwise the extreme
 /// value under MySQL comparison. Mixed numbers and strings compare (and
 /// return) as numbers.
-fn extreme(greatest: bool, a: &[Value], w: &mut Warnings) -> Value {
+fn extreme(greatest: bool, a: &[Value], collation: Collation, w: &mut Warnings) -> Value {
     if a.iter().any(Value::is_null) {
         return Value::Null;
     }
@@ -484,7 +502,7 @@ fn extreme(greatest: bool, a: &[Value], w: &mut Warnings) -> Value {
     };
     let mut best = &vals[0];
     for v in &vals[1..] {
-        let o = compare_warn(v, best, Collation::default(), w);
+        let o = compare_warn(v, best, collation, w);
         let better = if greatest {
             o == Some(Ordering::Greater)
         } else {

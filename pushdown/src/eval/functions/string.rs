@@ -71,16 +71,24 @@ fn substring(s: &[u8], pos: i64, len: Option<i64>) -> Vec<u8> {
     s[bounds[start as usize]..bounds[end as usize]].to_vec()
 }
 
-/// Folded characters for case-insensitive searching (INSTR, LOCATE).
-fn folded(s: &[u8]) -> Vec<u32> {
-    Utf8Chars { s, i: 0 }.map(ci_weight).collect()
+/// Characters for searching (INSTR, LOCATE): folded to their weights
+/// under a case-insensitive collation, as they are under the others; bytes
+/// under `binary`, whose positions count bytes.
+fn search_units(s: &[u8], collation: Collation) -> Vec<u32> {
+    if collation == Collation::Binary {
+        s.iter().map(|&b| u32::from(b)).collect()
+    } else if collation.is_ci() {
+        Utf8Chars { s, i: 0 }.map(ci_weight).collect()
+    } else {
+        Utf8Chars { s, i: 0 }.collect()
+    }
 }
 
-/// 1-based character position of `needle` in `hay` from character `from`
-/// (0-based), 0 when absent. Case-insensitive, as under utf8mb4_general_ci.
-fn find_ci(hay: &[u8], needle: &[u8], from: usize) -> i64 {
-    let h = folded(hay);
-    let n = folded(needle);
+/// 1-based position of `needle` in `hay` from position `from` (0-based),
+/// 0 when absent, compared under `collation`.
+fn find(hay: &[u8], needle: &[u8], from: usize, collation: Collation) -> i64 {
+    let h = search_units(hay, collation);
+    let n = search_units(needle, collation);
     if n.is_empty() {
         return if from <= h.len() { from as i64 + 1 } else { 0 };
     }
@@ -216,12 +224,12 @@ fn unhex(s: &[u8]) -> Value {
     Value::Bytes(out)
 }
 
-pub(super) fn field(a: &[Value], w: &mut Warnings) -> Value {
+pub(super) fn field(a: &[Value], collation: Collation, w: &mut Warnings) -> Value {
     if a[0].is_null() {
         return Value::Int(0);
     }
     for (i, v) in a[1..].iter().enumerate() {
-        if compare_warn(&a[0], v, Collation::default(), w) == Some(Ordering::Equal) {
+        if compare_warn(&a[0], v, collation, w) == Some(Ordering::Equal) {
             return Value::Int(i as i64 + 1);
         }
     }
@@ -248,7 +256,12 @@ pub(super) fn char_fn(a: &[Value], w: &mut Warnings) -> Value {
     Value::Bytes(out)
 }
 
-pub(super) fn string_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlResult<Value>> {
+pub(super) fn string_fn(
+    name: &str,
+    a: &[Value],
+    collation: Collation,
+    w: &mut Warnings,
+) -> Option<SqlResult<Value>> {
     let v = match name {
         "LENGTH" | "OCTET_LENGTH" => Value::Int(bytes(&a[0]).len() as i64),
         "CHAR_LENGTH" | "CHARACTER_LENGTH" => Value::Int(char_count(&bytes(&a[0])) as i64),
@@ -359,8 +372,8 @@ pub(super) fn string_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<Sql
                 pad(&bytes(&a[0]), len, &bytes(&a[2]), name == "LPAD")
             }
         }
-        "INSTR" => Value::Int(find_ci(&bytes(&a[0]), &bytes(&a[1]), 0)),
-        "POSITION" => Value::Int(find_ci(&bytes(&a[1]), &bytes(&a[0]), 0)),
+        "INSTR" => Value::Int(find(&bytes(&a[0]), &bytes(&a[1]), 0, collation)),
+        "POSITION" => Value::Int(find(&bytes(&a[1]), &bytes(&a[0]), 0, collation)),
         "LOCATE" => {
             let from = match a.get(2) {
                 Some(p) => {
@@ -372,14 +385,10 @@ pub(super) fn string_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<Sql
                 }
                 None => 0,
             };
-            Value::Int(find_ci(&bytes(&a[1]), &bytes(&a[0]), from))
+            Value::Int(find(&bytes(&a[1]), &bytes(&a[0]), from, collation))
         }
         "STRCMP" => {
-            let o = crate::eval::compare::compare_str(
-                &bytes(&a[0]),
-                &bytes(&a[1]),
-                Collation::default(),
-            );
+            let o = crate::eval::compare::compare_str(&bytes(&a[0]), &bytes(&a[1]), collation);
             Value::Int(match o {
                 Ordering::Less => -1,
                 Ordering::Equal => 0,
@@ -398,8 +407,7 @@ pub(super) fn string_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<Sql
             let pos = set
                 .split(|c| *c == b',')
                 .position(|item| {
-                    crate::eval::compare::compare_str(item, &needle, Collation::default())
-                        == Ordering::Equal
+                    crate::eval::compare::compare_str(item, &needle, collation) == Ordering::Equal
                 })
                 .map_or(0, |p| p as i64 + 1);
             Value::Int(if needle.contains(&b',') { 0 } else { pos })

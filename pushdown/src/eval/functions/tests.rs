@@ -125,6 +125,50 @@ fn string_functions() {
     }
 }
 
+/// Functions that compare strings do so under the arguments' collation:
+/// MariaDB's answers for 'Héllo' in a utf8mb4_bin and a binary column.
+#[test]
+fn string_comparisons_follow_the_collation() {
+    let call_in = |c: Collation, name: &str, args: &[Value]| {
+        let mut w = Vec::new();
+        text(&apply_collated(name, args, c, &mut w).unwrap())
+    };
+    let (bin, binary, ci) = (
+        Collation::Utf8mb4Bin,
+        Collation::Binary,
+        Collation::Utf8mb4GeneralCi,
+    );
+    let cases = [
+        (bin, "STRCMP", vec![s("Héllo"), s("hÉllo")], "-1"),
+        (binary, "STRCMP", vec![s("Héllo"), s("héllo")], "-1"),
+        (ci, "STRCMP", vec![s("Héllo"), s("hello")], "0"),
+        (bin, "INSTR", vec![s("Héllo"), s("L")], "0"),
+        (bin, "INSTR", vec![s("Héllo"), s("l")], "3"),
+        // Bytes, not characters, under binary.
+        (binary, "INSTR", vec![s("Héllo"), s("l")], "4"),
+        (binary, "LOCATE", vec![s("l"), s("Héllo"), i(5)], "5"),
+        (bin, "LOCATE", vec![s("ll"), s("Héllo"), i(2)], "3"),
+        (ci, "LOCATE", vec![s("LL"), s("Héllo")], "3"),
+        (bin, "FIELD", vec![s("hÉllo"), s("Héllo")], "0"),
+        (
+            binary,
+            "FIELD",
+            vec![s("Héllo"), s("héllo"), s("Héllo")],
+            "2",
+        ),
+        (bin, "FIND_IN_SET", vec![s("HÉLLO"), s("Héllo")], "0"),
+        (ci, "FIND_IN_SET", vec![s("HÉLLO"), s("Héllo")], "1"),
+        (bin, "NULLIF", vec![s("Héllo"), s("héllo")], "Héllo"),
+        (ci, "NULLIF", vec![s("Héllo"), s("héllo")], "NULL"),
+        (bin, "GREATEST", vec![s("Héllo"), s("hello")], "hello"),
+        (binary, "GREATEST", vec![s("a"), s("B")], "a"),
+        (ci, "GREATEST", vec![s("a"), s("B")], "B"),
+    ];
+    for (c, name, args, want) in cases {
+        assert_eq!(call_in(c, name, &args), want, "{name}{args:?} under {c:?}");
+    }
+}
+
 #[test]
 fn math_functions() {
     let cases: Vec<(&str, Vec<Value>, &str)> = vec![

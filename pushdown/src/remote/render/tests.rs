@@ -202,6 +202,7 @@ fn every_shape_renders() {
             Expr::Func {
                 name: "IFNULL",
                 args: vec![Expr::col(3), Expr::lit(0i64)],
+                collation: Default::default(),
             },
             "IFNULL(`k`, ?)",
         ),
@@ -225,6 +226,7 @@ fn what_cannot_be_pushed_is_refused() {
     let f = Expr::Func {
         name: "NULLIF",
         args: vec![Expr::col(1), Expr::lit("a")],
+        collation: Default::default(),
     };
     assert_eq!(text(&f), None);
     // VALUES() outside ON DUPLICATE KEY UPDATE.
