@@ -291,7 +291,7 @@ impl<'a> ExprBinder<'a> {
                 // TIME '10:00:00.25' has 2 fractional digits, as in MySQL.
                 let fsp = match &ts.value.value {
                     ast::Value::SingleQuotedString(t) | ast::Value::DoubleQuotedString(t) => {
-                        literal_fsp(t)
+                        super::types::literal_fsp(t)
                     }
                     _ => 0,
                 };
@@ -331,24 +331,72 @@ impl<'a> ExprBinder<'a> {
                 expr,
                 ..
             } => {
-                let arg = self.bind(expr)?;
-                match (trim_where, trim_what) {
-                    (None, None) => Expr::Func {
-                        name: "TRIM",
-                        args: vec![arg],
-                        collation: Collation::default(),
-                    },
-                    (Some(ast::TrimWhereField::Leading), None) => Expr::Func {
-                        name: "LTRIM",
-                        args: vec![arg],
-                        collation: Collation::default(),
-                    },
-                    (Some(ast::TrimWhereField::Trailing), None) => Expr::Func {
-                        name: "RTRIM",
-                        args: vec![arg],
-                        collation: Collation::default(),
-                    },
-                    _ => return Err(er::not_supported(&format!("{e}"))),
+                let mut args = vec![self.bind(expr)?];
+                if let Some(what) = trim_what {
+                    args.push(self.bind(what)?);
+                }
+                let name = match trim_where {
+                    None | Some(ast::TrimWhereField::Both) => "TRIM",
+                    Some(ast::TrimWhereField::Leading) => "LTRIM",
+                    Some(ast::TrimWhereField::Trailing) => "RTRIM",
+                };
+                Expr::Func {
+                    name,
+                    args,
+                    collation: Collation::default(),
+                }
+            }
+            A::Ceil { expr, field } | A::Floor { expr, field } => {
+                let name = if matches!(e, A::Ceil { .. }) {
+                    "CEIL"
+                } else {
+                    "FLOOR"
+                };
+                match field {
+                    ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime) => {}
+                    _ => return Err(er::parse(&e.to_string(), 1)),
+                }
+                Expr::Func {
+                    name,
+                    args: vec![self.bind(expr)?],
+                    collation: Collation::default(),
+                }
+            }
+            A::Extract { field, expr, .. } => {
+                use ast::DateTimeField as F;
+                let name = match field {
+                    F::Year | F::Years => "YEAR",
+                    F::Quarter => "QUARTER",
+                    F::Month | F::Months => "MONTH",
+                    F::Week(None) | F::Weeks => "WEEK",
+                    F::Day | F::Days => "DAY",
+                    F::Hour | F::Hours => "HOUR",
+                    F::Minute | F::Minutes => "MINUTE",
+                    F::Second | F::Seconds => "SECOND",
+                    F::Microsecond | F::Microseconds => "MICROSECOND",
+                    other => return Err(er::not_supported(&format!("EXTRACT({other} FROM ...)"))),
+                };
+                Expr::Func {
+                    name,
+                    args: vec![self.bind(expr)?],
+                    collation: Collation::default(),
+                }
+            }
+            A::RLike {
+                negated,
+                expr,
+                pattern,
+                ..
+            } => {
+                let m = Expr::Func {
+                    name: "REGEXP",
+                    collation: self.operands_collation([&**expr, &**pattern]),
+                    args: vec![self.bind(expr)?, self.bind(pattern)?],
+                };
+                if *negated {
+                    unary(UnaryOp::Not, m)
+                } else {
+                    m
                 }
             }
             A::Position { expr, r#in } => Expr::Func {
@@ -615,6 +663,18 @@ impl<'a> ExprBinder<'a> {
             }
             ("DATE_ADD" | "DATE_SUB", _) => return Err(er::parse(&f.to_string(), 1)),
             // The unit is a keyword, not a column.
+            ("TIMESTAMPADD", [ast::Expr::Identifier(unit), n, d]) => {
+                let unit = interval_unit_name(&unit.value)?;
+                return Ok(Expr::Func {
+                    name: "DATE_ADD",
+                    args: vec![
+                        self.bind(d)?,
+                        self.bind(n)?,
+                        Expr::Literal(Value::from(unit)),
+                    ],
+                    collation: Collation::default(),
+                });
+            }
             ("TIMESTAMPDIFF", [ast::Expr::Identifier(unit), a, b]) => {
                 let unit = interval_unit_name(&unit.value)?;
                 return Ok(Expr::Func {
@@ -980,19 +1040,6 @@ fn bit_bytes(bits: &str) -> SqlResult<Vec<u8>> {
     Ok(v.to_be_bytes()[16 - n.min(16)..].to_vec())
 }
 
-/// Fractional-second digits of a temporal literal's text (at most 6).
-fn literal_fsp(text: &str) -> u8 {
-    let t = text.trim();
-    match t.rfind('.') {
-        Some(dot) if t[..dot].contains(':') => t[dot + 1..]
-            .bytes()
-            .take_while(u8::is_ascii_digit)
-            .count()
-            .min(6) as u8,
-        _ => 0,
-    }
-}
-
 /// A one-field INTERVAL / TIMESTAMPDIFF unit by name, upper case.
 fn interval_unit_name(name: &str) -> SqlResult<&'static str> {
     const UNITS: &[&str] = &[
@@ -1028,6 +1075,9 @@ fn compares_strings(name: &str) -> bool {
             | "NULLIF"
             | "GREATEST"
             | "LEAST"
+            | "REGEXP_REPLACE"
+            | "REGEXP_SUBSTR"
+            | "REGEXP_INSTR"
     )
 }
 
@@ -1210,6 +1260,17 @@ const FUNCTIONS: &[FuncName] = &[
     "TIME_FORMAT",
     "DATE_ADD",
     "DATE_SUB",
+    "ADDTIME",
+    "SUBTIME",
+    "MAKEDATE",
+    "MAKETIME",
+    "TO_BASE64",
+    "FROM_BASE64",
+    "BIT_COUNT",
+    "QUOTE",
+    "REGEXP_REPLACE",
+    "REGEXP_SUBSTR",
+    "REGEXP_INSTR",
 ];
 
 fn func_name(upper: &str) -> Option<FuncName> {

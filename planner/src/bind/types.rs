@@ -399,6 +399,21 @@ impl TypeEnv<'_> {
         self.ty(e).not_null
     }
 
+    /// Fractional-second digits a temporal function keeps from its
+    /// argument: a literal's own, a temporal column's, 6 for other text.
+    fn fsp_of(&self, arg: Option<&Expr>) -> u8 {
+        match arg {
+            Some(Expr::Literal(Value::Bytes(b))) => literal_fsp(&String::from_utf8_lossy(b)),
+            Some(e) => match self.ty(e).ty {
+                ColumnType::DateTime(f) | ColumnType::Timestamp(f) | ColumnType::Time(f) => f,
+                ColumnType::Decimal { scale, .. } => scale.min(6),
+                t if t.is_text() => 6,
+                _ => 0,
+            },
+            None => 0,
+        }
+    }
+
     fn func_ty(&self, name: &str, args: &[Expr]) -> Ty {
         let first = || args.first().map(|a| self.ty(a));
         match name {
@@ -408,20 +423,75 @@ impl TypeEnv<'_> {
             | "DAYOFYEAR" | "QUARTER" | "WEEK" | "TO_DAYS" | "DATEDIFF" | "STRCMP" | "SIGN"
             | "ISNULL" | "LAST_INSERT_ID" | "TIMESTAMPDIFF" | "MICROSECOND" | "TIME_TO_SEC"
             | "UNIX_TIMESTAMP" | "INET_ATON" | "YEARWEEK" | "SLEEP" | "BENCHMARK" => Ty::int(21),
-            "ABS" | "CEIL" | "CEILING" | "FLOOR" | "ROUND" | "TRUNCATE" | "MOD" => {
-                first().unwrap_or_else(|| Ty::int(21))
-            }
+            "ABS" | "MOD" => first().unwrap_or_else(|| Ty::int(21)),
+            // Of a DECIMAL, as MySQL: CEIL / FLOOR a BIGINT while the whole
+            // digits fit one, ROUND / TRUNCATE the scale asked for (a
+            // constant, up to 30), ROUND one digit wider.
+            "CEIL" | "CEILING" | "FLOOR" | "ROUND" | "TRUNCATE" => match first() {
+                Some(t) if matches!(t.ty, ColumnType::Decimal { .. }) => {
+                    let ColumnType::Decimal { precision, scale } = t.ty else {
+                        unreachable!()
+                    };
+                    let places = match (name, args.get(1)) {
+                        ("CEIL" | "CEILING" | "FLOOR", _) | ("ROUND", None) => Some(0),
+                        (_, Some(Expr::Literal(Value::Int(d)))) => Some((*d).clamp(0, 30) as u8),
+                        (_, Some(Expr::Literal(Value::UInt(d)))) => Some((*d).min(30) as u8),
+                        _ => None,
+                    };
+                    let new_scale = places.unwrap_or(scale);
+                    let whole = precision.saturating_sub(scale) + u8::from(name == "ROUND");
+                    if new_scale == 0 && whole <= 18 && name != "ROUND" && name != "TRUNCATE" {
+                        Ty::int(u32::from(whole) + 1)
+                    } else {
+                        let p = (whole + new_scale).clamp(1, 65);
+                        Ty {
+                            decimals: new_scale,
+                            length: type_length(
+                                ColumnType::Decimal {
+                                    precision: p,
+                                    scale: new_scale,
+                                },
+                                false,
+                                Collation::Binary,
+                            ),
+                            ..Ty::new(
+                                ColumnType::Decimal {
+                                    precision: p,
+                                    scale: new_scale,
+                                },
+                                false,
+                            )
+                        }
+                    }
+                }
+                Some(t) => t,
+                None => Ty::int(21),
+            },
             "PI" | "RAND" | "SQRT" | "EXP" | "LN" | "LOG" | "LOG10" | "LOG2" | "POW" | "POWER"
             | "SIN" | "COS" | "TAN" | "ASIN" | "ACOS" | "ATAN" | "COT" | "DEGREES" | "RADIANS" => {
                 Ty::new(ColumnType::Double, false)
             }
             "DATE" | "LAST_DAY" | "FROM_DAYS" => Ty::new(ColumnType::Date, false),
-            "TIME" | "SEC_TO_TIME" => Ty::new(ColumnType::Time(0), false),
-            "FROM_UNIXTIME" | "STR_TO_DATE" | "TIMESTAMP" => {
-                Ty::new(ColumnType::DateTime(0), false)
-            }
+            "SEC_TO_TIME" => Ty::new(ColumnType::Time(0), false),
+            // The fractional digits of the argument, as MariaDB keeps them.
+            "TIME" => Ty::new(ColumnType::Time(self.fsp_of(args.first())), false),
+            "TIMESTAMP" => Ty::new(ColumnType::DateTime(self.fsp_of(args.first())), false),
+            "FROM_UNIXTIME" => Ty::new(ColumnType::DateTime(0), false),
+            "STR_TO_DATE" => Ty::new(str_to_date_type(args.get(1)), false),
             "TIMEDIFF" => Ty::new(ColumnType::Time(0), false),
-            "FIND_IN_SET" => Ty::int(21),
+            "FIND_IN_SET" | "BIT_COUNT" | "REGEXP_INSTR" => Ty::int(21),
+            "REGEXP" => Ty::int(1),
+            "MAKEDATE" => Ty::new(ColumnType::Date, false),
+            "MAKETIME" => Ty::new(ColumnType::Time(self.fsp_of(args.get(2))), false),
+            "ADDTIME" | "SUBTIME" => match first() {
+                Some(t) if matches!(t.ty, ColumnType::DateTime(_) | ColumnType::Timestamp(_)) => {
+                    Ty::new(ColumnType::DateTime(6), false)
+                }
+                Some(t) if t.ty.is_text() => Ty::text(26),
+                _ => Ty::new(ColumnType::Time(6), false),
+            },
+            "TO_BASE64" | "QUOTE" => Ty::text(255),
+            "FROM_BASE64" => Ty::new(ColumnType::VarBinary(255), false),
             "NVL" => args
                 .iter()
                 .map(|a| self.ty(a))
@@ -471,7 +541,7 @@ impl TypeEnv<'_> {
             "UUID" => Ty::text(36),
             "UPPER" | "LOWER" | "UCASE" | "LCASE" | "TRIM" | "LTRIM" | "RTRIM" | "REVERSE"
             | "SUBSTRING" | "SUBSTR" | "MID" | "LEFT" | "RIGHT" | "REPLACE" | "SUBSTRING_INDEX"
-            | "INSERT" => match first() {
+            | "INSERT" | "REGEXP_SUBSTR" | "REGEXP_REPLACE" => match first() {
                 Some(t) if t.ty.is_text() => Ty {
                     ty: ColumnType::VarChar(t.length / t.collation.max_bytes_per_char().max(1)),
                     not_null: false,
@@ -674,5 +744,55 @@ fn session_ty(s: &SessionRef) -> Ty {
         },
         SessionRef::CurDate => Ty::new(ColumnType::Date, false),
         SessionRef::CurTime(f) => Ty::new(ColumnType::Time(*f), false),
+    }
+}
+
+/// Fractional-second digits of a temporal literal's text (at most 6):
+/// TIME '10:00:00.25' has 2, as in MySQL.
+pub(crate) fn literal_fsp(text: &str) -> u8 {
+    let t = text.trim();
+    match t.rfind('.') {
+        Some(dot) if t[..dot].contains(':') => t[dot + 1..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count()
+            .min(6) as u8,
+        _ => 0,
+    }
+}
+
+/// STR_TO_DATE's type from a constant format, as MariaDB: DATE when it
+/// reads only date parts, TIME when only time parts, DATETIME otherwise
+/// (with microseconds for `%f`).
+fn str_to_date_type(format: Option<&Expr>) -> ColumnType {
+    let Some(Expr::Literal(Value::Bytes(f))) = format else {
+        return ColumnType::DateTime(6);
+    };
+    let (mut date, mut time, mut micro) = (false, false, false);
+    let mut it = f.iter();
+    while let Some(&c) = it.next() {
+        if c != b'%' {
+            continue;
+        }
+        match it.next() {
+            Some(
+                b'Y' | b'y' | b'm' | b'c' | b'd' | b'e' | b'j' | b'M' | b'b' | b'a' | b'W' | b'D'
+                | b'U' | b'u' | b'V' | b'v' | b'X' | b'x' | b'w',
+            ) => date = true,
+            Some(b'f') => {
+                time = true;
+                micro = true
+            }
+            Some(b'H' | b'k' | b'h' | b'I' | b'l' | b'i' | b'S' | b's' | b'p' | b'r' | b'T') => {
+                time = true
+            }
+            _ => {}
+        }
+    }
+    let fsp = if micro { 6 } else { 0 };
+    match (date, time) {
+        (true, false) => ColumnType::Date,
+        (false, true) => ColumnType::Time(fsp),
+        _ => ColumnType::DateTime(fsp),
     }
 }

@@ -56,6 +56,17 @@ pub fn to_text_typed(v: &Value, ty: ColumnType, out: &mut Vec<u8>) {
         (Value::Time(t), ColumnType::Time(fsp)) => {
             out.extend_from_slice(temporal::format_time(t, fsp).as_bytes())
         }
+        // STR_TO_DATE with a format of time parts only.
+        (Value::DateTime(d), ColumnType::Time(fsp)) => {
+            let t = crate::value::Time {
+                negative: false,
+                hours: u32::from(d.hour),
+                minute: d.minute,
+                second: d.second,
+                micro: d.micro,
+            };
+            out.extend_from_slice(temporal::format_time(&t, fsp).as_bytes())
+        }
         _ => to_text(v, out),
     }
 }

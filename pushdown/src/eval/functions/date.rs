@@ -137,6 +137,83 @@ pub(super) fn date_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
             }
             _ => Value::Null,
         },
+        "ADDTIME" | "SUBTIME" => {
+            let Some(t) = cast::to_time(&a[1], w) else {
+                return Some(Ok(Value::Null));
+            };
+            let mut delta = temporal::time_to_micros(&t);
+            if name == "SUBTIME" {
+                delta = delta.saturating_neg();
+            }
+            // A date and time moves as one; a time stays a time.
+            let has_date = match &a[0] {
+                Value::Date(_) | Value::DateTime(_) => true,
+                // '10:00:00' is a time: its first separator is a colon.
+                Value::Bytes(b) => {
+                    let t = b.trim_ascii_start();
+                    t.iter().find(|c| !c.is_ascii_digit()) != Some(&b':')
+                        && temporal::parse_datetime(b).is_some()
+                }
+                _ => false,
+            };
+            if has_date {
+                date_arg(&a[0], w)
+                    .and_then(|d| {
+                        temporal::datetime_to_micros(&d)
+                            .checked_add(delta)
+                            .and_then(temporal::datetime_from_micros)
+                    })
+                    .map_or(Value::Null, Value::DateTime)
+            } else {
+                cast::to_time(&a[0], w).map_or(Value::Null, |t| {
+                    Value::Time(temporal::time_from_micros(
+                        temporal::time_to_micros(&t).saturating_add(delta),
+                    ))
+                })
+            }
+        }
+        "MAKEDATE" => {
+            let (year, day) = (int(&a[0], w), int(&a[1], w));
+            let year = match year {
+                0..=69 => year + 2000,
+                70..=99 => year + 1900,
+                _ => year,
+            };
+            if day <= 0 || !(0..=9999).contains(&year) {
+                return Some(Ok(Value::Null));
+            }
+            let n = temporal::days_from_civil(year, 1, 1) + day - 1;
+            let (y, m, d) = temporal::civil_from_days(n);
+            if y > 9999 {
+                Value::Null
+            } else {
+                Value::Date(DateTime {
+                    year: y as u16,
+                    month: m as u8,
+                    day: d as u8,
+                    ..DateTime::default()
+                })
+            }
+        }
+        "MAKETIME" => {
+            let (h, m) = (int(&a[0], w), int(&a[1], w));
+            let Some(s) = cast::to_decimal(&a[2], w) else {
+                return Some(Ok(Value::Null));
+            };
+            let secs = s.trunc_i128();
+            if !(0..60).contains(&m) || !(0..60).contains(&secs) || s.is_negative() {
+                return Some(Ok(Value::Null));
+            }
+            let micro = s
+                .checked_sub(Decimal::new(secs, 0))
+                .and_then(|f| f.rescale(6))
+                .map_or(0, |f| f.mantissa as i64);
+            let sign = if h < 0 { -1 } else { 1 };
+            let total = (h.unsigned_abs().min(10_000) as i64 * 3600 + m * 60 + secs as i64)
+                * 1_000_000
+                + micro;
+            Value::Time(temporal::time_from_micros(sign * total))
+        }
         "TIMEDIFF" => {
             let micros = |v: &Value, w: &mut Warnings| -> Option<(i64, bool)> {
                 match v {

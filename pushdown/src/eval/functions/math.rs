@@ -91,6 +91,12 @@ pub(super) fn math_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
             Num::Dec(d) => Value::Decimal(d.abs()),
             Num::Dbl(x) => Value::Double(x.abs()),
         }),
+        "BIT_COUNT" => Ok(match num(&a[0], w) {
+            Num::Int(i) => Value::Int(i64::from(i.count_ones())),
+            Num::UInt(u) => Value::Int(i64::from(u.count_ones())),
+            Num::Dec(d) => Value::Int(i64::from((d.round_i128() as u64).count_ones())),
+            Num::Dbl(x) => Value::Int(i64::from((x.round() as i64).count_ones())),
+        }),
         "SIGN" => Ok(Value::Int(match num(&a[0], w) {
             Num::Int(i) => i.signum(),
             Num::UInt(u) => (u > 0) as i64,

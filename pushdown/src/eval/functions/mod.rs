@@ -17,6 +17,7 @@
 
 mod date;
 mod math;
+mod regexp;
 mod string;
 
 use super::cast::{self, Warnings};
@@ -130,6 +131,18 @@ const FUNCTIONS: &[(&str, usize, usize)] = &[
     ("TIME_FORMAT", 2, 2),
     ("DATEDIFF", 2, 2),
     ("TIMEDIFF", 2, 2),
+    ("ADDTIME", 2, 2),
+    ("SUBTIME", 2, 2),
+    ("MAKEDATE", 2, 2),
+    ("MAKETIME", 3, 3),
+    ("TO_BASE64", 1, 1),
+    ("FROM_BASE64", 1, 1),
+    ("BIT_COUNT", 1, 1),
+    ("QUOTE", 1, 1),
+    ("REGEXP", 2, 2),
+    ("REGEXP_REPLACE", 3, 3),
+    ("REGEXP_SUBSTR", 2, 2),
+    ("REGEXP_INSTR", 2, 2),
     ("DATE_ADD", 3, 3),
     ("DATE_SUB", 3, 3),
     ("ADDDATE", 2, 3),
@@ -397,11 +410,15 @@ pub fn apply_collated(
         "LAST_INSERT_ID" => return Ok(cast::to_u64(&a[0], w).map_or(Value::Null, Value::UInt)),
         _ => {}
     }
+    if name == "QUOTE" && a[0].is_null() {
+        return Ok(Value::from("NULL"));
+    }
     // Every function below is NULL when any argument is NULL.
     if a.iter().any(Value::is_null) {
         return Ok(Value::Null);
     }
-    string::string_fn(name, a, collation, w)
+    regexp::regexp_fn(name, a, collation)
+        .or_else(|| string::string_fn(name, a, collation, w))
         .or_else(|| math::math_fn(name, a, w))
         .or_else(|| date::date_fn(name, a, w))
         .unwrap_or_else(|| {

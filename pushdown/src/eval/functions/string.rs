@@ -71,6 +71,65 @@ fn substring(s: &[u8], pos: i64, len: Option<i64>) -> Vec<u8> {
     s[bounds[start as usize]..bounds[end as usize]].to_vec()
 }
 
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// TO_BASE64 as MySQL writes it: padded, a newline after every 76
+/// characters.
+fn to_base64(s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len().div_ceil(3) * 4 + s.len() / 57);
+    for (i, chunk) in s.chunks(3).enumerate() {
+        if i > 0 && i % 19 == 0 {
+            out.push(b'\n');
+        }
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(BASE64[(n >> (18 - 6 * k) & 63) as usize]);
+            } else {
+                out.push(b'=');
+            }
+        }
+    }
+    out
+}
+
+/// FROM_BASE64: whitespace ignored, NULL for anything else that is not
+/// base64 (or padding in the wrong place).
+fn from_base64(s: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() / 4 * 3);
+    let (mut acc, mut bits, mut padding) = (0u32, 0u32, 0usize);
+    for &c in s {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => {
+                padding += 1;
+                continue;
+            }
+            c if c.is_ascii_whitespace() => continue,
+            _ => return None,
+        };
+        if padding > 0 {
+            return None;
+        }
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    (padding <= 2).then_some(out)
+}
+
 /// Characters for searching (INSTR, LOCATE): folded to their weights
 /// under a case-insensitive collation, as they are under the others; bytes
 /// under `binary`, whose positions count bytes.
@@ -413,6 +472,23 @@ pub(super) fn string_fn(
             Value::Int(if needle.contains(&b',') { 0 } else { pos })
         }
         "HEX" => text_value(hex(&a[0], w)),
+        "QUOTE" => {
+            let s = bytes(&a[0]);
+            let mut out = Vec::with_capacity(s.len() + 2);
+            out.push(b'\'');
+            for &c in &s {
+                match c {
+                    b'\\' | b'\'' => out.extend_from_slice(&[b'\\', c]),
+                    0 => out.extend_from_slice(b"\\0"),
+                    26 => out.extend_from_slice(b"\\Z"),
+                    c => out.push(c),
+                }
+            }
+            out.push(b'\'');
+            text_value(out)
+        }
+        "TO_BASE64" => text_value(to_base64(&bytes(&a[0]))),
+        "FROM_BASE64" => from_base64(&bytes(&a[0])).map_or(Value::Null, Value::Bytes),
         "UNHEX" => unhex(&bytes(&a[0])),
         "ASCII" => Value::Int(bytes(&a[0]).first().copied().unwrap_or(0) as i64),
         "ORD" => {
