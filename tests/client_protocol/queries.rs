@@ -399,6 +399,34 @@ fn date_arithmetic_and_functions_bind_as_mariadb() {
         }
         let (c, _, m) = server_error(conn.query_drop("SELECT DATE_ADD('2024-01-31', 1)").await);
         assert_eq!(c, 1064, "DATE_ADD without INTERVAL: {m}");
+
+        // Placeholders are numbered in the order of the text, also where
+        // the rewrite puts the arguments in another order.
+        for (sql, params, want) in [
+            (
+                "SELECT TRIM(? FROM ?)",
+                vec![Value::from("x"), Value::from("xxaxx")],
+                "a",
+            ),
+            (
+                "SELECT INTERVAL ? DAY + ?",
+                vec![Value::Int(2), Value::from("2024-03-01")],
+                "2024-03-03",
+            ),
+            (
+                "SELECT TIMESTAMPADD(DAY, ?, ?)",
+                vec![Value::Int(1), Value::from("2024-01-01")],
+                "2024-01-02",
+            ),
+            (
+                "SELECT DATE_SUB(?, INTERVAL ? MONTH)",
+                vec![Value::from("2024-03-31"), Value::Int(1)],
+                "2024-02-29",
+            ),
+        ] {
+            let got: Option<String> = conn.exec_first(sql, params).await.unwrap();
+            assert_eq!(got.as_deref(), Some(want), "{sql}");
+        }
     });
 }
 

@@ -331,10 +331,11 @@ impl<'a> ExprBinder<'a> {
                 expr,
                 ..
             } => {
+                // TRIM('x' FROM s): 'x' comes first in the text, where
+                // placeholders are numbered.
+                let what = trim_what.as_ref().map(|w| self.bind(w)).transpose()?;
                 let mut args = vec![self.bind(expr)?];
-                if let Some(what) = trim_what {
-                    args.push(self.bind(what)?);
-                }
+                args.extend(what);
                 let name = match trim_where {
                     None | Some(ast::TrimWhereField::Both) => "TRIM",
                     Some(ast::TrimWhereField::Leading) => "LTRIM",
@@ -502,10 +503,9 @@ impl<'a> ExprBinder<'a> {
         // Date arithmetic: d + INTERVAL n unit, INTERVAL n unit + d,
         // d - INTERVAL n unit.
         match (left, op, right) {
-            (d, B::Plus, ast::Expr::Interval(i)) | (ast::Expr::Interval(i), B::Plus, d) => {
-                return self.date_add("DATE_ADD", d, i)
-            }
-            (d, B::Minus, ast::Expr::Interval(i)) => return self.date_add("DATE_SUB", d, i),
+            (d, B::Plus, ast::Expr::Interval(i)) => return self.date_add("DATE_ADD", d, i, false),
+            (ast::Expr::Interval(i), B::Plus, d) => return self.date_add("DATE_ADD", d, i, true),
+            (d, B::Minus, ast::Expr::Interval(i)) => return self.date_add("DATE_SUB", d, i, false),
             _ => {}
         }
         let cmp = match op {
@@ -656,22 +656,20 @@ impl<'a> ExprBinder<'a> {
         }
         match (name.as_str(), exprs.as_slice()) {
             ("DATE_ADD" | "ADDDATE", [d, ast::Expr::Interval(i)]) => {
-                return self.date_add("DATE_ADD", d, i)
+                return self.date_add("DATE_ADD", d, i, false)
             }
             ("DATE_SUB" | "SUBDATE", [d, ast::Expr::Interval(i)]) => {
-                return self.date_add("DATE_SUB", d, i)
+                return self.date_add("DATE_SUB", d, i, false)
             }
             ("DATE_ADD" | "DATE_SUB", _) => return Err(er::parse(&f.to_string(), 1)),
             // The unit is a keyword, not a column.
             ("TIMESTAMPADD", [ast::Expr::Identifier(unit), n, d]) => {
                 let unit = interval_unit_name(&unit.value)?;
+                // Bound in the order of the text, where placeholders count.
+                let n = self.bind(n)?;
                 return Ok(Expr::Func {
                     name: "DATE_ADD",
-                    args: vec![
-                        self.bind(d)?,
-                        self.bind(n)?,
-                        Expr::Literal(Value::from(unit)),
-                    ],
+                    args: vec![self.bind(d)?, n, Expr::Literal(Value::from(unit))],
                     collation: Collation::default(),
                 });
             }
@@ -891,11 +889,14 @@ impl<'a> ExprBinder<'a> {
     /// DATE_ADD / DATE_SUB of a date and `INTERVAL value unit`: the
     /// value and the unit's name become the function's 2nd and 3rd
     /// arguments. Units of one field only (DAY_HOUR and the like: 1235).
+    /// `interval_first`: the INTERVAL comes first in the text
+    /// (`INTERVAL 1 DAY + d`), so its placeholders are numbered first.
     fn date_add(
         &mut self,
         name: FuncName,
         date: &ast::Expr,
         interval: &ast::Interval,
+        interval_first: bool,
     ) -> SqlResult<Expr> {
         use ast::DateTimeField as F;
         let unit = match (&interval.leading_field, &interval.last_field) {
@@ -914,13 +915,16 @@ impl<'a> ExprBinder<'a> {
             },
             _ => return Err(er::not_supported(&format!("{interval}"))),
         };
+        let (date, value) = if interval_first {
+            let value = self.bind(&interval.value)?;
+            (self.bind(date)?, value)
+        } else {
+            let date = self.bind(date)?;
+            (date, self.bind(&interval.value)?)
+        };
         Ok(Expr::Func {
             name,
-            args: vec![
-                self.bind(date)?,
-                self.bind(&interval.value)?,
-                Expr::Literal(Value::from(unit)),
-            ],
+            args: vec![date, value, Expr::Literal(Value::from(unit))],
             collation: Collation::default(),
         })
     }

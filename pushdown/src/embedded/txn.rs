@@ -274,6 +274,34 @@ impl<'a> RowKeys<'a> {
     }
 }
 
+/// Key batches from this size on are read with one range iterator when
+/// their keys come in ascending order (`ascending_row_keys`): a point get
+/// costs about 6,300 instructions in fjall, half of them the block index
+/// seek, a step of an iterator a fifth of that.
+const KEY_BATCH_SCAN: usize = 8;
+
+/// The row keys of a batch, encoded, when they come strictly ascending
+/// (the planner sorts and dedups IN lists): then reading them in key order
+/// returns the rows in the order asked. None otherwise, or when a value can
+/// be no key at all.
+fn ascending_row_keys(table: &TableDef, keys: &[Vec<Value>]) -> SqlResult<Option<Vec<Vec<u8>>>> {
+    let mut out: Vec<Vec<u8>> = Vec::with_capacity(keys.len());
+    let mut buf = Vec::with_capacity(24);
+    for k in keys {
+        if !encode_key(&mut buf, table, k)? {
+            return Ok(None);
+        }
+        if out
+            .last()
+            .is_some_and(|prev| prev.as_slice() >= buf.as_slice())
+        {
+            return Ok(None);
+        }
+        out.push(buf.clone());
+    }
+    Ok((!out.is_empty()).then_some(out))
+}
+
 /// A value of an auto-increment column that asks for a generated one.
 fn asks_for_auto(v: &Value) -> bool {
     matches!(v, Value::Null | Value::Int(0) | Value::UInt(0))
@@ -388,6 +416,68 @@ impl EmbeddedTxn {
             Ok(true)
         };
         match &req.access {
+            Access::Keys(keys) if keys.len() >= KEY_BATCH_SCAN => {
+                match ascending_row_keys(table, keys)? {
+                    Some(wanted) => {
+                        // One pass of a range iterator over the keys' span
+                        // instead of a point get (a block index seek) per
+                        // key; given up for point gets once the span shows
+                        // many more rows than were asked for.
+                        let (first, last) = (&wanted[0], &wanted[wanted.len() - 1]);
+                        let span = view.range(
+                            Space::Rows,
+                            Bound::Included(first.clone()),
+                            Bound::Included(last.clone()),
+                            false,
+                        );
+                        let budget = 2 * wanted.len() + 16;
+                        let (mut next, mut scanned) = (0, 0);
+                        let mut rest = false;
+                        for item in span {
+                            let (k, v) = item?;
+                            while wanted.get(next).is_some_and(|w| w.as_slice() < &*k) {
+                                next += 1;
+                            }
+                            if wanted.get(next).is_some_and(|w| w.as_slice() == &*k) {
+                                next += 1;
+                                if !emit(&v, &mut row, &mut ctx)? {
+                                    break;
+                                }
+                            }
+                            scanned += 1;
+                            if next == wanted.len() {
+                                break;
+                            }
+                            if scanned >= budget {
+                                rest = true;
+                                break;
+                            }
+                            if scanned.is_multiple_of(SCAN_YIELD_ROWS) {
+                                tokio::task::yield_now().await;
+                            }
+                        }
+                        if rest {
+                            for rk in &wanted[next..] {
+                                if let Some(v) = view.get(Space::Rows, rk)? {
+                                    if !emit(&v, &mut row, &mut ctx)? {
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        let mut keys = RowKeys::new(table, keys);
+                        while let Some(rk) = keys.next()? {
+                            if let Some(v) = view.get(Space::Rows, rk)? {
+                                if !emit(&v, &mut row, &mut ctx)? {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             Access::Keys(keys) => {
                 let mut keys = RowKeys::new(table, keys);
                 while let Some(rk) = keys.next()? {
