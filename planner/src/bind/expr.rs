@@ -364,19 +364,9 @@ impl<'a> ExprBinder<'a> {
                 }
             }
             A::Extract { field, expr, .. } => {
-                use ast::DateTimeField as F;
-                let name = match field {
-                    F::Year | F::Years => "YEAR",
-                    F::Quarter => "QUARTER",
-                    F::Month | F::Months => "MONTH",
-                    F::Week(None) | F::Weeks => "WEEK",
-                    F::Day | F::Days => "DAY",
-                    F::Hour | F::Hours => "HOUR",
-                    F::Minute | F::Minutes => "MINUTE",
-                    F::Second | F::Seconds => "SECOND",
-                    F::Microsecond | F::Microseconds => "MICROSECOND",
-                    other => return Err(er::not_supported(&format!("EXTRACT({other} FROM ...)"))),
-                };
+                // EXTRACT(MONTH FROM d) is MONTH(d), and so on.
+                let name = field_unit(field)
+                    .ok_or_else(|| er::not_supported(&format!("EXTRACT({field} FROM ...)")))?;
                 Expr::Func {
                     name,
                     args: vec![self.bind(expr)?],
@@ -898,21 +888,11 @@ impl<'a> ExprBinder<'a> {
         interval: &ast::Interval,
         interval_first: bool,
     ) -> SqlResult<Expr> {
-        use ast::DateTimeField as F;
         let unit = match (&interval.leading_field, &interval.last_field) {
-            (Some(f), None) => match f {
-                F::Year | F::Years => "YEAR",
-                F::Quarter => "QUARTER",
-                F::Month | F::Months => "MONTH",
-                F::Week(None) | F::Weeks => "WEEK",
-                F::Day | F::Days => "DAY",
-                F::Hour | F::Hours => "HOUR",
-                F::Minute | F::Minutes => "MINUTE",
-                F::Second | F::Seconds => "SECOND",
-                F::Microsecond | F::Microseconds => "MICROSECOND",
-                F::Custom(c) => interval_unit_name(&c.value)?,
-                other => return Err(er::not_supported(&format!("INTERVAL unit {other}"))),
-            },
+            (Some(ast::DateTimeField::Custom(c)), None) => interval_unit_name(&c.value)?,
+            (Some(f), None) => {
+                field_unit(f).ok_or_else(|| er::not_supported(&format!("INTERVAL unit {f}")))?
+            }
             _ => return Err(er::not_supported(&format!("{interval}"))),
         };
         let (date, value) = if interval_first {
@@ -1042,6 +1022,24 @@ fn bit_bytes(bits: &str) -> SqlResult<Vec<u8>> {
     }
     let n = bits.len().div_ceil(8).max(1);
     Ok(v.to_be_bytes()[16 - n.min(16)..].to_vec())
+}
+
+/// The unit a one-field INTERVAL or EXTRACT names; also the name of the
+/// function that extracts it (MONTH, HOUR...).
+fn field_unit(f: &ast::DateTimeField) -> Option<&'static str> {
+    use ast::DateTimeField as F;
+    Some(match f {
+        F::Year | F::Years => "YEAR",
+        F::Quarter => "QUARTER",
+        F::Month | F::Months => "MONTH",
+        F::Week(None) | F::Weeks => "WEEK",
+        F::Day | F::Days => "DAY",
+        F::Hour | F::Hours => "HOUR",
+        F::Minute | F::Minutes => "MINUTE",
+        F::Second | F::Seconds => "SECOND",
+        F::Microsecond | F::Microseconds => "MICROSECOND",
+        _ => return None,
+    })
 }
 
 /// A one-field INTERVAL / TIMESTAMPDIFF unit by name, upper case.

@@ -3,7 +3,7 @@
 //! them (at a character boundary, with warning 1260 naming the row).
 
 use super::key;
-use super::sort::compare_values;
+use super::sort::compare_rows;
 use crate::bind::{AggCall, ConcatSpec};
 use crate::plan::SortKey;
 use pushdown::error::{SqlResult, SqlWarning};
@@ -11,7 +11,6 @@ use pushdown::eval::{self, EvalCtx};
 use pushdown::expr::SessionRef;
 use pushdown::schema::Collation;
 use pushdown::value::{Row, Value};
-use std::cmp::Ordering;
 use std::collections::HashSet;
 
 /// The values one group has collected.
@@ -143,7 +142,7 @@ impl Concat {
             // (that would merge the two rows) but "the new one first".
             self.items.reverse();
             self.items
-                .sort_by(|a, b| compare_keys(&a.keys, &b.keys, &sort_keys));
+                .sort_by(|a, b| compare_rows(&a.keys, &b.keys, &sort_keys));
         }
         let mut out = Vec::new();
         for (i, item) in self.items.iter().enumerate() {
@@ -163,16 +162,6 @@ impl Concat {
         }
         Value::Bytes(out)
     }
-}
-
-fn compare_keys(a: &[Value], b: &[Value], keys: &[SortKey]) -> Ordering {
-    for (k, (x, y)) in keys.iter().zip(a.iter().zip(b)) {
-        match compare_values(x, y, k) {
-            Ordering::Equal => continue,
-            o => return o,
-        }
-    }
-    Ordering::Equal
 }
 
 /// Cuts `out` to at most `max_len` bytes; text only where a character

@@ -416,8 +416,13 @@ impl EmbeddedTxn {
             Ok(true)
         };
         match &req.access {
-            Access::Keys(keys) if keys.len() >= KEY_BATCH_SCAN => {
-                match ascending_row_keys(table, keys)? {
+            Access::Keys(keys) => {
+                let batch = if keys.len() >= KEY_BATCH_SCAN {
+                    ascending_row_keys(table, keys)?
+                } else {
+                    None
+                };
+                match batch {
                     Some(wanted) => {
                         // One pass of a range iterator over the keys' span
                         // instead of a point get (a block index seek) per
@@ -474,16 +479,6 @@ impl EmbeddedTxn {
                                     break;
                                 }
                             }
-                        }
-                    }
-                }
-            }
-            Access::Keys(keys) => {
-                let mut keys = RowKeys::new(table, keys);
-                while let Some(rk) = keys.next()? {
-                    if let Some(v) = view.get(Space::Rows, rk)? {
-                        if !emit(&v, &mut row, &mut ctx)? {
-                            break;
                         }
                     }
                 }
