@@ -142,6 +142,25 @@ mod tests {
             .collect()
     }
 
+    /// The keyed sort of `values` equals sorting by comparing them, under
+    /// three collations, both directions.
+    fn sorts_as_compared(values: &[Option<&str>]) {
+        for collation in [
+            Collation::Utf8mb4GeneralCi,
+            Collation::Utf8mb4Bin,
+            Collation::Binary,
+        ] {
+            for desc in [false, true] {
+                let k = key(desc, collation);
+                let mut keyed = rows(values);
+                sort(&mut keyed, std::slice::from_ref(&k));
+                let mut compared = rows(values);
+                compared.sort_by(|a, b| compare_rows(a, b, std::slice::from_ref(&k)));
+                assert_eq!(keyed, compared, "{collation:?} desc={desc}");
+            }
+        }
+    }
+
     /// The keyed string sort orders exactly as comparing under the
     /// collation does, ties and NULLs included, both directions.
     #[test]
@@ -162,20 +181,7 @@ mod tests {
             Some("z\u{1F600}"),
             Some("Z"),
         ];
-        for collation in [
-            Collation::Utf8mb4GeneralCi,
-            Collation::Utf8mb4Bin,
-            Collation::Binary,
-        ] {
-            for desc in [false, true] {
-                let k = key(desc, collation);
-                let mut keyed = rows(&values);
-                sort(&mut keyed, std::slice::from_ref(&k));
-                let mut compared = rows(&values);
-                compared.sort_by(|a, b| compare_rows(a, b, std::slice::from_ref(&k)));
-                assert_eq!(keyed, compared, "{collation:?} desc={desc}");
-            }
-        }
+        sorts_as_compared(&values);
     }
 
     /// Keys that differ only past their first 8 bytes, or only in padding
@@ -198,20 +204,7 @@ mod tests {
             Some("\0"),
             Some("abcdefgh\u{e9}"),
         ];
-        for collation in [
-            Collation::Utf8mb4GeneralCi,
-            Collation::Utf8mb4Bin,
-            Collation::Binary,
-        ] {
-            for desc in [false, true] {
-                let k = key(desc, collation);
-                let mut keyed = rows(&values);
-                sort(&mut keyed, std::slice::from_ref(&k));
-                let mut compared = rows(&values);
-                compared.sort_by(|a, b| compare_rows(a, b, std::slice::from_ref(&k)));
-                assert_eq!(keyed, compared, "{collation:?} desc={desc}");
-            }
-        }
+        sorts_as_compared(&values);
     }
 
     #[test]
