@@ -746,9 +746,7 @@ impl<'a> ExprBinder<'a> {
         args: &[&FunctionArg],
         f: &ast::Function,
     ) -> SqlResult<Expr> {
-        if self.aggs.is_none() {
-            return Err(SqlError::code(1111, "Invalid use of group function"));
-        }
+        self.aggregates_allowed()?;
         let (func, arg, collation) = match args {
             [FunctionArg::Unnamed(FunctionArgExpr::Wildcard)] if func == AggFunc::Count => {
                 (AggFunc::CountStar, None, Collation::default())
@@ -773,6 +771,14 @@ impl<'a> ExprBinder<'a> {
         }))
     }
 
+    /// 1111 where aggregates cannot stand (WHERE, inside an aggregate).
+    fn aggregates_allowed(&self) -> SqlResult<()> {
+        if self.aggs.is_none() {
+            return Err(SqlError::code(1111, "Invalid use of group function"));
+        }
+        Ok(())
+    }
+
     /// GROUP_CONCAT([DISTINCT] expr, ... [ORDER BY key [ASC | DESC], ...]
     /// [SEPARATOR 'text']). An ORDER BY position names an argument.
     fn group_concat(
@@ -781,9 +787,7 @@ impl<'a> ExprBinder<'a> {
         args: &[&FunctionArg],
         f: &ast::Function,
     ) -> SqlResult<Expr> {
-        if self.aggs.is_none() {
-            return Err(SqlError::code(1111, "Invalid use of group function"));
-        }
+        self.aggregates_allowed()?;
         let mut exprs = Vec::with_capacity(args.len());
         for a in args {
             match a {

@@ -428,10 +428,10 @@ impl TypeEnv<'_> {
             // digits fit one, ROUND / TRUNCATE the scale asked for (a
             // constant, up to 30), ROUND one digit wider.
             "CEIL" | "CEILING" | "FLOOR" | "ROUND" | "TRUNCATE" => match first() {
-                Some(t) if matches!(t.ty, ColumnType::Decimal { .. }) => {
-                    let ColumnType::Decimal { precision, scale } = t.ty else {
-                        unreachable!()
-                    };
+                Some(Ty {
+                    ty: ColumnType::Decimal { precision, scale },
+                    ..
+                }) => {
                     let places = match (name, args.get(1)) {
                         ("CEIL" | "CEILING" | "FLOOR", _) | ("ROUND", None) => Some(0),
                         (_, Some(Expr::Literal(Value::Int(d)))) => Some((*d).clamp(0, 30) as u8),
