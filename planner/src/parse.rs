@@ -1,7 +1,10 @@
 //! SQL text to statements: sqlparser with the MySQL dialect.
 //!
 //! MySQL's executable comments (`/*! … */`, `/*!80000 … */`) are kept as
-//! SQL, as mysqld does, before sqlparser sees the text.
+//! SQL, as mysqld does, before sqlparser sees the text; MySQL syntax
+//! sqlparser lacks is rewritten into syntax it has ([`mysql_operators`]).
+
+pub mod mysql_operators;
 
 use pushdown::error::{er, SqlResult};
 use sqlparser::ast::Statement;
@@ -15,6 +18,7 @@ pub fn parse(sql: &str) -> SqlResult<Vec<Statement>> {
     let text = unwrap_executable_comments(sql);
     let text = rewrite_mysql_words(&text);
     let bound = bind_binary_operands(&text);
+    let bound = mysql_operators::rewrite_mysql_operators(&bound);
     match Parser::parse_sql(&MySqlDialect {}, &bound) {
         Ok(stmts) if stmts.is_empty() => Err(pushdown::SqlError::code(1065, "Query was empty")),
         Ok(mut stmts) => {

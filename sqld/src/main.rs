@@ -58,6 +58,8 @@ fn main() -> ExitCode {
             options.log_level
         )))
         .init();
+    // UUID_SHORT() counts from the server's start time.
+    pushdown::eval::functions::start_uuid_short();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

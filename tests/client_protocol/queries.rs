@@ -526,6 +526,271 @@ fn scalar_functions_answer_as_mariadb() {
     });
 }
 
+/// CHARSET / COLLATION / COERCIBILITY, `!`, INTERVAL(), SOUNDEX, the IP
+/// address functions, CONVERT_TZ, UUID_SHORT and INTERVAL units of several
+/// fields (DATE_ADD, `d + INTERVAL`, EXTRACT). Expected values are MariaDB
+/// 10.11's, under a utf8mb4_general_ci connection.
+#[test]
+fn more_scalar_functions_answer_as_mariadb() {
+    let server = TestServer::start();
+    block_on_with_timeout(60, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE sf DEFAULT CHARACTER SET utf8mb4",
+                "USE sf",
+                "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10) COLLATE utf8mb4_bin, \
+                 l VARCHAR(3) CHARACTER SET latin1, b VARBINARY(16), i INT, d DATETIME(3))",
+                "INSERT INTO t VALUES (1, 'Robert', 'l', x'0a000509', 1, '2020-01-02 03:04:05.678'), \
+                 (2, NULL, NULL, NULL, NULL, NULL)",
+            ],
+        )
+        .await;
+        let cases: &[(&str, &str)] = &[
+            ("CHARSET(1)", "binary"),
+            ("CHARSET('a')", "utf8mb4"),
+            ("CHARSET(USER())", "utf8mb3"),
+            ("CHARSET(NULL)", "binary"),
+            ("COLLATION('a')", "utf8mb4_general_ci"),
+            ("COLLATION(_binary'a')", "binary"),
+            ("COLLATION(x'41')", "binary"),
+            ("COLLATION(_latin1'a')", "latin1_swedish_ci"),
+            ("COLLATION(UPPER('a' COLLATE utf8mb4_bin))", "utf8mb4_bin"),
+            ("COLLATION(CONCAT(1))", "utf8mb4_general_ci"),
+            ("COLLATION(CONCAT(NULL))", "binary"),
+            ("COLLATION(UNHEX('41'))", "binary"),
+            ("COLLATION(CHARSET(1))", "utf8mb3_general_ci"),
+            ("COLLATION(CONVERT('a' USING latin1))", "latin1_swedish_ci"),
+            ("COERCIBILITY('a')", "4"),
+            ("COERCIBILITY(1)", "5"),
+            ("COERCIBILITY(NULL)", "6"),
+            ("COERCIBILITY(USER())", "3"),
+            ("COERCIBILITY(VERSION())", "3"),
+            ("COERCIBILITY('a' COLLATE utf8mb4_bin)", "0"),
+            ("COERCIBILITY(CAST('a' AS CHAR))", "2"),
+            ("COERCIBILITY(NOW())", "5"),
+            ("COERCIBILITY(CONCAT(NULL, 'a'))", "4"),
+            ("COLLATION(v) FROM t", "utf8mb4_bin"),
+            ("COERCIBILITY(v) FROM t", "2"),
+            ("CHARSET(l) FROM t", "latin1"),
+            ("COLLATION(CONCAT(l, 'x')) FROM t", "latin1_swedish_ci"),
+            ("COLLATION(CONCAT(v, l)) FROM t", "utf8mb4_bin"),
+            ("COLLATION(IF(i, 'a', v)) FROM t", "utf8mb4_bin"),
+            ("COLLATION(b) FROM t", "binary"),
+            ("COERCIBILITY(i) FROM t", "5"),
+            ("COLLATION(MAX(v)) FROM t", "utf8mb4_bin"),
+            (
+                "CONCAT_WS(' ', !0, !1, IFNULL(!NULL, 'n'), !'a', !'1', !2.5, !!5)",
+                "1 0 n 1 0 0 1",
+            ),
+            ("!1 + 1", "1"),
+            ("-!1", "0"),
+            ("!-1", "0"),
+            ("1 != 2", "1"),
+            ("COUNT(*) FROM t WHERE !i", "0"),
+            ("COUNT(*) FROM t WHERE !(i > 5)", "1"),
+            ("INTERVAL(23, 1, 15, 17, 30, 44, 200)", "3"),
+            ("INTERVAL(10, 1, 10, 100, 1000)", "2"),
+            ("INTERVAL(22, 23, 30, 44, 200)", "0"),
+            ("INTERVAL(NULL, 1, 2)", "-1"),
+            ("INTERVAL(3, 1, NULL, 2, 4)", "3"),
+            ("INTERVAL('b', 'a', 'c')", "2"),
+            ("INTERVAL(1, 2, 3) + 1", "1"),
+            ("SOUNDEX('Tymczak')", "T520"),
+            ("SOUNDEX('Quadratically')", "Q36324"),
+            ("SOUNDEX('123')", ""),
+            ("SOUNDEX(NULL)", "NULL"),
+            ("SOUNDEX(v) FROM t WHERE id = 1", "R163"),
+            ("UUID_SHORT() >> 56", "1"),
+            ("UUID_SHORT() < UUID_SHORT()", "1"),
+            ("IS_IPV4('10.0.5.9')", "1"),
+            ("IS_IPV4('10.0.5.256')", "0"),
+            ("IS_IPV4(NULL)", "0"),
+            ("IS_IPV6('::ffff:1.2.3.4')", "1"),
+            ("IS_IPV6('1::2::3')", "0"),
+            (
+                "HEX(INET6_ATON('fdfe::5a55:caff:fefa:9089'))",
+                "FDFE0000000000005A55CAFFFEFA9089",
+            ),
+            ("HEX(INET6_ATON('10.0.5.9'))", "0A000509"),
+            ("INET6_ATON('1.2.3')", "NULL"),
+            ("INET6_NTOA(INET6_ATON('1:0:0:2:0:0:0:3'))", "1:0:0:2::3"),
+            ("INET6_NTOA(INET6_ATON('::ffff:1.2.3.4'))", "::ffff:1.2.3.4"),
+            ("INET6_NTOA(UNHEX('0A000509'))", "10.0.5.9"),
+            ("INET6_NTOA('1234')", "NULL"),
+            ("INET6_NTOA(b) FROM t WHERE id = 1", "10.0.5.9"),
+            ("INET_NTOA(INET_ATON('127.1'))", "127.0.0.1"),
+            (
+                "CONVERT_TZ('2004-01-01 12:00:00', '+00:00', '+10:00')",
+                "2004-01-01 22:00:00",
+            ),
+            (
+                "CONVERT_TZ('2004-01-01 12:00:00', '-05:30', 'SYSTEM')",
+                "2004-01-01 17:30:00",
+            ),
+            ("CONVERT_TZ('2004-01-01 12:00:00', 'GMT', 'MET')", "NULL"),
+            (
+                "CONVERT_TZ('2004-01-01 12:00:00', '+14:00', '+00:00')",
+                "NULL",
+            ),
+            (
+                "CONVERT_TZ('2038-01-19 03:14:08', '+00:00', '+01:00')",
+                "2038-01-19 03:14:08",
+            ),
+            (
+                "CONVERT_TZ('2004-01-01', '+00:00', '+01:00')",
+                "2004-01-01 01:00:00",
+            ),
+            (
+                "CONVERT_TZ(d, '+00:00', '+01:00') FROM t WHERE id = 1",
+                "2020-01-02 04:04:05.678",
+            ),
+            (
+                "DATE_ADD('2020-01-01', INTERVAL '1 2' DAY_HOUR)",
+                "2020-01-02 02:00:00",
+            ),
+            (
+                "DATE_ADD('2020-01-01', INTERVAL '-1 2' DAY_HOUR)",
+                "2019-12-30 22:00:00",
+            ),
+            (
+                "DATE_SUB('2020-01-01', INTERVAL '-1 2' DAY_HOUR)",
+                "2020-01-02 02:00:00",
+            ),
+            (
+                "'2020-01-01' + INTERVAL '1:30' HOUR_MINUTE",
+                "2020-01-01 01:30:00",
+            ),
+            (
+                "INTERVAL '1:30' HOUR_MINUTE + '2020-01-01'",
+                "2020-01-01 01:30:00",
+            ),
+            (
+                "DATE '2020-01-31' + INTERVAL '1-1' YEAR_MONTH",
+                "2021-02-28",
+            ),
+            (
+                "DATE_ADD('2020-01-01', INTERVAL 1.5 YEAR_MONTH)",
+                "2021-06-01",
+            ),
+            (
+                "DATE_ADD('2020-01-01', INTERVAL '1:2' DAY_SECOND)",
+                "2020-01-01 00:01:02",
+            ),
+            (
+                "DATE_ADD('2020-01-01', INTERVAL '1 2 3 4 5' DAY_SECOND)",
+                "NULL",
+            ),
+            (
+                "DATE_ADD('2020-01-01', INTERVAL '4' SECOND_MICROSECOND)",
+                "2020-01-01 00:00:00.400000",
+            ),
+            (
+                "DATE_ADD('2020-01-01', INTERVAL '1 2:3:4.5' DAY_MICROSECOND)",
+                "2020-01-02 02:03:04.500000",
+            ),
+            ("DATE_ADD('9999-12-31', INTERVAL '1 1' DAY_HOUR)", "NULL"),
+            (
+                "d - INTERVAL '1.5' SECOND_MICROSECOND FROM t WHERE id = 1",
+                "2020-01-02 03:04:04.178000",
+            ),
+            (
+                "EXTRACT(DAY_MICROSECOND FROM '2020-01-02 03:04:05.123456')",
+                "2030405123456",
+            ),
+            ("EXTRACT(YEAR_MONTH FROM d) FROM t WHERE id = 1", "202001"),
+            ("EXTRACT(HOUR_SECOND FROM '-10:04:05')", "-100405"),
+            ("EXTRACT(DAY_HOUR FROM '100:04:05')", "404"),
+            ("EXTRACT(DAY_HOUR FROM NULL)", "NULL"),
+        ];
+        for &(expr, want) in cases {
+            let sql = format!("SELECT {expr}");
+            let got = text(&mut conn, &sql).await;
+            assert_eq!(got.as_deref().unwrap_or("NULL"), want, "{sql}");
+        }
+        for (sql, code, state) in [
+            ("SELECT COLLATION()", 1582, "42000"),
+            ("SELECT COERCIBILITY(1, 2)", 1582, "42000"),
+            ("SELECT SOUNDEX('a', 'b')", 1582, "42000"),
+            ("SELECT UUID_SHORT(1)", 1582, "42000"),
+            ("SELECT CONVERT_TZ(1, 2)", 1582, "42000"),
+            ("SELECT IS_IPV6()", 1582, "42000"),
+            ("SELECT CHARSET()", 1064, "42000"),
+            ("SELECT INTERVAL(1)", 1064, "42000"),
+            ("SELECT !", 1064, "42000"),
+            ("SELECT CHARSET(nope) FROM t", 1054, "42S22"),
+        ] {
+            assert_error(conn.query_drop(sql).await, code, state, sql);
+        }
+        // Result types.
+        let result = conn
+            .query_iter(
+                "SELECT CONVERT_TZ(d, '+00:00', '+01:00'), CONVERT_TZ(DATE '2020-01-01', '+00:00', '+01:00'), \
+                 d + INTERVAL '1 2' DAY_HOUR, DATE '2020-01-01' + INTERVAL '1 2' DAY_HOUR, \
+                 DATE '2020-01-01' + INTERVAL '1-2' YEAR_MONTH, DATE '2020-01-01' + INTERVAL '1.5' SECOND_MICROSECOND, \
+                 UUID_SHORT(), INET6_ATON('::1'), INET6_NTOA(b), CHARSET(1), !i, COERCIBILITY(1), SOUNDEX('a') FROM t",
+            )
+            .await
+            .unwrap();
+        let cols: Vec<Column> = result.columns_ref().to_vec();
+        drop(result);
+        let kinds: Vec<(ColumnType, u8)> = cols
+            .iter()
+            .map(|c| (c.column_type(), c.decimals()))
+            .collect();
+        use ColumnType::*;
+        assert_eq!(
+            kinds[..6],
+            [
+                (MYSQL_TYPE_DATETIME, 3),
+                (MYSQL_TYPE_DATETIME, 0),
+                (MYSQL_TYPE_DATETIME, 3),
+                (MYSQL_TYPE_DATETIME, 0),
+                (MYSQL_TYPE_DATE, 0),
+                (MYSQL_TYPE_DATETIME, 6),
+            ]
+        );
+        assert!(cols[6]
+            .flags()
+            .contains(ColumnFlags::UNSIGNED_FLAG | ColumnFlags::NOT_NULL_FLAG));
+        assert_eq!(cols[6].column_type(), MYSQL_TYPE_LONGLONG);
+        assert_eq!(
+            (
+                cols[7].column_type(),
+                cols[7].character_set(),
+                cols[7].column_length()
+            ),
+            (MYSQL_TYPE_VAR_STRING, 63, 16)
+        );
+        // VARCHAR(39), VARCHAR(64) of 4-byte characters.
+        assert_eq!(
+            (cols[8].column_type(), cols[8].column_length()),
+            (MYSQL_TYPE_VAR_STRING, 156)
+        );
+        assert_eq!(
+            (cols[9].column_type(), cols[9].column_length()),
+            (MYSQL_TYPE_VAR_STRING, 256)
+        );
+        for c in [&cols[10], &cols[11]] {
+            assert!(
+                matches!(c.column_type(), MYSQL_TYPE_LONG | MYSQL_TYPE_LONGLONG),
+                "{}",
+                c.name_str()
+            );
+        }
+        assert_eq!(
+            (cols[10].column_length(), cols[11].column_length()),
+            (1, 10)
+        );
+        assert!(cols[11].flags().contains(ColumnFlags::NOT_NULL_FLAG));
+        assert_eq!(
+            (cols[12].column_type(), cols[12].column_length()),
+            (MYSQL_TYPE_VAR_STRING, 16)
+        );
+    });
+}
+
 /// GROUP_CONCAT: NULL rows skipped, DISTINCT under the collation, ORDER BY
 /// (positions name arguments; equal keys come out last row first), the
 /// separator, and the cut at group_concat_max_len with warning 1260 counting

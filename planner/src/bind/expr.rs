@@ -4,6 +4,7 @@
 //! bind clauses in the order they appear in the statement text.
 
 use super::names::{bad_field, Scope};
+use crate::parse::mysql_operators;
 use pushdown::error::{er, SqlError, SqlResult};
 use pushdown::expr::{BinaryOp, CastType, CmpOp, Expr, FuncName, SessionRef, UnaryOp};
 use pushdown::schema::Collation;
@@ -124,6 +125,22 @@ impl<'a> ExprBinder<'a> {
             insert_values: false,
             aliases: Vec::new(),
             depth: 0,
+        }
+    }
+
+    /// A binder over the same names whose bindings do not count in this
+    /// one's placeholders and aggregates: for looking at an expression's
+    /// type before (or besides) binding it.
+    pub(super) fn apart(&self) -> ExprBinder<'a> {
+        ExprBinder {
+            scope: self.scope,
+            clause: self.clause,
+            next_param: self.next_param,
+            aggs: self.aggs.clone(),
+            agg_base: self.agg_base,
+            insert_values: self.insert_values,
+            aliases: self.aliases.clone(),
+            depth: self.depth,
         }
     }
 
@@ -644,6 +661,9 @@ impl<'a> ExprBinder<'a> {
                 _ => return Err(er::not_supported(&format!("argument in {f}"))),
             }
         }
+        if let Some(e) = self.special_function(&f.name.to_string(), &name, &exprs)? {
+            return Ok(e);
+        }
         match (name.as_str(), exprs.as_slice()) {
             ("DATE_ADD" | "ADDDATE", [d, ast::Expr::Interval(i)]) => {
                 return self.date_add("DATE_ADD", d, i, false)
@@ -737,6 +757,67 @@ impl<'a> ExprBinder<'a> {
             args,
             collation,
         })
+    }
+
+    /// Calls bound otherwise than by name: INTERVAL() and EXTRACT() of a
+    /// multi-field unit (parsed under private names, see
+    /// [`crate::parse::mysql_operators`]); CHARSET(), COLLATION() and
+    /// COERCIBILITY(), answered from the argument's derivation; INET6_NTOA
+    /// of a non-binary string, which is NULL in MariaDB.
+    fn special_function(
+        &mut self,
+        raw_name: &str,
+        name: &str,
+        exprs: &[&ast::Expr],
+    ) -> SqlResult<Option<Expr>> {
+        let bind_all = |b: &mut Self| {
+            exprs
+                .iter()
+                .map(|x| b.bind(x))
+                .collect::<SqlResult<Vec<_>>>()
+        };
+        let func = |name: FuncName, args: Vec<Expr>| Expr::Func {
+            name,
+            args,
+            collation: Collation::default(),
+        };
+        if raw_name.eq_ignore_ascii_case(mysql_operators::INTERVAL_FUNCTION) {
+            return Ok(Some(func("INTERVAL", bind_all(self)?)));
+        }
+        if let Some(unit) = mysql_operators::extract_function_unit(raw_name) {
+            let mut args = vec![Expr::Literal(Value::from(unit))];
+            args.extend(bind_all(self)?);
+            return Ok(Some(func("EXTRACT", args)));
+        }
+        let fname: FuncName = match name {
+            "CHARSET" => "CHARSET",
+            "COLLATION" => "COLLATION",
+            "COERCIBILITY" => "COERCIBILITY",
+            "INET6_NTOA" => "INET6_NTOA",
+            _ => return Ok(None),
+        };
+        let [arg] = exprs else {
+            // CHARSET is a keyword in MariaDB's grammar, the others are
+            // functions checking their argument count.
+            return Err(if fname == "CHARSET" {
+                er::parse(&format!("{name}("), 1)
+            } else {
+                bad_arg_count(name)
+            });
+        };
+        // Bound for its errors (unknown columns) and placeholders.
+        let bound = self.bind(arg)?;
+        let d = self.derivation(arg);
+        let answer = match fname {
+            "CHARSET" => Value::from(d.collation.charset()),
+            "COLLATION" => Value::from(d.collation.name()),
+            "COERCIBILITY" => Value::Int(i64::from(d.coercibility)),
+            _ if d.is_string() && d.collation == Collation::Binary => {
+                return Ok(Some(func(fname, vec![bound])))
+            }
+            _ => Value::Null,
+        };
+        Ok(Some(func(fname, vec![Expr::Literal(answer)])))
     }
 
     fn aggregate(
@@ -897,6 +978,8 @@ impl<'a> ExprBinder<'a> {
             (Some(f), None) => {
                 field_unit(f).ok_or_else(|| er::not_supported(&format!("INTERVAL unit {f}")))?
             }
+            (Some(first), Some(last)) => multi_field_unit(first, last)
+                .ok_or_else(|| er::not_supported(&format!("{interval}")))?,
             _ => return Err(er::not_supported(&format!("{interval}"))),
         };
         let (date, value) = if interval_first {
@@ -1044,6 +1127,33 @@ fn field_unit(f: &ast::DateTimeField) -> Option<&'static str> {
         F::Microsecond | F::Microseconds => "MICROSECOND",
         _ => return None,
     })
+}
+
+/// A unit of several fields, which the parse step spells `DAY TO HOUR`
+/// (`SECONDS TO MICROSECOND` for SECOND_MICROSECOND).
+fn multi_field_unit(first: &ast::DateTimeField, last: &ast::DateTimeField) -> Option<&'static str> {
+    use ast::DateTimeField as F;
+    Some(match (first, last) {
+        (F::Year, F::Month) => "YEAR_MONTH",
+        (F::Day, F::Hour) => "DAY_HOUR",
+        (F::Day, F::Minute) => "DAY_MINUTE",
+        (F::Day, F::Second) => "DAY_SECOND",
+        (F::Day, F::Microsecond) => "DAY_MICROSECOND",
+        (F::Hour, F::Minute) => "HOUR_MINUTE",
+        (F::Hour, F::Second) => "HOUR_SECOND",
+        (F::Hour, F::Microsecond) => "HOUR_MICROSECOND",
+        (F::Minute, F::Second) => "MINUTE_SECOND",
+        (F::Minute, F::Microsecond) => "MINUTE_MICROSECOND",
+        (F::Seconds, F::Microsecond) => "SECOND_MICROSECOND",
+        _ => return None,
+    })
+}
+
+fn bad_arg_count(name: &str) -> SqlError {
+    SqlError::code(
+        1582,
+        format!("Incorrect parameter count in the call to native function '{name}'"),
+    )
 }
 
 /// A one-field INTERVAL / TIMESTAMPDIFF unit by name, upper case.
@@ -1277,6 +1387,12 @@ const FUNCTIONS: &[FuncName] = &[
     "REGEXP_REPLACE",
     "REGEXP_SUBSTR",
     "REGEXP_INSTR",
+    "CONVERT_TZ",
+    "SOUNDEX",
+    "UUID_SHORT",
+    "IS_IPV4",
+    "IS_IPV6",
+    "INET6_ATON",
 ];
 
 fn func_name(upper: &str) -> Option<FuncName> {

@@ -2,6 +2,7 @@
 //! expressions (sqlparser AST) turned into [`pushdown::expr::Expr`] over
 //! column positions, and result columns typed for metadata.
 
+pub mod derivation;
 pub mod expr;
 pub mod names;
 pub mod types;

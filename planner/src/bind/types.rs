@@ -4,7 +4,7 @@
 use super::expr::{AggCall, AggFunc};
 use super::names::Scope;
 use crate::result::{flags, ColumnMeta};
-use pushdown::expr::{BinaryOp, CastType, CmpOp, Expr, SessionRef};
+use pushdown::expr::{BinaryOp, CastType, CmpOp, Expr, SessionRef, UnaryOp};
 use pushdown::schema::{Collation, ColumnDef, ColumnType, TableDef};
 use pushdown::value::Value;
 
@@ -221,6 +221,11 @@ impl TypeEnv<'_> {
         }
     }
 
+    /// The type `e` evaluates to.
+    pub fn column_type(&self, e: &Expr) -> ColumnType {
+        self.ty(e).ty
+    }
+
     fn column_ty(&self, i: usize) -> Ty {
         if let Some(scope) = self.scope {
             if let Some(col) = scope.table.columns.get(i) {
@@ -310,6 +315,13 @@ impl TypeEnv<'_> {
             Expr::Param(i) => match self.params.and_then(|p| p.get(*i)) {
                 Some(v) => literal_ty(v),
                 None => Ty::text(64),
+            },
+            Expr::Unary {
+                op: UnaryOp::Not,
+                arg,
+            } => Ty {
+                not_null: self.not_null(arg),
+                ..Ty::int(1)
             },
             Expr::Unary { arg, .. } => {
                 let t = self.ty(arg);
@@ -422,8 +434,52 @@ impl TypeEnv<'_> {
             | "DAY" | "DAYOFMONTH" | "HOUR" | "MINUTE" | "SECOND" | "DAYOFWEEK" | "WEEKDAY"
             | "DAYOFYEAR" | "QUARTER" | "WEEK" | "TO_DAYS" | "DATEDIFF" | "STRCMP" | "SIGN"
             | "ISNULL" | "LAST_INSERT_ID" | "TIMESTAMPDIFF" | "MICROSECOND" | "TIME_TO_SEC"
-            | "UNIX_TIMESTAMP" | "INET_ATON" | "YEARWEEK" | "SLEEP" | "BENCHMARK" => Ty::int(21),
+            | "UNIX_TIMESTAMP" | "YEARWEEK" | "SLEEP" | "BENCHMARK" => Ty::int(21),
             "ABS" | "MOD" => first().unwrap_or_else(|| Ty::int(21)),
+            "INTERVAL" => Ty {
+                not_null: true,
+                ..Ty::int(2)
+            },
+            "COERCIBILITY" => Ty {
+                not_null: true,
+                ..Ty::int(10)
+            },
+            "IS_IPV4" | "IS_IPV6" => Ty {
+                not_null: true,
+                ..Ty::int(1)
+            },
+            "UUID_SHORT" => Ty {
+                unsigned: true,
+                not_null: true,
+                ..Ty::int(21)
+            },
+            "INET_ATON" => Ty {
+                unsigned: true,
+                ..Ty::int(21)
+            },
+            "EXTRACT" => {
+                let of_date = matches!(
+                    args.get(1).map(|a| self.ty(a).ty),
+                    Some(ColumnType::Date | ColumnType::DateTime(_) | ColumnType::Timestamp(_))
+                );
+                Ty::int(extract_length(args.first(), of_date))
+            }
+            "CHARSET" | "COLLATION" => Ty::text(64),
+            "INET_NTOA" => Ty::text(31),
+            "INET6_NTOA" => Ty::text(39),
+            "INET6_ATON" => Ty::new(ColumnType::VarBinary(16), false),
+            "SOUNDEX" => Ty::text(match first() {
+                Some(t) if t.ty.is_text() => {
+                    (t.length / t.collation.max_bytes_per_char().max(1)).max(4)
+                }
+                Some(t) => t.length.max(4),
+                None => 4,
+            }),
+            // The date's fractional digits (none for a DATE).
+            "CONVERT_TZ" => match first().map(|t| t.ty) {
+                Some(ColumnType::Date) => Ty::new(ColumnType::DateTime(0), false),
+                _ => Ty::new(ColumnType::DateTime(self.fsp_of(args.first())), false),
+            },
             // Of a DECIMAL, as MySQL: CEIL / FLOOR a BIGINT while the whole
             // digits fit one, ROUND / TRUNCATE the scale asked for (a
             // constant, up to 30), ROUND one digit wider.
@@ -505,7 +561,10 @@ impl TypeEnv<'_> {
                     Some(Expr::Literal(Value::Bytes(u))) => u.as_slice(),
                     _ => b"DAY",
                 };
-                let date_unit = matches!(unit, b"YEAR" | b"QUARTER" | b"MONTH" | b"WEEK" | b"DAY");
+                let date_unit = matches!(
+                    unit,
+                    b"YEAR" | b"QUARTER" | b"MONTH" | b"WEEK" | b"DAY" | b"YEAR_MONTH"
+                );
                 match first() {
                     Some(t) if t.ty == ColumnType::Date && date_unit => {
                         Ty::new(ColumnType::Date, false)
@@ -513,7 +572,7 @@ impl TypeEnv<'_> {
                     Some(t) if t.ty.is_text() => Ty::text(29),
                     Some(t) => {
                         let fsp = match t.ty {
-                            _ if unit == b"MICROSECOND" => 6,
+                            _ if unit.ends_with(b"MICROSECOND") => 6,
                             ColumnType::DateTime(f) | ColumnType::Timestamp(f) => f,
                             _ => 0,
                         };
@@ -552,6 +611,32 @@ impl TypeEnv<'_> {
             },
             _ => Ty::text(255),
         }
+    }
+}
+
+/// Display length of EXTRACT(unit FROM ...) of a multi-field unit, as
+/// MariaDB gives it: the digits the unit packs, and a sign; the days of a
+/// date take 2 digits, those of a time (its hours / 24) up to 7.
+fn extract_length(unit: Option<&Expr>, of_date: bool) -> u32 {
+    let Some(Expr::Literal(Value::Bytes(u))) = unit else {
+        return 21;
+    };
+    if of_date && u.starts_with(b"DAY_") {
+        return extract_length(unit, false) - 5;
+    }
+    match u.as_slice() {
+        b"YEAR_MONTH" => 6,
+        b"DAY_HOUR" => 10,
+        b"DAY_MINUTE" => 12,
+        b"DAY_SECOND" => 14,
+        b"DAY_MICROSECOND" => 20,
+        b"HOUR_MINUTE" => 5,
+        b"HOUR_SECOND" => 7,
+        b"HOUR_MICROSECOND" => 13,
+        b"MINUTE_SECOND" => 5,
+        b"MINUTE_MICROSECOND" => 11,
+        b"SECOND_MICROSECOND" => 9,
+        _ => 21,
     }
 }
 

@@ -1,7 +1,8 @@
 //! Date and time functions: DATE, YEAR, DATE_FORMAT, DATEDIFF, DATE_ADD,
-//! FROM_UNIXTIME, STR_TO_DATE...
+//! EXTRACT, CONVERT_TZ, FROM_UNIXTIME, STR_TO_DATE...
 
-use super::{bytes, int, text_value};
+use super::interval::{self, Span};
+use super::{bytes, int, text_value, time_zone};
 use crate::error::{SqlResult, SqlWarning};
 use crate::eval::cast::{self, push_warning, Warnings};
 use crate::eval::temporal;
@@ -148,12 +149,7 @@ pub(super) fn date_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
             // A date and time moves as one; a time stays a time.
             let has_date = match &a[0] {
                 Value::Date(_) | Value::DateTime(_) => true,
-                // '10:00:00' is a time: its first separator is a colon.
-                Value::Bytes(b) => {
-                    let t = b.trim_ascii_start();
-                    t.iter().find(|c| !c.is_ascii_digit()) != Some(&b':')
-                        && temporal::parse_datetime(b).is_some()
-                }
+                Value::Bytes(b) => !looks_like_time(b) && temporal::parse_datetime(b).is_some(),
                 _ => false,
             };
             if has_date {
@@ -179,7 +175,9 @@ pub(super) fn date_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
                 70..=99 => year + 1900,
                 _ => year,
             };
-            if day <= 0 || !(0..=9999).contains(&year) {
+            // Beyond 10000 years of days the result is past 9999 anyway
+            // (and the day arithmetic must not overflow).
+            if !(1..=3_660_000).contains(&day) || !(0..=9999).contains(&year) {
                 return Some(Ok(Value::Null));
             }
             let n = temporal::days_from_civil(year, 1, 1) + day - 1;
@@ -239,11 +237,33 @@ pub(super) fn date_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
         }
         "DATE_ADD" | "DATE_SUB" | "ADDDATE" | "SUBDATE" => {
             let unit = a.get(2).map_or_else(|| b"DAY".to_vec(), bytes);
-            let mut n = int(&a[1], w);
-            if name == "DATE_SUB" || name == "SUBDATE" {
-                n = n.saturating_neg();
+            let unit = String::from_utf8_lossy(&unit).to_ascii_uppercase();
+            let subtract = name == "DATE_SUB" || name == "SUBDATE";
+            if interval::is_multi_field_unit(&unit) {
+                let span = interval::parse_span(&unit, &bytes(&a[1]));
+                return Some(Ok(match span {
+                    Some(Span::Months(m)) => shift(&a[0], m, 0, subtract, false, w),
+                    Some(Span::Micros(us)) => shift(&a[0], 0, us, subtract, true, w),
+                    None => Value::Null,
+                }));
             }
-            date_add(&a[0], n, &unit, w)
+            date_add(&a[0], int(&a[1], w), &unit, subtract, w)
+        }
+        "EXTRACT" => {
+            let unit = String::from_utf8_lossy(&bytes(&a[0])).to_ascii_uppercase();
+            extract_fields(&unit, &a[1], w)
+                .and_then(|p| interval::extract(&unit, &p))
+                .map_or(Value::Null, Value::Int)
+        }
+        "CONVERT_TZ" => {
+            let zones = (
+                time_zone::zone_offset(&bytes(&a[1])),
+                time_zone::zone_offset(&bytes(&a[2])),
+            );
+            match (date_arg(&a[0], w), zones) {
+                (Some(d), (Some(from), Some(to))) => time_zone::convert_tz(&d, from, to),
+                _ => Value::Null,
+            }
         }
         "FROM_UNIXTIME" => {
             let Some(d) = cast::to_decimal(&a[0], w) else {
@@ -339,21 +359,15 @@ pub(super) fn date_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
     Some(Ok(v))
 }
 
-/// DATE_ADD(d, INTERVAL n unit).
-fn date_add(v: &Value, n: i64, unit: &[u8], w: &mut Warnings) -> Value {
-    let unit = String::from_utf8_lossy(unit).to_ascii_uppercase();
-    let is_date = match v {
-        Value::Date(_) => true,
-        Value::Bytes(b) => temporal::parse_datetime(b).is_some_and(|p| !p.has_time),
-        _ => false,
-    };
-    let Some(d) = date_arg(v, w) else {
-        return Value::Null;
-    };
-    if !temporal::is_complete_date(&d) {
-        return Value::Null;
-    }
-    let (months, micros): (i64, i64) = match unit.as_str() {
+/// Whether text is a time rather than a date: '10:00:00' is, its first
+/// separator being a colon.
+fn looks_like_time(b: &[u8]) -> bool {
+    b.trim_ascii_start().iter().find(|c| !c.is_ascii_digit()) == Some(&b':')
+}
+
+/// DATE_ADD(d, INTERVAL n unit) of a one-field unit.
+fn date_add(v: &Value, n: i64, unit: &str, subtract: bool, w: &mut Warnings) -> Value {
+    let (months, micros): (i64, i64) = match unit {
         "YEAR" => (n.saturating_mul(12), 0),
         "QUARTER" => (n.saturating_mul(3), 0),
         "MONTH" => (n, 0),
@@ -365,6 +379,36 @@ fn date_add(v: &Value, n: i64, unit: &[u8], w: &mut Warnings) -> Value {
         "MICROSECOND" => (0, n),
         _ => return Value::Null,
     };
+    let time_unit = matches!(unit, "HOUR" | "MINUTE" | "SECOND" | "MICROSECOND");
+    shift(v, months, micros, subtract, time_unit, w)
+}
+
+/// `v` moved by `months` or by `micros` (backwards when `subtract`). A
+/// date stays a date unless the unit has a time part (`time_unit`).
+fn shift(
+    v: &Value,
+    months: i64,
+    micros: i64,
+    subtract: bool,
+    time_unit: bool,
+    w: &mut Warnings,
+) -> Value {
+    let (months, micros) = if subtract {
+        (months.saturating_neg(), micros.saturating_neg())
+    } else {
+        (months, micros)
+    };
+    let is_date = match v {
+        Value::Date(_) => true,
+        Value::Bytes(b) => temporal::parse_datetime(b).is_some_and(|p| !p.has_time),
+        _ => false,
+    };
+    let Some(d) = date_arg(v, w) else {
+        return Value::Null;
+    };
+    if !temporal::is_complete_date(&d) {
+        return Value::Null;
+    }
     let r = if months != 0 {
         temporal::add_months(&d, months)
     } else {
@@ -372,11 +416,29 @@ fn date_add(v: &Value, n: i64, unit: &[u8], w: &mut Warnings) -> Value {
             .checked_add(micros)
             .and_then(temporal::datetime_from_micros)
     };
-    let time_unit = matches!(unit.as_str(), "HOUR" | "MINUTE" | "SECOND" | "MICROSECOND");
     match r {
         Some(r) if is_date && !time_unit => Value::Date(r),
         Some(r) => Value::DateTime(r),
         None => Value::Null,
+    }
+}
+
+/// What EXTRACT of a multi-field unit reads from `v`: a date and time, or
+/// a time. A number is a date for units from YEAR or DAY, else a time.
+fn extract_fields(unit: &str, v: &Value, w: &mut Warnings) -> Option<interval::Parts> {
+    use interval::Parts;
+    match v {
+        Value::Date(d) | Value::DateTime(d) => Some(Parts::of_datetime(d)),
+        Value::Time(t) => Some(Parts::of_time(t)),
+        // '100:04:05' is a time: its first separator is a colon.
+        Value::Bytes(b) => match temporal::parse_datetime(b) {
+            Some(p) if !looks_like_time(b) => Some(Parts::of_datetime(&p.value)),
+            _ => cast::to_time(v, w).map(|t| Parts::of_time(&t)),
+        },
+        _ if unit.starts_with("YEAR") || unit.starts_with("DAY") => {
+            date_arg(v, w).map(|d| Parts::of_datetime(&d))
+        }
+        _ => cast::to_time(v, w).map(|t| Parts::of_time(&t)),
     }
 }
 

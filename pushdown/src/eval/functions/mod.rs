@@ -10,15 +10,25 @@
 //! - `DATE_ADD(d, n, 'UNIT')` / `DATE_SUB(d, n, 'UNIT')` with the unit as a
 //!   string literal (DAY, HOUR, MINUTE, SECOND, MICROSECOND, WEEK, MONTH,
 //!   QUARTER, YEAR); `d + INTERVAL n UNIT` binds to the same;
+//!   Units of several fields (DAY_HOUR, YEAR_MONTH...) take their value as
+//!   a string (`'1 2'`), read as MySQL reads it;
+//! - `EXTRACT('UNIT', d)` for EXTRACT(unit FROM d) of a unit of several
+//!   fields (one-field units bind to YEAR(d), MONTH(d)...);
 //! - `TIMESTAMPDIFF('UNIT', a, b)`, the unit again as a string literal;
+//! - `CHARSET(x)`, `COLLATION(x)`, `COERCIBILITY(x)` with `x` the answer,
+//!   which the binder derives from the argument's syntax and type;
 //! - `POSITION(sub IN s)` is `LOCATE(sub, s)`;
 //! - `DATE '…'`, `TIME '…'`, `TIMESTAMP '…'` are not functions: bind them
 //!   with [`crate::eval::temporal::literal`] (error 1525 when invalid).
 
 mod date;
+mod interval;
 mod math;
+mod network;
 mod regexp;
+mod soundex;
 mod string;
+mod time_zone;
 
 use super::cast::{self, Warnings};
 use super::{compare_warn, eval, truth_warn, EvalCtx};
@@ -169,6 +179,18 @@ const FUNCTIONS: &[(&str, usize, usize)] = &[
     ("SLEEP", 1, 1),
     ("LAST_INSERT_ID", 1, 1),
     ("INSERT", 4, 4),
+    ("EXTRACT", 2, 2),
+    ("CONVERT_TZ", 3, 3),
+    ("INTERVAL", 2, usize::MAX),
+    ("SOUNDEX", 1, 1),
+    ("UUID_SHORT", 0, 0),
+    ("IS_IPV4", 1, 1),
+    ("IS_IPV6", 1, 1),
+    ("INET6_ATON", 1, 1),
+    ("INET6_NTOA", 1, 1),
+    ("CHARSET", 1, 1),
+    ("COLLATION", 1, 1),
+    ("COERCIBILITY", 1, 1),
 ];
 
 /// Whether `name` (upper case) is a scalar function sqld evaluates.
@@ -202,7 +224,8 @@ pub fn function_result_type(name: &str, args: &[ColumnType]) -> ColumnType {
         | "FIELD" | "YEAR" | "MONTH" | "QUARTER" | "DAY" | "DAYOFMONTH" | "DAYOFWEEK"
         | "WEEKDAY" | "DAYOFYEAR" | "HOUR" | "MINUTE" | "SECOND" | "MICROSECOND" | "TO_DAYS"
         | "DATEDIFF" | "UNIX_TIMESTAMP" | "BIT_LENGTH" | "WEEK" | "YEARWEEK" | "TIMESTAMPDIFF"
-        | "TIME_TO_SEC" | "BENCHMARK" | "SLEEP" | "LAST_INSERT_ID" | "INET_ATON" => T::BigInt,
+        | "TIME_TO_SEC" | "BENCHMARK" | "SLEEP" | "LAST_INSERT_ID" | "INET_ATON" | "EXTRACT"
+        | "INTERVAL" | "UUID_SHORT" | "IS_IPV4" | "IS_IPV6" | "COERCIBILITY" => T::BigInt,
         "POW" | "POWER" | "SQRT" | "EXP" | "LN" | "LOG" | "LOG2" | "LOG10" | "PI" | "SIN"
         | "COS" | "TAN" | "COT" | "ASIN" | "ACOS" | "ATAN" | "DEGREES" | "RADIANS" | "RAND" => {
             T::Double
@@ -221,7 +244,7 @@ pub fn function_result_type(name: &str, args: &[ColumnType]) -> ColumnType {
         },
         "DATE" | "LAST_DAY" | "FROM_DAYS" => T::Date,
         "TIME" | "TIMEDIFF" | "SEC_TO_TIME" => T::Time(6),
-        "TIMESTAMP" | "FROM_UNIXTIME" | "STR_TO_DATE" => T::DateTime(6),
+        "TIMESTAMP" | "FROM_UNIXTIME" | "STR_TO_DATE" | "CONVERT_TZ" => T::DateTime(6),
         "DATE_ADD" | "DATE_SUB" | "ADDDATE" | "SUBDATE" => match first {
             T::Date => T::Date,
             _ => T::DateTime(6),
@@ -234,6 +257,9 @@ pub fn function_result_type(name: &str, args: &[ColumnType]) -> ColumnType {
         "SHA2" => T::VarChar(128),
         "UUID" => T::VarChar(36),
         "UNHEX" => T::VarBinary(65535),
+        "INET6_ATON" => T::VarBinary(16),
+        "INET6_NTOA" => T::VarChar(39),
+        "CHARSET" | "COLLATION" => T::VarChar(64),
         _ => T::VarChar(65535),
     }
 }
@@ -402,6 +428,13 @@ pub fn apply_collated(
         "PI" => return Ok(Value::Double(std::f64::consts::PI)),
         "CONCAT" => return Ok(string::concat(a)),
         "UUID" => return Ok(uuid()),
+        "UUID_SHORT" => return Ok(Value::UInt(uuid_short())),
+        // The binder has replaced the argument by the answer (see
+        // planner::bind::derivation).
+        "CHARSET" | "COLLATION" | "COERCIBILITY" => return Ok(a[0].clone()),
+        "INTERVAL" => return Ok(Value::Int(interval_index(a, w))),
+        // NULL is no address: 0, not NULL.
+        "IS_IPV4" | "IS_IPV6" => return network::network_fn(name, a).unwrap_or(Ok(Value::Null)),
         // The expression was evaluated once already; MySQL returns 0.
         "BENCHMARK" => return Ok(Value::Int(0)),
         "SLEEP" => return sleep(&a[0], w, &|| false),
@@ -421,6 +454,7 @@ pub fn apply_collated(
         .or_else(|| string::string_fn(name, a, collation, w))
         .or_else(|| math::math_fn(name, a, w))
         .or_else(|| date::date_fn(name, a, w))
+        .or_else(|| network::network_fn(name, a))
         .unwrap_or_else(|| {
             Err(SqlError::code(
                 1305,
@@ -461,8 +495,59 @@ fn uuid() -> Value {
     ))
 }
 
-/// SLEEP(n): waits n seconds and returns 0. On a multi-threaded tokio
-/// runtime the wait moves off the async workers (block_in_place).
+/// UUID_SHORT(): MySQL's formula, `(server_id & 255) << 56` plus the
+/// server's start time in seconds `<< 24`, plus a counter: unique and
+/// increasing within the process. sqld's server_id is 1; the start time is
+/// taken at the first call, or earlier by [`start_uuid_short`].
+fn uuid_short() -> u64 {
+    uuid_short_counter().fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Fixes UUID_SHORT()'s start time to now if no call has fixed it yet:
+/// the server calls it when it starts.
+pub fn start_uuid_short() {
+    uuid_short_counter();
+}
+
+fn uuid_short_counter() -> &'static std::sync::atomic::AtomicU64 {
+    const SERVER_ID: u64 = 1;
+    static COUNTER: std::sync::OnceLock<std::sync::atomic::AtomicU64> = std::sync::OnceLock::new();
+    COUNTER.get_or_init(|| {
+        let start = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        std::sync::atomic::AtomicU64::new(
+            ((SERVER_ID & 255) << 56).wrapping_add(start.wrapping_shl(24)),
+        )
+    })
+}
+
+/// INTERVAL(n, n1, n2, ...): the number of the n_i, read in order, before
+/// the first one greater than n (so 0 when n < n1, for ascending n_i);
+/// -1 when n is NULL. Compared as numbers (strings as DOUBLE); a NULL n_i
+/// compares as 0, as in MySQL.
+fn interval_index(a: &[Value], w: &mut Warnings) -> i64 {
+    let number = |v: &Value, w: &mut Warnings| match v {
+        Value::Null => Value::Int(0),
+        Value::Bytes(b) => Value::Double(cast::str_to_f64(b, w)),
+        Value::Date(_) | Value::DateTime(_) | Value::Time(_) => {
+            cast::temporal_number(v).unwrap_or(Value::Int(0))
+        }
+        other => other.clone(),
+    };
+    if a[0].is_null() {
+        return -1;
+    }
+    let n = number(&a[0], w);
+    for (i, x) in a.iter().enumerate().skip(1) {
+        let x = number(x, w);
+        if compare_warn(&x, &n, Collation::Binary, w) == Some(Ordering::Greater) {
+            return i as i64 - 1;
+        }
+    }
+    a.len() as i64 - 1
+}
+
 /// SLEEP(n): waits in short slices so that KILL QUERY (`killed`) ends it
 /// with 1317, as in MariaDB. The wait leaves the async runtime's worker free
 /// for other tasks (block_in_place) on a multi-threaded runtime.

@@ -1,6 +1,6 @@
 //! String functions: CONCAT, SUBSTRING, TRIM, LPAD, LOCATE, HEX, MD5...
 
-use super::{bytes, int, text_value};
+use super::{bytes, int, soundex, text_value};
 use crate::error::{SqlResult, SqlWarning};
 use crate::eval::cast::{self, char_count, char_prefix_len, push_warning, Warnings};
 use crate::eval::compare::{ci_weight, Utf8Chars};
@@ -472,6 +472,7 @@ pub(super) fn string_fn(
             Value::Int(if needle.contains(&b',') { 0 } else { pos })
         }
         "HEX" => text_value(hex(&a[0], w)),
+        "SOUNDEX" => text_value(soundex::soundex(&bytes(&a[0]))),
         "QUOTE" => {
             let s = bytes(&a[0]);
             let mut out = Vec::with_capacity(s.len() + 2);
