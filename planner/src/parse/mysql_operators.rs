@@ -69,7 +69,7 @@ struct Edit {
 
 /// Applies the rewrites above; borrows `sql` when none applies.
 pub fn rewrite_mysql_operators(sql: &str) -> Cow<'_, str> {
-    if !sql.contains('!') && !contains_ci(sql, "INTERVAL") && !contains_ci(sql, "EXTRACT") {
+    if !may_need_rewrite(sql) {
         return Cow::Borrowed(sql);
     }
     let Ok(tokens) = Tokenizer::new(&MySqlDialect {}, sql).tokenize_with_location() else {
@@ -153,6 +153,34 @@ pub fn rewrite_mysql_operators(sql: &str) -> Cow<'_, str> {
     }
     out.push_str(&sql[copied..]);
     Cow::Owned(out)
+}
+
+/// Whether the text may hold one of the constructs above: a `!` that is
+/// not `!=`, `INTERVAL (`, or a two-field unit. Most statements hold none,
+/// and are not tokenized twice.
+fn may_need_rewrite(sql: &str) -> bool {
+    let b = sql.as_bytes();
+    let bang = b
+        .iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'!' && b.get(i + 1) != Some(&b'='));
+    bang || (contains_ci(sql, "INTERVAL") && (interval_call(b) || has_two_field_unit(sql)))
+        || (contains_ci(sql, "EXTRACT") && has_two_field_unit(sql))
+}
+
+/// `INTERVAL` followed by `(` (after blanks) somewhere in the text.
+fn interval_call(b: &[u8]) -> bool {
+    b.windows(8).enumerate().any(|(i, w)| {
+        w.eq_ignore_ascii_case(b"INTERVAL")
+            && b[i + 8..]
+                .iter()
+                .find(|c| !c.is_ascii_whitespace())
+                .is_some_and(|&c| c == b'(')
+    })
+}
+
+fn has_two_field_unit(sql: &str) -> bool {
+    TWO_FIELD_UNITS.iter().any(|(u, _)| contains_ci(sql, u))
 }
 
 /// How many NOTs a `!` token stands for, and the text left after them
@@ -352,5 +380,23 @@ mod tests {
             Some("DAY_HOUR")
         );
         assert_eq!(extract_function_unit("`sqld extract DAY`"), None);
+    }
+
+    #[test]
+    fn only_candidate_statements_are_tokenized_again() {
+        for sql in [
+            "SELECT c FROM t WHERE id != 3",
+            "SELECT d + INTERVAL 1 DAY, EXTRACT(YEAR FROM d)",
+        ] {
+            assert!(!may_need_rewrite(sql), "{sql}");
+        }
+        for sql in [
+            "SELECT !a",
+            "SELECT INTERVAL  (1, 2)",
+            "SELECT EXTRACT(day_hour FROM d)",
+            "SELECT d + INTERVAL '1:2' HOUR_MINUTE",
+        ] {
+            assert!(may_need_rewrite(sql), "{sql}");
+        }
     }
 }
