@@ -59,7 +59,7 @@ pub async fn insert(
     warnings: &mut Vec<SqlWarning>,
 ) -> SqlResult<QueryResult> {
     let table = &plan.scope.table;
-    let strict = session.strict;
+    let strict = session.strict && !plan.ignore;
     let mut ctx = eval_ctx(params, session);
     let mut rows: Vec<Row> = Vec::with_capacity(plan.rows.len());
     for (r, values) in plan.rows.iter().enumerate() {
@@ -92,8 +92,9 @@ pub async fn insert(
             row[i] = if value.is_null() {
                 if col.nullable || col.auto_increment || col.hidden {
                     Value::Null
-                } else if strict || !plan.multi_row {
-                    // A single-row INSERT refuses NULL even when not strict.
+                } else if strict || (!plan.multi_row && !plan.ignore) {
+                    // A single-row INSERT refuses NULL even when not strict
+                    // (INSERT IGNORE stores the implicit default).
                     return Err(er::bad_null(&col.name));
                 } else {
                     ctx.warnings.push(SqlWarning::new(

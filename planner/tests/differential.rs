@@ -1,0 +1,44 @@
+//! Cases found by the differential sweep against MariaDB 10.11: each
+//! statement answers here as it does there.
+
+mod common;
+
+use common::Db;
+
+/// INSERT IGNORE turns the errors of converting a value for its column into
+/// warnings and stores the adjusted value, as MariaDB does even in strict
+/// mode.
+#[tokio::test]
+async fn insert_ignore_downgrades_conversion_errors() {
+    let mut db = Db::new().await;
+    db.ok("CREATE TABLE t (id INT PRIMARY KEY, a INT NOT NULL, b DECIMAL(5,2), c VARCHAR(3))")
+        .await;
+    let cases = [
+        ("INSERT IGNORE INTO t VALUES (1, 'x', 'abc', 'ok')", 2),
+        ("INSERT IGNORE INTO t (id, a) VALUES (2, DEFAULT)", 1),
+        ("INSERT IGNORE INTO t VALUES (3, 1e10, 1e10, 'toolong')", 3),
+        ("INSERT IGNORE INTO t VALUES (4, NULL, 1, NULL)", 1),
+        ("INSERT IGNORE INTO t VALUES (5, NULL, 1, NULL), (6, 1, 1, NULL)", 1),
+        ("INSERT IGNORE INTO t VALUES ('x', 1, 1, NULL)", 1),
+    ];
+    for (sql, warnings) in cases {
+        db.ctx.warnings.clear();
+        db.ok(sql).await;
+        assert_eq!(db.ctx.warnings.len(), warnings, "{sql}: {:?}", db.ctx.warnings);
+    }
+    assert_eq!(
+        db.rows("SELECT * FROM t ORDER BY id").await,
+        vec![
+            "0|1|1.00|NULL",
+            "1|0|0.00|ok",
+            "2|0|NULL|NULL",
+            "3|2147483647|999.99|too",
+            "4|0|1.00|NULL",
+            "5|0|1.00|NULL",
+            "6|1|1.00|NULL",
+        ]
+    );
+    // Without IGNORE the same statements fail in strict mode.
+    assert_eq!(db.err("INSERT INTO t VALUES (7, 'x', 1, NULL)").await.code, 1366);
+    assert_eq!(db.err("INSERT INTO t VALUES (7, NULL, 1, NULL)").await.code, 1048);
+}
