@@ -296,6 +296,9 @@ where
             let max = self.handler.max_allowed_packet();
             let waiting_since = tokio::time::Instant::now();
             let timeout = self.idle_timeout();
+            self.io.set_write_timeout(Duration::from_secs(
+                self.handler.net_write_timeout().clamp(1, 31_536_000),
+            ));
             if timeout != idle {
                 idle = timeout;
                 timer.as_mut().reset(waiting_since + idle);
