@@ -18,13 +18,21 @@ async fn insert_ignore_downgrades_conversion_errors() {
         ("INSERT IGNORE INTO t (id, a) VALUES (2, DEFAULT)", 1),
         ("INSERT IGNORE INTO t VALUES (3, 1e10, 1e10, 'toolong')", 3),
         ("INSERT IGNORE INTO t VALUES (4, NULL, 1, NULL)", 1),
-        ("INSERT IGNORE INTO t VALUES (5, NULL, 1, NULL), (6, 1, 1, NULL)", 1),
+        (
+            "INSERT IGNORE INTO t VALUES (5, NULL, 1, NULL), (6, 1, 1, NULL)",
+            1,
+        ),
         ("INSERT IGNORE INTO t VALUES ('x', 1, 1, NULL)", 1),
     ];
     for (sql, warnings) in cases {
         db.ctx.warnings.clear();
         db.ok(sql).await;
-        assert_eq!(db.ctx.warnings.len(), warnings, "{sql}: {:?}", db.ctx.warnings);
+        assert_eq!(
+            db.ctx.warnings.len(),
+            warnings,
+            "{sql}: {:?}",
+            db.ctx.warnings
+        );
     }
     assert_eq!(
         db.rows("SELECT * FROM t ORDER BY id").await,
@@ -39,6 +47,52 @@ async fn insert_ignore_downgrades_conversion_errors() {
         ]
     );
     // Without IGNORE the same statements fail in strict mode.
-    assert_eq!(db.err("INSERT INTO t VALUES (7, 'x', 1, NULL)").await.code, 1366);
-    assert_eq!(db.err("INSERT INTO t VALUES (7, NULL, 1, NULL)").await.code, 1048);
+    assert_eq!(
+        db.err("INSERT INTO t VALUES (7, 'x', 1, NULL)").await.code,
+        1366
+    );
+    assert_eq!(
+        db.err("INSERT INTO t VALUES (7, NULL, 1, NULL)").await.code,
+        1048
+    );
+}
+
+/// GROUP BY positions: only an integer names a select item; one naming an
+/// aggregate is 1056 (it was an internal error, 1105); HAVING 1 is a
+/// condition.
+#[tokio::test]
+async fn group_by_positions_and_constants() {
+    let mut db = Db::new().await;
+    db.ok("CREATE TABLE t (id INT PRIMARY KEY, c VARCHAR(5))")
+        .await;
+    db.ok("INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'a')")
+        .await;
+    for sql in [
+        "SELECT id, COUNT(*) FROM t GROUP BY 2",
+        "SELECT c, GROUP_CONCAT(id) FROM t GROUP BY 2",
+        "SELECT c, COUNT(*) + 1 FROM t GROUP BY 1, 2",
+        "SELECT c, COUNT(*) AS n FROM t GROUP BY n",
+    ] {
+        let e = db.err(sql).await;
+        assert_eq!((e.code, e.state), (1056, "42000"), "{sql}: {e}");
+    }
+    assert_eq!(
+        db.rows("SELECT 0.5, COUNT(*) FROM t GROUP BY 0.5").await,
+        vec!["0.5|3"]
+    );
+    assert_eq!(
+        db.rows("SELECT COUNT(*) FROM t GROUP BY 99999999999999999999999")
+            .await,
+        vec!["3"]
+    );
+    assert_eq!(db.err("SELECT c FROM t GROUP BY 3").await.code, 1054);
+    assert_eq!(
+        db.rows("SELECT c, COUNT(*) FROM t GROUP BY 1 HAVING 1 ORDER BY 1")
+            .await,
+        vec!["a|2", "b|1"]
+    );
+    assert!(db
+        .rows("SELECT c FROM t GROUP BY 1 HAVING 0")
+        .await
+        .is_empty());
 }
