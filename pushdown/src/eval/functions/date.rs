@@ -179,7 +179,9 @@ pub(super) fn date_fn(name: &str, a: &[Value], w: &mut Warnings) -> Option<SqlRe
                 70..=99 => year + 1900,
                 _ => year,
             };
-            if day <= 0 || !(0..=9999).contains(&year) {
+            // 10,000 years of days reach past 9999-12-31 from any year:
+            // bounding `day` keeps the day arithmetic from overflowing.
+            if day <= 0 || day > 3_652_500 || !(0..=9999).contains(&year) {
                 return Some(Ok(Value::Null));
             }
             let n = temporal::days_from_civil(year, 1, 1) + day - 1;

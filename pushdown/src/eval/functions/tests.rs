@@ -458,3 +458,25 @@ fn from_base64_needs_whole_groups() {
         assert_eq!(codes, expect, "FROM_BASE64('{input}') warnings");
     }
 }
+
+/// MAKEDATE with a huge day count is NULL (it overflowed: a panic in debug
+/// builds, found by the robustness sweep).
+#[test]
+fn makedate_bounds() {
+    let cases = [
+        (2024, i64::MAX, "NULL"),
+        (9999, i64::MAX, "NULL"),
+        (2024, 400, "2025-02-03"),
+        (1, 3_000_000, "NULL"),
+        (2024, 0, "NULL"),
+        (2024, i64::MIN, "NULL"),
+        (0, 366, "2000-12-31"),
+    ];
+    for (year, day, want) in cases {
+        assert_eq!(
+            call("MAKEDATE", &[i(year), i(day)]),
+            want,
+            "MAKEDATE({year}, {day})"
+        );
+    }
+}
