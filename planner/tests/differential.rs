@@ -96,3 +96,45 @@ async fn group_by_positions_and_constants() {
         .await
         .is_empty());
 }
+
+/// UPDATE ... SET not_null_column = NULL is 1048 in strict mode; outside it
+/// a warning and the implicit default (it stored NULL in the NOT NULL
+/// column).
+#[tokio::test]
+async fn update_to_null_in_a_not_null_column() {
+    let mut db = Db::new().await;
+    db.ok("CREATE TABLE t (id INT PRIMARY KEY, a INT NOT NULL, b VARCHAR(5) NOT NULL, c DATETIME NOT NULL, n INT)")
+        .await;
+    db.ok("INSERT INTO t VALUES (1, 1, 'x', '2024-01-01', 1), (2, 2, 'y', '2024-01-02', 2)")
+        .await;
+    for sql in [
+        "UPDATE t SET a = NULL",
+        "UPDATE t SET b = NULL WHERE id = 1",
+        "UPDATE t SET c = IF(id = 2, NULL, c)",
+        "UPDATE t SET a = NULLIF(a, 1) ORDER BY id LIMIT 1",
+        "INSERT INTO t VALUES (1, 1, 'x', '2024-01-01', 1) ON DUPLICATE KEY UPDATE a = NULL",
+    ] {
+        let e = db.err(sql).await;
+        assert_eq!(e.code, 1048, "{sql}: {e}");
+    }
+    db.ok("UPDATE t SET n = NULL WHERE id = 1").await;
+    assert_eq!(
+        db.rows("SELECT * FROM t ORDER BY id").await,
+        vec![
+            "1|1|x|2024-01-01 00:00:00|NULL",
+            "2|2|y|2024-01-02 00:00:00|2"
+        ]
+    );
+    db.ctx.strict = false;
+    db.ctx.warnings.clear();
+    db.ok("UPDATE t SET a = NULL, b = NULL, c = NULL WHERE id = 2")
+        .await;
+    assert_eq!(
+        db.ctx.warnings.iter().map(|w| w.code).collect::<Vec<_>>(),
+        vec![1048, 1048, 1048]
+    );
+    assert_eq!(
+        db.rows("SELECT * FROM t WHERE id = 2").await,
+        vec!["2|0||0000-00-00 00:00:00|2"]
+    );
+}

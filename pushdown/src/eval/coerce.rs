@@ -11,6 +11,21 @@ use crate::error::{er, SqlError, SqlResult, SqlWarning};
 use crate::schema::{ColumnDef, ColumnType};
 use crate::value::{DateTime, Decimal, Time, Value};
 
+/// The implicit default MySQL stores for a NOT NULL column given NULL (or
+/// nothing) outside strict mode.
+pub fn implicit_default(col: &ColumnDef) -> Value {
+    match col.ty {
+        t if t.is_integer() => Value::Int(0),
+        ColumnType::Decimal { scale, .. } => Value::Decimal(Decimal { mantissa: 0, scale }),
+        ColumnType::Float | ColumnType::Double => Value::Double(0.0),
+        ColumnType::Date => Value::Date(Default::default()),
+        ColumnType::DateTime(_) | ColumnType::Timestamp(_) => Value::DateTime(Default::default()),
+        ColumnType::Time(_) => Value::Time(Default::default()),
+        ColumnType::Binary(n) => Value::Bytes(vec![0; n as usize]),
+        _ => Value::Bytes(Vec::new()),
+    }
+}
+
 /// Converts `v` to what `col` stores. See [`super::coerce_to_column`].
 pub fn coerce(
     v: Value,
