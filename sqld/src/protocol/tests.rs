@@ -665,6 +665,35 @@ async fn a_client_that_stops_reading_is_dropped_after_net_write_timeout() {
     drop(s);
 }
 
+/// A KILL that arrives together with the next command wins: the command
+/// is not run. (The command loop's select! could pick either, so the
+/// client-protocol test `kill_query_and_kill_connection` failed now and
+/// then: the killed connection answered one more query.)
+#[tokio::test]
+async fn a_killed_connection_runs_no_further_command() {
+    let server = start().await;
+    let caps =
+        CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH | CLIENT_MULTI_RESULTS;
+    for _ in 0..10 {
+        let mut s = raw::login(server.port, caps).await;
+        // The server blocks sending 17 MiB while the next command and the
+        // KILL arrive; when it is done, both are ready at once.
+        raw::write(&mut s, 0, b"\x03select big").await;
+        raw::write(&mut s, 0, b"\x03select t").await;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        server.shared.kill.notify_one();
+        // Read to the end (a reset may cut the big result short): no
+        // packet may be the `select t` column definition.
+        let wait = std::time::Duration::from_secs(2);
+        while let Ok(Some((_, p))) = tokio::time::timeout(wait, raw::read(&mut s)).await {
+            assert!(
+                !p.windows(7).any(|w| w == b"item_id"),
+                "the killed connection answered the next command"
+            );
+        }
+    }
+}
+
 /// A raw client for what drivers do not send on demand.
 mod raw {
     use super::super::auth::AuthMethod;
