@@ -11,23 +11,9 @@ use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
 use pushdown::eval::{self, EvalCtx};
 use pushdown::expr::Expr;
 use pushdown::request::{Access, OnConflict, Write, WriteOutcome};
-use pushdown::schema::{ColumnDef, ColumnDefault, ColumnType};
-use pushdown::value::{Decimal, Row, Value};
+use pushdown::schema::{ColumnDef, ColumnDefault};
+use pushdown::value::{Row, Value};
 use std::borrow::Cow;
-
-/// The implicit default MySQL stores for a NOT NULL column given NULL (or
-/// nothing) in non-strict mode.
-fn implicit_default(col: &ColumnDef) -> Value {
-    match col.ty {
-        t if t.is_integer() => Value::Int(0),
-        ColumnType::Decimal { scale, .. } => Value::Decimal(Decimal { mantissa: 0, scale }),
-        ColumnType::Float | ColumnType::Double => Value::Double(0.0),
-        ColumnType::Date => Value::Date(Default::default()),
-        ColumnType::DateTime(_) | ColumnType::Timestamp(_) => Value::DateTime(Default::default()),
-        ColumnType::Time(_) => Value::Time(Default::default()),
-        _ => Value::Bytes(Vec::new()),
-    }
-}
 
 /// A column's value when the statement gives none (or DEFAULT).
 fn default_value(
@@ -46,7 +32,7 @@ fn default_value(
                 return Err(SqlError::code(1364, msg));
             }
             warnings.push(SqlWarning::new(1364, msg));
-            implicit_default(col)
+            eval::implicit_default(col)
         }
     })
 }
@@ -59,7 +45,7 @@ pub async fn insert(
     warnings: &mut Vec<SqlWarning>,
 ) -> SqlResult<QueryResult> {
     let table = &plan.scope.table;
-    let strict = session.strict;
+    let strict = session.strict && !plan.ignore;
     let mut ctx = eval_ctx(params, session);
     let mut rows: Vec<Row> = Vec::with_capacity(plan.rows.len());
     for (r, values) in plan.rows.iter().enumerate() {
@@ -92,15 +78,16 @@ pub async fn insert(
             row[i] = if value.is_null() {
                 if col.nullable || col.auto_increment || col.hidden {
                     Value::Null
-                } else if strict || !plan.multi_row {
-                    // A single-row INSERT refuses NULL even when not strict.
+                } else if strict || (!plan.multi_row && !plan.ignore) {
+                    // A single-row INSERT refuses NULL even when not strict
+                    // (INSERT IGNORE stores the implicit default).
                     return Err(er::bad_null(&col.name));
                 } else {
                     ctx.warnings.push(SqlWarning::new(
                         1048,
                         format!("Column '{}' cannot be null", col.name),
                     ));
-                    implicit_default(col)
+                    eval::implicit_default(col)
                 }
             } else {
                 eval::coerce_to_column(value, col, strict, row_no, &mut ctx.warnings)?

@@ -122,6 +122,7 @@ pub fn plan_insert(
     Ok(PlannedInsert {
         plan: InsertPlan {
             multi_row: rows.len() > 1,
+            ignore: ins.ignore,
             scope,
             rows,
             on_conflict,

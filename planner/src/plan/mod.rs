@@ -137,6 +137,9 @@ pub struct InsertPlan {
     /// Full rows in table column order.
     pub rows: Vec<Vec<InsertValue>>,
     pub on_conflict: OnConflict,
+    /// INSERT IGNORE: errors in converting a value to its column (1366,
+    /// 1264, 1048, 1364, ...) are warnings, as outside strict mode.
+    pub ignore: bool,
     /// Rows given (for the "Records:" info of multi-row inserts).
     pub multi_row: bool,
 }

@@ -151,7 +151,22 @@ pub fn plan_select(
                 return Err(er::not_supported("GROUP BY modifiers"));
             }
             for e in exprs {
-                group_by.push(resolve_item(&mut b, e, &output[..visible], &names, false)?);
+                let g = resolve_item(&mut b, e, &output[..visible], &names, false)?;
+                // A position or alias naming an aggregate.
+                let mut on_agg = false;
+                g.walk(&mut |x| on_agg |= matches!(x, Expr::Column(c) if *c >= b.agg_base));
+                if on_agg {
+                    let name = output[..visible]
+                        .iter()
+                        .position(|x| *x == g)
+                        .map_or_else(|| e.to_string(), |i| names[i].0.clone());
+                    return Err(SqlError::new(
+                        1056,
+                        "42000",
+                        format!("Can't group on '{name}'"),
+                    ));
+                }
+                group_by.push(g);
             }
         }
         GroupByExpr::All(_) => return Err(er::not_supported("GROUP BY ALL")),
@@ -168,6 +183,8 @@ pub fn plan_select(
         .filter_map(|((_, alias), e)| alias.as_ref().map(|a| (a.clone(), e.clone())))
         .collect();
     let having = match &select.having {
+        // `HAVING 1` is a condition, not a position.
+        Some(h @ ast::Expr::Value(_)) => Some(b.bind(h)?),
         Some(h) => Some(resolve_item(&mut b, h, &output[..visible], &names, false)?),
         None => None,
     };
@@ -483,8 +500,16 @@ fn resolve_item(
     alias_first: bool,
 ) -> SqlResult<Expr> {
     if let ast::Expr::Value(v) = e {
-        if let ast::Value::Number(n, _) = &v.value {
-            let pos: usize = n.parse().unwrap_or(0);
+        // Only an integer is a position: `GROUP BY 0.5`, or a number past
+        // BIGINT UNSIGNED (a DECIMAL), is a constant, as in MySQL.
+        let position = match &v.value {
+            ast::Value::Number(n, _) if n.bytes().all(|c| c.is_ascii_digit()) => {
+                n.parse::<u64>().ok().map(|p| (n, p))
+            }
+            _ => None,
+        };
+        if let Some((n, pos)) = position {
+            let pos = usize::try_from(pos).unwrap_or(0);
             return match output.get(pos.wrapping_sub(1)) {
                 Some(x) => Ok(x.clone()),
                 None => Err(er::bad_field(n, b.clause)),

@@ -2,8 +2,8 @@
 //! every data node, so the embedded engine and a remote node's
 //! read-modify-write path compute the same values and warnings.
 
-use super::{coerce_to_column, eval, strict_error, EvalCtx};
-use crate::error::{er, SqlResult};
+use super::{coerce_to_column, eval, implicit_default, strict_error, EvalCtx};
+use crate::error::{er, SqlResult, SqlWarning};
 use crate::expr::Expr;
 use crate::schema::TableDef;
 use crate::value::{Row, Value};
@@ -34,7 +34,18 @@ pub fn assign(
                 return Err(err);
             }
         }
-        new[*c] = coerce_to_column(v, col, strict, row_no, &mut ctx.warnings)?;
+        new[*c] = if v.is_null() && !col.nullable {
+            // SET not_null_column = NULL: 1048, or outside strict mode (and
+            // in UPDATE IGNORE) a warning and the column's implicit default.
+            if strict {
+                return Err(er::bad_null(&col.name));
+            }
+            let warning = SqlWarning::new(1048, er::bad_null(&col.name).message);
+            super::cast::push_warning(&mut ctx.warnings, warning);
+            implicit_default(col)
+        } else {
+            coerce_to_column(v, col, strict, row_no, &mut ctx.warnings)?
+        };
     }
     if new != old {
         for (i, col) in table.columns.iter().enumerate() {

@@ -11,6 +11,21 @@ use crate::error::{er, SqlError, SqlResult, SqlWarning};
 use crate::schema::{ColumnDef, ColumnType};
 use crate::value::{DateTime, Decimal, Time, Value};
 
+/// The implicit default MySQL stores for a NOT NULL column given NULL (or
+/// nothing) outside strict mode.
+pub fn implicit_default(col: &ColumnDef) -> Value {
+    match col.ty {
+        t if t.is_integer() => Value::Int(0),
+        ColumnType::Decimal { scale, .. } => Value::Decimal(Decimal { mantissa: 0, scale }),
+        ColumnType::Float | ColumnType::Double => Value::Double(0.0),
+        ColumnType::Date => Value::Date(Default::default()),
+        ColumnType::DateTime(_) | ColumnType::Timestamp(_) => Value::DateTime(Default::default()),
+        ColumnType::Time(_) => Value::Time(Default::default()),
+        ColumnType::Binary(n) => Value::Bytes(vec![0; n as usize]),
+        _ => Value::Bytes(Vec::new()),
+    }
+}
+
 /// Converts `v` to what `col` stores. See [`super::coerce_to_column`].
 pub fn coerce(
     v: Value,
@@ -49,6 +64,68 @@ pub fn coerce(
         ColumnType::Time(fsp) => c.time(v, fsp),
         ColumnType::Null => Ok(v),
     }
+}
+
+/// Where the first byte that does not start a character of utf8mb4 (or of
+/// utf8mb3: no 4-byte characters) is.
+fn first_bad_char(b: &[u8], mb3: bool) -> Option<usize> {
+    let (valid, bad) = match std::str::from_utf8(b) {
+        Ok(s) => (s, None),
+        Err(e) => (
+            std::str::from_utf8(&b[..e.valid_up_to()]).unwrap_or_default(),
+            Some(e.valid_up_to()),
+        ),
+    };
+    if mb3 {
+        if let Some((i, _)) = valid.char_indices().find(|(_, c)| c.len_utf8() == 4) {
+            return Some(i);
+        }
+    }
+    bad
+}
+
+/// `b` with each byte that is not part of a character replaced by '?'
+/// (and, for utf8mb3, each 4-byte character).
+fn replace_bad_chars(b: &[u8], mb3: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(b.len());
+    let mut rest = b;
+    while !rest.is_empty() {
+        let (valid, skip) = match std::str::from_utf8(rest) {
+            Ok(s) => (s, 0),
+            Err(e) => (
+                std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default(),
+                e.error_len().unwrap_or(rest.len() - e.valid_up_to()),
+            ),
+        };
+        for c in valid.chars() {
+            if mb3 && c.len_utf8() == 4 {
+                out.push(b'?');
+            } else {
+                let mut buf = [0; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+        out.extend(std::iter::repeat_n(b'?', skip));
+        rest = &rest[valid.len() + skip..];
+    }
+    out
+}
+
+/// Up to six bytes as MySQL prints them in 1366: printable ASCII as is,
+/// the rest as \xHH, "..." when there is more.
+fn printable(b: &[u8]) -> String {
+    let mut out = String::new();
+    for &c in b.iter().take(6) {
+        if (0x20..0x7f).contains(&c) {
+            out.push(c as char);
+        } else {
+            out.push_str(&format!("\\x{c:02X}"));
+        }
+    }
+    if b.len() > 6 {
+        out.push_str("...");
+    }
+    out
 }
 
 struct Coercer<'a> {
@@ -296,6 +373,25 @@ impl Coercer<'_> {
             Value::Bytes(b) => b,
             other => cast::to_string_bytes(&other).unwrap_or_default(),
         };
+        // Bytes that are not characters of the column's character set
+        // (X'FF' into utf8mb4): 1366, or each bad byte stored as '?'.
+        let mb3 = match self.col.collation.charset() {
+            "utf8mb4" => Some(false),
+            "utf8mb3" => Some(true),
+            _ => None,
+        };
+        if let Some(mb3) = mb3 {
+            if let Some(bad) = first_bad_char(&b, mb3) {
+                let message = format!(
+                    "Incorrect string value: '{}' for column '{}' at row {}",
+                    printable(&b[bad..]),
+                    self.col.name,
+                    self.row
+                );
+                self.problem(SqlError::code(1366, message))?;
+                b = replace_bad_chars(&b, mb3);
+            }
+        }
         let cut = if chars {
             char_prefix_len(&b, limit)
         } else {
@@ -562,5 +658,50 @@ mod tests {
         let c = col(ColumnType::VarChar(2), false);
         let e = coerce(Value::from("abc"), &c, true, 1, &mut Vec::new()).unwrap_err();
         assert_eq!(e.message, "Data too long for column 'c' at row 1");
+    }
+
+    /// Found by the differential sweep: X'FF' was stored in a utf8mb4
+    /// column as is. MariaDB refuses it (1366) in strict mode and stores
+    /// '?' for each bad byte otherwise; a utf8mb3 column refuses 4-byte
+    /// characters; binary columns take any bytes.
+    #[test]
+    fn bytes_that_are_not_characters() {
+        let b = |x: &[u8]| Value::Bytes(x.to_vec());
+        let c = col(ColumnType::VarChar(10), false);
+        let e = coerce(b(b"a\xffb"), &c, true, 2, &mut Vec::new()).unwrap_err();
+        assert_eq!(e.code, 1366);
+        assert_eq!(
+            e.message,
+            "Incorrect string value: '\\xFFb' for column 'c' at row 2"
+        );
+        let mut w = Vec::new();
+        let got = coerce(b(b"a\xffb\xe2\x9c"), &c, false, 1, &mut w).unwrap();
+        assert_eq!(got, b(b"a?b??"));
+        assert_eq!(w.iter().map(|w| w.code).collect::<Vec<_>>(), vec![1366]);
+        assert_eq!(
+            coerce(b("é😀".as_bytes()), &c, true, 1, &mut w).unwrap(),
+            b("é😀".as_bytes())
+        );
+        let e = coerce(b(&[0x80; 10]), &c, true, 1, &mut Vec::new()).unwrap_err();
+        assert!(
+            e.message.contains("'\\x80\\x80\\x80\\x80\\x80\\x80...'"),
+            "{}",
+            e.message
+        );
+
+        let mb3 = ColumnDef::new("c", ColumnType::VarChar(10), Collation::Utf8GeneralCi);
+        assert_eq!(
+            coerce(b("é😀".as_bytes()), &mb3, true, 1, &mut Vec::new()).map_err(|e| e.code),
+            Err(1366)
+        );
+        assert_eq!(
+            coerce(b("é😀".as_bytes()), &mb3, false, 1, &mut Vec::new()).unwrap(),
+            b("é?".as_bytes())
+        );
+        let bin = col(ColumnType::VarBinary(10), false);
+        assert_eq!(
+            coerce(b(b"\xff"), &bin, true, 1, &mut Vec::new()).unwrap(),
+            b(b"\xff")
+        );
     }
 }

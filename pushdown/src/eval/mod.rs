@@ -36,6 +36,7 @@ use std::cmp::Ordering;
 
 pub use assign::{assign, now_utc};
 pub use cast::{to_datetime, to_decimal, to_f64, to_i64, to_string_bytes, to_time, to_u64};
+pub use coerce::implicit_default;
 pub use compare::{compare_str, compare_warn, pad_cmp, sort_key};
 pub use functions::{function_arity, function_names, function_result_type, is_known_function};
 pub use text::{format_double, format_float, to_text_typed};

@@ -306,13 +306,18 @@ pub fn datetime_from_number(n: i64, micro: u32) -> Option<DateTime> {
     if n == 0 {
         return Some(DateTime::default());
     }
-    if n < 0 {
+    // As MySQL's number_to_datetime: the numbers between its forms (1 to
+    // 100, 691232 to 700100, ...) are not dates.
+    let gap = n < 101
+        || (691_232..700_101).contains(&n)
+        || (991_232..10_000_101).contains(&n)
+        || (100_000_000..101_000_000).contains(&n)
+        || (691_231_235_960..700_101_000_000).contains(&n);
+    if gap {
         return None;
     }
-    let (date, time) = if n >= 10_000_000_000 {
+    let (date, time) = if n >= 101_000_000 {
         (n / 1_000_000, n % 1_000_000)
-    } else if n >= 100_000_000 {
-        return None;
     } else {
         (n, -1)
     };
@@ -753,6 +758,27 @@ mod tests {
             datetime_from_number(20240102, 0),
             Some(dt(2024, 1, 2, 0, 0, 0, 0))
         );
+        // As MariaDB: the numbers between the forms are not dates (CAST(1
+        // AS DATETIME) was '2000-00-01 00:00:00').
+        let cases = [
+            (1, None),
+            (100, None),
+            (101, Some(dt(2000, 1, 1, 0, 0, 0, 0))),
+            (10000, Some(dt(2001, 0, 0, 0, 0, 0, 0))),
+            (691231, Some(dt(2069, 12, 31, 0, 0, 0, 0))),
+            (691232, None),
+            (700101, Some(dt(1970, 1, 1, 0, 0, 0, 0))),
+            (991232, None),
+            (10000101, Some(dt(1000, 1, 1, 0, 0, 0, 0))),
+            (100000000, None),
+            (101000000, Some(dt(2000, 1, 1, 0, 0, 0, 0))),
+            (691231235959, Some(dt(2069, 12, 31, 23, 59, 59, 0))),
+            (700101000000, Some(dt(1970, 1, 1, 0, 0, 0, 0))),
+            (1000000000000, Some(dt(100, 0, 0, 0, 0, 0, 0))),
+        ];
+        for (n, want) in cases {
+            assert_eq!(datetime_from_number(n, 0), want, "{n}");
+        }
         // MariaDB truncates: '03:04:05.1234' in DATETIME(3) is .123.
         assert_eq!(
             datetime_fsp(dt(2024, 12, 31, 23, 59, 59, 123_456), 3),

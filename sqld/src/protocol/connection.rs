@@ -278,6 +278,15 @@ where
         true
     }
 
+    /// Whether the session has been killed, without waiting.
+    async fn was_killed(&self) -> bool {
+        let mut killed = std::pin::pin!(self.handler.killed());
+        std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(std::future::Future::poll(killed.as_mut(), cx).is_ready())
+        })
+        .await
+    }
+
     /// wait_timeout, within MySQL's bounds (1 s to a year).
     fn idle_timeout(&self) -> Duration {
         Duration::from_secs(self.handler.wait_timeout().clamp(1, 31_536_000))
@@ -296,6 +305,9 @@ where
             let max = self.handler.max_allowed_packet();
             let waiting_since = tokio::time::Instant::now();
             let timeout = self.idle_timeout();
+            self.io.set_write_timeout(Duration::from_secs(
+                self.handler.net_write_timeout().clamp(1, 31_536_000),
+            ));
             if timeout != idle {
                 idle = timeout;
                 timer.as_mut().reset(waiting_since + idle);
@@ -323,6 +335,10 @@ where
                 }
             };
             match read {
+                // A KILL that came while the command was on its way wins
+                // (select! picks either when both are ready): a killed
+                // connection runs nothing more.
+                Ok(()) if self.was_killed().await => return,
                 Ok(()) => {}
                 Err(ReadError::TooLarge { remaining, last }) => {
                     tracing::debug!(host = %self.host, max, "packet larger than max_allowed_packet");

@@ -77,6 +77,12 @@ pub trait Handler: Send {
     fn max_allowed_packet(&self) -> usize;
     /// Idle seconds before the server closes the connection.
     fn wait_timeout(&self) -> u64;
+    /// Seconds a write to the client may block before the connection is
+    /// dropped (net_write_timeout): a client that stops reading must not
+    /// keep its session, and the locks of its transaction, forever.
+    fn net_write_timeout(&self) -> u64 {
+        60
+    }
     fn connection_id(&self) -> u32;
     /// Resolves when the session was killed (KILL <id>).
     async fn killed(&self);

@@ -4,6 +4,7 @@
 //! into the write buffer and sent with one flush.
 
 use std::io;
+use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
 /// Largest payload of one physical packet; a logical packet this long or
@@ -45,6 +46,8 @@ pub struct PacketIo<S> {
     seq: u8,
     rbuf: Vec<u8>,
     wbuf: Vec<u8>,
+    /// How long one flush may wait for the client to read (net_write_timeout).
+    write_timeout: Duration,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
@@ -54,7 +57,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
             seq: 0,
             rbuf: Vec::with_capacity(4096),
             wbuf: Vec::with_capacity(16 * 1024),
+            write_timeout: Duration::from_secs(60),
         }
+    }
+
+    pub fn set_write_timeout(&mut self, timeout: Duration) {
+        self.write_timeout = timeout;
     }
 
     /// A new command starts a new sequence.
@@ -185,12 +193,37 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
         Ok(())
     }
 
+    /// Sends what is buffered. A client that does not read for
+    /// `write_timeout` gets the connection closed (TimedOut), as mysqld's
+    /// net_write_timeout: otherwise its session, and the row locks of its
+    /// open transaction, would wait on the socket forever.
     pub async fn flush(&mut self) -> io::Result<()> {
-        if !self.wbuf.is_empty() {
-            self.stream.get_mut().write_all(&self.wbuf).await?;
-            self.wbuf.clear();
+        let stream = self.stream.get_mut();
+        let wbuf = &mut self.wbuf;
+        let write = async {
+            if !wbuf.is_empty() {
+                stream.write_all(wbuf).await?;
+                wbuf.clear();
+            }
+            stream.flush().await
+        };
+        // Most flushes complete at once: the timer is armed only for one
+        // that has to wait (a timer per flush would cost a point select).
+        let mut write = std::pin::pin!(write);
+        let first = std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(std::future::Future::poll(write.as_mut(), cx))
+        })
+        .await;
+        if let std::task::Poll::Ready(r) = first {
+            return r;
         }
-        self.stream.get_mut().flush().await
+        match tokio::time::timeout(self.write_timeout, write).await {
+            Ok(r) => r,
+            Err(_) => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "net_write_timeout: the client stopped reading",
+            )),
+        }
     }
 
     /// Drops what was buffered but not sent (a response abandoned midway).

@@ -44,6 +44,7 @@ struct FakeSession {
     next_stmt: u32,
     max_allowed_packet: usize,
     wait_timeout: u64,
+    net_write_timeout: u64,
 }
 
 fn col(name: &str, ty: ColumnType) -> ColumnMeta {
@@ -271,6 +272,9 @@ impl Handler for FakeSession {
     fn wait_timeout(&self) -> u64 {
         self.wait_timeout
     }
+    fn net_write_timeout(&self) -> u64 {
+        self.net_write_timeout
+    }
     fn connection_id(&self) -> u32 {
         self.id
     }
@@ -296,6 +300,14 @@ struct Server {
 }
 
 async fn start_with(default_plugin: AuthMethod, wait_timeout: u64) -> Server {
+    start_with_timeouts(default_plugin, wait_timeout, 60).await
+}
+
+async fn start_with_timeouts(
+    default_plugin: AuthMethod,
+    wait_timeout: u64,
+    net_write_timeout: u64,
+) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let shared = Arc::new(Shared::default());
@@ -320,6 +332,7 @@ async fn start_with(default_plugin: AuthMethod, wait_timeout: u64) -> Server {
                 next_stmt: 0,
                 max_allowed_packet: 20 << 20,
                 wait_timeout,
+                net_write_timeout,
             };
             tokio::spawn(serve_connection(stream, peer, session, c.clone()));
         }
@@ -628,6 +641,57 @@ async fn idle_and_killed_connections_close_and_disconnect() {
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert!(conn.query_drop("select 1").await.is_err());
     assert!(server.shared.saw("disconnect 2"));
+}
+
+/// A client that sends a query and stops reading its result is dropped
+/// after net_write_timeout (found by the robustness sweep: the session, and
+/// the locks of its transaction, waited on the socket forever).
+#[tokio::test]
+async fn a_client_that_stops_reading_is_dropped_after_net_write_timeout() {
+    let server = start_with_timeouts(AuthMethod::CachingSha2Password, 60, 1).await;
+    let caps =
+        CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH | CLIENT_MULTI_RESULTS;
+    let mut s = raw::login(server.port, caps).await;
+    // 17 MiB: more than the socket buffers hold.
+    raw::write(&mut s, 0, b"\x03select big").await;
+    let started = std::time::Instant::now();
+    while !server.shared.saw("disconnect 1") {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the session still waits on a client that does not read"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    drop(s);
+}
+
+/// A KILL that arrives together with the next command wins: the command
+/// is not run. (The command loop's select! could pick either, so the
+/// client-protocol test `kill_query_and_kill_connection` failed now and
+/// then: the killed connection answered one more query.)
+#[tokio::test]
+async fn a_killed_connection_runs_no_further_command() {
+    let server = start().await;
+    let caps =
+        CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH | CLIENT_MULTI_RESULTS;
+    for _ in 0..10 {
+        let mut s = raw::login(server.port, caps).await;
+        // The server blocks sending 17 MiB while the next command and the
+        // KILL arrive; when it is done, both are ready at once.
+        raw::write(&mut s, 0, b"\x03select big").await;
+        raw::write(&mut s, 0, b"\x03select t").await;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        server.shared.kill.notify_one();
+        // Read to the end (a reset may cut the big result short): no
+        // packet may be the `select t` column definition.
+        let wait = std::time::Duration::from_secs(2);
+        while let Ok(Some((_, p))) = tokio::time::timeout(wait, raw::read(&mut s)).await {
+            assert!(
+                !p.windows(7).any(|w| w == b"item_id"),
+                "the killed connection answered the next command"
+            );
+        }
+    }
 }
 
 /// A raw client for what drivers do not send on demand.

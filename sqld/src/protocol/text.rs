@@ -7,6 +7,7 @@
 use super::codec::{put_lenenc_bytes, put_lenenc_with};
 use planner::ColumnMeta;
 use pushdown::eval::{to_text, to_text_typed};
+use pushdown::schema::ColumnType;
 use pushdown::value::Value;
 use std::io::Write;
 
@@ -16,6 +17,12 @@ pub fn write_row(buf: &mut Vec<u8>, columns: &[ColumnMeta], row: &[Value]) {
         match v {
             Value::Null => buf.push(0xfb),
             Value::Bytes(b) => put_lenenc_bytes(buf, b),
+            // YEAR shows four digits: 0 is '0000'.
+            Value::Int(n) if matches!(columns.get(i), Some(c) if c.ty == ColumnType::Year) => {
+                put_lenenc_with(buf, |b| {
+                    let _ = write!(b, "{n:04}");
+                })
+            }
             Value::Int(n) => put_lenenc_with(buf, |b| {
                 let _ = write!(b, "{n}");
             }),
@@ -33,7 +40,7 @@ pub fn write_row(buf: &mut Vec<u8>, columns: &[ColumnMeta], row: &[Value]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pushdown::schema::{Collation, ColumnType};
+    use pushdown::schema::Collation;
     use pushdown::value::{DateTime, Decimal, Time};
 
     #[test]
@@ -50,6 +57,19 @@ mod tests {
             ],
         );
         assert_eq!(buf, b"\x0242\xfb\x02ab\x017");
+    }
+
+    /// Found by the differential sweep: a YEAR column holding 0 showed '0'.
+    #[test]
+    fn year_shows_four_digits() {
+        let col = ColumnMeta::computed("y", ColumnType::Year, Collation::Binary, 0);
+        let mut buf = Vec::new();
+        write_row(
+            &mut buf,
+            &[col.clone(), col],
+            &[Value::Int(0), Value::Int(2024)],
+        );
+        assert_eq!(buf, b"\x040000\x042024");
     }
 
     #[test]

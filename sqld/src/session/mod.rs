@@ -609,6 +609,10 @@ impl Handler for Session {
         self.vars.statement_vars().wait_timeout
     }
 
+    fn net_write_timeout(&self) -> u64 {
+        self.vars.statement_vars().net_write_timeout
+    }
+
     fn connection_id(&self) -> u32 {
         self.entry.id
     }

@@ -454,6 +454,8 @@ struct SessionState {
 pub struct StatementVars {
     pub max_allowed_packet: u64,
     pub wait_timeout: u64,
+    /// net_write_timeout, seconds.
+    pub net_write_timeout: u64,
     /// innodb_lock_wait_timeout, seconds.
     pub lock_wait_timeout: u64,
     pub transaction_read_only: bool,
@@ -475,6 +477,7 @@ impl StatementVars {
         StatementVars {
             max_allowed_packet: num("max_allowed_packet"),
             wait_timeout: num("wait_timeout"),
+            net_write_timeout: num("net_write_timeout"),
             lock_wait_timeout: num("innodb_lock_wait_timeout"),
             transaction_read_only: num("transaction_read_only") != 0,
             tz_offset_secs: tz.unwrap_or(0),

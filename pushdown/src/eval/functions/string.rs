@@ -100,10 +100,16 @@ fn to_base64(s: &[u8]) -> Vec<u8> {
 
 /// FROM_BASE64: whitespace ignored, NULL for anything else that is not
 /// base64 (or padding in the wrong place).
-fn from_base64(s: &[u8]) -> Option<Vec<u8>> {
+/// Base64 as MySQL decodes it: whitespace is skipped, the other characters
+/// (padding included) come in whole groups of four. Err holds the position
+/// MySQL reports in warning 1958.
+fn from_base64(s: &[u8]) -> Result<Vec<u8>, usize> {
     let mut out = Vec::with_capacity(s.len() / 4 * 3);
-    let (mut acc, mut bits, mut padding) = (0u32, 0u32, 0usize);
-    for &c in s {
+    let (mut acc, mut bits, mut padding, mut chars) = (0u32, 0u32, 0usize, 0usize);
+    for (i, &c) in s.iter().enumerate() {
+        if !c.is_ascii_whitespace() {
+            chars += 1;
+        }
         let v = match c {
             b'A'..=b'Z' => c - b'A',
             b'a'..=b'z' => c - b'a' + 26,
@@ -115,10 +121,10 @@ fn from_base64(s: &[u8]) -> Option<Vec<u8>> {
                 continue;
             }
             c if c.is_ascii_whitespace() => continue,
-            _ => return None,
+            _ => return Err(i),
         };
         if padding > 0 {
-            return None;
+            return Err(i);
         }
         acc = (acc << 6) | u32::from(v);
         bits += 6;
@@ -127,7 +133,10 @@ fn from_base64(s: &[u8]) -> Option<Vec<u8>> {
             out.push((acc >> bits) as u8);
         }
     }
-    (padding <= 2).then_some(out)
+    if padding > 2 || chars % 4 != 0 {
+        return Err(s.len());
+    }
+    Ok(out)
 }
 
 /// Characters for searching (INSTR, LOCATE): folded to their weights
@@ -489,7 +498,14 @@ pub(super) fn string_fn(
             text_value(out)
         }
         "TO_BASE64" => text_value(to_base64(&bytes(&a[0]))),
-        "FROM_BASE64" => from_base64(&bytes(&a[0])).map_or(Value::Null, Value::Bytes),
+        "FROM_BASE64" => match from_base64(&bytes(&a[0])) {
+            Ok(b) => Value::Bytes(b),
+            Err(pos) => {
+                let msg = format!("Bad base64 data as position {pos}");
+                push_warning(w, SqlWarning::new(1958, msg));
+                Value::Null
+            }
+        },
         "UNHEX" => unhex(&bytes(&a[0])),
         "ASCII" => Value::Int(bytes(&a[0]).first().copied().unwrap_or(0) as i64),
         "ORD" => {

@@ -429,3 +429,54 @@ fn names_and_types() {
         ColumnType::Double
     );
 }
+
+/// FROM_BASE64 wants whole groups of four characters: anything else is NULL
+/// with warning 1958 (the differential sweep found 'A' decoded to '').
+#[test]
+fn from_base64_needs_whole_groups() {
+    let cases = [
+        ("A", "NULL"),
+        ("QQ", "NULL"),
+        ("QQ=", "NULL"),
+        ("QQ==", "A"),
+        ("QUI", "NULL"),
+        ("QUJD", "ABC"),
+        ("Q Q = =", "A"),
+        ("QQ==QQ==", "NULL"),
+        ("QUJDR", "NULL"),
+        ("", ""),
+        ("QR==", "A"),
+        ("QQ===", "NULL"),
+        ("QU!D", "NULL"),
+    ];
+    for (input, want) in cases {
+        let mut w = Vec::new();
+        let got = text(&apply("FROM_BASE64", &[s(input)], &mut w).unwrap());
+        assert_eq!(got, want, "FROM_BASE64('{input}')");
+        let codes: Vec<u16> = w.iter().map(|w| w.code).collect();
+        let expect: &[u16] = if want == "NULL" { &[1958] } else { &[] };
+        assert_eq!(codes, expect, "FROM_BASE64('{input}') warnings");
+    }
+}
+
+/// MAKEDATE with a huge day count is NULL (it overflowed: a panic in debug
+/// builds, found by the robustness sweep).
+#[test]
+fn makedate_bounds() {
+    let cases = [
+        (2024, i64::MAX, "NULL"),
+        (9999, i64::MAX, "NULL"),
+        (2024, 400, "2025-02-03"),
+        (1, 3_000_000, "NULL"),
+        (2024, 0, "NULL"),
+        (2024, i64::MIN, "NULL"),
+        (0, 366, "2000-12-31"),
+    ];
+    for (year, day, want) in cases {
+        assert_eq!(
+            call("MAKEDATE", &[i(year), i(day)]),
+            want,
+            "MAKEDATE({year}, {day})"
+        );
+    }
+}
