@@ -278,15 +278,6 @@ where
         true
     }
 
-    /// Whether the session has been killed, without waiting.
-    async fn was_killed(&self) -> bool {
-        let mut killed = std::pin::pin!(self.handler.killed());
-        std::future::poll_fn(|cx| {
-            std::task::Poll::Ready(std::future::Future::poll(killed.as_mut(), cx).is_ready())
-        })
-        .await
-    }
-
     /// wait_timeout, within MySQL's bounds (1 s to a year).
     fn idle_timeout(&self) -> Duration {
         Duration::from_secs(self.handler.wait_timeout().clamp(1, 31_536_000))
@@ -338,7 +329,7 @@ where
                 // A KILL that came while the command was on its way wins
                 // (select! picks either when both are ready): a killed
                 // connection runs nothing more.
-                Ok(()) if self.was_killed().await => return,
+                Ok(()) if self.handler.is_killed() => return,
                 Ok(()) => {}
                 Err(ReadError::TooLarge { remaining, last }) => {
                     tracing::debug!(host = %self.host, max, "packet larger than max_allowed_packet");

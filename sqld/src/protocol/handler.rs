@@ -86,6 +86,10 @@ pub trait Handler: Send {
     fn connection_id(&self) -> u32;
     /// Resolves when the session was killed (KILL <id>).
     async fn killed(&self);
+    /// Whether the session was killed, without waiting: checked before
+    /// each command, since a KILL and the next command can be ready at
+    /// once and the command loop's select! may pick the command.
+    fn is_killed(&self) -> bool;
     /// The connection is gone: roll back, release everything.
     async fn disconnect(&mut self);
 }

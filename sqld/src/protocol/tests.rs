@@ -23,6 +23,7 @@ use tokio::sync::Notify;
 struct Shared {
     events: Mutex<Vec<String>>,
     kill: Notify,
+    killed: std::sync::atomic::AtomicBool,
 }
 
 impl Shared {
@@ -31,6 +32,11 @@ impl Shared {
     }
     fn saw(&self, e: &str) -> bool {
         self.events.lock().unwrap().iter().any(|x| x == e)
+    }
+    /// Kills the connection there is (the tests have one at a time).
+    fn kill_connection(&self) {
+        self.killed.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.kill.notify_one();
     }
 }
 
@@ -279,7 +285,18 @@ impl Handler for FakeSession {
         self.id
     }
     async fn killed(&self) {
-        self.shared.kill.notified().await
+        // The flag decides: a permit left by an earlier kill only wakes
+        // this loop once more.
+        loop {
+            let notified = self.shared.kill.notified();
+            if self.is_killed() {
+                return;
+            }
+            notified.await;
+        }
+    }
+    fn is_killed(&self) -> bool {
+        self.shared.killed.load(std::sync::atomic::Ordering::SeqCst)
     }
     async fn disconnect(&mut self) {
         self.shared.log(format!("disconnect {}", self.id));
@@ -637,7 +654,7 @@ async fn idle_and_killed_connections_close_and_disconnect() {
     assert!(server.shared.saw("disconnect 1"));
 
     let mut conn = server.connect("native", "npw").await.unwrap();
-    server.shared.kill.notify_one();
+    server.shared.kill_connection();
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert!(conn.query_drop("select 1").await.is_err());
     assert!(server.shared.saw("disconnect 2"));
@@ -675,13 +692,17 @@ async fn a_killed_connection_runs_no_further_command() {
     let caps =
         CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH | CLIENT_MULTI_RESULTS;
     for _ in 0..10 {
+        server
+            .shared
+            .killed
+            .store(false, std::sync::atomic::Ordering::SeqCst);
         let mut s = raw::login(server.port, caps).await;
         // The server blocks sending 17 MiB while the next command and the
         // KILL arrive; when it is done, both are ready at once.
         raw::write(&mut s, 0, b"\x03select big").await;
         raw::write(&mut s, 0, b"\x03select t").await;
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        server.shared.kill.notify_one();
+        server.shared.kill_connection();
         // Read to the end (a reset may cut the big result short): no
         // packet may be the `select t` column definition.
         let wait = std::time::Duration::from_secs(2);

@@ -626,6 +626,10 @@ impl Handler for Session {
         }
     }
 
+    fn is_killed(&self) -> bool {
+        *self.kill_rx.borrow()
+    }
+
     async fn disconnect(&mut self) {
         let _ = self.rollback_txn().await;
         self.forget_statements();
