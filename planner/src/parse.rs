@@ -56,25 +56,6 @@ fn bind_binary_operands(sql: &str) -> Cow<'_, str> {
     if is_kw(0, &[Keyword::CREATE, Keyword::ALTER]) {
         return Cow::Borrowed(sql);
     }
-    // The index after a parenthesised group starting at `i`.
-    let after_group = |mut i: usize| -> Option<usize> {
-        let mut depth = 0usize;
-        while let Some(t) = toks.get(i) {
-            match t.token {
-                Token::LParen => depth += 1,
-                Token::RParen => {
-                    depth = depth.checked_sub(1)?;
-                    if depth == 0 {
-                        return Some(i + 1);
-                    }
-                }
-                Token::EOF => return None,
-                _ => {}
-            }
-            i += 1;
-        }
-        None
-    };
     let offsets = LineOffsets::new(sql);
     let mut inserts: Vec<(usize, &str)> = Vec::new();
     for i in 0..toks.len() {
@@ -96,7 +77,7 @@ fn bind_binary_operands(sql: &str) -> Cow<'_, str> {
             continue;
         }
         let end = match toks.get(i + 1).map(|t| &t.token) {
-            Some(Token::LParen) => after_group(i + 1),
+            Some(Token::LParen) => mysql_operators::after_group(&toks, i + 1),
             Some(Token::Word(_)) => {
                 let mut j = i + 2;
                 while matches!(toks.get(j).map(|t| &t.token), Some(Token::Period))
@@ -105,7 +86,7 @@ fn bind_binary_operands(sql: &str) -> Cow<'_, str> {
                     j += 2;
                 }
                 match toks.get(j).map(|t| &t.token) {
-                    Some(Token::LParen) if j == i + 2 => after_group(j),
+                    Some(Token::LParen) if j == i + 2 => mysql_operators::after_group(&toks, j),
                     _ => Some(j),
                 }
             }

@@ -204,7 +204,7 @@ fn is_keyword(t: Option<&Token>, k: Keyword) -> bool {
 }
 
 /// The index after the parenthesised group opening at `i`.
-fn after_group(toks: &[&TokenWithSpan], mut i: usize) -> Option<usize> {
+pub(super) fn after_group(toks: &[&TokenWithSpan], mut i: usize) -> Option<usize> {
     let mut depth = 0usize;
     while let Some(t) = tok(toks, i) {
         match t {
