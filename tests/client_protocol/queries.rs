@@ -1160,3 +1160,102 @@ fn explain_shows_access_and_pushdown_on_sqld() {
         }
     });
 }
+
+/// BIT_AND / BIT_OR / BIT_XOR and the standard deviations and variances:
+/// values, empty sets, grouping and HAVING as MariaDB answers them (its
+/// text output: STD of an INT shows 4 decimals, of a DECIMAL(6,2) 6, of a
+/// DOUBLE all digits); DISTINCT is a syntax error for them there.
+#[test]
+fn bit_and_statistical_aggregates_answer_as_mariadb() {
+    let server = TestServer::start();
+    block_on_with_timeout(60, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE ag",
+                "USE ag",
+                "CREATE TABLE t (id INT PRIMARY KEY, g INT, x INT, d DECIMAL(6,2), f DOUBLE, s VARCHAR(10))",
+                "INSERT INTO t VALUES (1,1,1,1.50,0.5,'3'), (2,1,2,2.25,NULL,'5'), (3,1,3,NULL,2.5,'x'), \
+                 (4,2,-1,4.00,1e10,NULL), (5,2,12,0.10,-3,'12'), (6,3,NULL,NULL,NULL,NULL)",
+            ],
+        )
+        .await;
+        let cells = |row: Row| -> Vec<Option<String>> {
+            row.unwrap()
+                .into_iter()
+                .map(|v| match v {
+                    Value::NULL => None,
+                    Value::Bytes(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+                    other => Some(format!("{other:?}")),
+                })
+                .collect()
+        };
+        let rows = |v: &[&[&str]]| -> Vec<Vec<Option<String>>> {
+            v.iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|c| (*c != "NULL").then(|| c.to_string()))
+                        .collect()
+                })
+                .collect()
+        };
+        let cases: &[(&str, &[&[&str]])] = &[
+            (
+                "SELECT g, BIT_AND(x), BIT_OR(x), BIT_XOR(x), STD(x), STDDEV_SAMP(x), VARIANCE(x), VAR_SAMP(x) \
+                 FROM t GROUP BY g ORDER BY g",
+                &[
+                    &["1", "0", "3", "0", "0.8165", "1.0000", "0.6667", "1.0000"],
+                    &["2", "12", "18446744073709551615", "18446744073709551603", "6.5000", "9.1924", "42.2500", "84.5000"],
+                    &["3", "18446744073709551615", "0", "0", "NULL", "NULL", "NULL", "NULL"],
+                ],
+            ),
+            (
+                "SELECT BIT_AND(x), BIT_OR(x), BIT_XOR(x), STD(x), STDDEV(x), STDDEV_POP(x), STDDEV_SAMP(x), \
+                 VARIANCE(x), VAR_POP(x), VAR_SAMP(x) FROM t",
+                &[&["0", "18446744073709551615", "18446744073709551603", "4.4989", "4.4989", "4.4989", "5.0299", "20.2400", "20.2400", "25.3000"]],
+            ),
+            (
+                "SELECT BIT_AND(x), BIT_OR(x), BIT_XOR(x), STD(x), VAR_SAMP(x) FROM t WHERE id > 100",
+                &[&["18446744073709551615", "0", "0", "NULL", "NULL"]],
+            ),
+            (
+                "SELECT STD(d), VARIANCE(d), STD(f), VAR_SAMP(f), BIT_OR(d), BIT_XOR(s), BIT_AND(s) FROM t",
+                &[&["1.406847", "1.979219", "4330127018.922194", "2.5e19", "6", "10", "0"]],
+            ),
+            (
+                "SELECT g, STD(x) FROM t GROUP BY g HAVING STD(x) > 1 ORDER BY STD(x) DESC",
+                &[&["2", "6.5000"]],
+            ),
+        ];
+        for (sql, want) in cases {
+            let got: Vec<Row> = conn
+                .query(*sql)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            assert_eq!(
+                got.into_iter().map(cells).collect::<Vec<_>>(),
+                rows(want),
+                "{sql}"
+            );
+        }
+        for sql in [
+            "SELECT VARIANCE(DISTINCT g) FROM t",
+            "SELECT BIT_OR(DISTINCT g) FROM t",
+        ] {
+            let (code, _, _) = server_error(conn.query_drop(sql).await);
+            assert_eq!(code, 1064, "{sql}");
+        }
+        let cols: Vec<Row> = conn
+            .query("SELECT BIT_OR(x), STD(x), STD(f) FROM t")
+            .await
+            .unwrap();
+        let columns = cols[0].columns();
+        assert_eq!(columns[0].column_type(), ColumnType::MYSQL_TYPE_LONGLONG);
+        assert!(columns[0]
+            .flags()
+            .contains(ColumnFlags::UNSIGNED_FLAG | ColumnFlags::NOT_NULL_FLAG));
+        assert_eq!(columns[1].column_type(), ColumnType::MYSQL_TYPE_DOUBLE);
+        assert_eq!((columns[1].decimals(), columns[2].decimals()), (4, 31));
+    })
+}

@@ -29,6 +29,16 @@ pub enum AggFunc {
     AnyValue,
     /// GROUP_CONCAT: its arguments are in [`AggCall::concat`].
     GroupConcat,
+    /// BIT_AND / BIT_OR / BIT_XOR over the values as BIGINT UNSIGNED.
+    BitAnd,
+    BitOr,
+    BitXor,
+    /// STD / STDDEV / STDDEV_POP and STDDEV_SAMP.
+    StdPop,
+    StdSamp,
+    /// VARIANCE / VAR_POP and VAR_SAMP.
+    VarPop,
+    VarSamp,
 }
 
 /// What GROUP_CONCAT takes beyond a plain aggregate's one argument.
@@ -828,6 +838,17 @@ impl<'a> ExprBinder<'a> {
         f: &ast::Function,
     ) -> SqlResult<Expr> {
         self.aggregates_allowed()?;
+        // MariaDB's grammar has DISTINCT only for COUNT, SUM, AVG, MIN, MAX
+        // and GROUP_CONCAT.
+        let distinct_allowed = matches!(
+            func,
+            AggFunc::Count | AggFunc::Sum | AggFunc::Avg | AggFunc::Min | AggFunc::Max
+        );
+        if distinct && !distinct_allowed {
+            let text = f.to_string();
+            let near = text.find("DISTINCT").map_or(&text[..], |i| &text[i..]);
+            return Err(er::parse(near, 1));
+        }
         let (func, arg, collation) = match args {
             [FunctionArg::Unnamed(FunctionArgExpr::Wildcard)] if func == AggFunc::Count => {
                 (AggFunc::CountStar, None, Collation::default())
@@ -1205,6 +1226,13 @@ fn agg_func(name: &str) -> Option<AggFunc> {
         "MIN" => AggFunc::Min,
         "MAX" => AggFunc::Max,
         "ANY_VALUE" => AggFunc::AnyValue,
+        "BIT_AND" => AggFunc::BitAnd,
+        "BIT_OR" => AggFunc::BitOr,
+        "BIT_XOR" => AggFunc::BitXor,
+        "STD" | "STDDEV" | "STDDEV_POP" => AggFunc::StdPop,
+        "STDDEV_SAMP" => AggFunc::StdSamp,
+        "VARIANCE" | "VAR_POP" => AggFunc::VarPop,
+        "VAR_SAMP" => AggFunc::VarSamp,
         _ => return None,
     })
 }

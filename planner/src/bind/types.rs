@@ -283,6 +283,21 @@ impl TypeEnv<'_> {
                 }
             }
             (AggFunc::Sum | AggFunc::Avg, _) => Ty::new(ColumnType::Double, false),
+            // Never NULL: over no rows BIT_AND is all ones, the others 0.
+            (AggFunc::BitAnd | AggFunc::BitOr | AggFunc::BitXor, _) => Ty {
+                not_null: true,
+                ..Ty::new(ColumnType::BigInt, true)
+            },
+            // A DOUBLE shown with 4 more decimals than an exact argument has
+            // (STD of an INT column is '0.8165'), as MariaDB does.
+            (AggFunc::StdPop | AggFunc::StdSamp | AggFunc::VarPop | AggFunc::VarSamp, t) => {
+                let exact =
+                    t.filter(|t| t.ty.is_integer() || matches!(t.ty, ColumnType::Decimal { .. }));
+                Ty {
+                    decimals: exact.map_or(31, |t| (t.decimals + 4).min(31)),
+                    ..Ty::new(ColumnType::Double, false)
+                }
+            }
             (AggFunc::Min | AggFunc::Max | AggFunc::AnyValue, Some(t)) => Ty {
                 not_null: false,
                 ..t

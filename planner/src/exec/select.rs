@@ -144,7 +144,16 @@ pub(crate) fn partial_aggregates(
                 let c = column(&a.arg)?;
                 vec![slot(PartialAgg::Sum(c)), slot(PartialAgg::Count(c))]
             }
-            AggFunc::AnyValue | AggFunc::GroupConcat => return None,
+            // Finished here from the rows: no partial form is pushed.
+            AggFunc::AnyValue
+            | AggFunc::GroupConcat
+            | AggFunc::BitAnd
+            | AggFunc::BitOr
+            | AggFunc::BitXor
+            | AggFunc::StdPop
+            | AggFunc::StdSamp
+            | AggFunc::VarPop
+            | AggFunc::VarSamp => return None,
         });
     }
     Some((partials, slots))

@@ -169,6 +169,12 @@ struct Acc {
     best: Option<Value>,
     seen: Option<HashSet<Vec<u8>>>,
     concat: Option<Concat>,
+    /// BIT_AND / BIT_OR / BIT_XOR so far.
+    bits: u64,
+    /// STD / VARIANCE: the running mean and sum of squared deviations
+    /// (Welford's method, as MariaDB computes them).
+    mean: f64,
+    m2: f64,
 }
 
 impl Acc {
@@ -180,6 +186,13 @@ impl Acc {
             best: None,
             seen: (call.distinct && !concat).then(HashSet::new),
             concat: concat.then(|| Concat::new(call.distinct)),
+            bits: if call.func == AggFunc::BitAnd {
+                u64::MAX
+            } else {
+                0
+            },
+            mean: 0.0,
+            m2: 0.0,
         }
     }
 
@@ -228,8 +241,35 @@ impl Acc {
                     self.best = Some(v.clone());
                 }
             }
+            AggFunc::BitAnd | AggFunc::BitOr | AggFunc::BitXor => {
+                // As BIGINT UNSIGNED: negative integers wrap (-1 is all ones).
+                let mut w = Vec::new();
+                let b = match v {
+                    Value::Int(i) => *i as u64,
+                    v => eval::to_u64(v, &mut w).unwrap_or(0),
+                };
+                match call.func {
+                    AggFunc::BitAnd => self.bits &= b,
+                    AggFunc::BitOr => self.bits |= b,
+                    _ => self.bits ^= b,
+                }
+            }
+            AggFunc::StdPop | AggFunc::StdSamp | AggFunc::VarPop | AggFunc::VarSamp => {
+                let mut w = Vec::new();
+                let x = eval::to_f64(v, &mut w).unwrap_or(0.0);
+                let delta = x - self.mean;
+                self.mean += delta / self.count as f64;
+                self.m2 += delta * (x - self.mean);
+            }
             _ => {}
         }
+    }
+
+    /// The population (or, `sample`, the sample) variance; None when there
+    /// are too few values.
+    fn variance(&self, sample: bool) -> Option<f64> {
+        let n = self.count as f64 - f64::from(u8::from(sample));
+        (n > 0.0).then(|| self.m2 / n)
     }
 
     fn result(&self, call: &AggCall) -> Value {
@@ -243,6 +283,17 @@ impl Acc {
             }
             // Finished by `Concat::finish`, which needs the session's limit.
             AggFunc::GroupConcat => Value::Null,
+            AggFunc::BitAnd | AggFunc::BitOr | AggFunc::BitXor => Value::UInt(self.bits),
+            AggFunc::VarPop | AggFunc::VarSamp | AggFunc::StdPop | AggFunc::StdSamp => {
+                let sample = matches!(call.func, AggFunc::VarSamp | AggFunc::StdSamp);
+                match self.variance(sample) {
+                    None => Value::Null,
+                    Some(v) if matches!(call.func, AggFunc::StdPop | AggFunc::StdSamp) => {
+                        Value::Double(v.sqrt())
+                    }
+                    Some(v) => Value::Double(v),
+                }
+            }
         }
     }
 }
@@ -355,7 +406,16 @@ pub fn from_partials(
                 // A node's MIN / MAX is one candidate value, compared as
                 // every row's would be.
                 AggFunc::Min | AggFunc::Max => acc.add(call, Some(v(0))),
-                AggFunc::AnyValue | AggFunc::GroupConcat => {}
+                // Never pushed (see exec::select): nothing to finish.
+                AggFunc::AnyValue
+                | AggFunc::GroupConcat
+                | AggFunc::BitAnd
+                | AggFunc::BitOr
+                | AggFunc::BitXor
+                | AggFunc::StdPop
+                | AggFunc::StdSamp
+                | AggFunc::VarPop
+                | AggFunc::VarSamp => {}
             }
         }
         out.push(acc.result(call));

@@ -573,6 +573,13 @@ pub fn agg_name(a: &AggCall) -> &'static str {
         AggFunc::Max => "MAX",
         AggFunc::AnyValue => "ANY_VALUE",
         AggFunc::GroupConcat => "GROUP_CONCAT",
+        AggFunc::BitAnd => "BIT_AND",
+        AggFunc::BitOr => "BIT_OR",
+        AggFunc::BitXor => "BIT_XOR",
+        AggFunc::StdPop => "STD",
+        AggFunc::StdSamp => "STDDEV_SAMP",
+        AggFunc::VarPop => "VARIANCE",
+        AggFunc::VarSamp => "VAR_SAMP",
     }
 }
 

@@ -29,6 +29,15 @@ pub fn write_row(buf: &mut Vec<u8>, columns: &[ColumnMeta], row: &[Value]) {
             Value::UInt(n) => put_lenenc_with(buf, |b| {
                 let _ = write!(b, "{n}");
             }),
+            // A DOUBLE whose metadata fixes its decimals (below 31, MySQL's
+            // "not fixed") shows that many, as mysqld prints it.
+            Value::Double(f) if matches!(columns.get(i), Some(c) if c.ty == ColumnType::Double && c.decimals < 31) =>
+            {
+                let places = columns.get(i).map_or(0, |c| usize::from(c.decimals));
+                put_lenenc_with(buf, |b| {
+                    let _ = write!(b, "{f:.places$}");
+                })
+            }
             other => put_lenenc_with(buf, |b| match columns.get(i) {
                 Some(col) => to_text_typed(other, col.ty, b),
                 None => to_text(other, b),
