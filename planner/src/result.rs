@@ -57,7 +57,7 @@ impl ColumnMeta {
             unsigned: false,
             collation,
             length,
-            decimals: 0,
+            decimals: crate::bind::types::type_decimals(ty),
             flags: 0,
         }
     }

@@ -40,7 +40,9 @@ fn frac_len(fsp: u8) -> u32 {
     }
 }
 
-fn type_decimals(ty: ColumnType) -> u8 {
+/// The decimals a column of `ty` reports: the scale, the fractional
+/// digits, or 31 ("not fixed") for FLOAT and DOUBLE.
+pub fn type_decimals(ty: ColumnType) -> u8 {
     match ty {
         ColumnType::Decimal { scale, .. } => scale,
         ColumnType::Float | ColumnType::Double => 31,
