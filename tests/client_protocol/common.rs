@@ -57,3 +57,24 @@ pub async fn count(conn: &mut Conn, sql: &str) -> i64 {
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
     v.unwrap_or_else(|| panic!("{sql}: no row"))
 }
+
+/// A text-protocol row as strings (None for NULL).
+pub fn cells(row: Row) -> Vec<Option<String>> {
+    row.unwrap()
+        .into_iter()
+        .map(|v| match v {
+            Value::NULL => None,
+            Value::Bytes(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+            other => Some(format!("{other:?}")),
+        })
+        .collect()
+}
+
+/// Checks `SELECT expr` for each (expr, expected text; "NULL" for NULL).
+pub async fn assert_selects(conn: &mut Conn, cases: &[(&str, &str)]) {
+    for &(expr, want) in cases {
+        let sql = format!("SELECT {expr}");
+        let got = text(conn, &sql).await;
+        assert_eq!(got.as_deref().unwrap_or("NULL"), want, "{sql}");
+    }
+}

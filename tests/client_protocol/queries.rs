@@ -516,11 +516,7 @@ fn scalar_functions_answer_as_mariadb() {
             ("FIND_IN_SET('c', 'a,b,c')", "3"),
             ("TIMESTAMPDIFF(MONTH, '2024-01-31', '2024-03-01')", "1"),
         ];
-        for &(expr, want) in cases {
-            let sql = format!("SELECT {expr}");
-            let got = text(&mut conn, &sql).await;
-            assert_eq!(got.as_deref().unwrap_or("NULL"), want, "{sql}");
-        }
+        assert_selects(&mut conn, cases).await;
         let (c, _, m) = server_error(conn.query_drop("SELECT 'a' REGEXP '('").await);
         assert_eq!(c, 1139, "an invalid pattern: {m}");
     });
@@ -704,11 +700,7 @@ fn more_scalar_functions_answer_as_mariadb() {
             ("EXTRACT(DAY_HOUR FROM '100:04:05')", "404"),
             ("EXTRACT(DAY_HOUR FROM NULL)", "NULL"),
         ];
-        for &(expr, want) in cases {
-            let sql = format!("SELECT {expr}");
-            let got = text(&mut conn, &sql).await;
-            assert_eq!(got.as_deref().unwrap_or("NULL"), want, "{sql}");
-        }
+        assert_selects(&mut conn, cases).await;
         for (sql, code, state) in [
             ("SELECT COLLATION()", 1582, "42000"),
             ("SELECT COERCIBILITY(1, 2)", 1582, "42000"),
@@ -813,16 +805,6 @@ fn group_concat_orders_distincts_and_cuts() {
         )
         .await;
         type Cells = Vec<Option<String>>;
-        let cells = |row: Row| -> Cells {
-            row.unwrap()
-                .into_iter()
-                .map(|v| match v {
-                    Value::NULL => None,
-                    Value::Bytes(b) => Some(String::from_utf8_lossy(&b).into_owned()),
-                    other => Some(format!("{other:?}")),
-                })
-                .collect()
-        };
         let some = |v: &[&str]| -> Cells { v.iter().map(|s| Some(s.to_string())).collect() };
         let rows: Vec<Row> = conn
             .query(
@@ -1181,16 +1163,6 @@ fn bit_and_statistical_aggregates_answer_as_mariadb() {
             ],
         )
         .await;
-        let cells = |row: Row| -> Vec<Option<String>> {
-            row.unwrap()
-                .into_iter()
-                .map(|v| match v {
-                    Value::NULL => None,
-                    Value::Bytes(b) => Some(String::from_utf8_lossy(&b).into_owned()),
-                    other => Some(format!("{other:?}")),
-                })
-                .collect()
-        };
         let rows = |v: &[&[&str]]| -> Vec<Vec<Option<String>>> {
             v.iter()
                 .map(|r| {

@@ -144,16 +144,8 @@ pub(crate) fn partial_aggregates(
                 let c = column(&a.arg)?;
                 vec![slot(PartialAgg::Sum(c)), slot(PartialAgg::Count(c))]
             }
-            // Finished here from the rows: no partial form is pushed.
-            AggFunc::AnyValue
-            | AggFunc::GroupConcat
-            | AggFunc::BitAnd
-            | AggFunc::BitOr
-            | AggFunc::BitXor
-            | AggFunc::StdPop
-            | AggFunc::StdSamp
-            | AggFunc::VarPop
-            | AggFunc::VarSamp => return None,
+            // The others have no partial form: finished here from the rows.
+            _ => return None,
         });
     }
     Some((partials, slots))

@@ -392,11 +392,7 @@ pub fn from_partials(
             let v = |i: usize| slot.get(i).and_then(|&s| p.get(s)).unwrap_or(&Value::Null);
             match call.func {
                 AggFunc::CountStar | AggFunc::Count => acc.count += count_of(v(0)),
-                AggFunc::Sum => {
-                    if !v(0).is_null() {
-                        acc.sum.add(v(0));
-                    }
-                }
+                AggFunc::Sum if !v(0).is_null() => acc.sum.add(v(0)),
                 AggFunc::Avg => {
                     if !v(0).is_null() {
                         acc.sum.add(v(0));
@@ -406,16 +402,8 @@ pub fn from_partials(
                 // A node's MIN / MAX is one candidate value, compared as
                 // every row's would be.
                 AggFunc::Min | AggFunc::Max => acc.add(call, Some(v(0))),
-                // Never pushed (see exec::select): nothing to finish.
-                AggFunc::AnyValue
-                | AggFunc::GroupConcat
-                | AggFunc::BitAnd
-                | AggFunc::BitOr
-                | AggFunc::BitXor
-                | AggFunc::StdPop
-                | AggFunc::StdSamp
-                | AggFunc::VarPop
-                | AggFunc::VarSamp => {}
+                // The others are never pushed (see exec::select).
+                _ => {}
             }
         }
         out.push(acc.result(call));
