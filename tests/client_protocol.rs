@@ -7,6 +7,8 @@
 
 //! The tests are grouped by topic in `client_protocol/`.
 
+#[path = "client_protocol/collations.rs"]
+mod collations;
 #[path = "client_protocol/common.rs"]
 mod common;
 #[path = "client_protocol/errors.rs"]

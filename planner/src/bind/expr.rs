@@ -3,6 +3,7 @@
 //! Placeholders are numbered in the order the binder meets them, so callers
 //! bind clauses in the order they appear in the statement text.
 
+use super::derivation::{self, coercibility, Aggregate, Derivation};
 use super::names::{bad_field, Scope};
 use crate::parse::mysql_operators;
 use pushdown::error::{er, SqlError, SqlResult};
@@ -216,9 +217,13 @@ impl<'a> ExprBinder<'a> {
                 pattern,
                 escape_char,
             } => {
-                let collation = self.pair_collation(expr, pattern);
                 let arg = self.bind(expr)?;
-                let pattern = self.bind(pattern)?;
+                let pattern_bound = self.bind(pattern)?;
+                let collation = self.comparison_collation(
+                    [(&**expr, &arg), (&**pattern, &pattern_bound)].into_iter(),
+                    "like",
+                )?;
+                let pattern = pattern_bound;
                 let escape = match escape_char.as_deref() {
                     None => b'\\',
                     Some(e) => match self.bind(e)? {
@@ -240,15 +245,24 @@ impl<'a> ExprBinder<'a> {
                 list,
                 negated,
             } => {
-                let collation = self.operands_collation(std::iter::once(&**expr).chain(list));
                 let arg = self.bind(expr)?;
-                let list = list
+                let bound = list
                     .iter()
                     .map(|x| self.bind(x))
                     .collect::<SqlResult<Vec<_>>>()?;
+                // `x IN (y)` is `x = y` to MariaDB, also in its errors.
+                let op = match (list.len(), negated) {
+                    (1, false) => "=",
+                    (1, true) => "<>",
+                    _ => "in",
+                };
+                let collation = self.comparison_collation(
+                    std::iter::once((&**expr, &arg)).chain(list.iter().zip(&bound)),
+                    op,
+                )?;
                 Expr::InList {
                     arg: Box::new(arg),
-                    list,
+                    list: bound,
                     negated: *negated,
                     collation,
                 }
@@ -259,11 +273,22 @@ impl<'a> ExprBinder<'a> {
                 low,
                 high,
             } => {
-                let collation = self.operands_collation([&**expr, &**low, &**high]);
+                let arg = self.bind(expr)?;
+                let low_bound = self.bind(low)?;
+                let high_bound = self.bind(high)?;
+                let collation = self.comparison_collation(
+                    [
+                        (&**expr, &arg),
+                        (&**low, &low_bound),
+                        (&**high, &high_bound),
+                    ]
+                    .into_iter(),
+                    "between",
+                )?;
                 Expr::Between {
-                    arg: Box::new(self.bind(expr)?),
-                    low: Box::new(self.bind(low)?),
-                    high: Box::new(self.bind(high)?),
+                    arg: Box::new(arg),
+                    low: Box::new(low_bound),
+                    high: Box::new(high_bound),
                     negated: *negated,
                     collation,
                 }
@@ -274,6 +299,7 @@ impl<'a> ExprBinder<'a> {
                 else_result,
                 ..
             } => {
+                let operand_ast = operand;
                 let operand = match operand {
                     Some(o) => Some(Box::new(self.bind(o)?)),
                     None => None,
@@ -286,11 +312,24 @@ impl<'a> ExprBinder<'a> {
                     Some(x) => Some(Box::new(self.bind(x)?)),
                     None => None,
                 };
+                // CASE x WHEN y ...: x is compared with each y.
+                let collation = match (operand_ast, &operand) {
+                    (Some(o), Some(bound)) => self.comparison_collation(
+                        std::iter::once((&**o, &**bound)).chain(
+                            conditions
+                                .iter()
+                                .map(|c| &c.condition)
+                                .zip(branches.iter().map(|(w, _)| w)),
+                        ),
+                        "case",
+                    )?,
+                    _ => Collation::default(),
+                };
                 Expr::Case {
                     operand,
                     branches,
                     else_,
-                    collation: Collation::default(),
+                    collation,
                 }
             }
             A::Cast {
@@ -406,10 +445,15 @@ impl<'a> ExprBinder<'a> {
                 pattern,
                 ..
             } => {
+                let args = vec![self.bind(expr)?, self.bind(pattern)?];
+                let collation = self.comparison_collation(
+                    [(&**expr, &args[0]), (&**pattern, &args[1])].into_iter(),
+                    "regexp",
+                )?;
                 let m = Expr::Func {
                     name: "REGEXP",
-                    collation: self.operands_collation([&**expr, &**pattern]),
-                    args: vec![self.bind(expr)?, self.bind(pattern)?],
+                    collation,
+                    args,
                 };
                 if *negated {
                     unary(UnaryOp::Not, m)
@@ -417,11 +461,19 @@ impl<'a> ExprBinder<'a> {
                     m
                 }
             }
-            A::Position { expr, r#in } => Expr::Func {
-                name: "LOCATE",
-                collation: self.operands_collation([&**expr, &**r#in]),
-                args: vec![self.bind(expr)?, self.bind(r#in)?],
-            },
+            A::Position { expr, r#in } => {
+                let args = vec![self.bind(expr)?, self.bind(r#in)?];
+                // MariaDB names the string first, then the substring.
+                let collation = self.comparison_collation(
+                    [(&**r#in, &args[1]), (&**expr, &args[0])].into_iter(),
+                    "locate",
+                )?;
+                Expr::Func {
+                    name: "LOCATE",
+                    collation,
+                    args,
+                }
+            }
             A::Subquery(_) | A::Exists { .. } | A::InSubquery { .. } => {
                 return Err(er::not_supported("subqueries"))
             }
@@ -536,9 +588,10 @@ impl<'a> ExprBinder<'a> {
             _ => None,
         };
         if let Some(cmp) = cmp {
-            let collation = self.pair_collation(left, right);
             let l = self.bind(left)?;
             let r = self.bind(right)?;
+            let collation =
+                self.comparison_collation([(left, &l), (right, &r)].into_iter(), cmp_name(cmp))?;
             return Ok(Expr::cmp(cmp, l, r, collation));
         }
         let op = match op {
@@ -568,77 +621,95 @@ impl<'a> ExprBinder<'a> {
         })
     }
 
-    /// The collation two compared operands use: an explicit COLLATE, else
-    /// binary when either is a binary string, else a text column's, else
-    /// the default.
-    fn pair_collation(&self, a: &ast::Expr, b: &ast::Expr) -> Collation {
-        self.operands_collation([a, b])
+    /// The collation operands compared by `op` are compared under, as
+    /// MariaDB aggregates their derivations for a comparison: the
+    /// strongest claim wins, binary strings over text of an equal claim,
+    /// a `_bin` collation over another of its character set; 1267 / 1270 /
+    /// 1271 "Illegal mix of collations" where they do not aggregate (two
+    /// different explicit COLLATEs, two columns of different
+    /// case-insensitive collations, ...). Only string operands take part
+    /// (a number makes the comparison numeric), and a user variable does
+    /// not: its value, and so its collation, is not known when binding.
+    /// `operands` pairs each operand's syntax with what it bound to.
+    pub(super) fn comparison_collation<'e, I>(&self, operands: I, op: &str) -> SqlResult<Collation>
+    where
+        I: Iterator<Item = (&'e ast::Expr, &'e Expr)> + Clone,
+    {
+        let mut agg = Aggregate::default();
+        for (a, b) in operands.clone() {
+            if is_user_variable(a) {
+                continue;
+            }
+            let d = self.derivation_of(a, Some(b));
+            if d.coercibility != coercibility::NUMERIC {
+                agg.add(d);
+            }
+        }
+        if agg.count < 2 {
+            return Ok(agg.collation());
+        }
+        match agg.result(false) {
+            Some(d) => Ok(d.collation),
+            None => {
+                let all: Vec<Derivation> = operands
+                    .map(|(a, b)| self.derivation_of(a, Some(b)))
+                    .collect();
+                Err(derivation::illegal_mix(&all, op))
+            }
+        }
     }
 
-    /// [`ExprBinder::pair_collation`] over any number of operands (IN,
-    /// BETWEEN): the strongest claim wins; on a tie a `_bin` collation wins
-    /// over a case-insensitive one (MySQL's rule for one character set:
-    /// `ci_col = bin_col` compares case-sensitively), else the first.
-    fn operands_collation<'e>(
+    /// The collation a function that compares strings compares under
+    /// (STRCMP, LOCATE, FIELD...): its arguments' aggregated as a
+    /// comparison's, named as MariaDB names the operation; for GREATEST /
+    /// LEAST, as a string result's (MariaDB accepts any mix there).
+    fn function_collation(
         &self,
-        operands: impl IntoIterator<Item = &'e ast::Expr>,
-    ) -> Collation {
-        let mut best: Option<(u8, Collation)> = None;
-        for e in operands {
-            if let Some((rank, c)) = self.ast_collation(e) {
-                let wins =
-                    |(r, b): (u8, Collation)| rank > r || (rank == r && b.is_ci() && !c.is_ci());
-                if best.is_none_or(wins) {
-                    best = Some((rank, c));
-                }
+        fname: FuncName,
+        exprs: &[&ast::Expr],
+        args: &[Expr],
+    ) -> SqlResult<Collation> {
+        let op = match fname {
+            "STRCMP" => "strcmp",
+            "INSTR" => "locate",
+            "LOCATE" | "POSITION" => {
+                // LOCATE(substr, str [, pos]): MariaDB names str first.
+                return match (exprs, args) {
+                    ([sub, st, ..], [sub_b, st_b, ..]) => self
+                        .comparison_collation([(*st, st_b), (*sub, sub_b)].into_iter(), "locate"),
+                    _ => Ok(Collation::default()),
+                };
             }
-        }
-        best.map(|(_, c)| c).unwrap_or_default()
+            "FIELD" => "field",
+            "FIND_IN_SET" => "find_in_set",
+            "NULLIF" => "nullif",
+            "REGEXP_REPLACE" => "regexp_replace",
+            "REGEXP_SUBSTR" => "regexp_substr",
+            "REGEXP_INSTR" => "regexp_instr",
+            "GREATEST" | "LEAST" => {
+                return Ok(self.result_collation(exprs.iter().copied().zip(args)))
+            }
+            _ => return Ok(Collation::default()),
+        };
+        self.comparison_collation(exprs.iter().copied().zip(args), op)
     }
 
-    /// The collation an operand brings to a comparison, ranked as MySQL's
-    /// coercibility: 3 an explicit COLLATE; 2 a binary string (a binary
-    /// column, `BINARY x`, `CAST(x AS BINARY)`, `_binary'...'`), which makes
-    /// the comparison bytewise; 1 a text column.
-    fn ast_collation(&self, e: &ast::Expr) -> Option<(u8, Collation)> {
-        use ast::Expr as A;
-        match e {
-            A::Collate { collation, .. } => {
-                Collation::from_name(&collation.to_string()).map(|c| (3, c))
+    /// The collation a string result made of `operands` carries (GREATEST,
+    /// GROUP_CONCAT, MIN / MAX): their derivations combined, never an
+    /// error.
+    fn result_collation<'e, I>(&self, operands: I) -> Collation
+    where
+        I: Iterator<Item = (&'e ast::Expr, &'e Expr)>,
+    {
+        let mut agg = Aggregate::default();
+        for (a, b) in operands {
+            let d = self.derivation_of(a, Some(b));
+            if d.coercibility != coercibility::NUMERIC {
+                agg.add(d);
             }
-            A::Nested(x) => self.ast_collation(x),
-            A::Cast { data_type, .. }
-            | A::Convert {
-                data_type: Some(data_type),
-                ..
-            } if is_binary_type(data_type) => Some((2, Collation::Binary)),
-            A::Convert {
-                charset: Some(cs),
-                data_type: None,
-                ..
-            } if cs.to_string().eq_ignore_ascii_case("binary") => Some((2, Collation::Binary)),
-            A::Prefixed { prefix, .. } if prefix.value.eq_ignore_ascii_case("_binary") => {
-                Some((2, Collation::Binary))
-            }
-            A::Identifier(_) | A::CompoundIdentifier(_) => {
-                let scope = self.scope?;
-                let parts: Vec<String> = match e {
-                    A::Identifier(i) => vec![i.value.clone()],
-                    A::CompoundIdentifier(ids) => ids.iter().map(|i| i.value.clone()).collect(),
-                    _ => return None,
-                };
-                let i = scope.column(&parts, self.clause).ok()?;
-                let col = &scope.table.columns[i];
-                if col.ty.is_text() {
-                    Some((1, col.collation))
-                } else if col.ty.is_binary() {
-                    Some((2, Collation::Binary))
-                } else {
-                    None
-                }
-            }
-            _ => None,
         }
+        agg.result(true)
+            .map_or_else(|| agg.collation(), |d| d.collation)
     }
 
     #[inline(never)]
@@ -753,15 +824,11 @@ impl<'a> ExprBinder<'a> {
                 format!("FUNCTION {name} does not exist"),
             ));
         };
-        let collation = if compares_strings(fname) {
-            self.operands_collation(exprs.iter().copied())
-        } else {
-            Collation::default()
-        };
         let args = exprs
-            .into_iter()
+            .iter()
             .map(|x| self.bind(x))
             .collect::<SqlResult<Vec<_>>>()?;
+        let collation = self.function_collation(fname, &exprs, &args)?;
         Ok(Expr::Func {
             name: fname,
             args,
@@ -817,7 +884,7 @@ impl<'a> ExprBinder<'a> {
         };
         // Bound for its errors (unknown columns) and placeholders.
         let bound = self.bind(arg)?;
-        let d = self.derivation(arg);
+        let d = self.derivation_of(arg, Some(&bound));
         let answer = match fname {
             "CHARSET" => Value::from(d.collation.charset()),
             "COLLATION" => Value::from(d.collation.name()),
@@ -854,11 +921,14 @@ impl<'a> ExprBinder<'a> {
                 (AggFunc::CountStar, None, Collation::default())
             }
             [FunctionArg::Unnamed(FunctionArgExpr::Expr(x))] => {
-                let collation = self.operands_collation([x]);
                 // An aggregate's argument is over the rows read, where
                 // aggregates are not allowed.
                 let saved = self.aggs.take();
                 let arg = self.bind(x);
+                let collation = match &arg {
+                    Ok(bound) => self.result_collation(std::iter::once((x, bound))),
+                    Err(_) => Collation::default(),
+                };
                 self.aggs = saved;
                 (func, Some(arg?), collation)
             }
@@ -900,7 +970,6 @@ impl<'a> ExprBinder<'a> {
         if exprs.is_empty() {
             return Err(er::parse(&f.to_string(), 1));
         }
-        let collation = self.operands_collation(exprs.iter().copied());
         let mut order_by: &[ast::OrderByExpr] = &[];
         let mut separator = b",".to_vec();
         if let FunctionArguments::List(l) = &f.args {
@@ -921,6 +990,10 @@ impl<'a> ExprBinder<'a> {
         // are not allowed.
         let saved = self.aggs.take();
         let bound = self.concat_parts(&exprs, order_by);
+        let collation = match &bound {
+            Ok((args, _)) => self.result_collation(exprs.iter().copied().zip(args)),
+            Err(_) => Collation::default(),
+        };
         self.aggs = saved;
         let (args, order) = bound?;
         Ok(self.add_agg(AggCall {
@@ -968,14 +1041,17 @@ impl<'a> ExprBinder<'a> {
                     ConcatKey {
                         expr: args[i].clone(),
                         desc,
-                        collation: self.operands_collation([exprs[i]]),
+                        collation: self.result_collation(std::iter::once((exprs[i], &args[i]))),
                     }
                 }
-                None => ConcatKey {
-                    expr: self.bind(&o.expr)?,
-                    desc,
-                    collation: self.operands_collation([&o.expr]),
-                },
+                None => {
+                    let expr = self.bind(&o.expr)?;
+                    ConcatKey {
+                        collation: self.result_collation(std::iter::once((&o.expr, &expr))),
+                        expr,
+                        desc,
+                    }
+                }
             };
             order.push(key);
         }
@@ -1200,22 +1276,28 @@ fn interval_unit_name(name: &str) -> SqlResult<&'static str> {
 
 /// Functions whose result depends on comparing their string arguments,
 /// under the collation those arguments carry.
-fn compares_strings(name: &str) -> bool {
-    matches!(
-        name,
-        "STRCMP"
-            | "INSTR"
-            | "LOCATE"
-            | "POSITION"
-            | "FIELD"
-            | "FIND_IN_SET"
-            | "NULLIF"
-            | "GREATEST"
-            | "LEAST"
-            | "REGEXP_REPLACE"
-            | "REGEXP_SUBSTR"
-            | "REGEXP_INSTR"
-    )
+/// The name MariaDB's "Illegal mix of collations" gives a comparison.
+fn cmp_name(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Eq => "=",
+        CmpOp::Ne => "<>",
+        CmpOp::Lt => "<",
+        CmpOp::Le => "<=",
+        CmpOp::Gt => ">",
+        CmpOp::Ge => ">=",
+        CmpOp::NullSafeEq => "<=>",
+    }
+}
+
+/// A bare user variable (`@v`).
+fn is_user_variable(e: &ast::Expr) -> bool {
+    match e {
+        ast::Expr::Nested(x) => is_user_variable(x),
+        ast::Expr::Identifier(i) => {
+            i.quote_style.is_none() && i.value.starts_with('@') && !i.value.starts_with("@@")
+        }
+        _ => false,
+    }
 }
 
 fn agg_func(name: &str) -> Option<AggFunc> {
@@ -1235,14 +1317,6 @@ fn agg_func(name: &str) -> Option<AggFunc> {
         "VAR_SAMP" => AggFunc::VarSamp,
         _ => return None,
     })
-}
-
-/// CAST / CONVERT targets that make a binary string.
-fn is_binary_type(dt: &DataType) -> bool {
-    matches!(
-        dt,
-        DataType::Binary(_) | DataType::Varbinary(_) | DataType::Blob(_) | DataType::Bytea
-    )
 }
 
 fn cast_type(dt: &DataType) -> SqlResult<CastType> {
