@@ -66,6 +66,10 @@ const VALUES: &[(&str, &str)] = &[
     ("STRCMP(ci, cs)", "1"),
     ("LOCATE('B', cs)", "2"),
     ("GREATEST(ci, uc)", "abc"),
+    ("MAX(ci) = 'ABC'", "1"),
+    ("MIN(cs) = 'abc'", "0"),
+    ("GROUP_CONCAT(cs) = 'abc'", "0"),
+    ("MAX(cs) = MAX(ci)", "0"),
     ("CASE cs WHEN 'abc' THEN 'y' ELSE 'n' END", "n"),
     ("CASE ci WHEN 'ABC' THEN 'y' ELSE 'n' END", "y"),
 ];
@@ -131,6 +135,11 @@ const ERRORS: &[(&str, u16, &str)] = &[
         "IF(1, ci, uc) = 'ABC'",
         1267,
         "Illegal mix of collations (utf8mb4_bin,NONE) and (utf8mb4_general_ci,COERCIBLE) for operation '='",
+    ),
+    (
+        "MAX(ci) = MAX(uc)",
+        1267,
+        "Illegal mix of collations (utf8mb4_general_ci,IMPLICIT) and (utf8mb4_unicode_ci,IMPLICIT) for operation '='",
     ),
     (
         "ci IN (uc)",

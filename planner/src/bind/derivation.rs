@@ -19,6 +19,7 @@ use pushdown::error::SqlError;
 use pushdown::expr::Expr;
 use pushdown::schema::{Collation, ColumnType};
 use sqlparser::ast::{self, DataType, FunctionArg, FunctionArgExpr, FunctionArguments};
+use std::borrow::Cow;
 
 /// MariaDB's coercibility levels (`enum Derivation`): the lower, the
 /// stronger the claim of the expression's collation.
@@ -449,8 +450,10 @@ impl ExprBinder<'_> {
         f: &ast::Function,
         bound: Option<&Expr>,
     ) -> Derivation {
-        let name = f.name.to_string().to_ascii_uppercase();
-        match name.as_str() {
+        let mut buf = [0u8; 32];
+        let name = upper_name(f, &mut buf);
+        let name: &str = &name;
+        match name {
             "USER" | "SESSION_USER" | "SYSTEM_USER" | "CURRENT_USER" | "DATABASE" | "SCHEMA"
             | "VERSION" => return Derivation::new(Collation::Utf8GeneralCi, SYSCONST),
             "CHARSET" | "COLLATION" => return Derivation::new(Collation::Utf8GeneralCi, COERCIBLE),
@@ -461,10 +464,10 @@ impl ExprBinder<'_> {
         if !self.typed_as_string(e, bound) {
             return Derivation::numeric();
         }
-        if returns_bytes(&name) {
+        if returns_bytes(name) {
             return Derivation::new(Collation::Binary, COERCIBLE);
         }
-        let Some(which) = collated_args(&name) else {
+        let Some(which) = collated_args(name) else {
             return self.typed_derivation(e, bound);
         };
         let FunctionArguments::List(list) = &f.args else {
@@ -550,10 +553,94 @@ impl ExprBinder<'_> {
     }
 }
 
+/// A function's name in upper case: in `buf` when it is one unquoted
+/// identifier that fits (comparisons derive their operands' collations on
+/// every COM_QUERY, without allocating), else as the binder spells it.
+fn upper_name<'b>(f: &ast::Function, buf: &'b mut [u8; 32]) -> Cow<'b, str> {
+    if let [ast::ObjectNamePart::Identifier(id)] = f.name.0.as_slice() {
+        let n = id.value.len();
+        if id.quote_style.is_none() && n <= buf.len() {
+            let out = &mut buf[..n];
+            out.copy_from_slice(id.value.as_bytes());
+            out.make_ascii_uppercase();
+            if let Ok(s) = std::str::from_utf8(out) {
+                return Cow::Borrowed(s);
+            }
+        }
+    }
+    Cow::Owned(f.name.to_string().to_ascii_uppercase())
+}
+
 /// The `i`th argument of a bound function call.
 fn func_arg(bound: Option<&Expr>, i: usize) -> Option<&Expr> {
     match bound {
         Some(Expr::Func { args, .. }) => args.get(i),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Collation::*;
+
+    fn agg(ds: &[(Collation, u8)], allow_none: bool) -> Option<(Collation, u8)> {
+        let mut a = Aggregate::default();
+        for &(c, k) in ds {
+            a.add(Derivation::new(c, k));
+        }
+        a.result(allow_none).map(|d| (d.collation, d.coercibility))
+    }
+
+    /// MariaDB 10.11's answers (see tests/client_protocol/collations.rs).
+    #[test]
+    fn aggregation_follows_mariadb() {
+        let ci = (Utf8mb4GeneralCi, IMPLICIT);
+        let bin = (Utf8mb4Bin, IMPLICIT);
+        let uc = (Utf8mb4_0900AiCi, IMPLICIT);
+        let lit = (Utf8mb4GeneralCi, COERCIBLE);
+        // The stronger claim; `_bin` on a tie; binary over text of an
+        // equal or weaker claim only.
+        assert_eq!(agg(&[ci, lit], false), Some(ci));
+        assert_eq!(agg(&[ci, bin], false), Some(bin));
+        assert_eq!(agg(&[bin, ci], false), Some(bin));
+        assert_eq!(agg(&[ci, (Binary, COERCIBLE)], false), Some(ci));
+        assert_eq!(
+            agg(&[ci, (Binary, IMPLICIT)], false),
+            Some((Binary, IMPLICIT))
+        );
+        assert_eq!(
+            agg(&[lit, (Binary, COERCIBLE)], false),
+            Some((Binary, COERCIBLE))
+        );
+        // Two case-insensitive collations of one set: NONE, refused by a
+        // comparison, kept by a string result.
+        assert_eq!(agg(&[ci, uc], false), None);
+        assert_eq!(agg(&[ci, uc], true), Some((Utf8mb4Bin, NONE)));
+        assert_eq!(agg(&[(Utf8mb4Bin, NONE), lit], false), None);
+        assert_eq!(
+            agg(&[(Utf8mb4Bin, NONE), (Utf8mb4GeneralCi, EXPLICIT)], false),
+            Some((Utf8mb4GeneralCi, EXPLICIT))
+        );
+        // Two different explicit collations.
+        assert_eq!(
+            agg(
+                &[(Utf8mb4GeneralCi, EXPLICIT), (Utf8mb4Bin, EXPLICIT)],
+                true
+            ),
+            None
+        );
+        // Across character sets: the Unicode superset on a tie, a stronger
+        // claim against a coercible one, else no answer.
+        assert_eq!(agg(&[(Utf8Bin, IMPLICIT), ci], false), Some(ci));
+        assert_eq!(agg(&[(Latin1SwedishCi, IMPLICIT), bin], false), Some(bin));
+        assert_eq!(
+            agg(&[(Latin1SwedishCi, IMPLICIT), lit], false),
+            Some((Latin1SwedishCi, IMPLICIT))
+        );
+        assert_eq!(agg(&[(Latin1SwedishCi, EXPLICIT), ci], false), None);
+        // Numbers and NULL lose to any string.
+        assert_eq!(agg(&[(Binary, IGNORABLE), ci], false), Some(ci));
+        assert_eq!(agg(&[(Binary, NUMERIC), lit], false), Some(lit));
     }
 }
