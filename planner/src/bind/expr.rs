@@ -680,6 +680,39 @@ impl<'a> ExprBinder<'a> {
                     _ => Ok(Collation::default()),
                 };
             }
+            // They match bytes whatever the collation, but MariaDB still
+            // refuses mixed collations (SUBSTRING_INDEX's count aside).
+            "REPLACE" => "replace",
+            "SUBSTRING_INDEX" => {
+                return self.comparison_collation(
+                    exprs.iter().copied().zip(args).take(2),
+                    "substring_index",
+                )
+            }
+            // A string result: only two different explicit COLLATEs (or a
+            // non-Unicode one against another character set) are refused.
+            "CONCAT" | "CONCAT_WS" => {
+                if exprs.iter().any(|e| is_collate(e)) {
+                    let mut agg = Aggregate::default();
+                    for (a, b) in exprs.iter().copied().zip(args) {
+                        agg.add(self.derivation_of(a, Some(b)));
+                    }
+                    if agg.result(true).is_none() {
+                        let all: Vec<Derivation> = exprs
+                            .iter()
+                            .zip(args)
+                            .map(|(a, b)| self.derivation_of(a, Some(b)))
+                            .collect();
+                        let op = if fname == "CONCAT" {
+                            "concat"
+                        } else {
+                            "concat_ws"
+                        };
+                        return Err(derivation::illegal_mix(&all, op));
+                    }
+                }
+                return Ok(Collation::default());
+            }
             "FIELD" => "field",
             "FIND_IN_SET" => "find_in_set",
             "NULLIF" => "nullif",
@@ -1286,6 +1319,15 @@ fn cmp_name(op: CmpOp) -> &'static str {
         CmpOp::Gt => ">",
         CmpOp::Ge => ">=",
         CmpOp::NullSafeEq => "<=>",
+    }
+}
+
+/// An explicit `x COLLATE c` (in parentheses or not).
+fn is_collate(e: &ast::Expr) -> bool {
+    match e {
+        ast::Expr::Nested(x) => is_collate(x),
+        ast::Expr::Collate { .. } => true,
+        _ => false,
     }
 }
 
