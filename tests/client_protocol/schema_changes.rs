@@ -262,3 +262,47 @@ fn rename_table_and_create_table_like() {
         );
     });
 }
+
+/// A table without a primary key numbers its rows with a hidden key, the
+/// last column: adding a column moves it, and its counter must follow (the
+/// next INSERT failed with a duplicate hidden key).
+#[test]
+fn adding_a_column_to_a_table_without_a_primary_key() {
+    let mut server = TestServer::start();
+    block_on_with_timeout(120, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE nopk",
+                "USE nopk",
+                "CREATE TABLE h (a INT)",
+                "INSERT INTO h VALUES (1), (2)",
+                "ALTER TABLE h ADD COLUMN b INT FIRST, ADD COLUMN c INT",
+                "INSERT INTO h (a, b, c) VALUES (3, 3, 3)",
+                "ALTER TABLE h DROP COLUMN b",
+                "INSERT INTO h (a, c) VALUES (4, 4)",
+            ],
+        )
+        .await;
+        assert_eq!(
+            rows(&mut conn, "SELECT a, c FROM h ORDER BY a").await,
+            vec![
+                row(&["1", "NULL"]),
+                row(&["2", "NULL"]),
+                row(&["3", "3"]),
+                row(&["4", "4"]),
+            ]
+        );
+    });
+    if server.is_sqld() {
+        server.restart();
+        block_on_with_timeout(60, async {
+            let mut conn = server.conn_db("nopk").await;
+            conn.query_drop("INSERT INTO h (a) VALUES (5)")
+                .await
+                .unwrap();
+            assert_eq!(count(&mut conn, "SELECT COUNT(*) FROM h").await, 5);
+        });
+    }
+}

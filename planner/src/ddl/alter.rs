@@ -407,3 +407,126 @@ pub(super) fn rename_tables(
     }
     Ok(ops)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::build;
+    use pushdown::schema::{Catalog, DatabaseDef, DdlOp, TableDef};
+    use std::sync::Arc;
+
+    /// The catalog after running `sql` (DDL only), each op applied as the
+    /// cluster's catalog change applies it.
+    fn run(catalog: &Catalog, sql: &str) -> Result<(Catalog, Vec<DdlOp>), u16> {
+        let stmt = crate::parse::parse(sql).unwrap().remove(0);
+        let act = build(&stmt, catalog, Some("d")).map_err(|e| e.code)?;
+        let mut c = catalog.clone();
+        for op in &act.ops {
+            let id = Some(c.tables.len() as u64 + 1);
+            c = pushdown::catalog_change::apply(&c, op, id, 1)
+                .map_err(|e| e.code)?
+                .catalog;
+        }
+        Ok((c, act.ops))
+    }
+
+    fn base() -> Catalog {
+        let mut c = Catalog::default();
+        c.databases.insert(
+            "d".into(),
+            DatabaseDef {
+                name: "d".into(),
+                collation: Default::default(),
+            },
+        );
+        run(
+            &c,
+            "CREATE TABLE t (id INT PRIMARY KEY AUTO_INCREMENT, a INT, b VARCHAR(5), \
+             KEY ab (a, b), KEY bk (b))",
+        )
+        .unwrap()
+        .0
+    }
+
+    fn table(c: &Catalog, name: &str) -> Arc<TableDef> {
+        c.table("d", name).unwrap().clone()
+    }
+
+    fn names(t: &TableDef) -> Vec<&str> {
+        t.columns.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    fn sources(op: &DdlOp) -> Vec<Option<usize>> {
+        match op {
+            DdlOp::AlterTable { sources, .. } => sources.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn columns_keep_their_source_through_renames_and_moves() {
+        let (c, ops) = run(
+            &base(),
+            "ALTER TABLE t CHANGE a x BIGINT FIRST, ADD COLUMN n INT AFTER id, DROP COLUMN b",
+        )
+        .unwrap();
+        let t = table(&c, "t");
+        assert_eq!(names(&t), ["x", "id", "n"]);
+        assert_eq!(sources(&ops[0]), [Some(1), Some(0), None]);
+        // The key follows `id`; `ab` lost `b`, `bk` went with it.
+        assert_eq!(t.primary_key, [1]);
+        let idx: Vec<(&str, &[usize])> = t
+            .indexes
+            .iter()
+            .map(|i| (i.name.as_str(), i.columns.as_slice()))
+            .collect();
+        assert_eq!(idx, [("ab", &[0][..])]);
+        // The AUTO_INCREMENT counter moves with `id`.
+        assert_eq!(ops[0].moved_counters(), [(t.id, 0, 1)]);
+    }
+
+    #[test]
+    fn errors_as_mysql() {
+        let c = base();
+        for (sql, code) in [
+            ("ALTER TABLE t DROP COLUMN zz", 1091),
+            ("ALTER TABLE t MODIFY zz INT", 1054),
+            ("ALTER TABLE t CHANGE a b INT", 1060),
+            ("ALTER TABLE t RENAME COLUMN a TO id", 1060),
+            ("ALTER TABLE t MODIFY a INT AFTER a", 1054),
+            ("ALTER TABLE t DROP COLUMN id", 1235),
+            ("ALTER TABLE t MODIFY a INT AUTO_INCREMENT", 1235),
+            ("ALTER TABLE t MODIFY a INT PRIMARY KEY", 1068),
+            ("ALTER TABLE t RENAME TO nodb.t", 1049),
+            ("RENAME TABLE t TO u, zz TO v", 1146),
+        ] {
+            assert_eq!(run(&c, sql).err(), Some(code), "{sql}");
+        }
+        // Every column gone: 1090 (a hidden key does not count).
+        let (c, _) = run(&c, "CREATE TABLE h (a INT, b INT)").unwrap();
+        assert_eq!(
+            run(&c, "ALTER TABLE h DROP COLUMN a, DROP COLUMN b").err(),
+            Some(1090)
+        );
+    }
+
+    #[test]
+    fn rename_table_pairs_run_in_turn() {
+        let (c, _) = run(&base(), "CREATE TABLE u LIKE t").unwrap();
+        let (t_id, u_id) = (table(&c, "t").id, table(&c, "u").id);
+        let (c, ops) = run(&c, "RENAME TABLE t TO tmp, u TO t, tmp TO u").unwrap();
+        assert_eq!(ops.len(), 3);
+        assert_eq!((table(&c, "t").id, table(&c, "u").id), (u_id, t_id));
+        assert!(c.table("d", "tmp").is_none());
+    }
+
+    #[test]
+    fn a_hidden_key_stays_last() {
+        let (c, _) = run(&base(), "CREATE TABLE h (a INT)").unwrap();
+        let (c, ops) = run(&c, "ALTER TABLE h ADD COLUMN b INT, ADD COLUMN z INT FIRST").unwrap();
+        let h = table(&c, "h");
+        assert_eq!(names(&h)[..3], ["z", "a", "b"]);
+        assert!(h.has_hidden_pk());
+        assert_eq!(h.primary_key, [3]);
+        assert_eq!(ops[0].moved_counters(), [(h.id, 1, 3)]);
+    }
+}

@@ -74,7 +74,6 @@ impl Cluster {
         }
         for &(t, to, v) in &raised {
             m.store.raise_ids(t, to, v).await?;
-            m.ids.forget(t);
         }
         m.store.store_catalog(&change.catalog, version + 1).await?;
         for id in &change.dropped_ids {
@@ -83,6 +82,8 @@ impl Cluster {
                 tracing::warn!("dropping the counters of table {id}: {e}");
             }
         }
+        // This sqld goes on with the values it had reserved.
+        m.ids.move_ranges(&moves);
         self.publish(&change.catalog, version + 1);
         Ok(change.catalog)
     }
