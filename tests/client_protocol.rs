@@ -15,6 +15,8 @@ mod common;
 mod errors;
 #[path = "client_protocol/queries.rs"]
 mod queries;
+#[path = "client_protocol/schema_changes.rs"]
+mod schema_changes;
 #[path = "client_protocol/session.rs"]
 mod session;
 #[path = "client_protocol/sql_prepare.rs"]

@@ -16,6 +16,8 @@ use sqlparser::ast::{
 };
 use std::sync::Arc;
 
+mod alter;
+
 /// A DDL statement, kept as written: it is checked and turned into
 /// operations when it runs, against the catalog of that moment.
 #[derive(Debug, Clone)]
@@ -45,6 +47,7 @@ pub fn is_ddl(stmt: &Statement) -> bool {
             | Statement::AlterTable(_)
             | Statement::Drop { .. }
             | Statement::Truncate(_)
+            | Statement::RenameTable(_)
     )
 }
 
@@ -100,8 +103,8 @@ pub fn build(
             if ct.query.is_some() {
                 return Err(er::not_supported("CREATE TABLE ... SELECT"));
             }
-            if ct.like.is_some() || ct.clone.is_some() {
-                return Err(er::not_supported("CREATE TABLE ... LIKE"));
+            if ct.clone.is_some() {
+                return Err(er::not_supported("CREATE TABLE ... CLONE"));
             }
             if ct.temporary {
                 return Err(er::not_supported("TEMPORARY tables"));
@@ -120,7 +123,21 @@ pub fn build(
                 }
                 return Err(er::table_exists(&name));
             }
-            let def = create_table(ct, db, name, dbdef.collation)?;
+            let def = match &ct.like {
+                Some(
+                    ast::CreateTableLikeKind::Plain(like)
+                    | ast::CreateTableLikeKind::Parenthesized(like),
+                ) => {
+                    let (source, _) = existing_table(catalog, &like.name, current_db)?;
+                    TableDef {
+                        id: 0,
+                        db,
+                        name,
+                        ..(*source).clone()
+                    }
+                }
+                None => create_table(ct, db, name, dbdef.collation)?,
+            };
             act.ops.push(DdlOp::CreateTable(def));
         }
         Statement::CreateIndex(ci) => {
@@ -138,15 +155,19 @@ pub fn build(
             }
             let cols = index_columns(&new, &ci.columns)?;
             add_index(&mut new, Some(name), cols, ci.unique)?;
-            act.ops.push(DdlOp::AlterTable { old, new });
+            act.ops.push(DdlOp::alter_table(old, new));
         }
         Statement::AlterTable(at) => {
             let (old, _) = existing_table(catalog, &at.name, current_db)?;
-            let mut new = (*old).clone();
+            let mut altering = alter::Altering::new(&old);
             for op in &at.operations {
-                alter(&mut new, op)?;
+                altering.apply(op, catalog, current_db)?;
             }
-            act.ops.push(DdlOp::AlterTable { old, new });
+            act.warnings = std::mem::take(&mut altering.warnings);
+            act.ops.push(altering.finish(old)?);
+        }
+        Statement::RenameTable(renames) => {
+            act.ops = alter::rename_tables(renames, catalog, current_db)?;
         }
         Statement::Truncate(t) => {
             for target in &t.table_names {
@@ -231,7 +252,7 @@ fn drop(
                 let name = simple_name(n)?;
                 drop_index(&mut new, &name)?;
             }
-            act.ops.push(DdlOp::AlterTable { old, new });
+            act.ops.push(DdlOp::alter_table(old, new));
         }
         other => return Err(er::not_supported(&format!("DROP {other}"))),
     }
@@ -259,80 +280,6 @@ fn drop_index(t: &mut TableDef, name: &str) -> SqlResult<()> {
             1091,
             format!("Can't DROP '{name}'; check that column/key exists"),
         )),
-    }
-}
-
-fn alter(t: &mut TableDef, op: &AlterTableOperation) -> SqlResult<()> {
-    match op {
-        AlterTableOperation::AddColumn {
-            column_def,
-            column_position,
-            if_not_exists,
-            ..
-        } => {
-            if column_position.is_some() {
-                return Err(er::not_supported("ADD COLUMN ... FIRST/AFTER"));
-            }
-            if t.column_index(&column_def.name.value).is_some() {
-                if *if_not_exists {
-                    return Ok(());
-                }
-                return Err(dup_column(&column_def.name.value));
-            }
-            let mut keys = Keys::default();
-            let col = column(column_def, t.columns.len(), t.collation, &mut keys)?;
-            if col.auto_increment || !keys.primary.is_empty() {
-                return Err(er::not_supported(
-                    "ADD COLUMN with AUTO_INCREMENT or PRIMARY KEY",
-                ));
-            }
-            // The hidden key stays the last column: new columns go before it.
-            if t.has_hidden_pk() {
-                let hidden = t.primary_key[0];
-                t.columns.insert(hidden, col);
-                let new_hidden = hidden + 1;
-                t.primary_key = vec![new_hidden];
-                for idx in &mut t.indexes {
-                    for c in &mut idx.columns {
-                        if *c >= hidden {
-                            *c += 1;
-                        }
-                    }
-                }
-                for (name, cols) in keys.unique {
-                    let cols = cols.into_iter().map(|_| hidden).collect();
-                    add_index(t, name, cols, true)?;
-                }
-            } else {
-                let pos = t.columns.len();
-                t.columns.push(col);
-                for (name, _) in keys.unique {
-                    add_index(t, name, vec![pos], true)?;
-                }
-            }
-            Ok(())
-        }
-        AlterTableOperation::AddConstraint { constraint, .. } => match constraint {
-            TableConstraint::Index(ix) => {
-                let cols = index_columns(t, &ix.columns)?;
-                add_index(t, ix.name.as_ref().map(|n| n.value.clone()), cols, false)
-            }
-            TableConstraint::Unique(u) => {
-                let cols = index_columns(t, &u.columns)?;
-                let name = u
-                    .index_name
-                    .as_ref()
-                    .or(u.name.as_ref())
-                    .map(|n| n.value.clone());
-                add_index(t, name, cols, true)
-            }
-            TableConstraint::PrimaryKey(_) if !t.has_hidden_pk() => {
-                Err(SqlError::code(1068, "Multiple primary key defined"))
-            }
-            other => Err(er::not_supported(&format!("ALTER TABLE ADD {other}"))),
-        },
-        AlterTableOperation::DropIndex { name } => drop_index(t, &name.value),
-        other => Err(er::not_supported(&format!("ALTER TABLE {other}"))),
     }
 }
 
@@ -516,26 +463,8 @@ fn create_table(
         t.columns[c].nullable = false;
     }
 
-    // AUTO_INCREMENT: at most one, and it must lead a key.
-    let autos: Vec<usize> = (0..t.columns.len())
-        .filter(|&i| t.columns[i].auto_increment)
-        .collect();
-    let wrong_auto = || {
-        SqlError::code(
-            1075,
-            "Incorrect table definition; there can be only one auto column and it must be defined as a key",
-        )
-    };
-    if autos.len() > 1 {
-        return Err(wrong_auto());
-    }
-    if let Some(&a) = autos.first() {
-        let leads =
-            pk.first() == Some(&a) || t.indexes.iter().any(|i| i.columns.first() == Some(&a));
-        if !leads {
-            return Err(wrong_auto());
-        }
-    }
+    t.primary_key = pk.clone();
+    check_auto_increment(&t)?;
 
     if pk.is_empty() {
         // As NDB does: a hidden BIGINT UNSIGNED key the engine assigns.
@@ -555,6 +484,35 @@ fn create_table(
     }
     t.primary_key = pk;
     Ok(t)
+}
+
+/// AUTO_INCREMENT: at most one column, and it must lead a key.
+fn check_auto_increment(t: &TableDef) -> SqlResult<()> {
+    let mut autos = t
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.auto_increment && !c.hidden)
+        .map(|(i, _)| i);
+    let wrong_auto = || {
+        SqlError::code(
+            1075,
+            "Incorrect table definition; there can be only one auto column and it must be defined as a key",
+        )
+    };
+    let Some(a) = autos.next() else {
+        return Ok(());
+    };
+    if autos.next().is_some() {
+        return Err(wrong_auto());
+    }
+    let leads = t.primary_key.first() == Some(&a)
+        || t.indexes.iter().any(|i| i.columns.first() == Some(&a));
+    if leads {
+        Ok(())
+    } else {
+        Err(wrong_auto())
+    }
 }
 
 fn table_collation(
@@ -841,9 +799,30 @@ pub fn objects(stmt: &Statement, current_db: Option<&str>) -> Vec<(String, Strin
             ..
         } => vec![q(t)],
         Statement::Drop { names, .. } => names.iter().map(q).collect(),
-        Statement::CreateTable(ct) => vec![q(&ct.name)],
+        Statement::CreateTable(ct) => {
+            let like = match &ct.like {
+                Some(
+                    ast::CreateTableLikeKind::Plain(l) | ast::CreateTableLikeKind::Parenthesized(l),
+                ) => Some(q(&l.name)),
+                None => None,
+            };
+            std::iter::once(q(&ct.name)).chain(like).collect()
+        }
         Statement::CreateIndex(ci) => vec![q(&ci.table_name)],
-        Statement::AlterTable(at) => vec![q(&at.name)],
+        Statement::AlterTable(at) => {
+            // A rename needs the privilege on the target's database too.
+            let to = at.operations.iter().filter_map(|op| match op {
+                AlterTableOperation::RenameTable {
+                    table_name: ast::RenameTableNameKind::To(n) | ast::RenameTableNameKind::As(n),
+                } => Some(q(n)),
+                _ => None,
+            });
+            std::iter::once(q(&at.name)).chain(to).collect()
+        }
+        Statement::RenameTable(rs) => rs
+            .iter()
+            .flat_map(|r| [q(&r.old_name), q(&r.new_name)])
+            .collect(),
         Statement::Truncate(t) => t.table_names.iter().map(|x| q(&x.name)).collect(),
         _ => Vec::new(),
     };

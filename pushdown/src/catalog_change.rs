@@ -94,7 +94,14 @@ pub fn apply(
             next.tables.insert(key, Arc::new(fresh));
             Some(op.clone())
         }
-        DdlOp::AlterTable { old, new } => {
+        DdlOp::AlterTable { old, new, sources } => {
+            if sources.len() != new.columns.len()
+                || sources.iter().flatten().any(|&i| i >= old.columns.len())
+            {
+                return Err(er::internal(
+                    "ALTER TABLE column map does not fit the table",
+                ));
+            }
             let cur = next
                 .table(&old.db, &old.name)
                 .cloned()
@@ -136,7 +143,11 @@ pub fn apply(
             }
             next.tables
                 .insert((t.db.clone(), t.name.clone()), Arc::new(t.clone()));
-            Some(DdlOp::AlterTable { old: cur, new: t })
+            Some(DdlOp::AlterTable {
+                old: cur,
+                new: t,
+                sources: sources.clone(),
+            })
         }
         DdlOp::PutUser(u) => {
             next.users
@@ -294,10 +305,7 @@ mod tests {
         // ALTER ... ADD UNIQUE as well.
         let c = step(&c, &DdlOp::CreateTable(table("t", None)), Some(1)).unwrap();
         let old = c.table("d", "t").unwrap().clone();
-        let alter = DdlOp::AlterTable {
-            old,
-            new: table("t", Some(1)),
-        };
+        let alter = DdlOp::alter_table(old, table("t", Some(1)));
         assert_eq!(apply(&c, &alter, None, 2).unwrap_err().code, 1235);
     }
 
@@ -308,11 +316,11 @@ mod tests {
         let old = c.table("d", "t").unwrap().clone();
         let mut new = table("u", None);
         new.id = 99;
-        let ch = apply(&c, &DdlOp::AlterTable { old, new }, None, 2).unwrap();
+        let ch = apply(&c, &DdlOp::alter_table(old, new), None, 2).unwrap();
         assert!(ch.catalog.table("d", "t").is_none());
         assert_eq!(ch.catalog.table("d", "u").unwrap().id, 5);
         match ch.physical {
-            Some(DdlOp::AlterTable { old, new }) => {
+            Some(DdlOp::AlterTable { old, new, .. }) => {
                 assert_eq!((old.id, new.id), (5, 5));
                 assert_eq!(old.name, "t");
             }
@@ -326,10 +334,7 @@ mod tests {
         let c = step(&c, &DdlOp::CreateTable(table("t", None)), Some(5)).unwrap();
         let mut stale = (**c.table("d", "t").unwrap()).clone();
         stale.columns.pop();
-        let op = DdlOp::AlterTable {
-            old: Arc::new(stale),
-            new: table("t", None),
-        };
+        let op = DdlOp::alter_table(Arc::new(stale), table("t", None));
         assert_eq!(apply(&c, &op, None, 2).unwrap_err().code, 1412);
     }
 

@@ -373,11 +373,16 @@ pub enum DdlOp {
         db: String,
         name: String,
     },
-    /// Replace the definition: added columns (at the end) take their default
-    /// in existing rows; added indexes are built; dropped indexes removed.
+    /// Replace the definition (columns, indexes, names): added columns take
+    /// their default in existing rows, kept ones are converted to their new
+    /// type, added indexes are built and dropped ones removed.
     AlterTable {
         old: Arc<TableDef>,
         new: TableDef,
+        /// For each column of `new`, the position in `old` of the column
+        /// it continues (None: added). Columns are told apart by this, not
+        /// by name, so that a rename keeps the column's values.
+        sources: Vec<Option<usize>>,
     },
     /// Create or replace a user (CREATE USER, ALTER USER, GRANT, REVOKE).
     PutUser(UserDef),
@@ -385,4 +390,46 @@ pub enum DdlOp {
         user: String,
         host: String,
     },
+}
+
+impl DdlOp {
+    /// An ALTER TABLE whose columns keep their names: each column of `new`
+    /// continues the column of `old` with the same name.
+    pub fn alter_table(old: Arc<TableDef>, new: TableDef) -> DdlOp {
+        let sources = columns_by_name(&old, &new);
+        DdlOp::AlterTable { old, new, sources }
+    }
+
+    /// The counters (AUTO_INCREMENT column, hidden primary key) an ALTER
+    /// TABLE moves to another column position, as (table id, from, to):
+    /// counters are kept per column position, so they must follow.
+    pub fn moved_counters(&self) -> Vec<(u64, usize, usize)> {
+        let DdlOp::AlterTable { old, new, sources } = self else {
+            return Vec::new();
+        };
+        let counted = |t: &TableDef, c: usize| {
+            t.auto_increment_column() == Some(c) || (t.has_hidden_pk() && t.primary_key[0] == c)
+        };
+        sources
+            .iter()
+            .enumerate()
+            .filter_map(|(to, from)| {
+                let from = (*from)?;
+                (from != to && counted(old, from) && counted(new, to)).then_some((old.id, from, to))
+            })
+            .collect()
+    }
+}
+
+/// For each column of `new`, the position of the column of `old` with its
+/// name (case-insensitive, as MySQL compares column names).
+pub fn columns_by_name(old: &TableDef, new: &TableDef) -> Vec<Option<usize>> {
+    new.columns
+        .iter()
+        .map(|c| {
+            old.columns
+                .iter()
+                .position(|o| o.name.eq_ignore_ascii_case(&c.name))
+        })
+        .collect()
 }

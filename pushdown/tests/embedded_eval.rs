@@ -192,10 +192,7 @@ async fn alter_rewrites_rows_when_columns_change() {
     new.indexes[0].columns = vec![2]; // k_1 on k
     new.indexes[1].columns = vec![1]; // u_c on c
     let cat = node
-        .ddl(&pushdown::schema::DdlOp::AlterTable {
-            old: t.clone(),
-            new,
-        })
+        .ddl(&pushdown::schema::DdlOp::alter_table(t.clone(), new))
         .await
         .unwrap();
     let t2 = cat.table("test", "t").unwrap().clone();
@@ -241,10 +238,10 @@ async fn alter_primary_key_rekeys_rows() {
     let mut new = (*t).clone();
     new.primary_key = vec![1, 0];
     let cat = node
-        .ddl(&pushdown::schema::DdlOp::AlterTable {
-            old: t.clone(),
-            new: new.clone(),
-        })
+        .ddl(&pushdown::schema::DdlOp::alter_table(
+            t.clone(),
+            new.clone(),
+        ))
         .await
         .unwrap();
     let t2 = cat.table("test", "t").unwrap().clone();
@@ -259,10 +256,7 @@ async fn alter_primary_key_rekeys_rows() {
     let mut dup = (*t2).clone();
     dup.primary_key = vec![1];
     let e = node
-        .ddl(&pushdown::schema::DdlOp::AlterTable {
-            old: t2.clone(),
-            new: dup,
-        })
+        .ddl(&pushdown::schema::DdlOp::alter_table(t2.clone(), dup))
         .await
         .unwrap_err();
     assert_eq!(e.code, 1062);

@@ -400,13 +400,7 @@ async fn ddl_persists_and_maintains_data() {
             unique: false,
         });
         new.indexes.retain(|i| i.name != "u_c");
-        let cat = node
-            .ddl(&DdlOp::AlterTable {
-                old: t.clone(),
-                new,
-            })
-            .await
-            .unwrap();
+        let cat = node.ddl(&DdlOp::alter_table(t.clone(), new)).await.unwrap();
         let t2 = cat.table("test", "t").unwrap().clone();
         assert_eq!(t2.id, t.id);
         let mut tx = node.begin(false, None).await.unwrap();

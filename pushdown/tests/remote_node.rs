@@ -226,10 +226,7 @@ async fn ddl_is_idempotent(url: &str) {
     )
     .await
     .unwrap();
-    let alter = DdlOp::AlterTable {
-        old: t.clone(),
-        new: new.clone(),
-    };
+    let alter = DdlOp::alter_table(t.clone(), new.clone());
     n.ddl(&alter).await.unwrap();
     n.ddl(&alter).await.unwrap();
     let mut c = raw(url).await;
@@ -247,14 +244,11 @@ async fn ddl_is_idempotent(url: &str) {
     let show = show.unwrap().1;
     assert!(show.contains("KEY `qty_ix` (`qty`)"), "{show}");
     // Drop the index again, twice.
-    let back = DdlOp::AlterTable {
-        old: Arc::new(new.clone()),
-        new: {
-            let mut b = new.clone();
-            b.indexes.retain(|i| i.name != "qty_ix");
-            b
-        },
-    };
+    let back = DdlOp::alter_table(Arc::new(new.clone()), {
+        let mut b = new.clone();
+        b.indexes.retain(|i| i.name != "qty_ix");
+        b
+    });
     n.ddl(&back).await.unwrap();
     n.ddl(&back).await.unwrap();
     n.ddl(&DdlOp::Truncate {

@@ -135,6 +135,69 @@ fn two_sqld_share_schema_and_rows_and_ddl_reaches_every_group() {
 /// 2 × 20 CREATE TABLE of the same names from two sqld at once: each name
 /// is created exactly once, the loser gets 1050, nothing else fails, and
 /// every table is on every group.
+/// ALTER TABLE that renames, moves, retypes and drops columns, RENAME
+/// TABLE and CREATE TABLE LIKE, on two node groups: the nodes' tables
+/// follow, the rows keep their values, and the AUTO_INCREMENT and hidden
+/// primary-key counters follow their columns.
+#[test]
+fn schema_changes_reach_every_group_and_keep_rows() {
+    let c = TestCluster::start(ClusterOptions::default());
+    block_on_with_timeout(180, async {
+        let mut a = c.conn(0, None).await;
+        exec_all(
+            &mut a,
+            &[
+                "CREATE DATABASE mig",
+                "CREATE TABLE mig.t (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(10), qty INT)",
+                "INSERT INTO mig.t (name, qty) VALUES ('a', 1), ('b', 2), ('c', 3), ('d', 4)",
+                "ALTER TABLE mig.t CHANGE name label VARCHAR(20) NOT NULL FIRST, DROP COLUMN qty, \
+                 ADD COLUMN w INT DEFAULT 9 AFTER label",
+                "INSERT INTO mig.t (label) VALUES ('e')",
+                "RENAME TABLE mig.t TO mig.u",
+                "CREATE TABLE mig.v LIKE mig.u",
+                // A table without a primary key: its hidden key moves when a
+                // column is added before it.
+                "CREATE TABLE mig.h (a INT)",
+                "INSERT INTO mig.h VALUES (1), (2), (3)",
+                "ALTER TABLE mig.h ADD COLUMN b INT",
+                "INSERT INTO mig.h VALUES (4, 4), (5, 5)",
+            ],
+        )
+        .await;
+        assert_eq!(
+            rows(&mut a, "SELECT label, w, id FROM mig.u ORDER BY id").await,
+            [
+                ["a", "9", "1"],
+                ["b", "9", "2"],
+                ["c", "9", "3"],
+                ["d", "9", "4"],
+                ["e", "9", "5"]
+            ]
+        );
+        assert_eq!(count(&mut a, "SELECT COUNT(*) FROM mig.h").await, 5);
+        assert_eq!(error(&mut a, "SELECT * FROM mig.t").await.0, 1146);
+        for g in 0..2 {
+            assert!(!on_node(&c, g, "mig", "t").await, "t left on ng{g}");
+            let mut cols = node_columns(&c, g, "mig", "u").await;
+            // The order of a node's columns does not matter to sqld.
+            cols.sort();
+            assert_eq!(cols, ["id", "label", "w"], "ng{g}");
+            assert_eq!(node_columns(&c, g, "mig", "v").await.len(), 3, "v on ng{g}");
+        }
+        // The rows are still where their keys route them.
+        for id in 1..=5 {
+            assert_eq!(
+                count(
+                    &mut a,
+                    &format!("SELECT COUNT(*) FROM mig.u WHERE id = {id}")
+                )
+                .await,
+                1
+            );
+        }
+    });
+}
+
 #[test]
 fn concurrent_ddl_from_two_sqld_is_serialised() {
     let mut c = TestCluster::start(ClusterOptions::default());

@@ -59,6 +59,22 @@ impl Cluster {
                 })?;
             }
         }
+        // Counters are kept per column position: one whose column moved
+        // continues above every value handed out at the old position.
+        // (Before the catalog is stored: once it is, inserts use the new
+        // position.)
+        let moves = change
+            .physical
+            .as_ref()
+            .map(DdlOp::moved_counters)
+            .unwrap_or_default();
+        let mut raised = Vec::with_capacity(moves.len());
+        for &(t, from, to) in &moves {
+            raised.push((t, to, m.store.reserve_ids(t, from, 1).await?));
+        }
+        for &(t, to, v) in &raised {
+            m.store.raise_ids(t, to, v).await?;
+        }
         m.store.store_catalog(&change.catalog, version + 1).await?;
         for id in &change.dropped_ids {
             m.ids.forget(*id);
@@ -66,6 +82,8 @@ impl Cluster {
                 tracing::warn!("dropping the counters of table {id}: {e}");
             }
         }
+        // This sqld goes on with the values it had reserved.
+        m.ids.move_ranges(&moves);
         self.publish(&change.catalog, version + 1);
         Ok(change.catalog)
     }
@@ -82,6 +100,11 @@ async fn run_on_group(node: &Arc<dyn DataNode>, op: &DdlOp) -> SqlResult<()> {
         | (DdlOp::DropDatabase(_), 1008)
         | (DdlOp::DropTable { .. }, 1051 | 1146)
         | (DdlOp::AlterTable { .. }, 1060 | 1061 | 1091) => Ok(()),
+        // The group renamed the table in an earlier attempt (its ALTER is
+        // atomic, so it did the rest of the change as well).
+        (DdlOp::AlterTable { old, new, .. }, 1146) if old.db != new.db || old.name != new.name => {
+            Ok(())
+        }
         (DdlOp::CreateTable(t), 1050) => {
             // Left by an earlier attempt that failed on another group.
             let drop = DdlOp::DropTable {

@@ -106,6 +106,25 @@ impl IdCache {
         Ok(first)
     }
 
+    /// Moves cached ranges after an ALTER TABLE moved their columns, given
+    /// as (table id, from, to): the values left in a range were reserved
+    /// and never handed out, and the stored counter at `to` was raised above
+    /// every reservation at `from`. All are taken out before any is put
+    /// back, as one move's target may be another's source.
+    pub fn move_ranges(&self, moves: &[(u64, usize, usize)]) {
+        let mut ranges = self.ranges.lock().unwrap_or_else(|p| p.into_inner());
+        let taken: Vec<_> = moves
+            .iter()
+            .map(|&(t, from, to)| ((t, to), ranges.remove(&(t, from))))
+            .collect();
+        for (key, range) in taken {
+            match range {
+                Some(r) => ranges.insert(key, r),
+                None => ranges.remove(&key),
+            };
+        }
+    }
+
     /// Forgets the ranges of a dropped or truncated table.
     pub fn forget(&self, table_id: u64) {
         self.ranges

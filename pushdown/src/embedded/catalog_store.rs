@@ -157,7 +157,8 @@ pub fn upgrade_key_format(store: &Store, state: &mut CatalogState) -> SqlResult<
         }
         let rekey_rows = t.primary_key.iter().any(|&c| padded_text(t, c));
         let all: Vec<&IndexDef> = t.indexes.iter().collect();
-        ddl.rebuild(t, t, &all, rekey_rows)?;
+        let same: Vec<Option<usize>> = (0..t.columns.len()).map(Some).collect();
+        ddl.rebuild(t, t, &same, &all, rekey_rows)?;
     }
     let mut batch = ddl.batch;
     batch.insert(&store.meta, KEY_FORMAT, CURRENT_KEY_FORMAT.to_be_bytes());
@@ -195,10 +196,29 @@ pub fn apply_ddl(shared: &Shared, op: &DdlOp) -> SqlResult<Catalog> {
     };
     ddl.apply(op)?;
     let Ddl {
-        batch,
+        mut batch,
         dropped_tables,
         ..
     } = ddl;
+    // Counters follow their column to its new position.
+    let moves: Vec<(u64, usize, usize, u64)> = {
+        let counters = shared.counters.lock().unwrap_or_else(|p| p.into_inner());
+        op.moved_counters()
+            .into_iter()
+            .map(|(t, from, to)| {
+                let v = counters
+                    .get(&(t, from))
+                    .map_or(0, |c| c.load(std::sync::atomic::Ordering::SeqCst));
+                (t, from, to, v)
+            })
+            .collect()
+    };
+    for &(t, from, _, _) in &moves {
+        batch.remove(&store.meta, counter_key(t, from));
+    }
+    for &(t, _, to, v) in &moves {
+        batch.insert(&store.meta, counter_key(t, to), v.to_be_bytes());
+    }
     batch.commit().map_err(storage_error)?;
     store
         .db
@@ -207,6 +227,12 @@ pub fn apply_ddl(shared: &Shared, op: &DdlOp) -> SqlResult<Catalog> {
     {
         let mut counters = shared.counters.lock().unwrap_or_else(|p| p.into_inner());
         counters.retain(|(t, _), _| !dropped_tables.contains(t));
+        for &(t, from, _, _) in &moves {
+            counters.remove(&(t, from));
+        }
+        for &(t, _, to, v) in &moves {
+            counters.insert((t, to), Arc::new(AtomicU64::new(v)));
+        }
     }
     let catalog = next.catalog.clone();
     *shared.catalog_mut() = next;
@@ -278,7 +304,7 @@ impl Ddl<'_> {
                 };
                 self.put_table(Arc::new(fresh))?;
             }
-            DdlOp::AlterTable { old, new } => self.alter(old, new)?,
+            DdlOp::AlterTable { old, new, sources } => self.alter(old, new, sources)?,
             DdlOp::PutUser(u) => {
                 let users = &mut self.state.catalog.users;
                 users.retain(|x| !(x.user == u.user && x.host.eq_ignore_ascii_case(&u.host)));
@@ -357,20 +383,25 @@ impl Ddl<'_> {
     /// default); other column changes and a new primary key rewrite the
     /// rows; indexes whose definition changed are dropped and built from
     /// the rows.
-    fn alter(&mut self, old: &TableDef, new: &TableDef) -> SqlResult<()> {
+    fn alter(
+        &mut self,
+        old: &TableDef,
+        new: &TableDef,
+        sources: &[Option<usize>],
+    ) -> SqlResult<()> {
         let cur = self.existing(&old.db, &old.name, er::no_such_table(&old.db, &old.name))?;
         let renamed = cur.db != new.db || cur.name != new.name;
         if renamed && self.state.catalog.table(&new.db, &new.name).is_some() {
             return Err(er::table_exists(&new.name));
         }
-        let appended = new.columns.len() >= cur.columns.len()
-            && cur
-                .columns
-                .iter()
-                .zip(&new.columns)
-                .all(|(a, b)| a.name == b.name && a.ty == b.ty && a.collation == b.collation)
-            // A new primary key re-keys every row.
-            && cur.primary_key == new.primary_key;
+        if sources.len() != new.columns.len()
+            || sources.iter().flatten().any(|&i| i >= cur.columns.len())
+        {
+            return Err(er::internal(
+                "ALTER TABLE column map does not fit the table",
+            ));
+        }
+        let appended = rows_stay(&cur, new, sources);
         let next = Arc::new(TableDef {
             id: cur.id,
             ..new.clone()
@@ -396,7 +427,7 @@ impl Ddl<'_> {
             self.remove_prefix(&self.store.index.clone(), &prefix)?;
         }
         if !appended || !built.is_empty() {
-            self.rebuild(&cur, &next, &built, !appended)?;
+            self.rebuild(&cur, &next, sources, &built, !appended)?;
         }
         if renamed {
             self.state
@@ -408,22 +439,19 @@ impl Ddl<'_> {
     }
 
     /// Reads every row under `cur`; writes it back under `next` when
-    /// `rewrite`, and adds its entries of the `built` indexes.
+    /// `rewrite` (column `i` of `next` taking the value of column
+    /// `sources[i]` of `cur`), and adds its entries of the `built` indexes.
     fn rebuild(
         &mut self,
         cur: &TableDef,
         next: &TableDef,
+        sources: &[Option<usize>],
         built: &[&IndexDef],
         rewrite: bool,
     ) -> SqlResult<()> {
         let mut seen: Vec<HashSet<Vec<u8>>> = built.iter().map(|_| HashSet::new()).collect();
         let mut prefix = Vec::with_capacity(8);
         table_prefix(&mut prefix, cur.id);
-        let map: Vec<Option<usize>> = next
-            .columns
-            .iter()
-            .map(|c| cur.columns.iter().position(|o| o.name == c.name))
-            .collect();
         let mut entry = Vec::new();
         let mut buf = Vec::new();
         let mut new_key = Vec::new();
@@ -438,17 +466,26 @@ impl Ddl<'_> {
                 // and bad values fail it).
                 let old = decode_row(&v, cur)?;
                 let mut row = Vec::with_capacity(next.columns.len());
-                for (m, c) in map.iter().zip(&next.columns) {
-                    row.push(match m {
+                for (m, c) in sources.iter().zip(&next.columns) {
+                    let v = match m {
                         Some(i) => crate::eval::coerce_to_column(
                             old[*i].clone(),
                             c,
                             true,
                             n as u64 + 1,
                             &mut warnings,
-                        )?,
+                        )
+                        .map_err(|e| altered_value_error(e, c, n + 1))?,
                         None => super::rows::default_of(c),
-                    });
+                    };
+                    if v.is_null() && !c.nullable {
+                        // As a strict-mode ALTER in MariaDB.
+                        return Err(SqlError::code(
+                            1265,
+                            format!("Data truncated for column '{}' at row {}", c.name, n + 1),
+                        ));
+                    }
+                    row.push(v);
                 }
                 row
             } else {
@@ -496,4 +533,38 @@ impl Ddl<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether the rows stored under `cur` read correctly under `new` as they
+/// are: every existing column keeps its position, stored form and default,
+/// and added columns come last. Rows store their values by position and a
+/// row written before a column was added reads that column's default, so
+/// a changed default, a moved or retyped column, or a new primary key means
+/// rewriting every row. A column that becomes NOT NULL does too, as every
+/// row must be checked for a NULL.
+fn rows_stay(cur: &TableDef, new: &TableDef, sources: &[Option<usize>]) -> bool {
+    new.columns.len() >= cur.columns.len()
+        && cur.columns.iter().enumerate().all(|(i, a)| {
+            let b = &new.columns[i];
+            sources[i] == Some(i)
+                && a.ty == b.ty
+                && a.unsigned == b.unsigned
+                && a.collation == b.collation
+                && a.default == b.default
+                && (b.nullable || !a.nullable)
+        })
+        && sources[cur.columns.len()..].iter().all(Option::is_none)
+        && cur.primary_key == new.primary_key
+}
+
+/// MariaDB's ALTER reports a string cut short as 1265 "Data truncated",
+/// where an INSERT says 1406 "Data too long".
+fn altered_value_error(e: SqlError, col: &crate::schema::ColumnDef, row: usize) -> SqlError {
+    if e.code == 1406 {
+        return SqlError::code(
+            1265,
+            format!("Data truncated for column '{}' at row {row}", col.name),
+        );
+    }
+    e
 }

@@ -39,7 +39,9 @@ pub fn ddl_statements(op: &DdlOp) -> SqlResult<Vec<String>> {
             quote_ident(db)?,
             quote_ident(name)?
         )],
-        DdlOp::AlterTable { old, new } => alter_table(old, new)?.into_iter().collect(),
+        DdlOp::AlterTable { old, new, sources } => {
+            alter_table(old, new, sources)?.into_iter().collect()
+        }
         DdlOp::PutUser(_) | DdlOp::DropUser { .. } => Vec::new(),
     })
 }
@@ -114,37 +116,74 @@ pub fn create_table(t: &TableDef) -> SqlResult<String> {
     ))
 }
 
-/// ALTER TABLE for the difference between two definitions: columns added
-/// at the end, indexes added and dropped (by name). None when nothing
+/// ALTER TABLE for the difference between two definitions, `sources`
+/// mapping each column of `new` to the column of `old` it continues.
+/// Columns are matched by that map and indexes by name and columns; the
+/// order of columns on a node does not matter (rows are read and written
+/// by column name), so moves are not repeated there. A rename of the table
+/// comes last in the same statement: MariaDB runs one ALTER atomically, so
+/// a node either did all of it or none, and one that did answers the
+/// statement run again with 1146 for the old name. None when nothing
 /// differs physically.
-pub fn alter_table(old: &TableDef, new: &TableDef) -> SqlResult<Option<String>> {
+pub fn alter_table(
+    old: &TableDef,
+    new: &TableDef,
+    sources: &[Option<usize>],
+) -> SqlResult<Option<String>> {
+    // Where each column of `old` went in `new`.
+    let mut moved_to: Vec<Option<usize>> = vec![None; old.columns.len()];
+    for (i, s) in sources.iter().enumerate() {
+        if let Some(&j) = s.as_ref() {
+            if let Some(slot) = moved_to.get_mut(j) {
+                *slot = Some(i);
+            }
+        }
+    }
+    let kept = |ix: &IndexDef| -> Option<Vec<usize>> {
+        ix.columns
+            .iter()
+            .map(|&c| moved_to.get(c).copied().flatten())
+            .collect()
+    };
     let mut parts = Vec::new();
     for ix in &old.indexes {
-        let kept = new
-            .indexes
-            .iter()
-            .any(|n| n.name.eq_ignore_ascii_case(&ix.name) && same_index(n, ix));
-        if !kept {
+        let same = new.indexes.iter().any(|n| {
+            n.name.eq_ignore_ascii_case(&ix.name)
+                && n.unique == ix.unique
+                && kept(ix).as_ref() == Some(&n.columns)
+        });
+        if !same {
             parts.push(format!("DROP INDEX IF EXISTS {}", quote_ident(&ix.name)?));
         }
     }
-    for c in 0..new.columns.len() {
-        let exists = old
-            .columns
-            .iter()
-            .any(|o| o.name.eq_ignore_ascii_case(&new.columns[c].name));
-        if !exists {
-            parts.push(format!(
+    for (j, col) in old.columns.iter().enumerate() {
+        if moved_to[j].is_none() {
+            parts.push(format!("DROP COLUMN IF EXISTS {}", quote_ident(&col.name)?));
+        }
+    }
+    for (i, s) in sources.iter().enumerate() {
+        match s {
+            None => parts.push(format!(
                 "ADD COLUMN IF NOT EXISTS {}",
-                column_sql(new, c, true)?
-            ));
+                column_sql(new, i, true)?
+            )),
+            Some(j) => {
+                let now = column_sql(new, i, false)?;
+                if column_sql(old, *j, false)? != now {
+                    parts.push(format!(
+                        "CHANGE COLUMN IF EXISTS {} {now}",
+                        quote_ident(&old.columns[*j].name)?
+                    ));
+                }
+            }
         }
     }
     for ix in &new.indexes {
-        let existed = old
-            .indexes
-            .iter()
-            .any(|o| o.name.eq_ignore_ascii_case(&ix.name) && same_index(o, ix));
+        let existed = old.indexes.iter().any(|o| {
+            o.name.eq_ignore_ascii_case(&ix.name)
+                && o.unique == ix.unique
+                && kept(o).as_ref() == Some(&ix.columns)
+        });
         if !existed {
             let sql = index_sql(new, ix)?;
             // "UNIQUE INDEX `x` (...)" → "ADD UNIQUE INDEX IF NOT EXISTS `x` (...)"
@@ -152,18 +191,17 @@ pub fn alter_table(old: &TableDef, new: &TableDef) -> SqlResult<Option<String>> 
             parts.push(format!("ADD {sql}"));
         }
     }
+    if old.db != new.db || old.name != new.name {
+        parts.push(format!("RENAME TO {}", table_name(new)?));
+    }
     if parts.is_empty() {
         return Ok(None);
     }
     Ok(Some(format!(
         "ALTER TABLE {} {}",
-        table_name(new)?,
+        table_name(old)?,
         parts.join(", ")
     )))
-}
-
-fn same_index(a: &IndexDef, b: &IndexDef) -> bool {
-    a.unique == b.unique && a.columns == b.columns
 }
 
 /// The DEFAULT clause that fills existing rows of an added column, built
@@ -268,7 +306,8 @@ mod tests {
     fn alter_table_is_a_diff() {
         let old = table();
         let mut new = old.clone();
-        assert_eq!(alter_table(&old, &new).unwrap(), None);
+        let same = crate::schema::columns_by_name(&old, &new);
+        assert_eq!(alter_table(&old, &new, &same).unwrap(), None);
         let mut c = ColumnDef::new("n", ColumnType::Int, Collation::Utf8mb4GeneralCi);
         c.nullable = false;
         c.default = ColumnDefault::Value(Value::Int(-5));
@@ -282,7 +321,8 @@ mod tests {
             columns: vec![3],
             unique: false,
         }];
-        let sql = alter_table(&old, &new).unwrap().unwrap();
+        let sources = crate::schema::columns_by_name(&old, &new);
+        let sql = alter_table(&old, &new, &sources).unwrap().unwrap();
         assert_eq!(
             sql,
             "ALTER TABLE `d`.`t` DROP INDEX IF EXISTS `k`, \
@@ -290,11 +330,29 @@ mod tests {
              ADD COLUMN IF NOT EXISTS `s` VARCHAR(5) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NULL DEFAULT X'612762', \
              ADD INDEX IF NOT EXISTS `n_ix` (`n`)"
         );
-        let op = DdlOp::AlterTable {
-            old: Arc::new(old),
-            new,
-        };
+        let op = DdlOp::alter_table(Arc::new(old), new);
         assert_eq!(ddl_statements(&op).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn alter_table_follows_renames_and_drops() {
+        let old = table();
+        let mut new = old.clone();
+        // Rename `na``me` to `label` and widen it, drop `ts`, rename the
+        // table.
+        new.columns.truncate(2);
+        new.columns[1].name = "label".into();
+        new.columns[1].ty = ColumnType::VarChar(40);
+        new.name = "u".into();
+        let sources = vec![Some(0), Some(1)];
+        let sql = alter_table(&old, &new, &sources).unwrap().unwrap();
+        // The unique key `k` follows its column: not dropped and re-added.
+        assert_eq!(
+            sql,
+            "ALTER TABLE `d`.`t` DROP COLUMN IF EXISTS `ts`, \
+             CHANGE COLUMN IF EXISTS `na``me` `label` VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NULL, \
+             RENAME TO `d`.`u`"
+        );
     }
 
     #[test]

@@ -218,7 +218,7 @@ pub fn command_name(stmt: &Statement) -> &'static str {
         Statement::Delete(_) => "DELETE",
         Statement::CreateTable(_) | Statement::CreateView(_) => "CREATE",
         Statement::CreateIndex(_) => "INDEX",
-        Statement::AlterTable(_) => "ALTER",
+        Statement::AlterTable(_) | Statement::RenameTable(_) => "ALTER",
         Statement::Drop { .. } | Statement::Truncate(_) => "DROP",
         _ => "SELECT",
     }

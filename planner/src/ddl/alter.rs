@@ -1,0 +1,532 @@
+//! ALTER TABLE and RENAME TABLE. A definition is changed one operation at
+//! a time, as MySQL applies them in order, while each column remembers the
+//! position of the column it continues in the original definition: the
+//! data nodes carry a renamed, moved or retyped column's values over by
+//! that map, not by name.
+
+use super::{
+    add_index, check_auto_increment, column, default_value, drop_index, dup_column, index_columns,
+    Keys,
+};
+use crate::bind::names::qualify;
+use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
+use pushdown::schema::{Catalog, ColumnDef, ColumnDefault, DdlOp, TableDef};
+use pushdown::value::Value;
+use sqlparser::ast::{
+    self, AlterColumnOperation, AlterTableOperation, ColumnOption, MySQLColumnPosition,
+    RenameTableNameKind, TableConstraint,
+};
+use std::sync::Arc;
+
+/// A table definition being altered.
+pub(super) struct Altering {
+    pub t: TableDef,
+    /// For each column of `t`, the position in the original definition of
+    /// the column it continues (None: added by this statement).
+    sources: Vec<Option<usize>>,
+    pub warnings: Vec<SqlWarning>,
+}
+
+impl Altering {
+    pub fn new(t: &TableDef) -> Altering {
+        Altering {
+            t: t.clone(),
+            sources: (0..t.columns.len()).map(Some).collect(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The finished change: checks what only the whole statement can break.
+    pub fn finish(self, old: Arc<TableDef>) -> SqlResult<DdlOp> {
+        if self.t.visible_columns().next().is_none() {
+            return Err(SqlError::code(
+                1090,
+                "You can't delete all columns with ALTER TABLE; use DROP TABLE instead",
+            ));
+        }
+        check_auto_increment(&self.t)?;
+        Ok(DdlOp::AlterTable {
+            old,
+            new: self.t,
+            sources: self.sources,
+        })
+    }
+
+    pub fn apply(
+        &mut self,
+        op: &AlterTableOperation,
+        catalog: &Catalog,
+        current_db: Option<&str>,
+    ) -> SqlResult<()> {
+        match op {
+            AlterTableOperation::AddColumn {
+                column_def,
+                column_position,
+                if_not_exists,
+                ..
+            } => self.add_column(column_def, column_position.as_ref(), *if_not_exists),
+            AlterTableOperation::DropColumn {
+                column_names,
+                if_exists,
+                ..
+            } => {
+                for name in column_names {
+                    self.drop_column(&name.value, *if_exists)?;
+                }
+                Ok(())
+            }
+            AlterTableOperation::ModifyColumn {
+                col_name,
+                data_type,
+                options,
+                column_position,
+            } => self.change_column(
+                &col_name.value,
+                &col_name.value,
+                data_type,
+                options,
+                column_position.as_ref(),
+            ),
+            AlterTableOperation::ChangeColumn {
+                old_name,
+                new_name,
+                data_type,
+                options,
+                column_position,
+            } => self.change_column(
+                &old_name.value,
+                &new_name.value,
+                data_type,
+                options,
+                column_position.as_ref(),
+            ),
+            AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => {
+                let i = self.find(&old_column_name.value)?;
+                self.check_new_name(i, &new_column_name.value)?;
+                self.t.columns[i].name = new_column_name.value.clone();
+                Ok(())
+            }
+            AlterTableOperation::AlterColumn { column_name, op } => {
+                let i = self.find(&column_name.value)?;
+                let col = &mut self.t.columns[i];
+                col.default = match op {
+                    AlterColumnOperation::SetDefault { value } => default_value(value, col)?,
+                    AlterColumnOperation::DropDefault if col.nullable => {
+                        ColumnDefault::Value(Value::Null)
+                    }
+                    AlterColumnOperation::DropDefault => ColumnDefault::None,
+                    other => {
+                        return Err(er::not_supported(&format!(
+                            "ALTER TABLE ALTER COLUMN {other}"
+                        )))
+                    }
+                };
+                Ok(())
+            }
+            AlterTableOperation::RenameTable { table_name } => {
+                let (RenameTableNameKind::To(name) | RenameTableNameKind::As(name)) = table_name;
+                let (db, name) = qualify(name, current_db)?;
+                check_rename_target(catalog, &self.t, &db, &name)?;
+                self.t.db = db;
+                self.t.name = name;
+                Ok(())
+            }
+            AlterTableOperation::AddConstraint { constraint, .. } => {
+                self.add_constraint(constraint)
+            }
+            AlterTableOperation::DropIndex { name } => drop_index(&mut self.t, &name.value),
+            // How InnoDB would run it: nothing to choose here.
+            AlterTableOperation::Algorithm { .. } | AlterTableOperation::Lock { .. } => Ok(()),
+            other => Err(er::not_supported(&format!("ALTER TABLE {other}"))),
+        }
+    }
+
+    fn add_column(
+        &mut self,
+        def: &ast::ColumnDef,
+        position: Option<&MySQLColumnPosition>,
+        if_not_exists: bool,
+    ) -> SqlResult<()> {
+        if self.t.column_index(&def.name.value).is_some() {
+            if if_not_exists {
+                return Ok(());
+            }
+            return Err(dup_column(&def.name.value));
+        }
+        let pos = self.position(position)?;
+        let mut keys = Keys::default();
+        let col = column(def, pos, self.t.collation, &mut keys)?;
+        if col.auto_increment || !keys.primary.is_empty() {
+            return Err(er::not_supported(
+                "ADD COLUMN with AUTO_INCREMENT or PRIMARY KEY",
+            ));
+        }
+        self.insert(pos, col, None);
+        for (name, _) in keys.unique {
+            add_index(&mut self.t, name, vec![pos], true)?;
+        }
+        Ok(())
+    }
+
+    fn drop_column(&mut self, name: &str, if_exists: bool) -> SqlResult<()> {
+        let Some(i) = self.t.column_index(name) else {
+            let msg = format!("Can't DROP COLUMN `{name}`; check that it exists");
+            if if_exists {
+                self.warnings.push(SqlWarning::note(1091, msg));
+                return Ok(());
+            }
+            return Err(SqlError::code(1091, msg));
+        };
+        if self.t.primary_key == [i] {
+            // The rows would need a hidden key of their own.
+            return Err(er::not_supported("DROP COLUMN of the whole primary key"));
+        }
+        self.remove(i);
+        Ok(())
+    }
+
+    /// MODIFY (same name) and CHANGE: a new definition for column `old`.
+    fn change_column(
+        &mut self,
+        old: &str,
+        new: &str,
+        data_type: &ast::DataType,
+        options: &[ColumnOption],
+        position: Option<&MySQLColumnPosition>,
+    ) -> SqlResult<()> {
+        let i = self.find(old)?;
+        self.check_new_name(i, new)?;
+        let def = ast::ColumnDef {
+            name: ast::Ident::new(new),
+            data_type: data_type.clone(),
+            options: options
+                .iter()
+                .map(|o| ast::ColumnOptionDef {
+                    name: None,
+                    option: o.clone(),
+                })
+                .collect(),
+        };
+        let mut keys = Keys::default();
+        let mut col = column(&def, i, self.t.collation, &mut keys)?;
+        if col.auto_increment && !self.t.columns[i].auto_increment {
+            // Existing rows would need numbers.
+            return Err(er::not_supported("MODIFY / CHANGE to AUTO_INCREMENT"));
+        }
+        if !keys.primary.is_empty() && self.t.primary_key != [i] {
+            return Err(if self.t.has_hidden_pk() {
+                er::not_supported("adding a PRIMARY KEY")
+            } else {
+                SqlError::code(1068, "Multiple primary key defined")
+            });
+        }
+        if self.t.primary_key.contains(&i) {
+            // As MySQL: key columns are NOT NULL whatever the definition says.
+            col.nullable = false;
+            if matches!(col.default, ColumnDefault::Value(Value::Null)) {
+                col.default = ColumnDefault::None;
+            }
+        }
+        self.t.columns[i] = col;
+        for (name, _) in keys.unique {
+            add_index(&mut self.t, name, vec![i], true)?;
+        }
+        if let Some(p) = position {
+            self.relocate(i, p)?;
+        }
+        Ok(())
+    }
+
+    fn add_constraint(&mut self, constraint: &TableConstraint) -> SqlResult<()> {
+        let t = &mut self.t;
+        match constraint {
+            TableConstraint::Index(ix) => {
+                let cols = index_columns(t, &ix.columns)?;
+                add_index(t, ix.name.as_ref().map(|n| n.value.clone()), cols, false)
+            }
+            TableConstraint::Unique(u) => {
+                let cols = index_columns(t, &u.columns)?;
+                let name = u
+                    .index_name
+                    .as_ref()
+                    .or(u.name.as_ref())
+                    .map(|n| n.value.clone());
+                add_index(t, name, cols, true)
+            }
+            TableConstraint::PrimaryKey(_) if !t.has_hidden_pk() => {
+                Err(SqlError::code(1068, "Multiple primary key defined"))
+            }
+            other => Err(er::not_supported(&format!("ALTER TABLE ADD {other}"))),
+        }
+    }
+
+    /// A visible column by name: 1054 when there is none.
+    fn find(&self, name: &str) -> SqlResult<usize> {
+        self.t.column_index(name).ok_or_else(|| {
+            SqlError::code(
+                1054,
+                format!("Unknown column '{name}' in '{}'", self.t.name),
+            )
+        })
+    }
+
+    /// Column `i` may take `name` unless another column has it.
+    fn check_new_name(&self, i: usize, name: &str) -> SqlResult<()> {
+        match self.t.column_index(name) {
+            Some(j) if j != i => Err(dup_column(name)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Where FIRST / AFTER x / nothing puts a column: the hidden primary
+    /// key, when the table has one, stays the last column.
+    fn position(&self, p: Option<&MySQLColumnPosition>) -> SqlResult<usize> {
+        Ok(match p {
+            None if self.t.has_hidden_pk() => self.t.primary_key[0],
+            None => self.t.columns.len(),
+            Some(MySQLColumnPosition::First) => 0,
+            Some(MySQLColumnPosition::After(x)) => self.find(&x.value)? + 1,
+        })
+    }
+
+    fn insert(&mut self, pos: usize, col: ColumnDef, source: Option<usize>) {
+        self.t.columns.insert(pos, col);
+        self.sources.insert(pos, source);
+        let shift = |c: &mut usize| {
+            if *c >= pos {
+                *c += 1
+            }
+        };
+        self.t.primary_key.iter_mut().for_each(shift);
+        for ix in &mut self.t.indexes {
+            ix.columns.iter_mut().for_each(shift);
+        }
+    }
+
+    /// Removes column `pos`; indexes lose it, and one left with no column
+    /// goes (as in MySQL).
+    fn remove(&mut self, pos: usize) {
+        self.t.columns.remove(pos);
+        self.sources.remove(pos);
+        let fix = |cols: &mut Vec<usize>| {
+            cols.retain(|&c| c != pos);
+            for c in cols.iter_mut() {
+                if *c > pos {
+                    *c -= 1;
+                }
+            }
+        };
+        fix(&mut self.t.primary_key);
+        for ix in &mut self.t.indexes {
+            fix(&mut ix.columns);
+        }
+        self.t.indexes.retain(|ix| !ix.columns.is_empty());
+    }
+
+    /// Moves column `i` to FIRST / AFTER x; keys follow it.
+    fn relocate(&mut self, i: usize, p: &MySQLColumnPosition) -> SqlResult<()> {
+        let mut order: Vec<usize> = (0..self.t.columns.len()).filter(|&c| c != i).collect();
+        let at = match p {
+            MySQLColumnPosition::First => 0,
+            MySQLColumnPosition::After(x) => {
+                let after = self.find(&x.value)?;
+                if after == i {
+                    return Err(SqlError::code(
+                        1054,
+                        format!("Unknown column '{}' in '{}'", x.value, self.t.name),
+                    ));
+                }
+                order.iter().position(|&c| c == after).map_or(0, |p| p + 1)
+            }
+        };
+        order.insert(at, i);
+        // new position of each old one
+        let mut moved = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            moved[old] = new;
+        }
+        let mut columns: Vec<Option<ColumnDef>> = std::mem::take(&mut self.t.columns)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.t.columns = order.iter().filter_map(|&c| columns[c].take()).collect();
+        self.sources = order.iter().map(|&c| self.sources[c]).collect();
+        let remap = |c: &mut usize| *c = moved[*c];
+        self.t.primary_key.iter_mut().for_each(remap);
+        for ix in &mut self.t.indexes {
+            ix.columns.iter_mut().for_each(remap);
+        }
+        Ok(())
+    }
+}
+
+/// A table may be renamed to `db`.`name` if that database exists and holds
+/// no table of that name.
+fn check_rename_target(catalog: &Catalog, t: &TableDef, db: &str, name: &str) -> SqlResult<()> {
+    if t.db == db && t.name == name {
+        return Ok(());
+    }
+    if catalog.database(db).is_none() {
+        return Err(er::bad_db(db));
+    }
+    if catalog.table(db, name).is_some() {
+        return Err(er::table_exists(name));
+    }
+    Ok(())
+}
+
+/// RENAME TABLE a TO b [, c TO d ...]: each pair in turn, against the
+/// catalog as the earlier pairs left it (so `a TO tmp, b TO a, tmp TO b`
+/// swaps two tables). Every pair is checked before any runs.
+pub(super) fn rename_tables(
+    renames: &[ast::RenameTable],
+    catalog: &Catalog,
+    current_db: Option<&str>,
+) -> SqlResult<Vec<DdlOp>> {
+    let mut cat = catalog.clone();
+    let mut ops = Vec::with_capacity(renames.len());
+    for r in renames {
+        let (db, name) = qualify(&r.old_name, current_db)?;
+        let (to_db, to_name) = qualify(&r.new_name, current_db)?;
+        let old = cat
+            .tables
+            .get(&(db.clone(), name.clone()))
+            .cloned()
+            .ok_or_else(|| er::no_such_table(&db, &name))?;
+        check_rename_target(&cat, &old, &to_db, &to_name)?;
+        let mut new = (*old).clone();
+        new.db = to_db;
+        new.name = to_name;
+        cat.tables.remove(&(db, name));
+        cat.tables
+            .insert((new.db.clone(), new.name.clone()), Arc::new(new.clone()));
+        ops.push(DdlOp::alter_table(old, new));
+    }
+    Ok(ops)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::build;
+    use pushdown::schema::{Catalog, DatabaseDef, DdlOp, TableDef};
+    use std::sync::Arc;
+
+    /// The catalog after running `sql` (DDL only), each op applied as the
+    /// cluster's catalog change applies it.
+    fn run(catalog: &Catalog, sql: &str) -> Result<(Catalog, Vec<DdlOp>), u16> {
+        let stmt = crate::parse::parse(sql).unwrap().remove(0);
+        let act = build(&stmt, catalog, Some("d")).map_err(|e| e.code)?;
+        let mut c = catalog.clone();
+        for op in &act.ops {
+            let id = Some(c.tables.len() as u64 + 1);
+            c = pushdown::catalog_change::apply(&c, op, id, 1)
+                .map_err(|e| e.code)?
+                .catalog;
+        }
+        Ok((c, act.ops))
+    }
+
+    fn base() -> Catalog {
+        let mut c = Catalog::default();
+        c.databases.insert(
+            "d".into(),
+            DatabaseDef {
+                name: "d".into(),
+                collation: Default::default(),
+            },
+        );
+        run(
+            &c,
+            "CREATE TABLE t (id INT PRIMARY KEY AUTO_INCREMENT, a INT, b VARCHAR(5), \
+             KEY ab (a, b), KEY bk (b))",
+        )
+        .unwrap()
+        .0
+    }
+
+    fn table(c: &Catalog, name: &str) -> Arc<TableDef> {
+        c.table("d", name).unwrap().clone()
+    }
+
+    fn names(t: &TableDef) -> Vec<&str> {
+        t.columns.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    fn sources(op: &DdlOp) -> Vec<Option<usize>> {
+        match op {
+            DdlOp::AlterTable { sources, .. } => sources.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn columns_keep_their_source_through_renames_and_moves() {
+        let (c, ops) = run(
+            &base(),
+            "ALTER TABLE t CHANGE a x BIGINT FIRST, ADD COLUMN n INT AFTER id, DROP COLUMN b",
+        )
+        .unwrap();
+        let t = table(&c, "t");
+        assert_eq!(names(&t), ["x", "id", "n"]);
+        assert_eq!(sources(&ops[0]), [Some(1), Some(0), None]);
+        // The key follows `id`; `ab` lost `b`, `bk` went with it.
+        assert_eq!(t.primary_key, [1]);
+        let idx: Vec<(&str, &[usize])> = t
+            .indexes
+            .iter()
+            .map(|i| (i.name.as_str(), i.columns.as_slice()))
+            .collect();
+        assert_eq!(idx, [("ab", &[0][..])]);
+        // The AUTO_INCREMENT counter moves with `id`.
+        assert_eq!(ops[0].moved_counters(), [(t.id, 0, 1)]);
+    }
+
+    #[test]
+    fn errors_as_mysql() {
+        let c = base();
+        for (sql, code) in [
+            ("ALTER TABLE t DROP COLUMN zz", 1091),
+            ("ALTER TABLE t MODIFY zz INT", 1054),
+            ("ALTER TABLE t CHANGE a b INT", 1060),
+            ("ALTER TABLE t RENAME COLUMN a TO id", 1060),
+            ("ALTER TABLE t MODIFY a INT AFTER a", 1054),
+            ("ALTER TABLE t DROP COLUMN id", 1235),
+            ("ALTER TABLE t MODIFY a INT AUTO_INCREMENT", 1235),
+            ("ALTER TABLE t MODIFY a INT PRIMARY KEY", 1068),
+            ("ALTER TABLE t RENAME TO nodb.t", 1049),
+            ("RENAME TABLE t TO u, zz TO v", 1146),
+        ] {
+            assert_eq!(run(&c, sql).err(), Some(code), "{sql}");
+        }
+        // Every column gone: 1090 (a hidden key does not count).
+        let (c, _) = run(&c, "CREATE TABLE h (a INT, b INT)").unwrap();
+        assert_eq!(
+            run(&c, "ALTER TABLE h DROP COLUMN a, DROP COLUMN b").err(),
+            Some(1090)
+        );
+    }
+
+    #[test]
+    fn rename_table_pairs_run_in_turn() {
+        let (c, _) = run(&base(), "CREATE TABLE u LIKE t").unwrap();
+        let (t_id, u_id) = (table(&c, "t").id, table(&c, "u").id);
+        let (c, ops) = run(&c, "RENAME TABLE t TO tmp, u TO t, tmp TO u").unwrap();
+        assert_eq!(ops.len(), 3);
+        assert_eq!((table(&c, "t").id, table(&c, "u").id), (u_id, t_id));
+        assert!(c.table("d", "tmp").is_none());
+    }
+
+    #[test]
+    fn a_hidden_key_stays_last() {
+        let (c, _) = run(&base(), "CREATE TABLE h (a INT)").unwrap();
+        let (c, ops) = run(&c, "ALTER TABLE h ADD COLUMN b INT, ADD COLUMN z INT FIRST").unwrap();
+        let h = table(&c, "h");
+        assert_eq!(names(&h)[..3], ["z", "a", "b"]);
+        assert!(h.has_hidden_pk());
+        assert_eq!(h.primary_key, [3]);
+        assert_eq!(ops[0].moved_counters(), [(h.id, 1, 3)]);
+    }
+}
