@@ -1180,13 +1180,19 @@ fn is_bool(arg: Expr, value: bool, negated: bool) -> Expr {
 }
 
 /// A numeric literal: BIGINT if it fits, DECIMAL with a point, DOUBLE with
-/// an exponent (as MySQL types them).
+/// an exponent (as MySQL types them). A DOUBLE beyond its range (`1e309`)
+/// is MySQL's 1367.
 pub fn number(s: &str) -> SqlResult<Value> {
+    let double = |s: &str| match s.parse::<f64>() {
+        Ok(d) if d.is_finite() => Ok(Value::Double(d)),
+        Ok(_) => Err(SqlError::code(
+            1367,
+            format!("Illegal double '{s}' value found during parsing"),
+        )),
+        Err(_) => Err(er::parse(s, 1)),
+    };
     if s.contains(['e', 'E']) {
-        return s
-            .parse::<f64>()
-            .map(Value::Double)
-            .map_err(|_| er::parse(s, 1));
+        return double(s);
     }
     if !s.contains('.') {
         if let Ok(i) = s.parse::<i64>() {
@@ -1200,10 +1206,7 @@ pub fn number(s: &str) -> SqlResult<Value> {
     let digits = format!("{int}{frac}");
     let significant = digits.trim_start_matches('0').len();
     if significant > 38 || frac.len() > 38 {
-        return s
-            .parse::<f64>()
-            .map(Value::Double)
-            .map_err(|_| er::parse(s, 1));
+        return double(s);
     }
     let mantissa = if digits.is_empty() {
         0
@@ -1562,6 +1565,11 @@ mod tests {
             })
         );
         assert_eq!(number("1e3").unwrap(), Value::Double(1000.0));
+        // Beyond DOUBLE's range: MySQL's 1367, not infinity.
+        let e = number("1e309").unwrap_err();
+        assert_eq!((e.code, e.state.as_str()), (1367, "22007"));
+        assert_eq!(e.message, "Illegal double '1e309' value found during parsing");
+        assert_eq!(number("1e-400").unwrap(), Value::Double(0.0));
     }
 
     #[test]
