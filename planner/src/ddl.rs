@@ -2,7 +2,7 @@
 //! catalog with MySQL's errors. Built at execute time, against the
 //! catalog of that moment.
 
-use crate::bind::names::{name_parts, qualify, simple_name};
+use crate::bind::names::{check_db_name, check_ident, name_parts, qualify, simple_name};
 use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
 use pushdown::eval;
 use pushdown::schema::{
@@ -63,6 +63,7 @@ pub fn build(
             ..
         } => {
             let name = simple_name(db_name)?;
+            check_db_name(&name)?;
             if catalog.database(&name).is_some() {
                 if *if_not_exists {
                     act.warnings.push(SqlWarning::note(
@@ -127,7 +128,7 @@ pub fn build(
             let (old, _) = existing_table(catalog, &ci.table_name, current_db)?;
             let mut new = (*old).clone();
             let name = match &ci.name {
-                Some(n) => simple_name(n)?,
+                Some(n) => check_ident(&simple_name(n)?)?.to_string(),
                 None => return Err(er::parse("ON", 1)),
             };
             if new.index_by_name(&name).is_some() {
@@ -187,6 +188,7 @@ fn drop(
         ObjectType::Database | ObjectType::Schema => {
             for n in names {
                 let name = name_parts(n)?.join(".");
+                check_db_name(&name)?;
                 if catalog.database(&name).is_none() {
                     let msg = format!("Can't drop database '{name}'; database doesn't exist");
                     if if_exists {
@@ -318,6 +320,9 @@ fn alter(t: &mut TableDef, op: &AlterTableOperation) -> SqlResult<()> {
                 add_index(t, ix.name.as_ref().map(|n| n.value.clone()), cols, false)
             }
             TableConstraint::Unique(u) => {
+                for n in [&u.name, &u.index_name].into_iter().flatten() {
+                    check_ident(&n.value)?;
+                }
                 let cols = index_columns(t, &u.columns)?;
                 let name = u
                     .index_name
@@ -370,6 +375,7 @@ fn add_index(
     };
     let name = match name {
         Some(n) => {
+            check_ident(&n)?;
             if t.index_by_name(&n).is_some() || n.eq_ignore_ascii_case("PRIMARY") {
                 return Err(dup_key(&n));
             }
@@ -485,12 +491,18 @@ fn create_table(
     for c in &ct.constraints {
         match c {
             TableConstraint::PrimaryKey(p) => {
+                for n in [&p.name, &p.index_name].into_iter().flatten() {
+                    check_ident(&n.value)?;
+                }
                 if !pk.is_empty() {
                     return Err(multiple_pk());
                 }
                 pk = index_columns(&t, &p.columns)?;
             }
             TableConstraint::Unique(u) => {
+                for n in [&u.name, &u.index_name].into_iter().flatten() {
+                    check_ident(&n.value)?;
+                }
                 let cols = index_columns(&t, &u.columns)?;
                 let name = u
                     .index_name
@@ -508,7 +520,11 @@ fn create_table(
                     false,
                 )?;
             }
-            TableConstraint::Check(_) => {}
+            TableConstraint::Check(c) => {
+                if let Some(n) = &c.name {
+                    check_ident(&n.value)?;
+                }
+            }
             other => return Err(er::not_supported(&format!("{other}"))),
         }
     }
@@ -580,7 +596,7 @@ fn column(
     table_collation: Collation,
     keys: &mut Keys,
 ) -> SqlResult<ColumnDef> {
-    let name = c.name.value.clone();
+    let name = check_ident(&c.name.value)?.to_string();
     let (ty, unsigned) = column_type(&c.data_type, &name)?;
     let mut col = ColumnDef {
         unsigned,

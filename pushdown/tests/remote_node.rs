@@ -637,6 +637,7 @@ async fn writes_and_outcomes(url: &str) {
         limit: None,
         params: Vec::new(),
         strict,
+        ignore: false,
     };
     write(
         &n,
@@ -648,6 +649,7 @@ async fn writes_and_outcomes(url: &str) {
             limit: None,
             params: Vec::new(),
             strict: true,
+            ignore: false,
         },
     )
     .await
@@ -675,6 +677,7 @@ async fn writes_and_outcomes(url: &str) {
         limit: None,
         params: Vec::new(),
         strict,
+        ignore: false,
     };
     assert_eq!(write(&n, div0(true)).await.unwrap_err().code, 1365);
     let k5 = || read(&t, Access::Keys(vec![vec![Value::Int(5)]]));
@@ -695,6 +698,7 @@ async fn writes_and_outcomes(url: &str) {
             limit: Some(2),
             params: Vec::new(),
             strict: true,
+            ignore: false,
         },
     )
     .await
