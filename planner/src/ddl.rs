@@ -2,7 +2,7 @@
 //! catalog with MySQL's errors. Built at execute time, against the
 //! catalog of that moment.
 
-use crate::bind::names::{name_parts, qualify, simple_name};
+use crate::bind::names::{check_db_name, check_ident, name_parts, qualify, simple_name};
 use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
 use pushdown::eval;
 use pushdown::schema::{
@@ -66,6 +66,7 @@ pub fn build(
             ..
         } => {
             let name = simple_name(db_name)?;
+            check_db_name(&name)?;
             if catalog.database(&name).is_some() {
                 if *if_not_exists {
                     act.warnings.push(SqlWarning::note(
@@ -144,7 +145,7 @@ pub fn build(
             let (old, _) = existing_table(catalog, &ci.table_name, current_db)?;
             let mut new = (*old).clone();
             let name = match &ci.name {
-                Some(n) => simple_name(n)?,
+                Some(n) => check_ident(&simple_name(n)?)?.to_string(),
                 None => return Err(er::parse("ON", 1)),
             };
             if new.index_by_name(&name).is_some() {
@@ -208,6 +209,7 @@ fn drop(
         ObjectType::Database | ObjectType::Schema => {
             for n in names {
                 let name = name_parts(n)?.join(".");
+                check_db_name(&name)?;
                 if catalog.database(&name).is_none() {
                     let msg = format!("Can't drop database '{name}'; database doesn't exist");
                     if if_exists {
@@ -317,6 +319,7 @@ fn add_index(
     };
     let name = match name {
         Some(n) => {
+            check_ident(&n)?;
             if t.index_by_name(&n).is_some() || n.eq_ignore_ascii_case("PRIMARY") {
                 return Err(dup_key(&n));
             }
@@ -432,12 +435,18 @@ fn create_table(
     for c in &ct.constraints {
         match c {
             TableConstraint::PrimaryKey(p) => {
+                for n in [&p.name, &p.index_name].into_iter().flatten() {
+                    check_ident(&n.value)?;
+                }
                 if !pk.is_empty() {
                     return Err(multiple_pk());
                 }
                 pk = index_columns(&t, &p.columns)?;
             }
             TableConstraint::Unique(u) => {
+                for n in [&u.name, &u.index_name].into_iter().flatten() {
+                    check_ident(&n.value)?;
+                }
                 let cols = index_columns(&t, &u.columns)?;
                 let name = u
                     .index_name
@@ -455,7 +464,11 @@ fn create_table(
                     false,
                 )?;
             }
-            TableConstraint::Check(_) => {}
+            TableConstraint::Check(c) => {
+                if let Some(n) = &c.name {
+                    check_ident(&n.value)?;
+                }
+            }
             other => return Err(er::not_supported(&format!("{other}"))),
         }
     }
@@ -538,7 +551,7 @@ fn column(
     table_collation: Collation,
     keys: &mut Keys,
 ) -> SqlResult<ColumnDef> {
-    let name = c.name.value.clone();
+    let name = check_ident(&c.name.value)?.to_string();
     let (ty, unsigned) = column_type(&c.data_type, &name)?;
     let mut col = ColumnDef {
         unsigned,

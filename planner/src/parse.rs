@@ -344,10 +344,10 @@ pub fn unwrap_executable_comments(sql: &str) -> Cow<'_, str> {
 
 /// MySQL words sqlparser does not know, rewritten to what it does:
 /// `LOCK IN SHARE MODE` → `FOR SHARE`; `ZEROFILL` dropped (display only);
-/// `MOD` as an operator → `%`; `CREATE SCHEMA` → `CREATE DATABASE` (its
+/// `CREATE SCHEMA` → `CREATE DATABASE` (its
 /// synonym, whose options sqlparser knows). Only outside quotes.
 pub fn rewrite_mysql_words(sql: &str) -> Cow<'_, str> {
-    if !["SHARE", "ZEROFILL", " MOD ", "SCHEMA"]
+    if !["SHARE", "ZEROFILL", "SCHEMA"]
         .iter()
         .any(|w| contains_ci(sql, w))
     {
@@ -356,7 +356,6 @@ pub fn rewrite_mysql_words(sql: &str) -> Cow<'_, str> {
     const RULES: &[(&[&str], &str)] = &[
         (&["LOCK", "IN", "SHARE", "MODE"], "FOR SHARE"),
         (&["ZEROFILL"], ""),
-        (&["MOD"], "%"),
         (&["CREATE", "SCHEMA"], "CREATE DATABASE"),
     ];
     let bytes = sql.as_bytes();
@@ -384,17 +383,6 @@ pub fn rewrite_mysql_words(sql: &str) -> Cow<'_, str> {
         if word_start {
             for (words, replacement) in RULES {
                 if let Some(end) = match_words(bytes, i, words) {
-                    // `MOD(a, b)` is the function: keep it. `a MOD (b)` is
-                    // the operator: its parentheses hold no comma.
-                    if words[0] == "MOD" && next_non_space(bytes, end) == Some(b'(') {
-                        let open = bytes[end..]
-                            .iter()
-                            .position(|&c| c == b'(')
-                            .map(|p| end + p);
-                        if open.is_some_and(|o| group_has_comma(bytes, o)) {
-                            continue;
-                        }
-                    }
                     out.push_str(&sql[copied..i]);
                     out.push_str(replacement);
                     copied = end;
@@ -426,46 +414,6 @@ fn contains_ci(sql: &str, word: &str) -> bool {
 
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
-}
-
-/// Whether the parenthesised group opening at `open` has a comma at its
-/// own level (outside quotes and inner parentheses): an argument list.
-fn group_has_comma(bytes: &[u8], open: usize) -> bool {
-    let mut depth = 0usize;
-    let mut quote: Option<u8> = None;
-    let mut i = open;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if let Some(q) = quote {
-            if b == b'\\' && q != b'`' {
-                i += 1;
-            } else if b == q {
-                quote = None;
-            }
-        } else {
-            match b {
-                b'\'' | b'"' | b'`' => quote = Some(b),
-                b'(' => depth += 1,
-                b')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return false;
-                    }
-                }
-                b',' if depth == 1 => return true,
-                _ => {}
-            }
-        }
-        i += 1;
-    }
-    false
-}
-
-fn next_non_space(bytes: &[u8], mut i: usize) -> Option<u8> {
-    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-        i += 1;
-    }
-    bytes.get(i).copied()
 }
 
 /// End of `words` (separated by whitespace) matched case-insensitively at
@@ -644,15 +592,6 @@ mod tests {
         assert_eq!(
             rewrite_mysql_words("CREATE TABLE t (a INT(5) UNSIGNED ZEROFILL)"),
             "CREATE TABLE t (a INT(5) UNSIGNED )"
-        );
-        assert_eq!(
-            rewrite_mysql_words("SELECT 5 MOD 2, MOD(5, 2)"),
-            "SELECT 5 % 2, MOD(5, 2)"
-        );
-        // Found by the differential sweep: `x MOD (y)` was a syntax error.
-        assert_eq!(
-            rewrite_mysql_words("SELECT 5 mod (3), (1) MOD (2 + 1), MOD ( (1), ',' ) FROM t"),
-            "SELECT 5 % (3), (1) % (2 + 1), MOD ( (1), ',' ) FROM t"
         );
         assert_eq!(
             rewrite_mysql_words("SELECT 'lock in share mode', zerofill_col"),

@@ -196,3 +196,35 @@ async fn key_values_are_converted_to_the_column_type() {
         Vec::<String>::new()
     );
 }
+
+/// MariaDB types an integer literal, and +, - and * over literals, as INT
+/// (MYSQL_TYPE_LONG) up to a display length of 9, BIGINT beyond.
+#[tokio::test]
+async fn small_integer_literals_are_int() {
+    let db = Db::new().await;
+    let stmt = &planner::parse::parse(
+        "SELECT 1, -1, 123456789, 1234567890, -123456789, 2147483648, 1+1, 99999999999+1, 100000000+1, 1*1, 1-1, -(1), COUNT(*)",
+    )
+    .unwrap()[0];
+    let p = db.planner.prepare(stmt, &db.ctx).unwrap();
+    let got: Vec<(ColumnType, u32)> = p.columns.iter().map(|c| (c.ty, c.length)).collect();
+    use ColumnType::{BigInt, Int};
+    assert_eq!(
+        got,
+        [
+            (Int, 1),
+            (Int, 2),
+            (Int, 9),
+            (BigInt, 10),
+            (BigInt, 10),
+            (BigInt, 10),
+            (Int, 3),
+            (BigInt, 13),
+            (BigInt, 11),
+            (Int, 3),
+            (Int, 3),
+            (Int, 2),
+            (BigInt, 21),
+        ]
+    );
+}

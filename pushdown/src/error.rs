@@ -88,6 +88,10 @@ impl SqlWarning {
     }
 }
 
+/// The longest name, in characters, of a database, table, column, index or
+/// constraint (MySQL's NAME_CHAR_LEN); aliases have no such limit.
+pub const MAX_IDENT_CHARS: usize = 64;
+
 /// Error numbers used by sqld, with their SQLSTATE (from MySQL's errmsg).
 pub const ERROR_TABLE: &[(u16, &str, &str)] = &[
     (1007, "HY000", "ER_DB_CREATE_EXISTS"),
@@ -104,6 +108,7 @@ pub const ERROR_TABLE: &[(u16, &str, &str)] = &[
     (1052, "23000", "ER_NON_UNIQ_ERROR"),
     (1053, "08S01", "ER_SERVER_SHUTDOWN"),
     (1054, "42S22", "ER_BAD_FIELD_ERROR"),
+    (1059, "42000", "ER_TOO_LONG_IDENT"),
     (1060, "42S21", "ER_DUP_FIELDNAME"),
     (1061, "42000", "ER_DUP_KEYNAME"),
     (1062, "23000", "ER_DUP_ENTRY"),
@@ -116,6 +121,8 @@ pub const ERROR_TABLE: &[(u16, &str, &str)] = &[
     (1091, "42000", "ER_CANT_DROP_FIELD_OR_KEY"),
     (1094, "HY000", "ER_NO_SUCH_THREAD"),
     (1096, "HY000", "ER_NO_TABLES_USED"),
+    (1102, "42000", "ER_WRONG_DB_NAME"),
+    (1103, "42000", "ER_WRONG_TABLE_NAME"),
     (1105, "HY000", "ER_UNKNOWN_ERROR"),
     (1110, "42000", "ER_FIELD_SPECIFIED_TWICE"),
     (1113, "42000", "ER_TABLE_MUST_HAVE_COLUMNS"),
@@ -242,6 +249,39 @@ pub mod er {
     }
     pub fn internal(message: impl std::fmt::Display) -> SqlError {
         SqlError::code(1105, message.to_string())
+    }
+    /// A column, index or constraint name longer than
+    /// [`super::MAX_IDENT_CHARS`]; the name is shown as MariaDB's `%-.100T`
+    /// shows it (100 bytes, the last three `...` when cut).
+    pub fn too_long_ident(name: &str) -> SqlError {
+        let shown = if name.len() > 100 {
+            format!("{}...", cut_bytes(name, 97))
+        } else {
+            name.to_string()
+        };
+        SqlError::code(1059, format!("Identifier name '{shown}' is too long"))
+    }
+    /// A table name longer than [`super::MAX_IDENT_CHARS`] (`%-.100s`).
+    pub fn wrong_table_name(name: &str) -> SqlError {
+        SqlError::code(
+            1103,
+            format!("Incorrect table name '{}'", cut_bytes(name, 100)),
+        )
+    }
+    /// A database name longer than [`super::MAX_IDENT_CHARS`] (`%-.100s`).
+    pub fn wrong_db_name(name: &str) -> SqlError {
+        SqlError::code(
+            1102,
+            format!("Incorrect database name '{}'", cut_bytes(name, 100)),
+        )
+    }
+    /// At most `max` bytes of `s`, cut on a character boundary.
+    fn cut_bytes(s: &str, max: usize) -> &str {
+        let mut end = s.len().min(max);
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        &s[..end]
     }
     pub fn read_only_txn() -> SqlError {
         SqlError::code(1792, "Cannot execute statement in a READ ONLY transaction.")

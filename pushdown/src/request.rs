@@ -127,6 +127,10 @@ pub enum Write {
         limit: Option<u64>,
         params: Vec<Value>,
         strict: bool,
+        /// UPDATE IGNORE: a row whose new primary or unique key another row
+        /// holds is left unchanged, without a warning (as MariaDB); it still
+        /// counts as matched.
+        ignore: bool,
     },
     Delete {
         table: Arc<TableDef>,

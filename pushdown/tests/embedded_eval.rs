@@ -35,6 +35,7 @@ fn update(
         limit: None,
         params: vec![],
         strict: true,
+        ignore: false,
     }
 }
 
@@ -84,6 +85,22 @@ async fn updates_maintain_indexes_and_move_rows() {
         tx.read(&read(&t, keys(&[4]))).await.unwrap()[0][2],
         Value::from("c4")
     );
+    // UPDATE IGNORE: a clashing row stays, silently; the others change
+    // (row 4 takes 'new', then row 6 cannot).
+    let mut ignore = update(&t, keys(&[4, 6]), None, vec![(2, Expr::lit("new"))]);
+    if let Write::Update { ignore: i, .. } = &mut ignore {
+        *i = true;
+    }
+    let out = tx.write(&ignore).await.unwrap();
+    assert_eq!((out.affected, out.matched), (1, 2));
+    assert!(out.warnings.is_empty());
+    let mut ignore = update(&t, keys(&[4, 5]), None, vec![(0, add(0, 1))]);
+    if let Write::Update { ignore: i, .. } = &mut ignore {
+        *i = true;
+    }
+    // 4 → 5 is taken when its turn comes; 5 → 6 too (6 exists).
+    let out = tx.write(&ignore).await.unwrap();
+    assert_eq!((out.affected, out.matched), (0, 2));
     tx.commit().await.unwrap();
 }
 

@@ -114,6 +114,7 @@ proptest! {
                                 limit: None,
                                 params: vec![],
                                 strict: true,
+                                ignore: false,
                             })
                             .await
                             .unwrap();
@@ -136,6 +137,7 @@ proptest! {
                                 limit: None,
                                 params: vec![],
                                 strict: true,
+                                ignore: false,
                             })
                             .await;
                         match current.get(&id).copied() {

@@ -631,6 +631,7 @@ async fn writes_and_outcomes(url: &str) {
         limit: None,
         params: Vec::new(),
         strict,
+        ignore: false,
     };
     write(
         &n,
@@ -642,6 +643,7 @@ async fn writes_and_outcomes(url: &str) {
             limit: None,
             params: Vec::new(),
             strict: true,
+            ignore: false,
         },
     )
     .await
@@ -669,6 +671,7 @@ async fn writes_and_outcomes(url: &str) {
         limit: None,
         params: Vec::new(),
         strict,
+        ignore: false,
     };
     assert_eq!(write(&n, div0(true)).await.unwrap_err().code, 1365);
     let k5 = || read(&t, Access::Keys(vec![vec![Value::Int(5)]]));
@@ -689,6 +692,7 @@ async fn writes_and_outcomes(url: &str) {
             limit: Some(2),
             params: Vec::new(),
             strict: true,
+            ignore: false,
         },
     )
     .await

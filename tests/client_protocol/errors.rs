@@ -265,3 +265,183 @@ fn strict_mode_turns_value_warnings_into_errors() {
         assert_eq!(v, Some(None));
     });
 }
+
+/// Names longer than 64 characters, as MariaDB answers them: a table 1103,
+/// a database 1102, a column, index or constraint being defined 1059;
+/// aliases have no such limit.
+#[test]
+fn identifiers_longer_than_64_characters() {
+    let server = TestServer::start();
+    block_on_with_timeout(60, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE idl",
+                "USE idl",
+                "CREATE TABLE t (id INT PRIMARY KEY)",
+            ],
+        )
+        .await;
+        let n64 = "b".repeat(64);
+        let n65 = "a".repeat(65);
+        // 64 characters of two bytes each are fine.
+        let e64 = "é".repeat(64);
+        setup(
+            &mut conn,
+            &[
+                &format!("CREATE TABLE {n64} ({e64} INT, KEY {n64} ({e64}))"),
+                &format!("DROP TABLE {n64}"),
+                &format!("CREATE TABLE `{e64}` (id INT)"),
+                &format!("DROP TABLE `{e64}`"),
+            ],
+        )
+        .await;
+        let cases = [
+            (
+                format!("CREATE TABLE {n65} (id INT)"),
+                1103,
+                "Incorrect table name",
+            ),
+            (
+                format!("CREATE TABLE `{}` (id INT)", "é".repeat(65)),
+                1103,
+                "Incorrect table name",
+            ),
+            (format!("SELECT * FROM {n65}"), 1103, "Incorrect table name"),
+            (format!("DROP TABLE {n65}"), 1103, "Incorrect table name"),
+            (
+                format!("INSERT INTO {n65} VALUES (1)"),
+                1103,
+                "Incorrect table name",
+            ),
+            (
+                format!("CREATE DATABASE {n65}"),
+                1102,
+                "Incorrect database name",
+            ),
+            (
+                format!("DROP DATABASE {n65}"),
+                1102,
+                "Incorrect database name",
+            ),
+            (format!("USE {n65}"), 1102, "Incorrect database name"),
+            (
+                format!("SELECT * FROM {n65}.t"),
+                1102,
+                "Incorrect database name",
+            ),
+            (
+                format!("CREATE TABLE t2 ({n65} INT)"),
+                1059,
+                "Identifier name",
+            ),
+            (
+                format!("CREATE TABLE t2 (id INT, KEY {n65} (id))"),
+                1059,
+                "Identifier name",
+            ),
+            (
+                format!("CREATE TABLE t2 (id INT, CONSTRAINT {n65} PRIMARY KEY (id))"),
+                1059,
+                "Identifier name",
+            ),
+            (
+                format!("ALTER TABLE t ADD COLUMN {n65} INT"),
+                1059,
+                "Identifier name",
+            ),
+            (
+                format!("ALTER TABLE t ADD INDEX {n65} (id)"),
+                1059,
+                "Identifier name",
+            ),
+            (
+                format!("CREATE INDEX {n65} ON t (id)"),
+                1059,
+                "Identifier name",
+            ),
+            // Only looked up: simply unknown.
+            (format!("SELECT {n65} FROM t"), 1054, "Unknown column"),
+            (format!("DROP INDEX {n65} ON t"), 1091, "Can't DROP"),
+        ];
+        for (sql, code, text) in &cases {
+            let state = if *code == 1054 { "42S22" } else { "42000" };
+            let m = assert_error(conn.query_drop(sql).await, *code, state, sql);
+            assert!(m.starts_with(text), "{sql}: {m}");
+        }
+        let m = assert_error(
+            conn.query_drop(format!("CREATE TABLE t2 ({} INT)", "c".repeat(110)))
+                .await,
+            1059,
+            "42000",
+            "110 characters",
+        );
+        assert_eq!(
+            m,
+            format!("Identifier name '{}...' is too long", "c".repeat(97))
+        );
+        let m = assert_error(
+            conn.query_drop(format!("CREATE TABLE {} (id INT)", "d".repeat(110)))
+                .await,
+            1103,
+            "42000",
+            "110 characters",
+        );
+        assert_eq!(m, format!("Incorrect table name '{}'", "d".repeat(100)));
+        // Aliases: no limit.
+        let long_alias = "x".repeat(300);
+        let v = count(&mut conn, &format!("SELECT 1 AS {long_alias}")).await;
+        assert_eq!(v, 1);
+        let v = count(&mut conn, &format!("SELECT COUNT(*) FROM t AS {n65}")).await;
+        assert_eq!(v, 0);
+    });
+}
+
+/// COM_STMT_SEND_LONG_DATA (mysql_async sends a value over 16 MiB that
+/// way) holds at most max_allowed_packet bytes per parameter: beyond, the
+/// execution is 1105, as in MariaDB, and stays so until the statement is
+/// reset or prepared again.
+#[test]
+fn long_data_is_limited_by_max_allowed_packet() {
+    let server = TestServer::start();
+    block_on_with_timeout(120, async {
+        let mut conn = server.conn().await;
+        let limit: u64 = 17 << 20;
+        setup(
+            &mut conn,
+            &[&format!("SET GLOBAL max_allowed_packet = {limit}")],
+        )
+        .await;
+        let opts = mysql_async::OptsBuilder::from_opts(server.root_opts(None))
+            .max_allowed_packet(Some(64 << 20));
+        let mut big = server.connect(opts.into()).await;
+        assert_eq!(
+            count(&mut big, "SELECT @@max_allowed_packet").await,
+            limit as i64
+        );
+        let stmt = big.prep("SELECT LENGTH(?)").await.unwrap();
+        let fits = vec![b'a'; (16 << 20) + 1000];
+        let len: Option<i64> = big.exec_first(&stmt, (fits,)).await.unwrap();
+        assert_eq!(len, Some((16 << 20) + 1000));
+        let over = vec![b'b'; limit as usize + 1];
+        let m = assert_error(
+            big.exec_first::<i64, _, _>(&stmt, (over,)).await,
+            1105,
+            "HY000",
+            "long data over max_allowed_packet",
+        );
+        assert_eq!(
+            m,
+            "Parameter of prepared statement which is set through mysql_send_long_data() is longer than 'max_allowed_packet' bytes"
+        );
+        let again = big.exec_first::<i64, _, _>(&stmt, ("x",)).await;
+        assert_error(again, 1105, "HY000", "the next execution");
+        // The connection is fine, and a new statement works.
+        big.close(stmt).await.unwrap();
+        let stmt = big.prep("SELECT LENGTH(?)").await.unwrap();
+        let len: Option<i64> = big.exec_first(&stmt, ("xyz",)).await.unwrap();
+        assert_eq!(len, Some(3));
+        setup(&mut conn, &["SET GLOBAL max_allowed_packet = 67108864"]).await;
+    });
+}

@@ -1231,3 +1231,46 @@ fn bit_and_statistical_aggregates_answer_as_mariadb() {
         assert_eq!((columns[1].decimals(), columns[2].decimals()), (4, 31));
     })
 }
+
+/// `SELECT 1` is INT (MYSQL_TYPE_LONG, 4 bytes in the binary protocol) as
+/// in MariaDB: integer literals and +, - and * over them up to a display
+/// length of 9; longer ones are BIGINT.
+#[test]
+fn small_integer_literals_are_long() {
+    let server = TestServer::start();
+    block_on_with_timeout(60, async {
+        let mut conn = server.conn().await;
+        let sql = "SELECT 1, -1, 123456789, 1234567890, 1+1, 100000000+1, 2*3";
+        let want = [
+            (ColumnType::MYSQL_TYPE_LONG, 1),
+            (ColumnType::MYSQL_TYPE_LONG, 2),
+            (ColumnType::MYSQL_TYPE_LONG, 9),
+            (ColumnType::MYSQL_TYPE_LONGLONG, 10),
+            (ColumnType::MYSQL_TYPE_LONG, 3),
+            (ColumnType::MYSQL_TYPE_LONGLONG, 11),
+            (ColumnType::MYSQL_TYPE_LONG, 3),
+        ];
+        let values = [1i64, -1, 123456789, 1234567890, 2, 100000001, 6];
+        // Text protocol, then binary (the values decode at their width).
+        let rows: Vec<Row> = conn.query(sql).await.unwrap();
+        let got: Vec<(ColumnType, u32)> = rows[0]
+            .columns_ref()
+            .iter()
+            .map(|c| (c.column_type(), c.column_length()))
+            .collect();
+        assert_eq!(got, want, "text");
+        let stmt = conn.prep(sql).await.unwrap();
+        let got: Vec<(ColumnType, u32)> = stmt
+            .columns()
+            .iter()
+            .map(|c| (c.column_type(), c.column_length()))
+            .collect();
+        assert_eq!(got, want, "prepare");
+        let row: Row = conn.exec_first(&stmt, ()).await.unwrap().unwrap();
+        let got: Vec<i64> = (0..values.len())
+            .map(|i| row.get::<i64, _>(i).unwrap())
+            .collect();
+        assert_eq!(got, values, "binary");
+        assert_eq!(row.as_ref(0), Some(&Value::Int(1)));
+    });
+}

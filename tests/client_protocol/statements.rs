@@ -311,3 +311,119 @@ fn quoted_names_with_backticks() {
         assert!(!dbs.iter().any(|d| d.contains('`')), "{dbs:?}");
     });
 }
+
+/// `UPDATE [LOW_PRIORITY] [IGNORE]` and `DELETE [LOW_PRIORITY] [QUICK]
+/// [IGNORE]`, as MariaDB 10.11: UPDATE IGNORE leaves a row whose new key
+/// is taken as it was, silently (matched, not changed, no warning), and
+/// turns conversion errors into warnings; the other modifiers change
+/// nothing.
+#[test]
+fn update_and_delete_modifiers() {
+    let server = TestServer::start();
+    block_on_with_timeout(60, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE modi",
+                "USE modi",
+                "CREATE TABLE t (id INT PRIMARY KEY, u INT, n INT NOT NULL, ti TINYINT, UNIQUE KEY uu (u))",
+                "INSERT INTO t VALUES (1, 10, 1, 1), (2, 20, 2, 2), (3, 30, 3, 3)",
+            ],
+        )
+        .await;
+        type Row4 = (i64, Option<i64>, i64, Option<i64>);
+        async fn rows(conn: &mut mysql_async::Conn) -> Vec<Row4> {
+            conn.query("SELECT id, u, n, ti FROM t ORDER BY id")
+                .await
+                .expect("select")
+        }
+        // Without IGNORE the duplicate fails the statement.
+        assert_error(
+            conn.query_drop("UPDATE t SET u = 20 WHERE id = 1").await,
+            1062,
+            "23000",
+            "UPDATE to a taken unique key",
+        );
+        // Every row would take u = 5: the first does, the others stay.
+        conn.query_drop("UPDATE IGNORE t SET u = 5").await.unwrap();
+        assert_eq!(conn.affected_rows(), 1);
+        assert_eq!(
+            conn.info().to_string(),
+            "Rows matched: 3  Changed: 1  Warnings: 0"
+        );
+        assert_eq!(conn.get_warnings(), 0);
+        // Primary key: 1 → 2 and 2 → 3 are taken when their turn comes.
+        conn.query_drop("UPDATE LOW_PRIORITY IGNORE t SET id = id + 1")
+            .await
+            .unwrap();
+        assert_eq!(conn.affected_rows(), 1);
+        assert_eq!(
+            rows(&mut conn).await,
+            [
+                (1, Some(5), 1, Some(1)),
+                (2, Some(20), 2, Some(2)),
+                (4, Some(30), 3, Some(3))
+            ]
+        );
+        // Conversion errors become warnings, as outside strict mode.
+        conn.query_drop("UPDATE IGNORE t SET ti = ti * 100, n = NULL WHERE id < 4")
+            .await
+            .unwrap();
+        assert_eq!(conn.affected_rows(), 2);
+        let warnings: Vec<(String, u32, String)> = conn.query("SHOW WARNINGS").await.unwrap();
+        let codes: Vec<u32> = warnings.iter().map(|w| w.1).collect();
+        assert_eq!(codes, [1048, 1264, 1048]);
+        assert_eq!(warnings[1].2, "Out of range value for column 'ti' at row 2");
+        assert_eq!(
+            rows(&mut conn).await,
+            [
+                (1, Some(5), 0, Some(100)),
+                (2, Some(20), 0, Some(127)),
+                (4, Some(30), 3, Some(3))
+            ]
+        );
+        conn.query_drop("UPDATE IGNORE t SET ti = 1 / 0 WHERE id = 4")
+            .await
+            .unwrap();
+        let warnings: Vec<(String, u32, String)> = conn.query("SHOW WARNINGS").await.unwrap();
+        assert_eq!(warnings[0].1, 1365);
+        assert_error(
+            conn.query_drop("UPDATE t SET ti = 1000 WHERE id = 4").await,
+            1264,
+            "22003",
+            "strict UPDATE",
+        );
+        // UPDATE's modifiers come in this order, once each.
+        for sql in [
+            "UPDATE IGNORE LOW_PRIORITY t SET n = 1",
+            "UPDATE IGNORE IGNORE t SET n = 1",
+        ] {
+            let (code, ..) = server_error(conn.query_drop(sql).await);
+            assert!(code == 1064 || code == 1146, "{sql}: {code}");
+        }
+        // DELETE's, in any order.
+        conn.query_drop("DELETE LOW_PRIORITY QUICK IGNORE FROM t WHERE id = 1")
+            .await
+            .unwrap();
+        assert_eq!(conn.affected_rows(), 1);
+        conn.query_drop("DELETE QUICK LOW_PRIORITY FROM t WHERE id = 2 LIMIT 1")
+            .await
+            .unwrap();
+        assert_eq!(conn.affected_rows(), 1);
+        conn.query_drop("DELETE IGNORE FROM t WHERE id = 9")
+            .await
+            .unwrap();
+        assert_eq!(conn.affected_rows(), 0);
+        assert_eq!(count(&mut conn, "SELECT COUNT(*) FROM t").await, 1);
+        // Prepared, with a parameter.
+        conn.query_drop("INSERT INTO t VALUES (5, 50, 5, 5)")
+            .await
+            .unwrap();
+        conn.exec_drop("UPDATE IGNORE t SET u = ? WHERE id = 5", (30,))
+            .await
+            .unwrap();
+        assert_eq!(conn.affected_rows(), 0);
+        assert_eq!(count(&mut conn, "SELECT u FROM t WHERE id = 5").await, 50);
+    });
+}

@@ -228,3 +228,53 @@ fn auto_increment_is_unique_across_two_sqld() {
         assert_eq!(ids.len(), 405);
     });
 }
+
+/// UPDATE IGNORE through MySQL-protocol data nodes: with one node group a
+/// row whose new primary key is taken stays (the node runs it as UPDATE
+/// IGNORE), conversion errors are warnings; with two, changing the primary
+/// key under IGNORE is refused (the row would move between groups).
+#[test]
+fn update_ignore_on_data_nodes() {
+    for groups in [1, 2] {
+        let c = TestCluster::start(ClusterOptions {
+            groups,
+            ..ClusterOptions::default()
+        });
+        block_on_with_timeout(180, async {
+            let mut s = c.conn(0, None).await;
+            exec_all(
+                &mut s,
+                &[
+                    "CREATE DATABASE ui",
+                    "USE ui",
+                    "CREATE TABLE t (id INT PRIMARY KEY, k INT NOT NULL, ti TINYINT)",
+                    "INSERT INTO t VALUES (1, 1, 1), (2, 2, 2), (3, 3, 3)",
+                ],
+            )
+            .await;
+            s.query_drop("UPDATE IGNORE t SET k = NULL, ti = ti * 100 WHERE id >= 2")
+                .await
+                .unwrap();
+            assert_eq!(s.affected_rows(), 2);
+            let warnings: Vec<(String, u32, String)> = s.query("SHOW WARNINGS").await.unwrap();
+            let mut codes: Vec<u32> = warnings.iter().map(|w| w.1).collect();
+            codes.sort();
+            assert_eq!(codes, [1048, 1048, 1264, 1264], "{groups} groups");
+            assert_eq!(count(&mut s, "SELECT SUM(k) FROM t").await, 1);
+            assert_eq!(count(&mut s, "SELECT SUM(ti) FROM t").await, 255);
+            let result = s.query_drop("UPDATE IGNORE t SET id = id + 1").await;
+            if groups == 1 {
+                result.unwrap();
+                assert_eq!(s.affected_rows(), 1);
+                let ids: Vec<i64> = s.query("SELECT id FROM t ORDER BY id").await.unwrap();
+                assert_eq!(ids, [1, 2, 4]);
+            } else {
+                match result {
+                    Err(mysql_async::Error::Server(e)) => assert_eq!(e.code, 1235),
+                    other => panic!("expected 1235, got {other:?}"),
+                }
+                assert_eq!(count(&mut s, "SELECT COUNT(*) FROM t").await, 3);
+            }
+        });
+    }
+}

@@ -1567,7 +1567,7 @@ mod tests {
         assert_eq!(number("1e3").unwrap(), Value::Double(1000.0));
         // Beyond DOUBLE's range: MySQL's 1367, not infinity.
         let e = number("1e309").unwrap_err();
-        assert_eq!((e.code, e.state.as_str()), (1367, "22007"));
+        assert_eq!((e.code, e.state), (1367, "22007"));
         assert_eq!(e.message, "Illegal double '1e309' value found during parsing");
         assert_eq!(number("1e-400").unwrap(), Value::Double(0.0));
     }

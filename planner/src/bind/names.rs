@@ -1,6 +1,6 @@
 //! Table and column names: `db.table`, aliases, `t.col`, `db.t.col`.
 
-use pushdown::error::{er, SqlError, SqlResult};
+use pushdown::error::{er, SqlError, SqlResult, MAX_IDENT_CHARS};
 use pushdown::schema::{Catalog, TableDef};
 use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
 use std::sync::Arc;
@@ -36,17 +36,50 @@ pub fn simple_name(name: &ObjectName) -> SqlResult<String> {
 }
 
 /// (database, table) of a possibly qualified name; 1046 when unqualified
-/// and no database is selected.
+/// and no database is selected, 1102 / 1103 for a name too long to exist.
 pub fn qualify(name: &ObjectName, current_db: Option<&str>) -> SqlResult<(String, String)> {
     let parts = name_parts(name)?;
-    match parts.as_slice() {
+    let (db, t) = match parts.as_slice() {
         [t] => match current_db {
-            Some(db) => Ok((db.to_string(), t.clone())),
-            None => Err(er::no_db()),
+            Some(db) => (db.to_string(), t.clone()),
+            None => return Err(er::no_db()),
         },
-        [db, t] => Ok((db.clone(), t.clone())),
-        _ => Err(er::parse(&name.to_string(), 1)),
+        [db, t] => (check_db_name(db)?.to_string(), t.clone()),
+        _ => return Err(er::parse(&name.to_string(), 1)),
+    };
+    check_table_name(&t)?;
+    Ok((db, t))
+}
+
+fn too_long(name: &str) -> bool {
+    name.len() > MAX_IDENT_CHARS && name.chars().count() > MAX_IDENT_CHARS
+}
+
+/// A database name, or 1102 when longer than 64 characters (MariaDB checks
+/// every statement that names one, before looking it up).
+pub fn check_db_name(name: &str) -> SqlResult<&str> {
+    if too_long(name) {
+        return Err(er::wrong_db_name(name));
     }
+    Ok(name)
+}
+
+/// A table name, or 1103 when longer than 64 characters.
+pub fn check_table_name(name: &str) -> SqlResult<&str> {
+    if too_long(name) {
+        return Err(er::wrong_table_name(name));
+    }
+    Ok(name)
+}
+
+/// A column, index or constraint name being defined, or 1059 when longer
+/// than 64 characters. (Names that are only looked up are not checked:
+/// a long one is simply unknown, as in MariaDB.)
+pub fn check_ident(name: &str) -> SqlResult<&str> {
+    if too_long(name) {
+        return Err(er::too_long_ident(name));
+    }
+    Ok(name)
 }
 
 /// The table a name refers to: 1046 without a database, 1146 if unknown.

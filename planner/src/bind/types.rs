@@ -215,11 +215,20 @@ impl TypeEnv<'_> {
         if t.collation == Collation::Binary && !is_numeric(t.ty) {
             f |= flags::BINARY;
         }
+        let (ty, length) = match small_int_length(e) {
+            // As MariaDB: an integer literal, or +, - and * over them, is
+            // INT (MYSQL_TYPE_LONG) when its display length (digits and
+            // sign) is at most 9, so its value fits in 4 bytes.
+            Some(len) if t.ty == ColumnType::BigInt && !t.unsigned => {
+                (if len <= 9 { ColumnType::Int } else { t.ty }, len)
+            }
+            _ => (t.ty, t.length),
+        };
         ColumnMeta {
             decimals: t.decimals,
             flags: f,
             unsigned: t.unsigned,
-            ..ColumnMeta::computed(name, t.ty, t.collation, t.length)
+            ..ColumnMeta::computed(name, ty, t.collation, length)
         }
     }
 
@@ -654,6 +663,42 @@ fn extract_length(unit: Option<&Expr>, of_date: bool) -> u32 {
         b"MINUTE_MICROSECOND" => 11,
         b"SECOND_MICROSECOND" => 9,
         _ => 21,
+    }
+}
+
+/// MariaDB's display length of an integer literal (digits, and the sign
+/// when negative) or of `-`, `+`, `-` and `*` over such (the precision of
+/// `a + b` is one more digit than the wider operand's, of `a * b` the sum
+/// of both, plus a sign); None for any other expression.
+fn small_int_length(e: &Expr) -> Option<u32> {
+    fn precision(e: &Expr) -> Option<u32> {
+        match e {
+            Expr::Literal(Value::Int(i)) => Some(i.unsigned_abs().to_string().len() as u32),
+            Expr::Unary {
+                op: UnaryOp::Neg,
+                arg,
+            } => precision(arg),
+            Expr::Binary {
+                op: BinaryOp::Add | BinaryOp::Sub,
+                left,
+                right,
+            } => Some(precision(left)?.max(precision(right)?) + 1),
+            Expr::Binary {
+                op: BinaryOp::Mul,
+                left,
+                right,
+            } => Some(precision(left)? + precision(right)?),
+            _ => None,
+        }
+    }
+    match e {
+        Expr::Literal(Value::Int(i)) => Some(i.to_string().len() as u32),
+        Expr::Unary {
+            op: UnaryOp::Neg,
+            arg,
+        } if matches!(**arg, Expr::Literal(Value::Int(_))) => Some(precision(arg)? + 1),
+        Expr::Binary { .. } => Some(precision(e)? + 1),
+        _ => None,
     }
 }
 

@@ -8,7 +8,7 @@ use super::{
     add_index, check_auto_increment, column, default_value, drop_index, dup_column, index_columns,
     Keys,
 };
-use crate::bind::names::qualify;
+use crate::bind::names::{check_ident, qualify};
 use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
 use pushdown::schema::{Catalog, ColumnDef, ColumnDefault, DdlOp, TableDef};
 use pushdown::value::Value;
@@ -105,6 +105,7 @@ impl Altering {
                 new_column_name,
             } => {
                 let i = self.find(&old_column_name.value)?;
+                check_ident(&new_column_name.value)?;
                 self.check_new_name(i, &new_column_name.value)?;
                 self.t.columns[i].name = new_column_name.value.clone();
                 Ok(())
@@ -248,6 +249,9 @@ impl Altering {
                 add_index(t, ix.name.as_ref().map(|n| n.value.clone()), cols, false)
             }
             TableConstraint::Unique(u) => {
+                for n in [&u.name, &u.index_name].into_iter().flatten() {
+                    check_ident(&n.value)?;
+                }
                 let cols = index_columns(t, &u.columns)?;
                 let name = u
                     .index_name

@@ -225,7 +225,8 @@ pub async fn modify(
                 assignments: assignments.clone(),
                 limit: remaining,
                 params: params.to_vec(),
-                strict: session.strict,
+                strict: session.strict && !plan.ignore,
+                ignore: plan.ignore,
             }
         } else {
             Write::Delete {

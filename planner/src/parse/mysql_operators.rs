@@ -13,8 +13,17 @@
 //!   `SECOND TO ...` differently); `EXTRACT(DAY_HOUR FROM x)` becomes a
 //!   call of [`extract_function`]`("DAY_HOUR")`.
 //!
-//! Every one of those unit names is a reserved word in MySQL, so outside
-//! quotes it can only be a unit.
+//! - `a MOD b`, the operator, which becomes `a % b`; `MOD(a, b)`, the
+//!   function, stays.
+//! - The modifiers `UPDATE [LOW_PRIORITY] [IGNORE]` and `DELETE
+//!   [LOW_PRIORITY | QUICK | IGNORE]...`: LOW_PRIORITY and QUICK have no
+//!   effect (as with InnoDB) and are dropped, as is DELETE's IGNORE (the
+//!   errors it turns into warnings in MariaDB, from subqueries and foreign
+//!   keys, do not arise in sqld); UPDATE's IGNORE becomes `UPDATE OR
+//!   IGNORE`, the form sqlparser keeps (`ast::Update::or`).
+//!
+//! Every one of those unit names and modifiers is a reserved word in
+//! MySQL, so outside quotes it can only be a unit or a modifier.
 
 use super::{contains_ci, LineOffsets};
 use sqlparser::dialect::MySqlDialect;
@@ -107,6 +116,28 @@ pub fn rewrite_mysql_operators(sql: &str) -> Cow<'_, str> {
         if w.quote_style.is_some() {
             continue;
         }
+        if w.keyword == Keyword::MOD && i > 0 && ends_operand(toks[i - 1]) {
+            // `MOD(a, b)` after an operand is still a syntax error, as in
+            // MySQL: only a group without a comma is an operand.
+            if !(matches!(tok(&toks, i + 1), Some(Token::LParen)) && group_has_comma(&toks, i + 1))
+            {
+                edits.push(edit("%".to_string()));
+            }
+            continue;
+        }
+        if matches!(w.keyword, Keyword::UPDATE | Keyword::DELETE) {
+            for (j, text) in statement_modifiers(&toks, i, w.keyword) {
+                let (Some(start), Some(end)) = (start_of(toks[j]), end_of(toks[j])) else {
+                    continue;
+                };
+                edits.push(Edit {
+                    start,
+                    end,
+                    text: text.to_string(),
+                });
+            }
+            continue;
+        }
         if w.keyword == Keyword::INTERVAL
             && matches!(tok(&toks, i + 1), Some(Token::LParen))
             && group_has_comma(&toks, i + 1)
@@ -156,7 +187,8 @@ pub fn rewrite_mysql_operators(sql: &str) -> Cow<'_, str> {
 }
 
 /// Whether the text may hold one of the constructs above: a `!` that is
-/// not `!=`, `INTERVAL (`, or a two-field unit. Most statements hold none,
+/// not `!=`, `INTERVAL (`, a two-field unit, `MOD` or a statement
+/// modifier. Most statements hold none,
 /// and are not tokenized twice.
 fn may_need_rewrite(sql: &str) -> bool {
     let b = sql.as_bytes();
@@ -166,6 +198,23 @@ fn may_need_rewrite(sql: &str) -> bool {
         .any(|(i, &c)| c == b'!' && b.get(i + 1) != Some(&b'='));
     bang || (contains_ci(sql, "INTERVAL") && (interval_call(b) || has_two_field_unit(sql)))
         || (contains_ci(sql, "EXTRACT") && has_two_field_unit(sql))
+        || contains_word_ci(sql, "MOD")
+        || ((contains_ci(sql, "UPDATE") || contains_ci(sql, "DELETE"))
+            && ["IGNORE", "LOW_PRIORITY", "QUICK"]
+                .iter()
+                .any(|m| contains_ci(sql, m)))
+}
+
+/// Whether `word` (ASCII, upper case) stands in the text as a whole word
+/// in any case (`MOD`, not `MODE`).
+fn contains_word_ci(sql: &str, word: &str) -> bool {
+    let b = sql.as_bytes();
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80;
+    b.windows(word.len()).enumerate().any(|(i, w)| {
+        w.eq_ignore_ascii_case(word.as_bytes())
+            && (i == 0 || !is_word(b[i - 1]))
+            && b.get(i + word.len()).is_none_or(|&c| !is_word(c))
+    })
 }
 
 /// `INTERVAL` followed by `(` (after blanks) somewhere in the text.
@@ -201,6 +250,97 @@ fn tok<'t>(toks: &[&'t TokenWithSpan], i: usize) -> Option<&'t Token> {
 
 fn is_keyword(t: Option<&Token>, k: Keyword) -> bool {
     matches!(t, Some(Token::Word(w)) if w.quote_style.is_none() && w.keyword == k)
+}
+
+/// Whether `t` can end an operand, so that a `MOD` after it is the
+/// operator: a literal, a name, `)`, or a word that is no clause or
+/// operator keyword (`SELECT MOD(5, 2)`, `WHERE MOD(a, 2)`, `, MOD(...)`
+/// are the function).
+fn ends_operand(t: &TokenWithSpan) -> bool {
+    match &t.token {
+        Token::Number(..)
+        | Token::SingleQuotedString(_)
+        | Token::DoubleQuotedString(_)
+        | Token::NationalStringLiteral(_)
+        | Token::HexStringLiteral(_)
+        | Token::Placeholder(_)
+        | Token::RParen => true,
+        Token::Word(w) => {
+            w.quote_style.is_some()
+                || !matches!(
+                    w.keyword,
+                    Keyword::SELECT
+                        | Keyword::WHERE
+                        | Keyword::HAVING
+                        | Keyword::ON
+                        | Keyword::AND
+                        | Keyword::OR
+                        | Keyword::XOR
+                        | Keyword::NOT
+                        | Keyword::WHEN
+                        | Keyword::THEN
+                        | Keyword::ELSE
+                        | Keyword::CASE
+                        | Keyword::BY
+                        | Keyword::SET
+                        | Keyword::DISTINCT
+                        | Keyword::ALL
+                        | Keyword::IN
+                        | Keyword::IS
+                        | Keyword::LIKE
+                        | Keyword::BETWEEN
+                        | Keyword::REGEXP
+                        | Keyword::RLIKE
+                        | Keyword::DIV
+                        | Keyword::MOD
+                        | Keyword::INTERVAL
+                        | Keyword::BINARY
+                        | Keyword::RETURN
+                        | Keyword::LIMIT
+                        | Keyword::OFFSET
+                        | Keyword::VALUES
+                        | Keyword::DEFAULT
+                        | Keyword::USING
+                )
+        }
+        _ => false,
+    }
+}
+
+/// The modifier tokens after the UPDATE or DELETE at `i`, each with its
+/// replacement: `UPDATE [LOW_PRIORITY] [IGNORE]` in that order, once each
+/// (a repeated one is left for the parser to reject, as MySQL does), and
+/// `DELETE` followed by any of LOW_PRIORITY, QUICK and IGNORE in any order
+/// and number, as MariaDB's grammar allows.
+fn statement_modifiers(
+    toks: &[&TokenWithSpan],
+    i: usize,
+    statement: Keyword,
+) -> Vec<(usize, &'static str)> {
+    let word = |j: usize| match tok(toks, j) {
+        Some(Token::Word(w)) if w.quote_style.is_none() => Some(w.value.to_ascii_uppercase()),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    let mut j = i + 1;
+    if statement == Keyword::UPDATE {
+        if word(j).as_deref() == Some("LOW_PRIORITY") {
+            out.push((j, ""));
+            j += 1;
+        }
+        if word(j).as_deref() == Some("IGNORE") {
+            out.push((j, "OR IGNORE"));
+        }
+    } else {
+        while matches!(
+            word(j).as_deref(),
+            Some("LOW_PRIORITY" | "QUICK" | "IGNORE")
+        ) {
+            out.push((j, ""));
+            j += 1;
+        }
+    }
+    out
 }
 
 /// The index after the parenthesised group opening at `i`.
@@ -380,6 +520,67 @@ mod tests {
             Some("DAY_HOUR")
         );
         assert_eq!(extract_function_unit("`sqld extract DAY`"), None);
+    }
+
+    #[test]
+    fn mod_operator_becomes_percent() {
+        let cases = [
+            ("SELECT 5 MOD 2, MOD(5, 2)", "SELECT 5 % 2, MOD(5, 2)"),
+            // Found by the differential sweep: `x MOD (y)` was a syntax error.
+            (
+                "SELECT 5 mod (3), (1) MOD (2 + 1), MOD ( (1), ',' ) FROM t",
+                "SELECT 5 % (3), (1) % (2 + 1), MOD ( (1), ',' ) FROM t",
+            ),
+            ("SELECT a MOD(3) FROM t", "SELECT a %(3) FROM t"),
+            (
+                "SELECT 'a MOD b', `mod`, 7 /* x MOD y */ MOD -- c MOD d\n 2",
+                "SELECT 'a MOD b', `mod`, 7 /* x MOD y */ % -- c MOD d\n 2",
+            ),
+            (
+                "SELECT * FROM t WHERE MOD(a, 2) = 0 AND b MOD 2 = 1",
+                "SELECT * FROM t WHERE MOD(a, 2) = 0 AND b % 2 = 1",
+            ),
+            (
+                "SELECT 1 FROM t WHERE mode = 1",
+                "SELECT 1 FROM t WHERE mode = 1",
+            ),
+        ];
+        for (sql, want) in cases {
+            assert_eq!(rewrite_mysql_operators(sql), want, "{sql}");
+        }
+    }
+
+    #[test]
+    fn update_and_delete_modifiers() {
+        let cases = [
+            ("UPDATE IGNORE t SET a = 1", "UPDATE OR IGNORE t SET a = 1"),
+            (
+                "update low_priority ignore t set a = 1",
+                "update  OR IGNORE t set a = 1",
+            ),
+            ("UPDATE LOW_PRIORITY t SET a = 1", "UPDATE  t SET a = 1"),
+            // Out of order or repeated: left for the parser.
+            (
+                "UPDATE IGNORE LOW_PRIORITY t SET a = 1",
+                "UPDATE OR IGNORE LOW_PRIORITY t SET a = 1",
+            ),
+            (
+                "DELETE LOW_PRIORITY QUICK IGNORE FROM t",
+                "DELETE    FROM t",
+            ),
+            ("delete quick ignore quick from t", "delete    from t"),
+            (
+                "UPDATE `ignore` SET a = 'IGNORE'",
+                "UPDATE `ignore` SET a = 'IGNORE'",
+            ),
+            (
+                "INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = 1",
+                "INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = 1",
+            ),
+        ];
+        for (sql, want) in cases {
+            assert_eq!(rewrite_mysql_operators(sql), want, "{sql}");
+        }
     }
 
     #[test]

@@ -156,4 +156,8 @@ pub struct ModifyPlan {
     /// the primary-key columns).
     pub sort: Vec<SortKey>,
     pub limit: Option<LimitPlan>,
+    /// UPDATE IGNORE: a row whose new key is taken stays as it is (silently,
+    /// as in MariaDB) and conversion errors are warnings, as outside strict
+    /// mode.
+    pub ignore: bool,
 }

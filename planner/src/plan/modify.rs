@@ -33,6 +33,13 @@ pub fn plan_update(
     if up.from.is_some() {
         return Err(er::not_supported("UPDATE ... FROM"));
     }
+    // `UPDATE IGNORE` arrives as `UPDATE OR IGNORE` (the parser's token
+    // pass); SQLite's other conflict clauses are not MySQL.
+    let ignore = match &up.or {
+        None => false,
+        Some(ast::SqliteOnConflict::Ignore) => true,
+        Some(other) => return Err(er::parse(&format!("{other} {}", up.table), 1)),
+    };
     let scope = single_table(std::slice::from_ref(&up.table), catalog, current_db)?
         .ok_or_else(|| er::parse("DUAL", 1))?;
     let mut b = ExprBinder::new(Some(&scope));
@@ -53,6 +60,7 @@ pub fn plan_update(
         &up.order_by,
         up.limit.as_ref(),
         assignments,
+        ignore,
     )
 }
 
@@ -87,6 +95,7 @@ pub fn plan_delete(
         &del.order_by,
         del.limit.as_ref(),
         Vec::new(),
+        false,
     )
 }
 
@@ -97,6 +106,7 @@ fn finish(
     order_by: &[ast::OrderByExpr],
     limit: Option<&ast::Expr>,
     assignments: Vec<(usize, Expr)>,
+    ignore: bool,
 ) -> SqlResult<PlannedModify> {
     b.clause = "where clause";
     let mut terms = Vec::new();
@@ -186,6 +196,7 @@ fn finish(
             assignments,
             sort,
             limit,
+            ignore,
         },
         params: b.next_param,
         tables,

@@ -17,10 +17,18 @@ pub(super) async fn update(txn: &mut ClusterTxn, req: &Write) -> SqlResult<Write
         limit,
         params,
         strict,
+        ignore,
     } = req
     else {
         return Err(er::internal("row move of a request that is not an UPDATE"));
     };
+    if *ignore {
+        // Rows are deleted then inserted again: skipping a row whose new
+        // key is taken would need the check before the delete.
+        return Err(er::not_supported(
+            "UPDATE IGNORE of primary-key columns with several node groups",
+        ));
+    }
     // Several requests follow: each part gets its statement savepoint.
     txn.expect_several_requests();
     let rows = txn

@@ -434,6 +434,7 @@ async fn one_atomic_write_needs_no_savepoint() {
         limit: None,
         params: Vec::new(),
         strict: true,
+        ignore: false,
     };
     txn.begin_statement(true);
     txn.write(&one).await.unwrap();
@@ -744,6 +745,7 @@ async fn updating_the_primary_key_moves_rows_between_groups() {
         limit: None,
         params: Vec::new(),
         strict: true,
+        ignore: false,
     };
     let out = write_all(&c, plus).await;
     assert_eq!((out.matched, out.affected), (30, 30));

@@ -793,6 +793,7 @@ impl EmbeddedTxn {
                 limit,
                 params,
                 strict,
+                ignore,
             } => {
                 let targets = self
                     .scan_locked(
@@ -810,8 +811,13 @@ impl EmbeddedTxn {
                     out.matched += 1;
                     let new = assign(table, &old, assignments, &mut ctx, *strict, out.matched)?;
                     if new != old {
-                        self.update_row(table, &rk, &old, &new).await?;
-                        out.affected += 1;
+                        match self.update_row(table, &rk, &old, &new).await {
+                            Ok(()) => out.affected += 1,
+                            // update_row checks for a conflict before it
+                            // writes anything.
+                            Err(e) if *ignore && e.code == 1062 => {}
+                            Err(e) => return Err(e),
+                        }
                     }
                 }
                 out.warnings = ctx.warnings;

@@ -123,6 +123,7 @@ pub fn plan(req: &Write) -> SqlResult<Plan> {
             limit,
             params,
             strict,
+            ignore,
         } => {
             let scope = Scope {
                 table,
@@ -130,7 +131,12 @@ pub fn plan(req: &Write) -> SqlResult<Plan> {
                 insert_values: false,
             };
             let refreshes = table.columns.iter().any(|c| c.on_update_current_timestamp);
-            if !*strict || refreshes || (matches!(access, Access::Keys(_)) && limit.is_some()) {
+            // UPDATE IGNORE is never strict: it runs row by row too.
+            if !*strict
+                || *ignore
+                || refreshes
+                || (matches!(access, Access::Keys(_)) && limit.is_some())
+            {
                 return Ok(Plan::Multi);
             }
             let mut sets = Vec::with_capacity(assignments.len());
@@ -375,6 +381,7 @@ async fn write_steps(
             limit,
             params,
             strict,
+            ignore,
         } => {
             let old_rows =
                 locked_rows(conn, label, table, access, filter, *limit, params, None).await?;
@@ -383,8 +390,7 @@ async fn write_steps(
             for old in old_rows {
                 out.matched += 1;
                 let new = eval::assign(table, &old, assignments, &mut ctx, *strict, out.matched)?;
-                if new != old {
-                    update_by_key(conn, label, table, &old, &new).await?;
+                if new != old && update_by_key(conn, label, table, &old, &new, *ignore).await? {
                     out.affected += 1;
                 }
             }
@@ -458,8 +464,11 @@ async fn update_by_key(
     t: &TableDef,
     old: &[Value],
     new: &[Value],
-) -> SqlResult<()> {
-    let mut sql = Sql::new("UPDATE ");
+    ignore: bool,
+) -> SqlResult<bool> {
+    // With IGNORE the node leaves the row when its new key is taken, and
+    // reports no affected row.
+    let mut sql = Sql::new(if ignore { "UPDATE IGNORE " } else { "UPDATE " });
     sql.table(t)?;
     sql.push(" SET ");
     let mut first = true;
@@ -477,8 +486,7 @@ async fn update_by_key(
     sql.push(" WHERE ");
     let key: Vec<Value> = t.primary_key.iter().map(|&c| old[c].clone()).collect();
     keys_condition(&mut sql, t, &[key])?;
-    conn.exec(label, &sql).await?;
-    Ok(())
+    Ok(conn.exec(label, &sql).await?.affected > 0)
 }
 
 /// INSERT ... ON DUPLICATE KEY UPDATE of one row, evaluated here: the
@@ -560,7 +568,7 @@ async fn upsert_row(
     let new = eval::assign(t, &old, assignments, &mut ctx, strict, row_no)?;
     out.warnings.append(&mut ctx.warnings);
     if new != old {
-        update_by_key(conn, label, t, &old, &new).await?;
+        update_by_key(conn, label, t, &old, &new, false).await?;
         out.affected += 2;
     }
     Ok(())

@@ -27,8 +27,6 @@ const MAX_HANDSHAKE_PACKET: usize = 64 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long we keep reading an oversized packet so the client sees 1153.
 const DISCARD_TIMEOUT: Duration = Duration::from_secs(30);
-/// Long data accumulated for one parameter beyond this is refused.
-const MAX_LONG_DATA: usize = 1 << 30;
 
 mod command {
     pub const QUIT: u8 = 0x01;
@@ -54,6 +52,9 @@ struct Statement {
     /// Types sent with the last execution that bound them.
     types: Vec<ParamType>,
     long_data: Vec<Option<Vec<u8>>>,
+    /// A parameter's long data went over max_allowed_packet: every
+    /// execution fails until COM_STMT_RESET (or a new PREPARE), as in
+    /// MariaDB, and the data sent is dropped.
     long_data_too_big: bool,
 }
 
@@ -67,10 +68,24 @@ impl Statement {
         }
     }
 
+    /// COM_STMT_RESET: no long data, no error.
     fn reset_long_data(&mut self) {
-        self.long_data.iter_mut().for_each(|d| *d = None);
+        self.drop_long_data();
         self.long_data_too_big = false;
     }
+
+    /// Releases the long data (after an execution, or once too big).
+    fn drop_long_data(&mut self) {
+        self.long_data.iter_mut().for_each(|d| *d = None);
+    }
+}
+
+/// What MariaDB answers an execution whose long data went over the limit.
+fn long_data_too_big() -> SqlError {
+    SqlError::code(
+        1105,
+        "Parameter of prepared statement which is set through mysql_send_long_data() is longer than 'max_allowed_packet' bytes",
+    )
 }
 
 /// Whether the connection goes on after a command.
@@ -637,17 +652,13 @@ where
         if stmt.param_count != count {
             *stmt = Statement::new(count);
         }
-        let too_big = stmt.long_data_too_big;
+        if stmt.long_data_too_big {
+            self.send_err(&long_data_too_big());
+            return Ok(Flow::Continue);
+        }
         let decoded = decode_params(&mut r, count as usize, &mut stmt.types, &mut stmt.long_data);
-        stmt.reset_long_data();
+        stmt.drop_long_data();
         let params = match decoded {
-            Ok(_) if too_big => {
-                self.send_err(&SqlError::code(
-                    1153,
-                    "Got a packet bigger than 'max_allowed_packet' bytes",
-                ));
-                return Ok(Flow::Continue);
-            }
             Ok(p) => p,
             Err(ParamError::NoTypes) => {
                 self.send_err(&SqlError::code(
@@ -669,20 +680,27 @@ where
     }
 
     /// COM_STMT_SEND_LONG_DATA has no response, not even on error: a
-    /// problem is reported by the next execution.
+    /// problem is reported by the next execution. A parameter holds at
+    /// most the session's max_allowed_packet bytes, as in MariaDB (which
+    /// checks each parameter, not their sum).
     fn send_long_data(&mut self, body: &[u8]) -> Flow {
         let mut r = Reader::new(body);
         let (Ok(id), Ok(param)) = (r.u32(), r.u16()) else {
             return Flow::Close;
         };
         let data = r.rest();
+        let max = self.handler.max_allowed_packet();
         if let Some(stmt) = self.statements.get_mut(&id) {
+            if stmt.long_data_too_big {
+                return Flow::Continue;
+            }
             if let Some(slot) = stmt.long_data.get_mut(param as usize) {
-                let buf = slot.get_or_insert_with(Vec::new);
-                if buf.len() + data.len() > MAX_LONG_DATA {
+                let held = slot.as_ref().map_or(0, Vec::len);
+                if held.saturating_add(data.len()) > max {
                     stmt.long_data_too_big = true;
+                    stmt.drop_long_data();
                 } else {
-                    buf.extend_from_slice(data);
+                    slot.get_or_insert_with(Vec::new).extend_from_slice(data);
                 }
             }
         }

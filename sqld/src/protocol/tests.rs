@@ -837,6 +837,83 @@ async fn eof_packets_for_clients_without_deprecate_eof() {
     assert!(raw::read(&mut s).await.is_none());
 }
 
+/// Long data is limited per parameter by max_allowed_packet (20 MiB in the
+/// fake session), as in MariaDB: over it, every execution answers 1105
+/// until COM_STMT_RESET; two parameters may together hold more.
+#[tokio::test]
+async fn long_data_over_max_allowed_packet() {
+    let server = start().await;
+    let caps = CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH | 0x0100_0000;
+    let mut s = raw::login(server.port, caps).await;
+    raw::write(&mut s, 0, b"\x16echo ?, ?").await;
+    let (_, ok) = raw::read(&mut s).await.unwrap();
+    assert_eq!(ok[0], 0);
+    let id = u32::from_le_bytes([ok[1], ok[2], ok[3], ok[4]]);
+    for _ in 0..4 {
+        raw::read(&mut s).await.unwrap();
+    }
+    let long = |param: u16, data: &[u8]| {
+        let mut p = vec![0x18];
+        p.extend_from_slice(&id.to_le_bytes());
+        p.extend_from_slice(&param.to_le_bytes());
+        p.extend_from_slice(data);
+        p
+    };
+    // Both parameters BLOB, sent as long data: no bytes in the packet.
+    let mut exec = vec![0x17];
+    exec.extend_from_slice(&id.to_le_bytes());
+    exec.push(0);
+    exec.extend_from_slice(&1u32.to_le_bytes());
+    exec.extend_from_slice(&[0, 1, 0xfc, 0, 0xfc, 0]);
+    // Reads one result; Err(code) for an error packet.
+    async fn result(s: &mut tokio::net::TcpStream) -> Result<Vec<Vec<u8>>, u16> {
+        let (_, first) = raw::read(s).await.unwrap();
+        if first[0] == 0xff {
+            return Err(u16::from_le_bytes([first[1], first[2]]));
+        }
+        let mut packets = vec![first];
+        loop {
+            let (_, p) = raw::read(s).await.unwrap();
+            let end = p[0] == 0xfe && p.len() < 9;
+            packets.push(p);
+            if end {
+                return Ok(packets);
+            }
+        }
+    }
+    let chunk = vec![b'x'; 8 << 20];
+    // 12 MiB in each parameter: 24 MiB in all is fine.
+    for param in [0, 1] {
+        raw::write(&mut s, 0, &long(param, &chunk)).await;
+        raw::write(&mut s, 0, &long(param, &chunk[..4 << 20])).await;
+    }
+    raw::write(&mut s, 0, &exec).await;
+    let packets = result(&mut s).await.expect("24 MiB over two parameters");
+    let row_bytes: usize = packets[3..packets.len() - 1].iter().map(Vec::len).sum();
+    assert!(row_bytes > 24 << 20, "{row_bytes}");
+    // 24 MiB in one parameter: 1105 at execution, and at the next one.
+    for _ in 0..3 {
+        raw::write(&mut s, 0, &long(0, &chunk)).await;
+    }
+    raw::write(&mut s, 0, &long(1, b"b")).await;
+    raw::write(&mut s, 0, &exec).await;
+    assert_eq!(result(&mut s).await.unwrap_err(), 1105);
+    raw::write(&mut s, 0, &long(0, b"a")).await;
+    raw::write(&mut s, 0, &long(1, b"b")).await;
+    raw::write(&mut s, 0, &exec).await;
+    assert_eq!(result(&mut s).await.unwrap_err(), 1105);
+    // COM_STMT_RESET clears it.
+    let mut reset = vec![0x1a];
+    reset.extend_from_slice(&id.to_le_bytes());
+    raw::write(&mut s, 0, &reset).await;
+    assert_eq!(raw::read(&mut s).await.unwrap().1[0], 0);
+    raw::write(&mut s, 0, &long(0, b"a")).await;
+    raw::write(&mut s, 0, &long(1, b"b")).await;
+    raw::write(&mut s, 0, &exec).await;
+    let packets = result(&mut s).await.expect("after reset");
+    assert_eq!(packets[3], b"\x00\x00\x01a\x01b");
+}
+
 #[tokio::test]
 async fn execute_param_edge_cases() {
     let server = start().await;

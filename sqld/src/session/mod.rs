@@ -200,8 +200,9 @@ impl Session {
         self.use_db(db)
     }
 
-    /// USE db: 1049 unknown, 1044 without a grant on it.
+    /// USE db: 1102 too long, 1049 unknown, 1044 without a grant on it.
     fn use_db(&mut self, db: &str) -> SqlResult<()> {
+        planner::bind::names::check_db_name(db)?;
         if db.eq_ignore_ascii_case(show::INFORMATION_SCHEMA) {
             // Every account may use it, as in MySQL (it has no tables yet).
             self.ctx.current_db = Some(show::INFORMATION_SCHEMA.to_string());
