@@ -11,6 +11,8 @@
 mod common;
 #[path = "client_protocol/errors.rs"]
 mod errors;
+#[path = "client_protocol/information_schema.rs"]
+mod information_schema;
 #[path = "client_protocol/queries.rs"]
 mod queries;
 #[path = "client_protocol/session.rs"]
