@@ -18,10 +18,16 @@ async fn rows(conn: &mut Conn, sql: &str) -> Vec<Vec<Option<String>>> {
     rows.into_iter().map(cells).collect()
 }
 
+/// Expected cells: "NULL" is SQL NULL, "'NULL'" the text NULL (what
+/// COLUMN_DEFAULT holds for a nullable column without a default).
 fn row(cells: &[&str]) -> Vec<Option<String>> {
     cells
         .iter()
-        .map(|c| (*c != "NULL").then(|| c.to_string()))
+        .map(|c| match *c {
+            "NULL" => None,
+            "'NULL'" => Some("NULL".to_string()),
+            c => Some(c.to_string()),
+        })
         .collect()
 }
 
@@ -132,7 +138,7 @@ fn tables_and_columns_as_drivers_read_them() {
                     "NULL"
                 ]),
                 row(&[
-                    "u", "bigint", bigint, "NULL", "20", "0", "YES", "NULL", "", "", "NULL",
+                    "u", "bigint", bigint, "NULL", "20", "0", "YES", "'NULL'", "", "", "NULL",
                     "NULL", "NULL"
                 ]),
                 row(&[
@@ -143,7 +149,7 @@ fn tables_and_columns_as_drivers_read_them() {
                     "NULL",
                     "NULL",
                     "YES",
-                    "NULL",
+                    "'NULL'",
                     "",
                     "",
                     "utf8mb4",
@@ -173,7 +179,7 @@ fn tables_and_columns_as_drivers_read_them() {
                     "NULL",
                     "NULL",
                     "YES",
-                    "NULL",
+                    "'NULL'",
                     "",
                     "",
                     "latin1",
@@ -205,9 +211,30 @@ fn tables_and_columns_as_drivers_read_them() {
         conn.query_drop("CREATE TABLE isshop.extra (k INT PRIMARY KEY)")
             .await
             .unwrap();
-        // Names compare as utf8mb3_general_ci: case does not matter.
-        let n: Option<i64> = conn.exec_first(&stmt, ("ISSHOP",)).await.unwrap();
+        let n: Option<i64> = conn.exec_first(&stmt, ("isshop",)).await.unwrap();
         assert_eq!(n, Some(3));
+        // `=` on a name looks the database up by name, exactly (as MariaDB
+        // with lower_case_table_names=0); other comparisons are
+        // utf8mb3_general_ci; information_schema's own names match in any case.
+        let n: Option<i64> = conn.exec_first(&stmt, ("ISSHOP",)).await.unwrap();
+        assert_eq!(n, Some(0));
+        assert_eq!(
+            count(
+                &mut conn,
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema LIKE 'ISSHOP'"
+            )
+            .await,
+            3
+        );
+        assert_eq!(
+            count(
+                &mut conn,
+                "SELECT COUNT(*) FROM information_schema.tables \
+                 WHERE table_schema = 'INFORMATION_SCHEMA' AND table_name = 'tables'"
+            )
+            .await,
+            1
+        );
 
         // Indexes and constraints.
         assert_eq!(

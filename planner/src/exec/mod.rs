@@ -62,8 +62,13 @@ pub async fn execute(
         Plan::Select(s) if s.source.is_none() || s.reads_system_view() => {
             let mut warnings = Vec::new();
             let rows = match &s.source {
-                // information_schema: made here, no transaction involved.
+                // information_schema: made here, no transaction involved,
+                // from the cluster's latest catalog (DDL by another sqld
+                // shows at once, as it would on one server).
                 Some(source) => {
+                    if planner.cluster().is_distributed() {
+                        planner.refresh().await?;
+                    }
                     select::run_view(s, source, &planner.catalog(), params, ctx, &mut warnings)
                 }
                 None => select::run(s, params, ctx, None, &mut warnings).await,

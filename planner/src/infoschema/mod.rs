@@ -10,10 +10,13 @@
 //! - [`read`]: answers a [`Read`] of a view (filter, projection, limit) in
 //!   place of the data nodes, which never see a view; the local operators
 //!   (aggregates, DISTINCT, ORDER BY) then run unchanged.
+//! - [`lookup`]: `TABLE_SCHEMA = 'x'` matches the name exactly, as in
+//!   MariaDB, which opens that database by name.
 //! - [`describe`]: column types and defaults in text, shared with SHOW.
 //! - [`server`]: engines, character sets and collations sqld has.
 
 pub mod describe;
+pub mod lookup;
 pub mod rows;
 pub mod server;
 pub mod views;
@@ -69,12 +72,16 @@ pub fn read(
     let limit = req
         .limit
         .map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
+    let lookup = lookup::Lookup::new(view, req.filter.as_ref(), ctx.params);
     let mut out = Vec::new();
     for mut row in rows::rows(view, &visible) {
         // The hidden key column (see `views`): NULL.
         row.push(Value::Null);
         if out.len() >= limit {
             break;
+        }
+        if !lookup.admits(&row) {
+            continue;
         }
         if let Some(f) = &req.filter {
             if !eval::matches(f, &row, ctx)? {

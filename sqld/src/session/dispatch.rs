@@ -297,7 +297,7 @@ impl Session {
         let result = planner.execute(plan, params, &mut self.ctx).await;
         // DROP DATABASE of the current database leaves none selected.
         if let Some(db) = &self.ctx.current_db {
-            if planner.catalog().database(db).is_none() {
+            if planner.catalog().database(db).is_none() && !planner::infoschema::is_schema(db) {
                 self.ctx.current_db = None;
                 self.entry.update(|s| s.db = None);
             }
