@@ -90,8 +90,6 @@ pub fn plan_select(
     let scope = single_table(&select.from, catalog, current_db)?;
     let scope_ref = scope.as_ref();
     let table = scope_ref.map(|s| &*s.table);
-    // HAVING's view of the table when aliases shadow columns (see below).
-    let having_scope: Option<Scope>;
     let mut b = ExprBinder::new(scope_ref);
     let agg_base = b.agg_base;
 
@@ -189,7 +187,7 @@ pub fn plan_select(
     // of the same name, as MariaDB does (Connector/J's getTables filters
     // `HAVING TABLE_TYPE IN (...)` on its `CASE ... AS TABLE_TYPE`): bind
     // it with the shadowed columns out of sight.
-    having_scope = match (scope_ref, &select.having) {
+    let having_scope = match (scope_ref, &select.having) {
         (Some(s), Some(_)) if group_by.is_empty() => shadowed_by_aliases(s, &b.aliases),
         _ => None,
     };
