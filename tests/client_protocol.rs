@@ -13,6 +13,8 @@ mod collations;
 mod common;
 #[path = "client_protocol/errors.rs"]
 mod errors;
+#[path = "client_protocol/information_schema.rs"]
+mod information_schema;
 #[path = "client_protocol/queries.rs"]
 mod queries;
 #[path = "client_protocol/schema_changes.rs"]

@@ -21,11 +21,25 @@ pub trait VarStore: Send + Sync {
     }
 }
 
+/// Whose grants decide which databases information_schema shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Grantee {
+    /// No account (not authenticated): information_schema only.
+    #[default]
+    Nobody,
+    /// The account entry the session authenticated as (user, host pattern
+    /// as stored in the catalog): the databases it has a grant on.
+    Account { user: String, host: String },
+    /// Every database: the planner driven directly (tools, tests).
+    Everyone,
+}
+
 pub struct SessionCtx {
     pub connection_id: u32,
     /// Authenticated user and the host it connected from.
     pub user: String,
     pub host: String,
+    pub grantee: Grantee,
     pub current_db: Option<String>,
     /// The open transaction, if any statement has started one.
     pub txn: Option<ClusterTxn>,

@@ -10,16 +10,18 @@
 //!   transaction; [`ops`]: the local operators it finishes with.
 //! - [`ddl`]: CREATE / ALTER / DROP into [`pushdown::schema::DdlOp`].
 //! - [`explain`]: plans printed as rows.
+//! - [`infoschema`]: information_schema's views, made from the catalog.
 
 pub mod context;
 pub mod result;
 
-pub use context::{SessionCtx, VarStore};
+pub use context::{Grantee, SessionCtx, VarStore};
 pub use result::{ColumnMeta, QueryResult};
 pub mod bind;
 pub mod ddl;
 pub mod exec;
 pub mod explain;
+pub mod infoschema;
 pub mod ops;
 pub mod parse;
 pub mod plan;

@@ -308,3 +308,32 @@ async fn explicit_transaction_statement_rollback() {
     txn.commit().await.unwrap();
     assert_eq!(db.rows("SELECT id FROM t").await, vec!["1", "3"]);
 }
+
+#[tokio::test]
+async fn having_names_an_alias_before_a_column_without_group_by() {
+    let mut db = Db::new().await;
+    db.ok("CREATE TABLE h (a INT PRIMARY KEY, b INT)").await;
+    db.ok("INSERT INTO h VALUES (1, 1), (2, 5)").await;
+    // As MariaDB: the alias `b` (b * 10), also inside an expression.
+    assert_eq!(
+        db.rows("SELECT a, b * 10 AS b FROM h HAVING b > 20").await,
+        vec!["2|50"]
+    );
+    assert_eq!(
+        db.rows("SELECT a, b * 10 AS b FROM h HAVING b + 0 IN (50, 60)")
+            .await,
+        vec!["2|50"]
+    );
+    // With GROUP BY the grouped column wins.
+    assert_eq!(
+        db.rows("SELECT b * 10 AS b, COUNT(*) FROM h GROUP BY b HAVING b > 20")
+            .await,
+        Vec::<String>::new()
+    );
+    // Other columns still bind.
+    assert_eq!(
+        db.rows("SELECT a AS x, b * 10 AS b FROM h HAVING a = 1 AND b = 10")
+            .await,
+        vec!["1|10"]
+    );
+}

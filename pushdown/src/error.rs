@@ -124,6 +124,7 @@ pub const ERROR_TABLE: &[(u16, &str, &str)] = &[
     (1102, "42000", "ER_WRONG_DB_NAME"),
     (1103, "42000", "ER_WRONG_TABLE_NAME"),
     (1105, "HY000", "ER_UNKNOWN_ERROR"),
+    (1109, "42S02", "ER_UNKNOWN_TABLE"),
     (1110, "42000", "ER_FIELD_SPECIFIED_TWICE"),
     (1113, "42000", "ER_TABLE_MUST_HAVE_COLUMNS"),
     (1136, "21S01", "ER_WRONG_VALUE_COUNT_ON_ROW"),
@@ -186,6 +187,10 @@ pub mod er {
                 near, line
             ),
         )
+    }
+    /// A table information_schema does not have (MariaDB's wording).
+    pub fn unknown_table_in(table: &str, db: &str) -> SqlError {
+        SqlError::code(1109, format!("Unknown table '{table}' in {db}"))
     }
     pub fn no_such_table(db: &str, table: &str) -> SqlError {
         SqlError::code(1146, format!("Table '{db}.{table}' doesn't exist"))

@@ -280,7 +280,17 @@ pub struct TableDef {
     pub comment: String,
 }
 
+/// Table ids from here up belong to information_schema's views
+/// (`planner::infoschema`): no storage key is ever made with them, and the
+/// engines hand out ids counting up from 1, far below.
+pub const SYSTEM_VIEW_IDS: u64 = u64::MAX - 0xFFFF;
+
 impl TableDef {
+    /// An information_schema view: its rows are made from the catalog by
+    /// sqld, never read from a data node.
+    pub fn is_system_view(&self) -> bool {
+        self.id >= SYSTEM_VIEW_IDS
+    }
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns
             .iter()
@@ -324,6 +334,15 @@ pub struct UserDef {
     pub grants: Vec<Grant>,
 }
 
+impl UserDef {
+    /// ALL on `db.*` or on `*.*`.
+    pub fn can_use_db(&self, db: &str) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.db.as_deref().is_none_or(|d| d == db))
+    }
+}
+
 /// ALL PRIVILEGES on `db.*`, or on `*.*` when `db` is None.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
@@ -345,6 +364,10 @@ impl Catalog {
     /// lower_case_table_names=0 on Linux.
     pub fn table(&self, db: &str, name: &str) -> Option<&Arc<TableDef>> {
         self.tables.get(&(db.to_string(), name.to_string()))
+    }
+    /// The account entry (user, host pattern as stored).
+    pub fn user(&self, user: &str, host: &str) -> Option<&UserDef> {
+        self.users.iter().find(|u| u.user == user && u.host == host)
     }
     pub fn database(&self, name: &str) -> Option<&DatabaseDef> {
         self.databases.get(name)

@@ -45,7 +45,21 @@ fn two_sqld_share_schema_and_rows_and_ddl_reaches_every_group() {
             ],
         )
         .await;
-        // The other sqld sees the table at once: no waiting for a poll.
+        // The other sqld sees the table at once: no waiting for a poll,
+        // in information_schema too.
+        assert_eq!(
+            rows(
+                &mut b,
+                "SELECT column_name, column_key FROM information_schema.columns \
+                 WHERE table_schema = 'shop' AND table_name = 'items' ORDER BY ordinal_position"
+            )
+            .await,
+            vec![
+                vec!["id".to_string(), "PRI".to_string()],
+                vec!["name".to_string(), String::new()],
+                vec!["qty".to_string(), String::new()],
+            ]
+        );
         exec(
             &mut b,
             "INSERT INTO shop.items VALUES (1, 'one', 10), (2, 'two', 20), (3, 'three', 30)",

@@ -89,6 +89,15 @@ pub fn resolve_table(
     current_db: Option<&str>,
 ) -> SqlResult<(String, Arc<TableDef>)> {
     let (db, t) = qualify(name, current_db)?;
+    if crate::infoschema::is_schema(&db) {
+        return match crate::infoschema::resolve(&t) {
+            Some(view) => Ok((crate::infoschema::INFORMATION_SCHEMA.to_string(), view)),
+            None => Err(er::unknown_table_in(
+                &t,
+                crate::infoschema::INFORMATION_SCHEMA,
+            )),
+        };
+    }
     match catalog.table(&db, &t) {
         Some(def) => Ok((db, def.clone())),
         None => Err(er::no_such_table(&db, &t)),

@@ -59,9 +59,20 @@ pub async fn execute(
             ctx.warnings.clear();
             return Ok(crate::explain::result(inner, planner));
         }
-        Plan::Select(s) if s.source.is_none() => {
+        Plan::Select(s) if s.source.is_none() || s.reads_system_view() => {
             let mut warnings = Vec::new();
-            let rows = select::run(s, params, ctx, None, &mut warnings).await;
+            let rows = match &s.source {
+                // information_schema: made here, no transaction involved,
+                // from the cluster's latest catalog (DDL by another sqld
+                // shows at once, as it would on one server).
+                Some(source) => {
+                    if planner.cluster().is_distributed() {
+                        planner.refresh().await?;
+                    }
+                    select::run_view(s, source, &planner.catalog(), params, ctx, &mut warnings)
+                }
+                None => select::run(s, params, ctx, None, &mut warnings).await,
+            };
             ctx.warnings = warnings;
             let rows = rows?;
             ctx.found_rows = rows.len() as u64;

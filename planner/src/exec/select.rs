@@ -244,6 +244,34 @@ pub async fn run(
     finish(plan, rows, input_width, params, session, warnings)
 }
 
+/// A SELECT from an information_schema view: its rows made from `catalog`
+/// for the session's grantee, then the local stages.
+pub fn run_view(
+    plan: &SelectPlan,
+    source: &Source,
+    catalog: &pushdown::schema::Catalog,
+    params: &[Value],
+    session: &SessionCtx,
+    warnings: &mut Vec<SqlWarning>,
+) -> SqlResult<Vec<Row>> {
+    let width = source
+        .projection
+        .as_ref()
+        .map_or(source.scope.table.columns.len(), Vec::len);
+    let mut rows = Vec::new();
+    for req in source_reads(source, params, session, warnings)? {
+        let mut ctx = eval_ctx(&req.params, session);
+        rows.append(&mut crate::infoschema::read(
+            &req,
+            catalog,
+            &session.grantee,
+            &mut ctx,
+        )?);
+        warnings.append(&mut ctx.warnings);
+    }
+    finish(plan, rows, width, params, session, warnings)
+}
+
 /// The local stages, over the rows read.
 pub fn finish(
     plan: &SelectPlan,

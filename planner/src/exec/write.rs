@@ -45,6 +45,7 @@ pub async fn insert(
     warnings: &mut Vec<SqlWarning>,
 ) -> SqlResult<QueryResult> {
     let table = &plan.scope.table;
+    crate::infoschema::refuse_write(table)?;
     let strict = session.strict && !plan.ignore;
     let mut ctx = eval_ctx(params, session);
     let mut rows: Vec<Row> = Vec::with_capacity(plan.rows.len());
@@ -163,6 +164,7 @@ pub async fn modify(
 ) -> SqlResult<QueryResult> {
     let source = &plan.source;
     let table = &source.scope.table;
+    crate::infoschema::refuse_write(table)?;
     let limit = match &plan.limit {
         Some(l) => ops::limit::bounds(l, params)?.1,
         None => None,

@@ -253,6 +253,14 @@ const MAX_KEYS: usize = 10_000;
 
 /// Chooses the access for `terms` (the AND terms of WHERE, over full rows).
 pub fn decide(table: &TableDef, terms: &[Expr]) -> Decision {
+    // information_schema's rows are made whole: no key to look up.
+    if table.is_system_view() {
+        return Decision {
+            access: AccessPlan::full_scan(),
+            used: vec![false; terms.len()],
+            order_columns: Vec::new(),
+        };
+    }
     let classified: Vec<Term> = terms.iter().map(|t| classify(table, t)).collect();
     let n = terms.len();
 

@@ -124,6 +124,15 @@ pub struct SelectPlan {
     pub agg_base: usize,
 }
 
+impl SelectPlan {
+    /// Reads an information_schema view: made by sqld, no data node asked.
+    pub fn reads_system_view(&self) -> bool {
+        self.source
+            .as_ref()
+            .is_some_and(|s| s.scope.table.is_system_view())
+    }
+}
+
 /// One value of an INSERT row: an expression or the column default.
 #[derive(Debug, Clone)]
 pub enum InsertValue {

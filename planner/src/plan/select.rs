@@ -13,6 +13,7 @@ use pushdown::schema::{Catalog, Collation, TableDef};
 use sqlparser::ast::{
     self, GroupByExpr, LimitClause, OrderByKind, SelectItem, SetExpr, TableFactor,
 };
+use std::sync::Arc;
 
 /// A planned SELECT and its placeholder count.
 pub struct PlannedSelect {
@@ -182,12 +183,30 @@ pub fn plan_select(
         .zip(&output)
         .filter_map(|((_, alias), e)| alias.as_ref().map(|a| (a.clone(), e.clone())))
         .collect();
+    // Without GROUP BY, HAVING names a select-list alias before a column
+    // of the same name, as MariaDB does (Connector/J's getTables filters
+    // `HAVING TABLE_TYPE IN (...)` on its `CASE ... AS TABLE_TYPE`): bind
+    // it with the shadowed columns out of sight.
+    let having_scope = match (scope_ref, &select.having) {
+        (Some(s), Some(_)) if group_by.is_empty() => shadowed_by_aliases(s, &b.aliases),
+        _ => None,
+    };
+    if having_scope.is_some() {
+        b.scope = having_scope.as_ref();
+    }
     let having = match &select.having {
         // `HAVING 1` is a condition, not a position.
         Some(h @ ast::Expr::Value(_)) => Some(b.bind(h)?),
-        Some(h) => Some(resolve_item(&mut b, h, &output[..visible], &names, false)?),
+        Some(h) => Some(resolve_item(
+            &mut b,
+            h,
+            &output[..visible],
+            &names,
+            having_scope.is_some(),
+        )?),
         None => None,
     };
+    b.scope = scope_ref;
 
     // ORDER BY: aliases and positions first.
     b.clause = "order clause";
@@ -486,6 +505,26 @@ fn pushed_order(plan: &SelectPlan, table: &TableDef, access: &AccessPlan) -> Opt
     Some(PushedOrder {
         keys,
         limit: limit.clone(),
+    })
+}
+
+/// `scope` with the columns that a select-list alias names hidden, so that
+/// the binder finds the alias; None when no alias shadows a column.
+fn shadowed_by_aliases(scope: &Scope, aliases: &[(String, Expr)]) -> Option<Scope> {
+    let shadowed: Vec<usize> = aliases
+        .iter()
+        .filter_map(|(a, _)| scope.table.column_index(a))
+        .collect();
+    if shadowed.is_empty() {
+        return None;
+    }
+    let mut table = (*scope.table).clone();
+    for c in shadowed {
+        table.columns[c].hidden = true;
+    }
+    Some(Scope {
+        table: Arc::new(table),
+        ..scope.clone()
     })
 }
 

@@ -52,6 +52,7 @@ pub fn session(id: u32) -> SessionCtx {
         connection_id: id,
         user: "root".into(),
         host: "localhost".into(),
+        grantee: planner::Grantee::Everyone,
         current_db: None,
         txn: None,
         explicit_txn: false,

@@ -297,7 +297,7 @@ impl Session {
         let result = planner.execute(plan, params, &mut self.ctx).await;
         // DROP DATABASE of the current database leaves none selected.
         if let Some(db) = &self.ctx.current_db {
-            if planner.catalog().database(db).is_none() {
+            if planner.catalog().database(db).is_none() && !planner::infoschema::is_schema(db) {
                 self.ctx.current_db = None;
                 self.entry.update(|s| s.db = None);
             }
@@ -369,7 +369,7 @@ impl Session {
     fn check_databases(&self, stmt: &Statement) -> SqlResult<()> {
         let catalog = self.shared.planner.catalog();
         for db in databases_of(stmt) {
-            if !self.principal.can_use_db(&catalog, &db) {
+            if planner::infoschema::is_schema(&db) || !self.principal.can_use_db(&catalog, &db) {
                 return Err(self.principal.db_denied(&db));
             }
         }
@@ -383,6 +383,15 @@ impl Session {
         }
         let catalog = self.shared.planner.catalog();
         for (db, table) in &plan.tables {
+            if planner::infoschema::is_schema(db) {
+                // Everyone reads information_schema; nobody writes it.
+                if command == "SELECT" {
+                    continue;
+                }
+                return Err(self
+                    .principal
+                    .db_denied(planner::infoschema::INFORMATION_SCHEMA));
+            }
             if !self.principal.can_use_db(&catalog, db) {
                 // An empty table name is DDL on the whole database.
                 return Err(if table.is_empty() {

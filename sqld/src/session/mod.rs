@@ -24,7 +24,7 @@ pub use shared::{ServerInfo, Shared};
 use crate::protocol::{Account, ClientOptions, Handler, PreparedInfo};
 use async_trait::async_trait;
 use dispatch::Stmt;
-use planner::{ColumnMeta, QueryResult, SessionCtx};
+use planner::{ColumnMeta, Grantee, QueryResult, SessionCtx};
 use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
 use pushdown::schema::Collation;
 use pushdown::value::{DateTime, Value};
@@ -119,6 +119,7 @@ impl Session {
             connection_id: entry.id,
             user: String::new(),
             host: host.clone(),
+            grantee: Grantee::Nobody,
             current_db: None,
             txn: None,
             explicit_txn: false,
@@ -391,6 +392,12 @@ impl Handler for Session {
         });
         self.vars
             .set_account(account.as_ref().map(|a| format!("{}@{}", a.user, a.host)));
+        self.ctx.grantee = account
+            .as_ref()
+            .map_or(Grantee::Nobody, |a| Grantee::Account {
+                user: a.user.clone(),
+                host: a.host.clone(),
+            });
         self.principal = Principal {
             account,
             user: user.to_string(),

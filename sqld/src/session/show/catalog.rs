@@ -8,7 +8,7 @@ use super::{columns, opt, s, text_meta, Col, INFORMATION_SCHEMA};
 use crate::session::Session;
 use planner::{ColumnMeta, QueryResult};
 use pushdown::error::{er, SqlResult};
-use pushdown::schema::ColumnDefault;
+use pushdown::schema::{ColumnDefault, TableDef};
 use pushdown::value::Value;
 use std::sync::Arc;
 
@@ -56,12 +56,22 @@ impl Session {
         if full {
             cols.push(text_meta("Table_type", 64));
         }
-        let rows = catalog
-            .tables_in(&db)
+        let views = planner::infoschema::views::ALL.iter().map(|v| v.def());
+        let tables: Vec<&Arc<TableDef>> = if is_schema {
+            views.collect()
+        } else {
+            catalog.tables_in(&db).collect()
+        };
+        let rows = tables
+            .into_iter()
             .map(|t| {
                 let mut r = vec![s(t.name.clone())];
                 if full {
-                    r.push(s("BASE TABLE"));
+                    r.push(s(if is_schema {
+                        "SYSTEM VIEW"
+                    } else {
+                        "BASE TABLE"
+                    }));
                 }
                 r
             })

@@ -415,12 +415,8 @@ fn no_objects_columns(kind: NoObjects) -> Arc<[ColumnMeta]> {
     columns(&all)
 }
 
-/// Listed by SHOW DATABASES and accepted by USE, as every MySQL server has
-/// it; sqld has no tables in it yet.
-pub const INFORMATION_SCHEMA: &str = "information_schema";
-
-/// Engine name sqld reports for its embedded data node.
-pub const ENGINE: &str = "EMBEDDED";
+pub use planner::infoschema::server::ENGINE;
+pub use planner::infoschema::INFORMATION_SCHEMA;
 
 impl Session {
     /// The database a SHOW names, or the current one (1046 when none).
@@ -433,6 +429,10 @@ impl Session {
     /// A table the user may see; 1142 without a grant, 1146 when missing.
     fn show_table(&self, db: &Option<String>, table: &str) -> SqlResult<Arc<TableDef>> {
         let db = self.show_db(db)?;
+        if planner::infoschema::is_schema(&db) {
+            return planner::infoschema::resolve(table)
+                .ok_or_else(|| er::unknown_table_in(table, INFORMATION_SCHEMA));
+        }
         let catalog = self.shared.planner.catalog();
         if !self.principal.can_use_db(&catalog, &db) {
             return Err(self.principal.table_denied("SELECT", table));

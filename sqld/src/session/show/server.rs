@@ -6,6 +6,9 @@ use super::{columns, opt, s, Col, ENGINE};
 use crate::session::shared::Status;
 use crate::session::vars::{self, Scope, VARS};
 use crate::session::Session;
+use planner::infoschema::server::{
+    is_default, CHARSETS, COLLATIONS, ENGINE_COMMENT, ENGINE_FEATURES,
+};
 use planner::{QueryResult, VarStore};
 use pushdown::error::{SqlResult, WarningLevel};
 use pushdown::node::PoolStats;
@@ -177,23 +180,6 @@ impl Session {
     }
 }
 
-const CHARSETS: &[(&str, &str, u32)] = &[
-    ("binary", "Binary pseudo charset", 1),
-    ("latin1", "cp1252 West European", 1),
-    ("utf8mb3", "UTF-8 Unicode", 3),
-    ("utf8mb4", "UTF-8 Unicode", 4),
-];
-
-const COLLATIONS: &[Collation] = &[
-    Collation::Binary,
-    Collation::Latin1SwedishCi,
-    Collation::Utf8GeneralCi,
-    Collation::Utf8Bin,
-    Collation::Utf8mb4GeneralCi,
-    Collation::Utf8mb4Bin,
-    Collation::Utf8mb4_0900AiCi,
-];
-
 /// SHOW ENGINES: the one engine sqld has.
 pub(super) fn engines() -> QueryResult {
     let cols = columns(&[
@@ -204,13 +190,14 @@ pub(super) fn engines() -> QueryResult {
         Col::Text("XA", 3),
         Col::Text("Savepoints", 3),
     ]);
+    let [txn, xa, savepoints] = ENGINE_FEATURES;
     let rows = vec![vec![
         s(ENGINE),
         s("DEFAULT"),
-        s("sqld's embedded data node: row locks, READ COMMITTED, durable commits"),
-        s("YES"),
-        s("NO"),
-        s("YES"),
+        s(ENGINE_COMMENT),
+        s(txn),
+        s(xa),
+        s(savepoints),
     ]];
     QueryResult::Rows {
         columns: cols,
@@ -232,7 +219,7 @@ pub(super) fn collations(filter: &Filter) -> SqlResult<QueryResult> {
     let rows = COLLATIONS
         .iter()
         .map(|c| {
-            let default = Collation::default_for_charset(c.charset()) == Some(*c);
+            let default = is_default(*c);
             vec![
                 s(c.name()),
                 s(c.charset()),

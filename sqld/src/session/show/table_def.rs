@@ -1,77 +1,19 @@
-//! How a table definition prints: MySQL 8.0 type names, DEFAULT clauses,
-//! SHOW CREATE TABLE, and the column metadata of COM_FIELD_LIST.
+//! How a table definition prints: DEFAULT clauses, SHOW CREATE TABLE, and
+//! the column metadata of COM_FIELD_LIST (type names and key kinds are
+//! `planner::infoschema::describe`'s, shared with information_schema).
 
 use planner::result::flags;
 use planner::ColumnMeta;
 use pushdown::schema::{Collation, ColumnDef, ColumnDefault, ColumnType, TableDef};
 use pushdown::value::Value;
 
+pub use planner::infoschema::describe::{
+    current_timestamp, key_kind, quote_str, type_name, value_text,
+};
+
 /// `name` quoted with backquotes, as SHOW CREATE prints identifiers.
 pub fn quote_ident(name: &str) -> String {
     format!("`{}`", name.replace('`', "``"))
-}
-
-/// A string literal in single quotes with MySQL escapes.
-pub fn quote_str(v: &str) -> String {
-    let mut out = String::with_capacity(v.len() + 2);
-    out.push('\'');
-    for ch in v.chars() {
-        match ch {
-            '\'' => out.push_str("''"),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\0' => out.push_str("\\0"),
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
-}
-
-/// A column type as MySQL 8.0 prints it: `int`, `bigint unsigned`,
-/// `char(120)`, `decimal(10,2)`, `datetime(3)` (no integer display widths).
-pub fn type_name(ty: ColumnType, unsigned: bool) -> String {
-    let frac = |name: &str, fsp: u8| {
-        if fsp == 0 {
-            name.to_string()
-        } else {
-            format!("{name}({fsp})")
-        }
-    };
-    let uns = if unsigned { " unsigned" } else { "" };
-    match ty {
-        ColumnType::TinyInt => format!("tinyint{uns}"),
-        ColumnType::SmallInt => format!("smallint{uns}"),
-        ColumnType::MediumInt => format!("mediumint{uns}"),
-        ColumnType::Int => format!("int{uns}"),
-        ColumnType::BigInt => format!("bigint{uns}"),
-        ColumnType::Decimal { precision, scale } => format!("decimal({precision},{scale}){uns}"),
-        ColumnType::Float => format!("float{uns}"),
-        ColumnType::Double => format!("double{uns}"),
-        ColumnType::Char(n) => format!("char({n})"),
-        ColumnType::VarChar(n) => format!("varchar({n})"),
-        ColumnType::Binary(n) => format!("binary({n})"),
-        ColumnType::VarBinary(n) => format!("varbinary({n})"),
-        ColumnType::Text(n) => lob_name("text", n),
-        ColumnType::Blob(n) => lob_name("blob", n),
-        ColumnType::Date => "date".into(),
-        ColumnType::DateTime(f) => frac("datetime", f),
-        ColumnType::Timestamp(f) => frac("timestamp", f),
-        ColumnType::Time(f) => frac("time", f),
-        ColumnType::Year => "year".into(),
-        ColumnType::Null => "null".into(),
-    }
-}
-
-pub(super) fn lob_name(base: &str, max: u32) -> String {
-    let prefix = match max {
-        0..=255 => "tiny",
-        256..=65535 => "",
-        65536..=16777215 => "medium",
-        _ => "long",
-    };
-    format!("{prefix}{base}")
 }
 
 /// The DEFAULT clause of a column as MySQL 8.0 prints it (values quoted,
@@ -90,45 +32,12 @@ pub(super) fn default_sql(col: &ColumnDef) -> Option<String> {
     }
 }
 
-/// CURRENT_TIMESTAMP with the column's fractional seconds.
-pub(super) fn current_timestamp(col: &ColumnDef) -> String {
-    match col.ty {
-        ColumnType::DateTime(f) | ColumnType::Timestamp(f) if f > 0 => {
-            format!("CURRENT_TIMESTAMP({f})")
-        }
-        _ => "CURRENT_TIMESTAMP".into(),
-    }
-}
-
-pub(super) fn value_text(v: &Value) -> String {
-    let mut text = Vec::new();
-    pushdown::eval::to_text(v, &mut text);
-    String::from_utf8_lossy(&text).into_owned()
-}
-
 /// The Default column of SHOW COLUMNS (unquoted, NULL as NULL).
 pub(super) fn default_cell(col: &ColumnDef) -> Value {
     match &col.default {
         ColumnDefault::None | ColumnDefault::Value(Value::Null) => Value::Null,
         ColumnDefault::CurrentTimestamp => Value::from(current_timestamp(col)),
         ColumnDefault::Value(v) => Value::from(value_text(v)),
-    }
-}
-
-/// PRI / UNI / MUL for SHOW COLUMNS.
-pub(super) fn key_kind(t: &TableDef, i: usize) -> &'static str {
-    if !t.has_hidden_pk() && t.primary_key.contains(&i) {
-        "PRI"
-    } else if t
-        .indexes
-        .iter()
-        .any(|x| x.unique && x.columns.len() == 1 && x.columns[0] == i)
-    {
-        "UNI"
-    } else if t.indexes.iter().any(|x| x.columns.first() == Some(&i)) {
-        "MUL"
-    } else {
-        ""
     }
 }
 

@@ -137,18 +137,11 @@ pub struct Principal {
 impl Principal {
     fn def<'a>(&self, catalog: &'a Catalog) -> Option<&'a UserDef> {
         let a = self.account.as_ref()?;
-        catalog
-            .users
-            .iter()
-            .find(|u| u.user == a.user && u.host == a.host)
+        catalog.user(&a.user, &a.host)
     }
     /// ALL on `db` (or on `*.*`).
     pub fn can_use_db(&self, catalog: &Catalog, db: &str) -> bool {
-        self.def(catalog).is_some_and(|u| {
-            u.grants
-                .iter()
-                .any(|g| g.db.as_deref().is_none_or(|d| d == db))
-        })
+        self.def(catalog).is_some_and(|u| u.can_use_db(db))
     }
     /// ALL on `*.*`.
     pub fn is_global(&self, catalog: &Catalog) -> bool {
