@@ -1568,7 +1568,10 @@ mod tests {
         // Beyond DOUBLE's range: MySQL's 1367, not infinity.
         let e = number("1e309").unwrap_err();
         assert_eq!((e.code, e.state), (1367, "22007"));
-        assert_eq!(e.message, "Illegal double '1e309' value found during parsing");
+        assert_eq!(
+            e.message,
+            "Illegal double '1e309' value found during parsing"
+        );
         assert_eq!(number("1e-400").unwrap(), Value::Double(0.0));
     }
 
