@@ -128,7 +128,7 @@ fn schemata(vis: &Visible) -> Vec<Row> {
 /// Row counts, sizes and times would need a scan of every table on every
 /// node group (or statistics sqld does not keep): NULL, as SHOW TABLE
 /// STATUS reports them.
-fn table_row(t: &TableDef) -> Row {
+pub fn table_row(t: &TableDef) -> Row {
     let view = t.is_system_view();
     vec![
         s(DEF),

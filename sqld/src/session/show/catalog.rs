@@ -237,26 +237,13 @@ impl Session {
         let rows = catalog
             .tables_in(&db)
             .map(|t| {
-                vec![
-                    s(t.name.clone()),
-                    s(t.engine.clone()),
-                    Value::UInt(10),
-                    s("Dynamic"),
-                    Value::Null,
-                    Value::Null,
-                    Value::Null,
-                    Value::Null,
-                    Value::Null,
-                    Value::Null,
-                    Value::Null,
-                    Value::Null,
-                    Value::Null,
-                    Value::Null,
-                    s(t.collation.name()),
-                    Value::Null,
-                    s(""),
-                    s(t.comment.clone()),
-                ]
+                // As MySQL defines it: TABLE_NAME, then ENGINE to
+                // TABLE_COMMENT of information_schema.TABLES.
+                let mut full = planner::infoschema::rows::table_row(t);
+                full.truncate(21);
+                let mut row = vec![std::mem::replace(&mut full[2], Value::Null)];
+                row.extend(full.drain(4..));
+                row
             })
             .collect();
         rows_result(cols, rows, filter)
