@@ -78,3 +78,26 @@ pub async fn assert_selects(conn: &mut Conn, cases: &[(&str, &str)]) {
         assert_eq!(got.as_deref().unwrap_or("NULL"), want, "{sql}");
     }
 }
+
+/// The rows of `sql` as text cells (None for NULL).
+pub async fn rows(conn: &mut Conn, sql: &str) -> Vec<Vec<Option<String>>> {
+    let rows: Vec<Row> = conn
+        .query(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    rows.into_iter().map(cells).collect()
+}
+
+/// An expected row of [`rows`]: "NULL" is SQL NULL, "'NULL'" the text
+/// NULL (what COLUMN_DEFAULT holds for a nullable column without a
+/// default).
+pub fn row(cells: &[&str]) -> Vec<Option<String>> {
+    cells
+        .iter()
+        .map(|c| match *c {
+            "NULL" => None,
+            "'NULL'" => Some("NULL".to_string()),
+            c => Some(c.to_string()),
+        })
+        .collect()
+}

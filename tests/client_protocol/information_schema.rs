@@ -10,27 +10,6 @@ use mysql_async::prelude::*;
 use mysql_async::{Conn, Row};
 use sqld_tests::{block_on_with_timeout, TestServer};
 
-async fn rows(conn: &mut Conn, sql: &str) -> Vec<Vec<Option<String>>> {
-    let rows: Vec<Row> = conn
-        .query(sql)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    rows.into_iter().map(cells).collect()
-}
-
-/// Expected cells: "NULL" is SQL NULL, "'NULL'" the text NULL (what
-/// COLUMN_DEFAULT holds for a nullable column without a default).
-fn row(cells: &[&str]) -> Vec<Option<String>> {
-    cells
-        .iter()
-        .map(|c| match *c {
-            "NULL" => None,
-            "'NULL'" => Some("NULL".to_string()),
-            c => Some(c.to_string()),
-        })
-        .collect()
-}
-
 async fn shop(conn: &mut Conn) {
     setup(
         conn,

@@ -8,21 +8,6 @@ use mysql_async::prelude::*;
 use mysql_async::Conn;
 use sqld_tests::{block_on_with_timeout, TestServer};
 
-async fn rows(conn: &mut Conn, sql: &str) -> Vec<Vec<Option<String>>> {
-    let rows: Vec<mysql_async::Row> = conn
-        .query(sql)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    rows.into_iter().map(cells).collect()
-}
-
-fn row(cells: &[&str]) -> Vec<Option<String>> {
-    cells
-        .iter()
-        .map(|c| (*c != "NULL").then(|| c.to_string()))
-        .collect()
-}
-
 async fn column_names(conn: &mut Conn, table: &str) -> Vec<String> {
     let result = conn
         .query_iter(format!("SELECT * FROM {table} LIMIT 0"))

@@ -721,6 +721,18 @@ mod raw {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpStream;
 
+    /// Prepares `echo ?, ?` on a DEPRECATE_EOF connection and reads its 2
+    /// parameter and 2 column definitions; the statement id.
+    pub async fn prepare_echo(s: &mut TcpStream) -> u32 {
+        write(s, 0, b"\x16echo ?, ?").await;
+        let (_, ok) = read(s).await.unwrap();
+        assert_eq!(ok[0], 0);
+        for _ in 0..4 {
+            read(s).await.unwrap();
+        }
+        u32::from_le_bytes([ok[1], ok[2], ok[3], ok[4]])
+    }
+
     pub async fn read(s: &mut TcpStream) -> Option<(u8, Vec<u8>)> {
         let mut h = [0u8; 4];
         s.read_exact(&mut h).await.ok()?;
@@ -845,13 +857,7 @@ async fn long_data_over_max_allowed_packet() {
     let server = start().await;
     let caps = CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH | 0x0100_0000;
     let mut s = raw::login(server.port, caps).await;
-    raw::write(&mut s, 0, b"\x16echo ?, ?").await;
-    let (_, ok) = raw::read(&mut s).await.unwrap();
-    assert_eq!(ok[0], 0);
-    let id = u32::from_le_bytes([ok[1], ok[2], ok[3], ok[4]]);
-    for _ in 0..4 {
-        raw::read(&mut s).await.unwrap();
-    }
+    let id = raw::prepare_echo(&mut s).await;
     let long = |param: u16, data: &[u8]| {
         let mut p = vec![0x18];
         p.extend_from_slice(&id.to_le_bytes());
@@ -919,14 +925,7 @@ async fn execute_param_edge_cases() {
     let server = start().await;
     let caps = CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH | 0x0100_0000;
     let mut s = raw::login(server.port, caps).await;
-    raw::write(&mut s, 0, b"\x16echo ?, ?").await;
-    let (_, ok) = raw::read(&mut s).await.unwrap();
-    assert_eq!(ok[0], 0);
-    let id = u32::from_le_bytes([ok[1], ok[2], ok[3], ok[4]]);
-    // 2 param defs, 2 column defs, no EOFs (DEPRECATE_EOF).
-    for _ in 0..4 {
-        raw::read(&mut s).await.unwrap();
-    }
+    let id = raw::prepare_echo(&mut s).await;
     let exec = |flag: u8, tail: &[u8]| {
         let mut p = vec![0x17];
         p.extend_from_slice(&id.to_le_bytes());
