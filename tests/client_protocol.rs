@@ -15,6 +15,8 @@ mod common;
 mod errors;
 #[path = "client_protocol/information_schema.rs"]
 mod information_schema;
+#[path = "client_protocol/privileges.rs"]
+mod privileges;
 #[path = "client_protocol/queries.rs"]
 mod queries;
 #[path = "client_protocol/schema_changes.rs"]

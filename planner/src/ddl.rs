@@ -5,6 +5,7 @@
 use crate::bind::names::{check_db_name, check_ident, name_parts, qualify, simple_name};
 use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
 use pushdown::eval;
+use pushdown::privilege::Privileges;
 use pushdown::schema::{
     Catalog, Collation, ColumnDef, ColumnDefault, ColumnType, DatabaseDef, DdlOp, IndexDef,
     TableDef,
@@ -790,53 +791,70 @@ fn float(info: &ExactNumberInfo) -> ColumnType {
     }
 }
 
-/// The (database, table) a DDL statement changes, for privilege checks;
-/// the table is empty for database-level statements.
-pub fn objects(stmt: &Statement, current_db: Option<&str>) -> Vec<(String, String)> {
-    let q = |n: &ast::ObjectName| qualify(n, current_db).ok();
-    let list: Vec<Option<(String, String)>> = match stmt {
-        Statement::CreateDatabase { db_name, .. } => {
-            vec![simple_name(db_name).ok().map(|n| (n, String::new()))]
-        }
+/// The (database, table) a DDL statement changes and the privileges it
+/// needs on each, as MariaDB checks them; the table is empty for
+/// database-level statements.
+pub fn objects(stmt: &Statement, current_db: Option<&str>) -> Vec<(String, String, Privileges)> {
+    use Privileges as P;
+    let q =
+        |n: &ast::ObjectName, p: Privileges| qualify(n, current_db).ok().map(|(d, t)| (d, t, p));
+    let db =
+        |n: &ast::ObjectName, p: Privileges| simple_name(n).ok().map(|n| (n, String::new(), p));
+    let list: Vec<Option<(String, String, Privileges)>> = match stmt {
+        Statement::CreateDatabase { db_name, .. } => vec![db(db_name, P::CREATE)],
         Statement::Drop {
             object_type: ObjectType::Database | ObjectType::Schema,
             names,
             ..
-        } => names
-            .iter()
-            .map(|n| simple_name(n).ok().map(|n| (n, String::new())))
-            .collect(),
+        } => names.iter().map(|n| db(n, P::DROP)).collect(),
         Statement::Drop {
             object_type: ObjectType::Index,
             table: Some(t),
             ..
-        } => vec![q(t)],
-        Statement::Drop { names, .. } => names.iter().map(q).collect(),
+        } => vec![q(t, P::INDEX)],
+        Statement::Drop { names, .. } => names.iter().map(|n| q(n, P::DROP)).collect(),
         Statement::CreateTable(ct) => {
             let like = match &ct.like {
                 Some(
                     ast::CreateTableLikeKind::Plain(l) | ast::CreateTableLikeKind::Parenthesized(l),
-                ) => Some(q(&l.name)),
+                ) => Some(q(&l.name, P::SELECT)),
                 None => None,
             };
-            std::iter::once(q(&ct.name)).chain(like).collect()
+            std::iter::once(q(&ct.name, P::CREATE))
+                .chain(like)
+                .collect()
         }
-        Statement::CreateIndex(ci) => vec![q(&ci.table_name)],
+        Statement::CreateIndex(ci) => vec![q(&ci.table_name, P::INDEX)],
         Statement::AlterTable(at) => {
-            // A rename needs the privilege on the target's database too.
-            let to = at.operations.iter().filter_map(|op| match op {
-                AlterTableOperation::RenameTable {
-                    table_name: ast::RenameTableNameKind::To(n) | ast::RenameTableNameKind::As(n),
-                } => Some(q(n)),
-                _ => None,
-            });
-            std::iter::once(q(&at.name)).chain(to).collect()
+            // A rename drops the old name and creates the new one.
+            let to: Vec<_> = at
+                .operations
+                .iter()
+                .filter_map(|op| match op {
+                    AlterTableOperation::RenameTable {
+                        table_name:
+                            ast::RenameTableNameKind::To(n) | ast::RenameTableNameKind::As(n),
+                    } => Some(q(n, P::CREATE | P::INSERT)),
+                    _ => None,
+                })
+                .collect();
+            let on_old = if to.is_empty() {
+                P::ALTER
+            } else {
+                P::ALTER | P::DROP
+            };
+            std::iter::once(q(&at.name, on_old)).chain(to).collect()
         }
         Statement::RenameTable(rs) => rs
             .iter()
-            .flat_map(|r| [q(&r.old_name), q(&r.new_name)])
+            .flat_map(|r| {
+                [
+                    q(&r.old_name, P::ALTER | P::DROP),
+                    q(&r.new_name, P::CREATE | P::INSERT),
+                ]
+            })
             .collect(),
-        Statement::Truncate(t) => t.table_names.iter().map(|x| q(&x.name)).collect(),
+        Statement::Truncate(t) => t.table_names.iter().map(|x| q(&x.name, P::DROP)).collect(),
         _ => Vec::new(),
     };
     list.into_iter().flatten().collect()

@@ -7,6 +7,8 @@ use crate::plan::{insert, modify, select, Plan};
 use crate::result::{ColumnMeta, QueryResult};
 use pushdown::cluster::Cluster;
 use pushdown::error::{er, SqlResult};
+use pushdown::privilege::{Needs, Privileges};
+use pushdown::request::OnConflict;
 use pushdown::schema::{Catalog, DdlOp, TableDef};
 use pushdown::value::Value;
 use sqlparser::ast::Statement;
@@ -48,6 +50,8 @@ pub struct Prepared {
     /// checks privileges on them before every execution. DDL on a whole
     /// database names it with an empty table.
     pub tables: Vec<(String, String)>,
+    /// What the statement needs on each of `tables`, in the same order.
+    pub needs: Vec<Needs>,
     pub plan: Plan,
     /// The statement, to plan again after a schema change (not kept for
     /// bulk INSERTs, whose copy would cost as much as planning them).
@@ -226,7 +230,13 @@ impl Planner {
     fn plan(&self, stmt: &Statement, db: Option<String>) -> SqlResult<Prepared> {
         let generation = self.generation.load(Ordering::SeqCst);
         let catalog = self.catalog();
-        let (plan, param_count, columns, tables) = build(stmt, &catalog, db.as_deref())?;
+        let Built {
+            plan,
+            params: param_count,
+            columns,
+            tables,
+            needs,
+        } = build(stmt, &catalog, db.as_deref())?;
         let bulk = matches!(&plan, Plan::Insert(i) if i.rows.len() > BULK_INSERT_ROWS);
         let stmt = (!bulk).then(|| stmt.clone());
         let defs = tables
@@ -237,6 +247,7 @@ impl Planner {
             param_count,
             columns,
             tables,
+            needs,
             plan,
             stmt,
             db,
@@ -324,60 +335,105 @@ fn reprepare() -> pushdown::SqlError {
     pushdown::SqlError::code(1615, "Prepared statement needs to be re-prepared")
 }
 
-type Built = (Plan, usize, Arc<[ColumnMeta]>, Vec<(String, String)>);
+/// A statement planned: the plan, its parameter count, result columns,
+/// the tables it touches and what it needs on each.
+struct Built {
+    plan: Plan,
+    params: usize,
+    columns: Arc<[ColumnMeta]>,
+    tables: Vec<(String, String)>,
+    needs: Vec<Needs>,
+}
+
+/// UPDATE / DELETE need their own privilege, and SELECT when they read a
+/// column (in WHERE, in a SET expression or in ORDER BY).
+fn modify_needs(p: &modify::PlannedModify, privileges: Privileges) -> Vec<Needs> {
+    p.tables
+        .iter()
+        .map(|_| Needs {
+            privileges,
+            reads_column: p.reads_column.clone(),
+        })
+        .collect()
+}
+
+fn each(tables: &[(String, String)], privileges: Privileges) -> Vec<Needs> {
+    tables.iter().map(|_| Needs::of(privileges)).collect()
+}
 
 fn build(stmt: &Statement, catalog: &Catalog, db: Option<&str>) -> SqlResult<Built> {
     let no_columns: Arc<[ColumnMeta]> = Arc::from(Vec::new());
     Ok(match stmt {
         Statement::Query(q) => {
             let s = select::plan_select(q, catalog, db)?;
-            let columns = s.plan.columns.clone();
-            (Plan::Select(Box::new(s.plan)), s.params, columns, s.tables)
+            Built {
+                columns: s.plan.columns.clone(),
+                needs: each(&s.tables, Privileges::SELECT),
+                plan: Plan::Select(Box::new(s.plan)),
+                params: s.params,
+                tables: s.tables,
+            }
         }
         Statement::Insert(i) => {
             let p = insert::plan_insert(i, catalog, db)?;
-            (Plan::Insert(p.plan), p.params, no_columns, p.tables)
+            let privileges = match p.plan.on_conflict {
+                OnConflict::Replace => Privileges::INSERT | Privileges::DELETE,
+                OnConflict::Update(_) => Privileges::INSERT | Privileges::UPDATE,
+                OnConflict::Error | OnConflict::Ignore => Privileges::INSERT,
+            };
+            Built {
+                needs: each(&p.tables, privileges),
+                plan: Plan::Insert(p.plan),
+                params: p.params,
+                columns: no_columns,
+                tables: p.tables,
+            }
         }
         Statement::Update(u) => {
             let p = modify::plan_update(u, catalog, db)?;
-            (
-                Plan::Update(Box::new(p.plan)),
-                p.params,
-                no_columns,
-                p.tables,
-            )
+            Built {
+                needs: modify_needs(&p, Privileges::UPDATE),
+                plan: Plan::Update(Box::new(p.plan)),
+                params: p.params,
+                columns: no_columns,
+                tables: p.tables,
+            }
         }
         Statement::Delete(d) => {
             let p = modify::plan_delete(d, catalog, db)?;
-            (
-                Plan::Delete(Box::new(p.plan)),
-                p.params,
-                no_columns,
-                p.tables,
-            )
+            Built {
+                needs: modify_needs(&p, Privileges::DELETE),
+                plan: Plan::Delete(Box::new(p.plan)),
+                params: p.params,
+                columns: no_columns,
+                tables: p.tables,
+            }
         }
         Statement::Explain { statement, .. } => {
-            let (inner, params, _, tables) = build(statement, catalog, db)?;
-            if matches!(inner, Plan::Ddl(_)) {
+            let inner = build(statement, catalog, db)?;
+            if matches!(inner.plan, Plan::Ddl(_)) {
                 return Err(er::not_supported("EXPLAIN of DDL"));
             }
-            (
-                Plan::Explain(Box::new(inner)),
-                params,
-                crate::explain::columns(),
-                tables,
-            )
+            Built {
+                plan: Plan::Explain(Box::new(inner.plan)),
+                columns: crate::explain::columns(),
+                ..inner
+            }
         }
         s if ddl::is_ddl(s) => {
-            let tables = ddl::objects(s, db);
-            (
-                Plan::Ddl(DdlPlan {
+            let (tables, needs) = ddl::objects(s, db)
+                .into_iter()
+                .map(|(d, t, p)| ((d, t), Needs::of(p)))
+                .unzip();
+            Built {
+                plan: Plan::Ddl(DdlPlan {
                     stmt: Box::new(s.clone()),
                 }),
-                0,
-                no_columns,
+                params: 0,
+                columns: no_columns,
                 tables,
-            )
+                needs,
+            }
         }
         other => {
             let text = other.to_string();

@@ -16,6 +16,7 @@ pub mod expr;
 pub mod meta;
 pub mod node;
 pub mod partition;
+pub mod privilege;
 pub mod remote;
 pub mod request;
 pub mod schema;

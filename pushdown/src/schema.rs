@@ -3,6 +3,7 @@
 //! Schema lives with the data (the embedded engine stores it in its own
 //! metadata keyspace); sqld caches a [`Catalog`] and reloads it after DDL.
 
+use crate::privilege::{Level, Privileges};
 use crate::value::Value;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -335,19 +336,89 @@ pub struct UserDef {
 }
 
 impl UserDef {
-    /// ALL on `db.*` or on `*.*`.
+    /// The privileges the account holds on `db.table` (on `db` when
+    /// `table` is None): global, database and table grants together.
+    pub fn privileges_on(&self, db: &str, table: Option<&str>) -> Privileges {
+        let mut p = Privileges::NONE;
+        for g in &self.grants {
+            let applies = match (&g.db, &g.table) {
+                (None, _) => true,
+                (Some(d), None) => d == db,
+                (Some(d), Some(t)) => d == db && table == Some(t.as_str()),
+            };
+            if applies {
+                p |= g.privileges;
+            }
+        }
+        p
+    }
+    /// The privileges granted on `*.*`.
+    pub fn global_privileges(&self) -> Privileges {
+        self.grants
+            .iter()
+            .filter(|g| g.db.is_none())
+            .fold(Privileges::NONE, |p, g| p | g.privileges)
+    }
+    /// Any privilege on `db`, on `*.*` or on a table of `db`: what USE,
+    /// SHOW DATABASES and SHOW TABLES ask.
     pub fn can_use_db(&self, db: &str) -> bool {
         self.grants
             .iter()
-            .any(|g| g.db.as_deref().is_none_or(|d| d == db))
+            .any(|g| !g.privileges.is_empty() && g.db.as_deref().is_none_or(|d| d == db))
+    }
+    /// Any privilege on the table (or above it): whether SHOW TABLES and
+    /// information_schema list it.
+    pub fn can_see_table(&self, db: &str, table: &str) -> bool {
+        !self.privileges_on(db, Some(table)).is_empty()
+    }
+    /// WITH GRANT OPTION on `*.*`, on `db.*` or (with `table`) on the table.
+    pub fn can_grant_on(&self, db: Option<&str>, table: Option<&str>) -> bool {
+        self.grants.iter().any(|g| {
+            g.with_grant_option
+                && match (&g.db, &g.table) {
+                    (None, _) => true,
+                    (Some(d), None) => Some(d.as_str()) == db,
+                    (Some(d), Some(t)) => Some(d.as_str()) == db && Some(t.as_str()) == table,
+                }
+        })
     }
 }
 
-/// ALL PRIVILEGES on `db.*`, or on `*.*` when `db` is None.
+/// Privileges on `*.*` (db None), `db.*` (table None) or `db.table`; the
+/// account's entries in `mysql.user`, `mysql.db` and `mysql.tables_priv`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
     pub db: Option<String>,
+    #[serde(default)]
+    pub table: Option<String>,
+    /// Catalogs written before single privileges existed held ALL.
+    #[serde(default = "Privileges::all")]
+    pub privileges: Privileges,
     pub with_grant_option: bool,
+}
+
+impl Grant {
+    /// ALL PRIVILEGES on `db.*` (on `*.*` when `db` is None).
+    pub fn all_on(db: Option<String>, with_grant_option: bool) -> Grant {
+        let level = if db.is_some() {
+            Level::Database
+        } else {
+            Level::Global
+        };
+        Grant {
+            db,
+            table: None,
+            privileges: Privileges::all_at(level),
+            with_grant_option,
+        }
+    }
+    pub fn level(&self) -> Level {
+        match (&self.db, &self.table) {
+            (None, _) => Level::Global,
+            (Some(_), None) => Level::Database,
+            (Some(_), Some(_)) => Level::Table,
+        }
+    }
 }
 
 /// The schema cache: databases, tables, users. Cheap to clone (Arc'd tables).

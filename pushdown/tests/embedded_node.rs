@@ -447,10 +447,7 @@ async fn ddl_persists_and_maintains_data() {
             host: host.into(),
             plugin: "mysql_native_password".into(),
             auth: vec![1, 2, 3],
-            grants: vec![Grant {
-                db: Some("test".into()),
-                with_grant_option: false,
-            }],
+            grants: vec![Grant::all_on(Some("test".into()), false)],
         };
         node.ddl(&DdlOp::PutUser(user("app", "%"))).await.unwrap();
         node.ddl(&DdlOp::PutUser(user("gone", "localhost")))

@@ -69,7 +69,7 @@ async fn create_grant_and_enforce() {
         vec![vec!["app@%", "app@127.0.0.1"]]
     );
     assert_eq!(code(&mut app, "CREATE USER x").await, 1227);
-    assert_eq!(code(&mut app, "GRANT ALL ON *.* TO app").await, 1227);
+    assert_eq!(code(&mut app, "GRANT ALL ON *.* TO app").await, 1045);
     assert_eq!(code(&mut app, "SET GLOBAL wait_timeout = 5").await, 1227);
     assert_eq!(code(&mut app, "SHOW GRANTS FOR root@localhost").await, 1044);
     assert_eq!(rows(&mut app, "SHOW GRANTS").await.len(), 2);

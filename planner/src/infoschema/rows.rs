@@ -48,6 +48,18 @@ impl<'a> Visible<'a> {
         }
     }
 
+    /// A table is visible with any privilege on it (or above it).
+    pub fn table(&self, db: &str, table: &str) -> bool {
+        match self.grantee {
+            Grantee::Everyone => true,
+            Grantee::Nobody => false,
+            Grantee::Account { user, host } => self
+                .catalog
+                .user(user, host)
+                .is_some_and(|u| u.can_see_table(db, table)),
+        }
+    }
+
     /// Every visible table: information_schema's views first, then the
     /// catalog's in (database, name) order.
     fn tables(&self) -> impl Iterator<Item = &'a Arc<TableDef>> + '_ {
@@ -55,7 +67,7 @@ impl<'a> Visible<'a> {
             self.catalog
                 .tables
                 .values()
-                .filter(|t| self.database(&t.db)),
+                .filter(|t| self.table(&t.db, &t.name)),
         )
     }
 }

@@ -37,10 +37,7 @@ fn catalog() -> Catalog {
         host: "%".into(),
         plugin: "mysql_native_password".into(),
         auth: Vec::new(),
-        grants: vec![Grant {
-            db: Some("shop".into()),
-            with_grant_option: false,
-        }],
+        grants: vec![Grant::all_on(Some("shop".into()), false)],
     });
     c
 }

@@ -23,6 +23,9 @@ pub struct PlannedModify {
     pub plan: ModifyPlan,
     pub params: usize,
     pub tables: Vec<(String, String)>,
+    /// The first column the statement reads (WHERE, then SET expressions,
+    /// then ORDER BY): reading needs SELECT on it.
+    pub reads_column: Option<String>,
 }
 
 pub fn plan_update(
@@ -135,6 +138,15 @@ fn finish(
     };
 
     let table = &scope.table;
+    let mut read = Vec::new();
+    for t in &terms {
+        t.columns(&mut read);
+    }
+    for (_, e) in &assignments {
+        e.columns(&mut read);
+    }
+    read.extend(order.iter().map(|(c, _)| *c));
+    let reads_column = read.first().map(|&c| table.columns[c].name.clone());
     let decision = decide(table, &terms);
     let full_filter = and_all(terms.iter().cloned());
     let filter = and_all(
@@ -200,5 +212,6 @@ fn finish(
         },
         params: b.next_param,
         tables,
+        reads_column,
     })
 }

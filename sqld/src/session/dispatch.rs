@@ -11,6 +11,7 @@ use super::{set, sqlprep, txn, users, Session};
 use planner::plan::Plan;
 use planner::{Prepared, QueryResult};
 use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
+use pushdown::privilege::{Needs, Privileges};
 use pushdown::request::OnConflict;
 use pushdown::value::Value;
 use sqlparser::ast::{ObjectName, ObjectType, SchemaName, Statement};
@@ -36,6 +37,8 @@ pub enum SessionStmt {
     /// catalog is always current), LOCK / UNLOCK TABLES (row locks only).
     Ignored {
         note: Option<&'static str>,
+        /// FLUSH: still needs the RELOAD privilege (1227).
+        reload: bool,
     },
 }
 
@@ -153,10 +156,17 @@ pub fn parse_session(sql: &str, current_db: Option<&str>) -> SqlResult<Option<Se
         "GRANT" | "REVOKE" => user_stmt(&mut c, current_db)?,
         "PREPARE" | "EXECUTE" | "DEALLOCATE" => SessionStmt::Prepared(sqlprep::parse(&mut c)?),
         "DROP" if second_is(&c, "PREPARE") => SessionStmt::Prepared(sqlprep::parse(&mut c)?),
-        "FLUSH" => SessionStmt::Ignored { note: None },
-        "UNLOCK" if second_is(&c, "TABLES") => SessionStmt::Ignored { note: None },
+        "FLUSH" => SessionStmt::Ignored {
+            note: None,
+            reload: true,
+        },
+        "UNLOCK" if second_is(&c, "TABLES") => SessionStmt::Ignored {
+            note: None,
+            reload: false,
+        },
         "LOCK" if second_is(&c, "TABLES") || second_is(&c, "TABLE") => SessionStmt::Ignored {
             note: Some("LOCK TABLES takes no table locks in sqld: transactions lock rows"),
+            reload: false,
         },
         // DESC t / DESCRIBE t / EXPLAIN t: SHOW COLUMNS (but EXPLAIN SELECT
         // is the planner's).
@@ -365,24 +375,36 @@ impl Session {
         }
     }
 
-    /// CREATE / DROP DATABASE need a grant on that database (1044).
+    /// CREATE / DROP DATABASE need CREATE / DROP on that database
+    /// (1044), checked before planning so that an existing or missing
+    /// database is not revealed to an account without the privilege.
     fn check_databases(&self, stmt: &Statement) -> SqlResult<()> {
+        let dbs = databases_of(stmt);
+        if dbs.is_empty() {
+            return Ok(());
+        }
+        let needs = Needs::of(if matches!(stmt, Statement::Drop { .. }) {
+            Privileges::DROP
+        } else {
+            Privileges::CREATE
+        });
         let catalog = self.shared.planner.catalog();
-        for db in databases_of(stmt) {
-            if planner::infoschema::is_schema(&db) || !self.principal.can_use_db(&catalog, &db) {
+        for db in dbs {
+            if planner::infoschema::is_schema(&db) {
                 return Err(self.principal.db_denied(&db));
             }
+            self.principal.check(&catalog, &db, "", &needs)?;
         }
         Ok(())
     }
 
-    /// Every table the plan reads or writes needs a grant on its database.
+    /// What the plan needs on every table it reads or writes.
     pub(super) fn check_plan_privileges(&self, command: &str, plan: &Prepared) -> SqlResult<()> {
         if plan.tables.is_empty() {
             return Ok(());
         }
         let catalog = self.shared.planner.catalog();
-        for (db, table) in &plan.tables {
+        for ((db, table), needs) in plan.tables.iter().zip(&plan.needs) {
             if planner::infoschema::is_schema(db) {
                 // Everyone reads information_schema; nobody writes it.
                 if command == "SELECT" {
@@ -392,14 +414,7 @@ impl Session {
                     .principal
                     .db_denied(planner::infoschema::INFORMATION_SCHEMA));
             }
-            if !self.principal.can_use_db(&catalog, db) {
-                // An empty table name is DDL on the whole database.
-                return Err(if table.is_empty() {
-                    self.principal.db_denied(db)
-                } else {
-                    self.principal.table_denied(command, table)
-                });
-            }
+            self.principal.check(&catalog, db, table, needs)?;
         }
         Ok(())
     }
@@ -456,7 +471,12 @@ impl Session {
                     .get(id)
                     .ok_or_else(|| super::registry::no_such_thread(id))?;
                 let own = target.state().user == self.principal.user;
-                if !own && !self.principal.is_global(&self.shared.planner.catalog()) {
+                if !own
+                    && !self.principal.has_global(
+                        &self.shared.planner.catalog(),
+                        Privileges::SUPER | Privileges::CONNECTION_ADMIN,
+                    )
+                {
                     return Err(SqlError::code(
                         1095,
                         format!("You are not owner of thread {id}"),
@@ -478,7 +498,11 @@ impl Session {
                 r
             }
             SessionStmt::Prepared(ps) => self.run_ps(ps).await,
-            SessionStmt::Ignored { note } => {
+            SessionStmt::Ignored { note, reload } => {
+                let catalog = self.shared.planner.catalog();
+                if *reload && !self.principal.has_global(&catalog, Privileges::RELOAD) {
+                    return Err(self.principal.needs("RELOAD"));
+                }
                 if let Some(note) = note {
                     self.ctx.warnings.push(SqlWarning::note(1235, *note));
                 }

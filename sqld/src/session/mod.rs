@@ -26,6 +26,7 @@ use async_trait::async_trait;
 use dispatch::Stmt;
 use planner::{ColumnMeta, Grantee, QueryResult, SessionCtx};
 use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
+use pushdown::privilege::Privileges;
 use pushdown::schema::Collation;
 use pushdown::value::{DateTime, Value};
 use registry::ProcEntry;
@@ -404,7 +405,11 @@ impl Handler for Session {
             host: host.to_string(),
         };
         let max = self.shared.globals.get_u64("max_connections") as usize;
-        if self.shared.registry.count() > max && !self.principal.is_global(&catalog) {
+        if self.shared.registry.count() > max
+            && !self
+                .principal
+                .has_global(&catalog, Privileges::SUPER | Privileges::CONNECTION_ADMIN)
+        {
             Status::bump(&self.shared.status.aborted_connects);
             return Err(SqlError::code(1040, "Too many connections"));
         }
@@ -551,7 +556,7 @@ impl Handler for Session {
     async fn field_list(&mut self, table: &str, pattern: &str) -> SqlResult<Vec<ColumnMeta>> {
         let db = self.ctx.current_db.clone().ok_or_else(er::no_db)?;
         let catalog = self.shared.planner.catalog();
-        if !self.principal.can_use_db(&catalog, &db) {
+        if !self.principal.can_see_table(&catalog, &db, table) {
             return Err(self.principal.table_denied("SELECT", table));
         }
         let def = catalog

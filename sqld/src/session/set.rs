@@ -10,6 +10,7 @@ use super::vars::{self, Kind, Scope, SetValue, VarDef};
 use super::Session;
 use planner::{QueryResult, VarStore};
 use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
+use pushdown::privilege::Privileges;
 use pushdown::schema::Collation;
 use pushdown::value::{Decimal, Value};
 use sqlparser::ast::Statement;
@@ -474,7 +475,11 @@ impl Session {
                 ),
             ));
         }
-        if global && !self.principal.is_global(&self.shared.planner.catalog()) {
+        if global
+            && !self
+                .principal
+                .has_global(&self.shared.planner.catalog(), Privileges::SUPER)
+        {
             return Err(self.principal.needs("SUPER or SYSTEM_VARIABLES_ADMIN"));
         }
         let given = match &value {

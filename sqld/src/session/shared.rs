@@ -120,10 +120,7 @@ impl Shared {
                     host: host.clone(),
                     plugin: users::NATIVE.into(),
                     auth: users::hash_password(users::NATIVE, password),
-                    grants: vec![pushdown::schema::Grant {
-                        db: None,
-                        with_grant_option: true,
-                    }],
+                    grants: vec![pushdown::schema::Grant::all_on(None, true)],
                 }))
                 .await?;
             tracing::info!(user = %user, host = %host, "created account from the configuration file");

@@ -8,6 +8,7 @@ use super::{columns, opt, s, text_meta, Col, INFORMATION_SCHEMA};
 use crate::session::Session;
 use planner::{ColumnMeta, QueryResult};
 use pushdown::error::{er, SqlResult};
+use pushdown::privilege::Privileges;
 use pushdown::schema::{ColumnDefault, TableDef};
 use pushdown::value::Value;
 use std::sync::Arc;
@@ -20,12 +21,16 @@ impl Session {
             _ => "Database".into(),
         };
         let cols: Arc<[ColumnMeta]> = Arc::from(vec![text_meta(&name, 64)]);
+        // The SHOW DATABASES privilege lists every database.
+        let all = self
+            .principal
+            .has_global(&catalog, Privileges::SHOW_DATABASES);
         let rows = std::iter::once(INFORMATION_SCHEMA.to_string())
             .chain(
                 catalog
                     .databases
                     .keys()
-                    .filter(|d| self.principal.can_use_db(&catalog, d))
+                    .filter(|d| all || self.principal.can_use_db(&catalog, d))
                     .cloned(),
             )
             .map(|d| vec![s(d)])
@@ -60,7 +65,10 @@ impl Session {
         let tables: Vec<&Arc<TableDef>> = if is_schema {
             views.collect()
         } else {
-            catalog.tables_in(&db).collect()
+            catalog
+                .tables_in(&db)
+                .filter(|t| self.principal.can_see_table(&catalog, &db, &t.name))
+                .collect()
         };
         let rows = tables
             .into_iter()
@@ -236,6 +244,7 @@ impl Session {
         // node group: reported as unknown (NULL), as for views in MySQL.
         let rows = catalog
             .tables_in(&db)
+            .filter(|t| self.principal.can_see_table(&catalog, &db, &t.name))
             .map(|t| {
                 // As MySQL defines it: TABLE_NAME, then ENGINE to
                 // TABLE_COMMENT of information_schema.TABLES.

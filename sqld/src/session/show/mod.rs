@@ -434,7 +434,7 @@ impl Session {
                 .ok_or_else(|| er::unknown_table_in(table, INFORMATION_SCHEMA));
         }
         let catalog = self.shared.planner.catalog();
-        if !self.principal.can_use_db(&catalog, &db) {
+        if !self.principal.can_see_table(&catalog, &db, table) {
             return Err(self.principal.table_denied("SELECT", table));
         }
         catalog

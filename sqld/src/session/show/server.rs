@@ -12,6 +12,7 @@ use planner::infoschema::server::{
 use planner::{QueryResult, VarStore};
 use pushdown::error::{SqlResult, WarningLevel};
 use pushdown::node::PoolStats;
+use pushdown::privilege::Privileges;
 use pushdown::schema::Collation;
 use pushdown::value::Value;
 
@@ -143,7 +144,9 @@ impl Session {
             Col::Text("State", 64),
             Col::Text("Info", if full { 65535 } else { 100 }),
         ]);
-        let see_all = self.principal.is_global(&self.shared.planner.catalog());
+        let see_all = self
+            .principal
+            .has_global(&self.shared.planner.catalog(), Privileges::PROCESS);
         let rows = self
             .shared
             .registry

@@ -1,10 +1,11 @@
 //! Running account statements: every change is a `DdlOp::PutUser` /
 //! `DropUser` on the durable catalog.
 
-use super::parse::{Identified, Secret, UserStmt};
+use super::parse::{GrantTarget, Identified, PrivilegeList, Secret, UserStmt};
 use super::{hash_password, parse_native_hash, Principal, UserHost, CACHING_SHA2, NATIVE};
 use planner::{ColumnMeta, Planner, QueryResult};
 use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
+use pushdown::privilege::{Level, Privileges};
 use pushdown::schema::{Catalog, Collation, ColumnType, DdlOp, Grant, UserDef};
 use std::sync::Arc;
 
@@ -42,30 +43,77 @@ fn credentials(id: &Identified, default_plugin: &str) -> SqlResult<(String, Vec<
     Ok((plugin.to_string(), auth))
 }
 
-/// The GRANT statements that recreate an account's privileges.
+fn quote(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+/// The GRANT statements that recreate an account's privileges: the global
+/// line first (USAGE when nothing is granted there), then database grants,
+/// then table grants, as MariaDB lists them.
 pub fn grant_lines(u: &UserDef) -> Vec<String> {
-    let name = format!("`{}`@`{}`", u.user, u.host);
-    let wgo = |g: &Grant| {
-        if g.with_grant_option {
-            " WITH GRANT OPTION"
-        } else {
-            ""
-        }
+    let name = format!("{}@{}", quote(&u.user), quote(&u.host));
+    let line = |g: &Grant, on: String| {
+        format!(
+            "GRANT {} ON {on} TO {name}{}",
+            g.privileges.describe(g.level()),
+            if g.with_grant_option {
+                " WITH GRANT OPTION"
+            } else {
+                ""
+            }
+        )
     };
     let mut out = vec![match u.grants.iter().find(|g| g.db.is_none()) {
-        Some(g) => format!("GRANT ALL PRIVILEGES ON *.* TO {name}{}", wgo(g)),
+        Some(g) => line(g, "*.*".to_string()),
         None => format!("GRANT USAGE ON *.* TO {name}"),
     }];
-    for g in &u.grants {
-        if let Some(db) = &g.db {
-            out.push(format!(
-                "GRANT ALL PRIVILEGES ON `{}`.* TO {name}{}",
-                db.replace('`', "``"),
-                wgo(g)
-            ));
+    for level in [Level::Database, Level::Table] {
+        for g in u.grants.iter().filter(|g| g.level() == level) {
+            let on = match (&g.db, &g.table) {
+                (Some(d), Some(t)) => format!("{}.{}", quote(d), quote(t)),
+                (Some(d), None) => format!("{}.*", quote(d)),
+                (None, _) => continue,
+            };
+            out.push(line(g, on));
         }
     }
     out
+}
+
+fn grant_at<'a>(def: &'a mut UserDef, target: &GrantTarget) -> Option<&'a mut Grant> {
+    def.grants
+        .iter_mut()
+        .find(|g| g.db == target.db && g.table == target.table)
+}
+
+/// GRANT and REVOKE need GRANT OPTION on the target (or above it) and,
+/// for what they name, the privileges themselves. MariaDB's errors: 1045
+/// for `*.*`, 1044 for a database, 1142 for a table.
+fn check_grantor(
+    who: &Principal,
+    catalog: &Catalog,
+    list: &PrivilegeList,
+    target: &GrantTarget,
+) -> SqlResult<()> {
+    let Some(def) = who.def(catalog) else {
+        return Err(who.needs("GRANT OPTION"));
+    };
+    let wanted = list.at(target.level());
+    let held = match &target.db {
+        None => def.global_privileges(),
+        Some(db) => def.privileges_on(db, target.table.as_deref()),
+    };
+    if def.can_grant_on(target.db.as_deref(), target.table.as_deref()) && held.contains(wanted) {
+        return Ok(());
+    }
+    Err(match (&target.db, &target.table) {
+        (None, _) => who.access_denied(),
+        (Some(db), None) => who.db_denied(db),
+        (Some(db), Some(t)) => {
+            let missing = wanted.minus(held).names().next().unwrap_or("GRANT");
+            who.table_denied(missing, &format!("{db}.{t}"))
+        }
+    })
 }
 
 /// Runs an account statement for `who`; notes go to `warnings`.
@@ -76,7 +124,7 @@ pub async fn execute(
     warnings: &mut Vec<SqlWarning>,
 ) -> SqlResult<QueryResult> {
     let catalog = planner.catalog();
-    let admin = who.is_admin(&catalog);
+    let admin = who.has_global(&catalog, Privileges::CREATE_USER);
     let me = || -> SqlResult<UserHost> {
         who.account
             .clone()
@@ -88,7 +136,9 @@ pub async fn execute(
                 Some(u) => u.clone(),
                 None => me()?,
             };
-            if Some(&target) != who.account.as_ref() && !who.is_global(&catalog) {
+            if Some(&target) != who.account.as_ref()
+                && !who.has_global(&catalog, Privileges::SELECT)
+            {
                 return Err(who.db_denied("mysql"));
             }
             let def = find(&catalog, &target).ok_or_else(|| {
@@ -215,14 +265,18 @@ pub async fn execute(
             }
         }
         UserStmt::Grant {
+            privileges,
             target,
             users,
             with_grant_option,
-            usage,
         } => {
-            if !admin {
-                return Err(who.needs("GRANT OPTION"));
+            check_grantor(who, &catalog, privileges, target)?;
+            if let (Some(db), Some(t)) = (&target.db, &target.table) {
+                if catalog.table(db, t).is_none() {
+                    return Err(er::no_such_table(db, t));
+                }
             }
+            let wanted = privileges.at(target.level());
             let mut changes = Vec::new();
             for u in users {
                 let mut def = find(&catalog, u).cloned().ok_or_else(|| {
@@ -232,11 +286,17 @@ pub async fn execute(
                         "You are not allowed to create a user with GRANT",
                     )
                 })?;
-                if !*usage {
-                    match def.grants.iter_mut().find(|g| &g.db == target) {
-                        Some(g) => g.with_grant_option |= *with_grant_option,
+                // GRANT USAGE on a database or table records nothing.
+                if !wanted.is_empty() || *with_grant_option {
+                    match grant_at(&mut def, target) {
+                        Some(g) => {
+                            g.privileges |= wanted;
+                            g.with_grant_option |= *with_grant_option;
+                        }
                         None => def.grants.push(Grant {
-                            db: target.clone(),
+                            db: target.db.clone(),
+                            table: target.table.clone(),
+                            privileges: wanted,
                             with_grant_option: *with_grant_option,
                         }),
                     }
@@ -248,34 +308,66 @@ pub async fn execute(
             }
         }
         UserStmt::Revoke {
+            privileges,
             target,
             users,
-            grant_option_only,
-            everything,
         } => {
-            if !admin {
-                return Err(who.needs("GRANT OPTION"));
-            }
+            check_grantor(who, &catalog, privileges, target)?;
+            let revoked = privileges.at(target.level());
             let mut changes = Vec::new();
             for u in users {
-                let mut def = find(&catalog, u).cloned().ok_or_else(|| {
-                    SqlError::code(
+                let no_grant = || {
+                    match (&target.db, &target.table) {
+                    (Some(_), Some(t)) => SqlError::code(
+                        1147,
+                        format!(
+                            "There is no such grant defined for user '{}' on host '{}' on table '{t}'",
+                            u.user, u.host
+                        ),
+                    ),
+                    _ => SqlError::code(
                         1141,
                         format!(
                             "There is no such grant defined for user '{}' on host '{}'",
                             u.user, u.host
                         ),
+                    ),
+                }
+                };
+                let mut def = find(&catalog, u).cloned().ok_or_else(no_grant)?;
+                match grant_at(&mut def, target) {
+                    Some(g) => {
+                        g.privileges = g.privileges.minus(revoked);
+                        if privileges.grant_option {
+                            g.with_grant_option = false;
+                        }
+                    }
+                    // REVOKE on *.* of an account with no global grant
+                    // is fine: its global line is USAGE.
+                    None if target.db.is_none() => {}
+                    None => return Err(no_grant()),
+                }
+                def.grants
+                    .retain(|g| !g.privileges.is_empty() || g.with_grant_option);
+                changes.push(def);
+            }
+            for def in changes {
+                planner.ddl(&DdlOp::PutUser(def)).await?;
+            }
+        }
+        UserStmt::RevokeEverything { users } => {
+            if !who.has_global(&catalog, Privileges::CREATE_USER) {
+                return Err(who.needs("CREATE USER"));
+            }
+            let mut changes = Vec::new();
+            for u in users {
+                let mut def = find(&catalog, u).cloned().ok_or_else(|| {
+                    SqlError::code(
+                        1269,
+                        "Can't revoke all privileges for one or more of the requested users",
                     )
                 })?;
-                if *everything {
-                    def.grants.clear();
-                } else if *grant_option_only {
-                    for g in def.grants.iter_mut().filter(|g| &g.db == target) {
-                        g.with_grant_option = false;
-                    }
-                } else {
-                    def.grants.retain(|g| &g.db != target);
-                }
+                def.grants.clear();
                 changes.push(def);
             }
             for def in changes {
@@ -305,13 +397,26 @@ mod tests {
     fn grant_lines_read_like_mysql() {
         let mut u = user("app", "%");
         assert_eq!(grant_lines(&u), vec!["GRANT USAGE ON *.* TO `app`@`%`"]);
+        u.grants.push(Grant::all_on(Some("shop".into()), false));
         u.grants.push(Grant {
             db: Some("shop".into()),
+            table: Some("orders".into()),
+            privileges: Privileges::SELECT | Privileges::UPDATE,
+            with_grant_option: true,
+        });
+        u.grants.push(Grant {
+            db: None,
+            table: None,
+            privileges: Privileges::PROCESS | Privileges::SELECT,
             with_grant_option: false,
         });
         assert_eq!(
-            grant_lines(&u)[1],
-            "GRANT ALL PRIVILEGES ON `shop`.* TO `app`@`%`"
+            grant_lines(&u),
+            vec![
+                "GRANT SELECT, PROCESS ON *.* TO `app`@`%`",
+                "GRANT ALL PRIVILEGES ON `shop`.* TO `app`@`%`",
+                "GRANT SELECT, UPDATE ON `shop`.`orders` TO `app`@`%` WITH GRANT OPTION",
+            ]
         );
         let root = &root_accounts("")[0];
         assert_eq!(

@@ -16,7 +16,8 @@ pub use exec::{execute, grant_lines};
 pub use parse::{parse, GrantTarget, Identified, Secret, UserStmt};
 
 use crate::protocol::Account;
-use pushdown::error::SqlError;
+use pushdown::error::{SqlError, SqlResult};
+use pushdown::privilege::{Needs, Privileges};
 use pushdown::schema::{Catalog, Grant, UserDef};
 use sha1::{Digest, Sha1};
 use sha2::Sha256;
@@ -139,30 +140,67 @@ impl Principal {
         let a = self.account.as_ref()?;
         catalog.user(&a.user, &a.host)
     }
-    /// ALL on `db` (or on `*.*`).
+    /// Any privilege on `db` or on one of its tables (or a global one):
+    /// USE, SHOW TABLES and SHOW DATABASES ask this.
     pub fn can_use_db(&self, catalog: &Catalog, db: &str) -> bool {
         self.def(catalog).is_some_and(|u| u.can_use_db(db))
     }
-    /// ALL on `*.*`.
-    pub fn is_global(&self, catalog: &Catalog) -> bool {
+    /// Any privilege on the table: whether SHOW TABLES lists it.
+    pub fn can_see_table(&self, catalog: &Catalog, db: &str, table: &str) -> bool {
         self.def(catalog)
-            .is_some_and(|u| u.grants.iter().any(|g| g.db.is_none()))
+            .is_some_and(|u| u.can_see_table(db, table))
     }
-    /// ALL on `*.*` WITH GRANT OPTION: may manage accounts.
-    pub fn is_admin(&self, catalog: &Catalog) -> bool {
-        self.def(catalog).is_some_and(|u| {
-            u.grants
-                .iter()
-                .any(|g| g.db.is_none() && g.with_grant_option)
-        })
+    /// Whether the account holds one of `any` on `*.*`.
+    pub fn has_global(&self, catalog: &Catalog, any: Privileges) -> bool {
+        self.def(catalog)
+            .is_some_and(|u| u.global_privileges().intersects(any))
+    }
+    /// What a statement needs on `db`.`table` (on `db` when `table` is
+    /// empty), with MySQL's error when it is missing: 1044 for a
+    /// database, 1142 naming the first missing privilege for a table,
+    /// 1143 naming the column when only SELECT for a read column is.
+    pub fn check(&self, catalog: &Catalog, db: &str, table: &str, needs: &Needs) -> SqlResult<()> {
+        let Some(def) = self.def(catalog) else {
+            return Err(self.db_denied(db));
+        };
+        // The common case (an account with global grants) in one pass.
+        let global = def.global_privileges();
+        let mut wanted = needs.privileges;
+        if needs.reads_column.is_some() {
+            wanted |= Privileges::SELECT;
+        }
+        if global.contains(wanted) {
+            return Ok(());
+        }
+        let held = def.privileges_on(db, (!table.is_empty()).then_some(table));
+        if held.contains(wanted) {
+            return Ok(());
+        }
+        if table.is_empty() {
+            return Err(self.db_denied(db));
+        }
+        match (
+            needs.privileges.minus(held).names().next(),
+            &needs.reads_column,
+        ) {
+            (Some(missing), _) => Err(self.table_denied(missing, table)),
+            (None, Some(column)) => Err(self.column_denied("SELECT", column, table)),
+            (None, None) => Ok(()),
+        }
+    }
+    /// user@host as 1044 and 1045 name it: the account's host pattern (MariaDB's
+    /// priv_host), where 1142 / 1143 name the host connected from.
+    fn account_name(&self) -> (&str, &str) {
+        match &self.account {
+            Some(a) => (&self.user, &a.host),
+            None => (&self.user, &self.host),
+        }
     }
     pub fn db_denied(&self, db: &str) -> SqlError {
+        let (user, host) = self.account_name();
         SqlError::code(
             1044,
-            format!(
-                "Access denied for user '{}'@'{}' to database '{db}'",
-                self.user, self.host
-            ),
+            format!("Access denied for user '{user}'@'{host}' to database '{db}'"),
         )
     }
     pub fn table_denied(&self, command: &str, table: &str) -> SqlError {
@@ -172,6 +210,23 @@ impl Principal {
                 "{command} command denied to user '{}'@'{}' for table '{table}'",
                 self.user, self.host
             ),
+        )
+    }
+    pub fn column_denied(&self, command: &str, column: &str, table: &str) -> SqlError {
+        SqlError::code(
+            1143,
+            format!(
+                "{command} command denied to user '{}'@'{}' for column '{column}' in table '{table}'",
+                self.user, self.host
+            ),
+        )
+    }
+    /// 1045, as MariaDB answers a GRANT on `*.*` without the right to.
+    pub fn access_denied(&self) -> SqlError {
+        let (user, host) = self.account_name();
+        SqlError::code(
+            1045,
+            format!("Access denied for user '{user}'@'{host}' (using password: NO)"),
         )
     }
     pub fn needs(&self, privilege: &str) -> SqlError {
@@ -205,10 +260,7 @@ pub fn root_accounts(password: &str) -> Vec<UserDef> {
             host: host.into(),
             plugin: NATIVE.into(),
             auth: hash_password(NATIVE, password),
-            grants: vec![Grant {
-                db: None,
-                with_grant_option: true,
-            }],
+            grants: vec![Grant::all_on(None, true)],
         })
         .collect()
 }

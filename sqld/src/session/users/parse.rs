@@ -2,8 +2,9 @@
 //! and SHOW GRANTS.
 
 use super::UserHost;
-use crate::session::lex::Cursor;
-use pushdown::error::{er, SqlResult};
+use crate::session::lex::{Cursor, Tok};
+use pushdown::error::{er, SqlError, SqlResult};
+use pushdown::privilege::{Level, Privileges};
 
 /// IDENTIFIED [WITH plugin] [BY 'pw' | AS 'hash'].
 #[derive(Debug, Clone, PartialEq)]
@@ -20,8 +21,44 @@ pub enum Secret {
     Hash(String),
 }
 
-/// What a GRANT / REVOKE applies to: `*.*` (None) or `db.*`.
-pub type GrantTarget = Option<String>;
+/// What a GRANT / REVOKE applies to: `*.*`, `db.*` or `db.table`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantTarget {
+    pub db: Option<String>,
+    pub table: Option<String>,
+}
+
+impl GrantTarget {
+    pub fn level(&self) -> Level {
+        match (&self.db, &self.table) {
+            (None, _) => Level::Global,
+            (Some(_), None) => Level::Database,
+            (Some(_), Some(_)) => Level::Table,
+        }
+    }
+}
+
+/// The privilege list of GRANT / REVOKE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrivilegeList {
+    /// ALL [PRIVILEGES]: everything grantable at the target's level.
+    pub all: bool,
+    /// The privileges named (empty for USAGE or GRANT OPTION alone).
+    pub named: Privileges,
+    /// GRANT OPTION named in the list.
+    pub grant_option: bool,
+}
+
+impl PrivilegeList {
+    /// The privileges the list stands for at `level`.
+    pub fn at(&self, level: Level) -> Privileges {
+        if self.all {
+            Privileges::all_at(level)
+        } else {
+            self.named
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum UserStmt {
@@ -43,19 +80,19 @@ pub enum UserStmt {
         password: String,
     },
     Grant {
+        privileges: PrivilegeList,
         target: GrantTarget,
         users: Vec<UserHost>,
         with_grant_option: bool,
-        /// GRANT USAGE: no privilege, just checks the accounts.
-        usage: bool,
     },
     Revoke {
+        privileges: PrivilegeList,
         target: GrantTarget,
         users: Vec<UserHost>,
-        /// REVOKE GRANT OPTION only (keep ALL).
-        grant_option_only: bool,
-        /// REVOKE ALL PRIVILEGES, GRANT OPTION FROM u: every grant.
-        everything: bool,
+    },
+    /// REVOKE ALL PRIVILEGES, GRANT OPTION FROM u: every grant.
+    RevokeEverything {
+        users: Vec<UserHost>,
     },
     ShowGrants {
         user: Option<UserHost>,
@@ -137,40 +174,107 @@ fn skip_account_options(c: &mut Cursor) {
     }
 }
 
-/// ON *.* | ON db.* | ON * (current database); table grants are refused.
+/// ON *.* | ON db.* | ON * (current database) | ON [db.]table.
 fn grant_target(c: &mut Cursor, current_db: Option<&str>) -> SqlResult<GrantTarget> {
     c.expect_kw("ON")?;
     c.eat_kw("TABLE");
+    let current = || current_db.map(str::to_string).ok_or_else(er::no_db);
     if c.eat_sym("*") {
         if c.eat_sym(".") {
             c.expect_sym("*")?;
-            return Ok(None);
+            return Ok(GrantTarget {
+                db: None,
+                table: None,
+            });
         }
-        return current_db
-            .map(|d| Some(d.to_string()))
-            .ok_or_else(er::no_db);
+        return Ok(GrantTarget {
+            db: Some(current()?),
+            table: None,
+        });
     }
-    let db = c.ident()?;
-    c.expect_sym(".")?;
+    let first = c.ident()?;
+    if !c.eat_sym(".") {
+        return Ok(GrantTarget {
+            db: Some(current()?),
+            table: Some(first),
+        });
+    }
     if c.eat_sym("*") {
-        Ok(Some(db))
-    } else {
-        Err(er::not_supported("table-level privileges"))
+        return Ok(GrantTarget {
+            db: Some(first),
+            table: None,
+        });
+    }
+    Ok(GrantTarget {
+        db: Some(first),
+        table: Some(c.ident()?),
+    })
+}
+
+/// One privilege name, which may be several words (CREATE TEMPORARY
+/// TABLES): the longest name that the next words spell.
+fn privilege_name(c: &mut Cursor) -> SqlResult<Privileges> {
+    let first = match c.peek() {
+        Some(Tok::Word(w)) => w.to_ascii_uppercase(),
+        _ => return Err(c.error()),
+    };
+    let mut names: Vec<&str> = Privileges::names_starting(&first).collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.split(' ').count()));
+    for name in names {
+        let words: Vec<&str> = name.split(' ').collect();
+        if c.eat_kws(&words) {
+            return Privileges::by_name(name).ok_or_else(|| c.error());
+        }
+    }
+    Err(c.error())
+}
+
+/// ALL [PRIVILEGES] | USAGE | priv [(columns)] [, priv ...], where a priv
+/// may be GRANT OPTION.
+fn privileges(c: &mut Cursor) -> SqlResult<PrivilegeList> {
+    let mut list = PrivilegeList {
+        all: false,
+        named: Privileges::NONE,
+        grant_option: false,
+    };
+    loop {
+        if c.eat_kw("ALL") {
+            c.eat_kw("PRIVILEGES");
+            list.all = true;
+        } else if c.eat_kw("USAGE") {
+        } else if c.eat_kws(&["GRANT", "OPTION"]) {
+            list.grant_option = true;
+        } else {
+            list.named |= privilege_name(c)?;
+            if c.eat_sym("(") {
+                return Err(er::not_supported("column-level privileges"));
+            }
+        }
+        if !c.eat_sym(",") {
+            return Ok(list);
+        }
     }
 }
 
-/// ALL [PRIVILEGES] or USAGE; true for USAGE.
-fn privileges(c: &mut Cursor) -> SqlResult<bool> {
-    if c.eat_kw("USAGE") {
-        return Ok(true);
+/// 1221 / 1144: a privilege granted at a level it does not exist at.
+fn check_level(list: &PrivilegeList, target: &GrantTarget) -> SqlResult<()> {
+    let level = target.level();
+    if list.named.grantable_at(level) {
+        return Ok(());
     }
-    if c.eat_kw("ALL") {
-        c.eat_kw("PRIVILEGES");
-        return Ok(false);
-    }
-    Err(er::not_supported(
-        "privileges other than ALL and USAGE (grant ALL on db.*)",
-    ))
+    Err(if level == Level::Database {
+        SqlError::new(
+            1221,
+            "HY000",
+            "Incorrect usage of DB GRANT and GLOBAL PRIVILEGES",
+        )
+    } else {
+        SqlError::new(
+            1144,
+            "42000",
+            "Illegal GRANT/REVOKE command; please consult the manual to see which privileges can be used",
+        )
+    })
 }
 
 /// Parses an account statement; None when `c` does not start one. The
@@ -208,47 +312,33 @@ pub fn parse(c: &mut Cursor, current_db: Option<&str>) -> SqlResult<Option<UserS
         };
         UserStmt::SetPassword { user, password }
     } else if c.eat_kw("GRANT") {
-        let usage = privileges(c)?;
+        let privileges = privileges(c)?;
         let target = grant_target(c, current_db)?;
+        check_level(&privileges, &target)?;
         c.expect_kw("TO")?;
         let users = user_list(c)?;
-        let with_grant_option = c.eat_kws(&["WITH", "GRANT", "OPTION"]);
+        let with_grant_option = c.eat_kws(&["WITH", "GRANT", "OPTION"]) || privileges.grant_option;
         UserStmt::Grant {
+            privileges,
             target,
             users,
             with_grant_option,
-            usage,
         }
     } else if c.eat_kw("REVOKE") {
-        if c.eat_kws(&["GRANT", "OPTION"]) {
-            let target = grant_target(c, current_db)?;
+        let privileges = privileges(c)?;
+        if privileges.all && privileges.grant_option && c.peek().is_some_and(|t| t.is_kw("FROM")) {
             c.expect_kw("FROM")?;
-            UserStmt::Revoke {
-                target,
+            UserStmt::RevokeEverything {
                 users: user_list(c)?,
-                grant_option_only: true,
-                everything: false,
             }
         } else {
-            privileges(c)?;
-            if c.eat_sym(",") {
-                c.expect_kws_all(&["GRANT", "OPTION"])?;
-                c.expect_kw("FROM")?;
-                UserStmt::Revoke {
-                    target: None,
-                    users: user_list(c)?,
-                    grant_option_only: false,
-                    everything: true,
-                }
-            } else {
-                let target = grant_target(c, current_db)?;
-                c.expect_kw("FROM")?;
-                UserStmt::Revoke {
-                    target,
-                    users: user_list(c)?,
-                    grant_option_only: false,
-                    everything: false,
-                }
+            let target = grant_target(c, current_db)?;
+            check_level(&privileges, &target)?;
+            c.expect_kw("FROM")?;
+            UserStmt::Revoke {
+                privileges,
+                target,
+                users: user_list(c)?,
             }
         }
     } else if c.eat_kws(&["SHOW", "GRANTS"]) {
@@ -259,16 +349,6 @@ pub fn parse(c: &mut Cursor, current_db: Option<&str>) -> SqlResult<Option<UserS
     };
     c.end()?;
     Ok(Some(stmt))
-}
-
-impl Cursor<'_> {
-    fn expect_kws_all(&mut self, kws: &[&str]) -> SqlResult<()> {
-        if self.eat_kws(kws) {
-            Ok(())
-        } else {
-            Err(self.error())
-        }
-    }
 }
 
 #[cfg(test)]
@@ -303,38 +383,81 @@ mod tests {
                 )]
             }
         );
+        let app = UserHost {
+            user: "app".into(),
+            host: "localhost".into(),
+        };
+        let db = |d: &str| GrantTarget {
+            db: Some(d.into()),
+            table: None,
+        };
         assert_eq!(
             parse_one("GRANT ALL PRIVILEGES ON `shop`.* TO app@localhost WITH GRANT OPTION")
                 .unwrap()
                 .unwrap(),
             UserStmt::Grant {
-                target: Some("shop".into()),
-                users: vec![UserHost {
-                    user: "app".into(),
-                    host: "localhost".into()
-                }],
+                privileges: PrivilegeList {
+                    all: true,
+                    named: Privileges::NONE,
+                    grant_option: false
+                },
+                target: db("shop"),
+                users: vec![app.clone()],
                 with_grant_option: true,
-                usage: false,
             }
         );
+        match parse_one(
+            "GRANT select, INSERT, create temporary tables, REPLICATION CLIENT ON *.* TO app@localhost",
+        )
+        .unwrap()
+        .unwrap()
+        {
+            UserStmt::Grant {
+                privileges, target, ..
+            } => {
+                assert_eq!(target.level(), Level::Global);
+                assert_eq!(
+                    privileges.named.describe(Level::Global),
+                    "SELECT, INSERT, CREATE TEMPORARY TABLES, BINLOG MONITOR"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
         assert!(matches!(
             parse_one("GRANT ALL ON * TO 'u'").unwrap().unwrap(),
-            UserStmt::Grant { target: Some(ref d), .. } if d == "shop"
+            UserStmt::Grant { target, .. } if target == db("shop")
+        ));
+        assert!(matches!(
+            parse_one("GRANT UPDATE ON t TO 'u'").unwrap().unwrap(),
+            UserStmt::Grant { target, .. } if target.db.as_deref() == Some("shop") && target.table.as_deref() == Some("t")
         ));
         assert!(matches!(
             parse_one("REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'u'@'%'")
                 .unwrap()
                 .unwrap(),
-            UserStmt::Revoke {
-                everything: true,
-                ..
-            }
+            UserStmt::RevokeEverything { .. }
+        ));
+        assert!(matches!(
+            parse_one("REVOKE GRANT OPTION ON shop.* FROM 'u'")
+                .unwrap()
+                .unwrap(),
+            UserStmt::Revoke { privileges, .. } if privileges.grant_option && privileges.named.is_empty()
         ));
         assert_eq!(
-            parse_one("GRANT SELECT ON *.* TO u").unwrap_err().code,
+            parse_one("GRANT PROCESS ON shop.* TO u").unwrap_err().code,
+            1221
+        );
+        assert_eq!(
+            parse_one("GRANT EXECUTE ON shop.t TO u").unwrap_err().code,
+            1144
+        );
+        assert_eq!(
+            parse_one("GRANT SELECT (a) ON shop.t TO u")
+                .unwrap_err()
+                .code,
             1235
         );
-        assert_eq!(parse_one("GRANT ALL ON db.t TO u").unwrap_err().code, 1235);
+        assert_eq!(parse_one("GRANT SELEC ON *.* TO u").unwrap_err().code, 1064);
         assert!(parse_one("SELECT 1").unwrap().is_none());
         assert!(matches!(
             parse_one("SET PASSWORD = 'x'").unwrap().unwrap(),
