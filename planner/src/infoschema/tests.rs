@@ -1,4 +1,5 @@
 use super::rows::{rows, Visible};
+use crate::context::Grantee;
 use super::views::{View, ALL};
 use super::*;
 use pushdown::schema::{Collation, ColumnDef, ColumnType, DatabaseDef, Grant, UserDef};
@@ -114,4 +115,50 @@ fn views_resolve_in_any_case_and_have_their_own_ids() {
     assert!(!ordinary.is_system_view());
     assert!(refuse_write(ordinary).is_ok());
     assert_eq!(refuse_write(&t).unwrap_err().code, 1044);
+}
+
+#[test]
+fn privileges_show_for_the_account_or_for_everyone_with_a_grant_on_mysql() {
+    let mut c = catalog();
+    c.users.push(UserDef {
+        user: "root".into(),
+        host: "localhost".into(),
+        plugin: "mysql_native_password".into(),
+        auth: Vec::new(),
+        grants: vec![Grant {
+            db: None,
+            with_grant_option: true,
+        }],
+    });
+    let app = app();
+    let app_vis = Visible::new(&c, &app);
+    assert!(!app_vis.is_global() && !app_vis.sees_all_accounts());
+    let own = rows(View::UserPrivileges, &app_vis);
+    assert_eq!(
+        own,
+        vec![vec![
+            Value::from("'app'@'%'"),
+            Value::from("def"),
+            Value::from("USAGE"),
+            Value::from("NO")
+        ]]
+    );
+    let schema = rows(View::SchemaPrivileges, &app_vis);
+    assert_eq!(schema.len(), 19);
+    assert!(schema.iter().all(|r| r[2] == Value::from("shop")));
+
+    let root = Grantee::Account {
+        user: "root".into(),
+        host: "localhost".into(),
+    };
+    let root_vis = Visible::new(&c, &root);
+    assert!(root_vis.is_global() && root_vis.sees_all_accounts());
+    let all = rows(View::UserPrivileges, &root_vis);
+    assert_eq!(all.len(), 1 + 38);
+    assert!(all[1..].iter().all(|r| r[3] == Value::from("YES")));
+    assert!(rows(View::UserPrivileges, &Visible::new(&c, &Grantee::Nobody)).is_empty());
+    // One PARTITIONS row per visible table, unpartitioned.
+    let parts = rows(View::Partitions, &app_vis);
+    assert_eq!(parts.len(), ALL.len() + 1);
+    assert!(parts.iter().all(|r| r[3].is_null() && r[7].is_null()));
 }
