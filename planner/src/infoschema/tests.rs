@@ -1,7 +1,7 @@
 use super::rows::{rows, Visible};
-use crate::context::Grantee;
 use super::views::{View, ALL};
 use super::*;
+use crate::context::Grantee;
 use pushdown::schema::{Collation, ColumnDef, ColumnType, DatabaseDef, Grant, UserDef};
 use pushdown::value::Value;
 
