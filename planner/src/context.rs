@@ -19,6 +19,54 @@ pub trait VarStore: Send + Sync {
     fn current_user(&self) -> Option<String> {
         None
     }
+    /// Every system variable as SHOW [GLOBAL] VARIABLES lists it: name
+    /// (lower case) and value as text, session values unless `global`
+    /// (information_schema.SESSION_VARIABLES / GLOBAL_VARIABLES).
+    fn system_vars(&self, _global: bool) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+}
+
+/// One live session, as SHOW PROCESSLIST and
+/// information_schema.PROCESSLIST show it.
+#[derive(Debug, Clone)]
+pub struct Process {
+    pub id: u32,
+    /// The user name it logged in with.
+    pub user: String,
+    /// Client address and port.
+    pub host: String,
+    pub db: Option<String>,
+    /// "Sleep", "Query", "Connect", "Killed".
+    pub command: &'static str,
+    /// How long it has been in `command`.
+    pub time: std::time::Duration,
+    pub state: &'static str,
+    /// The running statement's text (its first 1024 characters).
+    pub info: Option<String>,
+}
+
+/// What information_schema shows of the server beyond the catalog: the
+/// live sessions and the status counters. sqld's sessions share one
+/// (this sqld's sessions and counters, in cluster mode too).
+pub trait ServerState: Send + Sync {
+    /// Every live session of this server, by id.
+    fn processes(&self) -> Vec<Process>;
+    /// SHOW STATUS's (name, value) pairs, in its order.
+    fn status(&self) -> Vec<(String, String)>;
+}
+
+/// No server around the planner (tools and tests driving it directly):
+/// no sessions, no counters.
+pub struct NoServer;
+
+impl ServerState for NoServer {
+    fn processes(&self) -> Vec<Process> {
+        Vec::new()
+    }
+    fn status(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
 }
 
 /// Whose grants decide which databases information_schema shows.
@@ -61,6 +109,9 @@ pub struct SessionCtx {
     /// Time the current statement started (NOW()).
     pub statement_time: DateTime,
     pub vars: Box<dyn VarStore>,
+    /// Sessions and status counters (information_schema.PROCESSLIST,
+    /// GLOBAL_STATUS).
+    pub server: std::sync::Arc<dyn ServerState>,
     /// Set while a statement evaluates `LAST_INSERT_ID(expr)`; applied to
     /// `last_insert_id` when the statement succeeds. A mutex because
     /// expressions see the session only by shared reference.

@@ -130,7 +130,7 @@ pub fn build(
                     ast::CreateTableLikeKind::Plain(like)
                     | ast::CreateTableLikeKind::Parenthesized(like),
                 ) => {
-                    let (source, _) = existing_table(catalog, &like.name, current_db)?;
+                    let (source, _) = like_source(catalog, &like.name, current_db)?;
                     TableDef {
                         id: 0,
                         db,
@@ -183,6 +183,48 @@ pub fn build(
         other => return Err(er::not_supported(&format!("{other}"))),
     }
     Ok(act)
+}
+
+/// As NDB does: a hidden BIGINT UNSIGNED key the engine assigns, for a
+/// table declared without a primary key.
+fn hidden_pk() -> ColumnDef {
+    ColumnDef {
+        name: HIDDEN_PK.to_string(),
+        ty: ColumnType::BigInt,
+        unsigned: true,
+        nullable: false,
+        default: ColumnDefault::None,
+        on_update_current_timestamp: false,
+        auto_increment: true,
+        collation: Collation::Binary,
+        hidden: true,
+        comment: String::new(),
+    }
+}
+
+/// The table CREATE TABLE ... LIKE copies: a table, or an
+/// information_schema view (as MariaDB allows), which becomes a base table
+/// with the view's columns and no keys (1109 for an unknown view).
+fn like_source(
+    catalog: &Catalog,
+    name: &ast::ObjectName,
+    current_db: Option<&str>,
+) -> SqlResult<(Arc<TableDef>, String)> {
+    let (db, t) = qualify(name, current_db)?;
+    if !crate::infoschema::is_schema(&db) {
+        return existing_table(catalog, name, current_db);
+    }
+    let view = crate::infoschema::resolve(&t)
+        .ok_or_else(|| er::unknown_table_in(&t, crate::infoschema::INFORMATION_SCHEMA))?;
+    let mut def = (*view).clone();
+    // The view's own hidden row key becomes the hidden key of a table
+    // without a primary key.
+    def.columns.retain(|c| !c.hidden);
+    def.columns.push(hidden_pk());
+    def.primary_key = vec![def.columns.len() - 1];
+    def.engine = "InnoDB".to_string();
+    def.id = 0;
+    Ok((Arc::new(def), db))
 }
 
 fn existing_table(
@@ -481,19 +523,7 @@ fn create_table(
     check_auto_increment(&t)?;
 
     if pk.is_empty() {
-        // As NDB does: a hidden BIGINT UNSIGNED key the engine assigns.
-        t.columns.push(ColumnDef {
-            name: HIDDEN_PK.to_string(),
-            ty: ColumnType::BigInt,
-            unsigned: true,
-            nullable: false,
-            default: ColumnDefault::None,
-            on_update_current_timestamp: false,
-            auto_increment: true,
-            collation: Collation::Binary,
-            hidden: true,
-            comment: String::new(),
-        });
+        t.columns.push(hidden_pk());
         pk = vec![t.columns.len() - 1];
     }
     t.primary_key = pk;
@@ -814,14 +844,16 @@ pub fn objects(stmt: &Statement, current_db: Option<&str>) -> Vec<(String, Strin
         } => vec![q(t, P::INDEX)],
         Statement::Drop { names, .. } => names.iter().map(|n| q(n, P::DROP)).collect(),
         Statement::CreateTable(ct) => {
+            // information_schema as a LIKE source is read, which everyone
+            // may; it needs no privilege (nor is it written).
             let like = match &ct.like {
                 Some(
                     ast::CreateTableLikeKind::Plain(l) | ast::CreateTableLikeKind::Parenthesized(l),
-                ) => Some(q(&l.name, P::SELECT)),
+                ) => q(&l.name, P::SELECT).filter(|(db, _, _)| !crate::infoschema::is_schema(db)),
                 None => None,
             };
             std::iter::once(q(&ct.name, P::CREATE))
-                .chain(like)
+                .chain(like.map(Some))
                 .collect()
         }
         Statement::CreateIndex(ci) => vec![q(&ci.table_name, P::INDEX)],

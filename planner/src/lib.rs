@@ -15,7 +15,7 @@
 pub mod context;
 pub mod result;
 
-pub use context::{Grantee, SessionCtx, VarStore};
+pub use context::{Grantee, NoServer, Process, ServerState, SessionCtx, VarStore};
 pub use result::{ColumnMeta, QueryResult};
 pub mod bind;
 pub mod ddl;

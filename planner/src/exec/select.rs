@@ -262,10 +262,7 @@ pub fn run_view(
     for req in source_reads(source, params, session, warnings)? {
         let mut ctx = eval_ctx(&req.params, session);
         rows.append(&mut crate::infoschema::read(
-            &req,
-            catalog,
-            &session.grantee,
-            &mut ctx,
+            &req, catalog, session, &mut ctx,
         )?);
         warnings.append(&mut ctx.warnings);
     }

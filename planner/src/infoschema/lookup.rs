@@ -23,11 +23,12 @@ pub struct Lookup {
 /// Positions of the view's schema and table name columns MariaDB looks up.
 fn lookup_columns(view: View) -> (Option<usize>, Option<usize>) {
     match view {
-        View::Tables | View::Columns | View::Statistics => (Some(1), Some(2)),
+        View::Tables | View::Columns | View::Statistics | View::Partitions => (Some(1), Some(2)),
         View::KeyColumnUsage => (Some(4), Some(5)),
         View::TableConstraints => (Some(3), Some(4)),
         View::Schemata => (Some(1), None),
-        View::CharacterSets | View::Collations | View::Engines => (None, None),
+        // Not per table, or empty in sqld.
+        _ => (None, None),
     }
 }
 

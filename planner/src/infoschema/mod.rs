@@ -6,7 +6,10 @@
 //!   time ([`resolve`]), so the planner binds, types and plans a view as
 //!   any table, with a full scan as its access.
 //! - [`rows`]: the rows of a view, made from the catalog snapshot for the
-//!   session's grantee.
+//!   session's grantee; [`privileges`]: USER_ / SCHEMA_PRIVILEGES from the
+//!   accounts' grants.
+//! - [`live`]: PROCESSLIST, the variables and the status counters, from
+//!   the session and the server ([`crate::context::ServerState`]).
 //! - [`read`]: answers a [`Read`] of a view (filter, projection, limit) in
 //!   place of the data nodes, which never see a view; the local operators
 //!   (aggregates, DISTINCT, ORDER BY) then run unchanged.
@@ -16,12 +19,14 @@
 //! - [`server`]: engines, character sets and collations sqld has.
 
 pub mod describe;
+pub mod live;
 pub mod lookup;
+pub mod privileges;
 pub mod rows;
 pub mod server;
 pub mod views;
 
-use crate::context::Grantee;
+use crate::context::SessionCtx;
 use pushdown::error::{SqlError, SqlResult};
 use pushdown::eval::{self, EvalCtx};
 use pushdown::request::Read;
@@ -56,25 +61,30 @@ pub fn refuse_write(table: &TableDef) -> SqlResult<()> {
     Ok(())
 }
 
-/// The rows `req` asks of a view: every row of the view the grantee may
-/// see that passes the filter, then the limit and projection. The access
-/// is a full scan (the planner gives a view no other).
+/// The rows `req` asks of a view: every row of the view the session's
+/// grantee may see that passes the filter, then the limit and projection.
+/// The access is a full scan (the planner gives a view no other).
 pub fn read(
     req: &Read,
     catalog: &Catalog,
-    grantee: &Grantee,
+    session: &SessionCtx,
     ctx: &mut EvalCtx,
 ) -> SqlResult<Vec<Row>> {
     let Some(view) = View::of(&req.table) else {
         return Ok(Vec::new());
     };
-    let visible = rows::Visible::new(catalog, grantee);
+    let visible = rows::Visible::new(catalog, &session.grantee);
+    let all = if live::is_live(view) {
+        live::rows(view, &visible, session)
+    } else {
+        rows::rows(view, &visible)
+    };
     let limit = req
         .limit
         .map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
     let lookup = lookup::Lookup::new(view, req.filter.as_ref(), ctx.params);
     let mut out = Vec::new();
-    for mut row in rows::rows(view, &visible) {
+    for mut row in all {
         // The hidden key column (see `views`): NULL.
         row.push(Value::Null);
         if out.len() >= limit {

@@ -7,7 +7,8 @@ use super::server::{self, CHARSETS, COLLATIONS};
 use super::views::{View, ALL};
 use super::INFORMATION_SCHEMA;
 use crate::context::Grantee;
-use pushdown::schema::{Catalog, Collation, ColumnDef, ColumnType, TableDef};
+use pushdown::privilege::Privileges;
+use pushdown::schema::{Catalog, Collation, ColumnDef, ColumnType, TableDef, UserDef};
 use pushdown::value::{Row, Value};
 use std::sync::Arc;
 
@@ -60,9 +61,48 @@ impl<'a> Visible<'a> {
         }
     }
 
+    /// Holds PROCESS on `*.*`: sees every session in PROCESSLIST.
+    pub fn sees_all_sessions(&self) -> bool {
+        self.global_has(Privileges::PROCESS)
+    }
+
+    fn global_has(&self, p: Privileges) -> bool {
+        match self.grantee {
+            Grantee::Everyone => true,
+            Grantee::Nobody => false,
+            Grantee::Account { user, host } => self
+                .catalog
+                .user(user, host)
+                .is_some_and(|u| u.global_privileges().contains(p)),
+        }
+    }
+
+    /// May read the grant tables (SELECT on `mysql`): sees every
+    /// account's rows in the *_PRIVILEGES views, as in MariaDB; any other
+    /// account sees its own.
+    pub fn sees_all_accounts(&self) -> bool {
+        match self.grantee {
+            Grantee::Everyone => true,
+            Grantee::Nobody => false,
+            Grantee::Account { user, host } => self
+                .catalog
+                .user(user, host)
+                .is_some_and(|u| u.privileges_on("mysql", None).contains(Privileges::SELECT)),
+        }
+    }
+
+    /// The accounts whose privileges show.
+    pub fn accounts(&self) -> impl Iterator<Item = &'a UserDef> + '_ {
+        let all = self.sees_all_accounts();
+        self.catalog.users.iter().filter(move |u| {
+            all || matches!(self.grantee,
+                Grantee::Account { user, host } if *user == u.user && *host == u.host)
+        })
+    }
+
     /// Every visible table: information_schema's views first, then the
     /// catalog's in (database, name) order.
-    fn tables(&self) -> impl Iterator<Item = &'a Arc<TableDef>> + '_ {
+    pub fn tables(&self) -> impl Iterator<Item = &'a Arc<TableDef>> + '_ {
         ALL.iter().map(|v| v.def()).chain(
             self.catalog
                 .tables
@@ -101,6 +141,27 @@ pub fn rows(view: View, vis: &Visible) -> Vec<Row> {
                 vec![s(*cs), s(d), s(*desc), Value::Int(*maxlen as i64)]
             })
             .collect(),
+        View::Partitions => vis.tables().map(|t| partition_row(t)).collect(),
+        View::UserPrivileges => super::privileges::user_rows(vis),
+        View::SchemaPrivileges => super::privileges::schema_rows(vis),
+        View::TablePrivileges => super::privileges::table_rows(vis),
+        // sqld has no views, routines, triggers, events or foreign keys;
+        // CHECK constraints are accepted and not kept; grants are never on
+        // columns.
+        View::Views
+        | View::Routines
+        | View::Parameters
+        | View::Triggers
+        | View::Events
+        | View::ReferentialConstraints
+        | View::CheckConstraints
+        | View::ColumnPrivileges => Vec::new(),
+        // Made from the session and the server (`live`), not the catalog.
+        View::Processlist
+        | View::GlobalVariables
+        | View::SessionVariables
+        | View::GlobalStatus
+        | View::SessionStatus => Vec::new(),
         View::Engines => {
             let [txn, xa, savepoints] = server::ENGINE_FEATURES;
             vec![vec![
@@ -167,6 +228,31 @@ pub fn table_row(t: &TableDef) -> Row {
         Value::Null,
         s(if view { "Y" } else { "N" }),
     ]
+}
+
+/// One row per table, as MariaDB shows an unpartitioned table: the
+/// partition columns NULL. (In cluster mode sqld spreads rows over node
+/// groups by hashing the primary key itself; the data nodes' tables are
+/// not partitioned, and neither is the table a client sees.) Sizes are 0:
+/// sqld keeps no statistics, and these columns are NOT NULL.
+fn partition_row(t: &TableDef) -> Row {
+    let mut row = vec![s(DEF), s(t.db.clone()), s(t.name.clone())];
+    // PARTITION_NAME .. PARTITION_DESCRIPTION
+    row.extend(std::iter::repeat_n(Value::Null, 9));
+    // TABLE_ROWS, AVG_ROW_LENGTH, DATA_LENGTH, MAX_DATA_LENGTH,
+    // INDEX_LENGTH, DATA_FREE
+    row.extend([
+        Value::UInt(0),
+        Value::UInt(0),
+        Value::UInt(0),
+        Value::Null,
+        Value::UInt(0),
+        Value::UInt(0),
+    ]);
+    // CREATE_TIME, UPDATE_TIME, CHECK_TIME, CHECKSUM
+    row.extend(std::iter::repeat_n(Value::Null, 4));
+    row.extend([s(""), s(""), Value::Null]);
+    row
 }
 
 /// (precision, scale) of a numeric column, DATETIME_PRECISION of a

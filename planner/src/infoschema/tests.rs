@@ -1,6 +1,8 @@
 use super::rows::{rows, Visible};
 use super::views::{View, ALL};
 use super::*;
+use crate::context::Grantee;
+use pushdown::privilege::Privileges;
 use pushdown::schema::{Collation, ColumnDef, ColumnType, DatabaseDef, Grant, UserDef};
 use pushdown::value::Value;
 
@@ -111,4 +113,70 @@ fn views_resolve_in_any_case_and_have_their_own_ids() {
     assert!(!ordinary.is_system_view());
     assert!(refuse_write(ordinary).is_ok());
     assert_eq!(refuse_write(&t).unwrap_err().code, 1044);
+}
+
+#[test]
+fn privileges_show_for_the_account_or_for_everyone_with_a_grant_on_mysql() {
+    let mut c = catalog();
+    c.users.push(UserDef {
+        user: "root".into(),
+        host: "localhost".into(),
+        plugin: "mysql_native_password".into(),
+        auth: Vec::new(),
+        grants: vec![
+            Grant::all_on(None, true),
+            Grant {
+                db: Some("shop".into()),
+                table: Some("t".into()),
+                privileges: Privileges::SELECT | Privileges::INSERT,
+                with_grant_option: false,
+            },
+        ],
+    });
+    let app = app();
+    let app_vis = Visible::new(&c, &app);
+    assert!(!app_vis.sees_all_sessions() && !app_vis.sees_all_accounts());
+    let own = rows(View::UserPrivileges, &app_vis);
+    assert_eq!(
+        own,
+        vec![vec![
+            Value::from("'app'@'%'"),
+            Value::from("def"),
+            Value::from("USAGE"),
+            Value::from("NO")
+        ]]
+    );
+    let schema = rows(View::SchemaPrivileges, &app_vis);
+    assert_eq!(schema.len(), 19);
+    assert!(schema.iter().all(|r| r[2] == Value::from("shop")));
+
+    let root = Grantee::Account {
+        user: "root".into(),
+        host: "localhost".into(),
+    };
+    let root_vis = Visible::new(&c, &root);
+    assert!(root_vis.sees_all_sessions() && root_vis.sees_all_accounts());
+    let all = rows(View::UserPrivileges, &root_vis);
+    assert_eq!(all.len(), 1 + 38);
+    assert!(all[1..].iter().all(|r| r[3] == Value::from("YES")));
+    assert!(rows(View::UserPrivileges, &Visible::new(&c, &Grantee::Nobody)).is_empty());
+    let table = |p: &str| {
+        vec![
+            Value::from("'root'@'localhost'"),
+            Value::from("def"),
+            Value::from("shop"),
+            Value::from("t"),
+            Value::from(p),
+            Value::from("NO"),
+        ]
+    };
+    assert_eq!(
+        rows(View::TablePrivileges, &root_vis),
+        vec![table("SELECT"), table("INSERT")]
+    );
+    assert!(rows(View::TablePrivileges, &app_vis).is_empty());
+    // One PARTITIONS row per visible table, unpartitioned.
+    let parts = rows(View::Partitions, &app_vis);
+    assert_eq!(parts.len(), ALL.len() + 1);
+    assert!(parts.iter().all(|r| r[3].is_null() && r[7].is_null()));
 }

@@ -73,6 +73,7 @@ pub fn session(id: u32) -> SessionCtx {
             micro: 0,
         },
         vars: Box::new(Vars::default()),
+        server: Arc::new(planner::NoServer),
         requested_last_insert_id: Default::default(),
         query_killed: Default::default(),
     }

@@ -133,6 +133,7 @@ impl Session {
             warnings: Vec::new(),
             statement_time: utc_now(),
             vars: Box::new(vars.clone()),
+            server: shared.clone(),
             requested_last_insert_id: Default::default(),
             query_killed: entry.query_killed_flag.clone(),
         };

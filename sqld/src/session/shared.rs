@@ -5,7 +5,7 @@ use super::registry::Registry;
 use super::users;
 use super::vars::GlobalVars;
 use super::Session;
-use planner::Planner;
+use planner::{Planner, Process, ServerState};
 use pushdown::error::SqlResult;
 use pushdown::node::PoolStats;
 use pushdown::schema::DdlOp;
@@ -160,8 +160,159 @@ impl Shared {
         Ok(Session::new(self.clone(), entry, peer))
     }
 
+    /// SHOW STATUS's counters (information_schema.GLOBAL_STATUS and
+    /// SESSION_STATUS too), in its order.
+    pub fn status_pairs(&self) -> Vec<(String, String)> {
+        let st = &self.status;
+        let n = |c: &AtomicU64| Status::get(c).to_string();
+        let catalog = self.planner.catalog();
+        let mut pairs: Vec<(String, String)> = [
+            ("Aborted_connects", n(&st.aborted_connects)),
+            ("Com_begin", n(&st.com_begin)),
+            ("Com_commit", n(&st.com_commit)),
+            ("Com_dealloc_sql", n(&st.com_dealloc_sql)),
+            ("Com_delete", n(&st.com_delete)),
+            ("Com_execute_sql", n(&st.com_execute_sql)),
+            ("Com_insert", n(&st.com_insert)),
+            ("Com_prepare_sql", n(&st.com_prepare_sql)),
+            ("Com_replace", n(&st.com_replace)),
+            ("Com_rollback", n(&st.com_rollback)),
+            ("Com_select", n(&st.com_select)),
+            ("Com_set_option", n(&st.com_set_option)),
+            ("Com_show", n(&st.com_show)),
+            ("Com_stmt_close", n(&st.com_stmt_close)),
+            ("Com_stmt_execute", n(&st.com_stmt_execute)),
+            ("Com_stmt_prepare", n(&st.com_stmt_prepare)),
+            ("Com_update", n(&st.com_update)),
+            ("Connections", n(&st.connections)),
+            ("Max_used_connections", self.registry.max_used().to_string()),
+            ("Open_tables", catalog.tables.len().to_string()),
+            ("Prepared_stmt_count", n(&st.prepared_stmt_count)),
+            ("Queries", n(&st.questions)),
+            ("Questions", n(&st.questions)),
+            ("Slow_queries", n(&st.slow_queries)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        pairs.extend(pool_status(&self.pool_stats()));
+        pairs.extend(
+            [
+                ("Ssl_cipher", String::new()),
+                ("Threads_connected", self.registry.count().to_string()),
+                ("Threads_created", n(&st.connections)),
+                ("Threads_running", self.registry.running().to_string()),
+                ("Uptime", self.uptime().to_string()),
+                ("Uptime_since_flush_status", self.uptime().to_string()),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v)),
+        );
+        pairs
+    }
+
     /// Seconds since the server started.
     pub fn uptime(&self) -> u64 {
         self.info.started.elapsed().as_secs()
+    }
+}
+
+/// The live sessions (SHOW PROCESSLIST, information_schema.PROCESSLIST)
+/// and the status counters, as the planner asks for them.
+impl ServerState for Shared {
+    fn processes(&self) -> Vec<Process> {
+        self.registry
+            .list()
+            .into_iter()
+            .map(|e| {
+                let st = e.state();
+                Process {
+                    id: e.id,
+                    user: st.user,
+                    host: e.host.clone(),
+                    db: st.db,
+                    command: st.command,
+                    time: st.since.elapsed(),
+                    state: st.state,
+                    info: st.info,
+                }
+            })
+            .collect()
+    }
+
+    fn status(&self) -> Vec<(String, String)> {
+        self.status_pairs()
+    }
+}
+
+/// `Sqld_pool_*` (totals over the data nodes) then `Sqld_pool_ng<N>_*` per
+/// node group, in node-group order; nothing without a cluster.
+fn pool_status(groups: &[PoolStats]) -> Vec<(String, String)> {
+    if groups.is_empty() {
+        return Vec::new();
+    }
+    let fields = |p: &PoolStats| {
+        [
+            ("connections_created", p.connections_created),
+            ("idle", p.idle),
+            ("in_use", p.in_use),
+            ("max_size", p.max_size),
+            ("size", p.size),
+            ("waits", p.waits),
+        ]
+    };
+    let total = groups.iter().fold(PoolStats::default(), |t, p| PoolStats {
+        size: t.size + p.size,
+        in_use: t.in_use + p.in_use,
+        idle: t.idle + p.idle,
+        max_size: t.max_size + p.max_size,
+        waits: t.waits + p.waits,
+        connections_created: t.connections_created + p.connections_created,
+    });
+    let mut out: Vec<(String, String)> = fields(&total)
+        .into_iter()
+        .map(|(k, v)| (format!("Sqld_pool_{k}"), v.to_string()))
+        .collect();
+    for (g, p) in groups.iter().enumerate() {
+        out.extend(
+            fields(p)
+                .into_iter()
+                .map(|(k, v)| (format!("Sqld_pool_ng{g}_{k}"), v.to_string())),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod pool_tests {
+    use super::*;
+
+    #[test]
+    fn pool_variables_total_and_per_group() {
+        assert!(pool_status(&[]).is_empty());
+        let a = PoolStats {
+            size: 3,
+            in_use: 1,
+            idle: 2,
+            max_size: 32,
+            waits: 5,
+            connections_created: 4,
+        };
+        let b = PoolStats {
+            size: 1,
+            idle: 1,
+            max_size: 32,
+            connections_created: 1,
+            ..PoolStats::default()
+        };
+        let vars: std::collections::HashMap<String, String> =
+            pool_status(&[a, b]).into_iter().collect();
+        assert_eq!(vars["Sqld_pool_size"], "4");
+        assert_eq!(vars["Sqld_pool_max_size"], "64");
+        assert_eq!(vars["Sqld_pool_waits"], "5");
+        assert_eq!(vars["Sqld_pool_ng0_in_use"], "1");
+        assert_eq!(vars["Sqld_pool_ng1_idle"], "1");
+        assert_eq!(vars["Sqld_pool_ng1_connections_created"], "1");
+        assert_eq!(vars.len(), 18);
     }
 }

@@ -639,6 +639,19 @@ impl VarStore for SessionVars {
     fn current_user(&self) -> Option<String> {
         self.state().account.clone()
     }
+
+    /// SHOW [GLOBAL] VARIABLES' list: without `global`, each variable's
+    /// session value (the global one for global-only variables); with it,
+    /// the variables that have a global value.
+    fn system_vars(&self, global: bool) -> Vec<(&'static str, String)> {
+        VARS.iter()
+            .filter(|def| !(global && def.scope == Scope::Session))
+            .filter_map(|def| {
+                let v = self.system_var(def.name, global || def.scope == Scope::Global);
+                v.ok().map(|v| (def.name, display(def, &v)))
+            })
+            .collect()
+    }
 }
 
 /// Text of a variable value as SHOW VARIABLES prints it.

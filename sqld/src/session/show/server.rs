@@ -3,15 +3,12 @@
 
 use super::filter::{rows_result, Filter};
 use super::{columns, opt, s, Col, ENGINE};
-use crate::session::shared::Status;
-use crate::session::vars::{self, Scope, VARS};
 use crate::session::Session;
 use planner::infoschema::server::{
     is_default, CHARSETS, COLLATIONS, ENGINE_COMMENT, ENGINE_FEATURES,
 };
-use planner::{QueryResult, VarStore};
+use planner::{QueryResult, ServerState, VarStore};
 use pushdown::error::{SqlResult, WarningLevel};
-use pushdown::node::PoolStats;
 use pushdown::privilege::Privileges;
 use pushdown::schema::Collation;
 use pushdown::value::Value;
@@ -19,70 +16,23 @@ use pushdown::value::Value;
 impl Session {
     pub(super) fn show_variables(&self, global: bool, filter: &Filter) -> SqlResult<QueryResult> {
         let cols = columns(&[Col::Text("Variable_name", 64), Col::Text("Value", 1024)]);
-        let mut rows = Vec::new();
-        for def in VARS {
-            if global && def.scope == Scope::Session {
-                continue;
-            }
-            let v = self
-                .vars
-                .system_var(def.name, global || def.scope == Scope::Global);
-            if let Ok(v) = v {
-                rows.push(vec![s(def.name), s(vars::display(def, &v))]);
-            }
-        }
+        let rows = self
+            .vars
+            .system_vars(global)
+            .into_iter()
+            .map(|(name, value)| vec![s(name), s(value)])
+            .collect();
         rows_result(cols, rows, filter)
     }
 
     pub(super) fn show_status(&self, filter: &Filter) -> SqlResult<QueryResult> {
-        let sh = &self.shared;
-        let st = &sh.status;
-        let n = |c: &std::sync::atomic::AtomicU64| Status::get(c).to_string();
-        let catalog = sh.planner.catalog();
-        let mut pairs: Vec<(String, String)> = [
-            ("Aborted_connects", n(&st.aborted_connects)),
-            ("Com_begin", n(&st.com_begin)),
-            ("Com_commit", n(&st.com_commit)),
-            ("Com_dealloc_sql", n(&st.com_dealloc_sql)),
-            ("Com_delete", n(&st.com_delete)),
-            ("Com_execute_sql", n(&st.com_execute_sql)),
-            ("Com_insert", n(&st.com_insert)),
-            ("Com_prepare_sql", n(&st.com_prepare_sql)),
-            ("Com_replace", n(&st.com_replace)),
-            ("Com_rollback", n(&st.com_rollback)),
-            ("Com_select", n(&st.com_select)),
-            ("Com_set_option", n(&st.com_set_option)),
-            ("Com_show", n(&st.com_show)),
-            ("Com_stmt_close", n(&st.com_stmt_close)),
-            ("Com_stmt_execute", n(&st.com_stmt_execute)),
-            ("Com_stmt_prepare", n(&st.com_stmt_prepare)),
-            ("Com_update", n(&st.com_update)),
-            ("Connections", n(&st.connections)),
-            ("Max_used_connections", sh.registry.max_used().to_string()),
-            ("Open_tables", catalog.tables.len().to_string()),
-            ("Prepared_stmt_count", n(&st.prepared_stmt_count)),
-            ("Queries", n(&st.questions)),
-            ("Questions", n(&st.questions)),
-            ("Slow_queries", n(&st.slow_queries)),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-        pairs.extend(pool_status(&sh.pool_stats()));
-        pairs.extend(
-            [
-                ("Ssl_cipher", String::new()),
-                ("Threads_connected", sh.registry.count().to_string()),
-                ("Threads_created", n(&st.connections)),
-                ("Threads_running", sh.registry.running().to_string()),
-                ("Uptime", sh.uptime().to_string()),
-                ("Uptime_since_flush_status", sh.uptime().to_string()),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v)),
-        );
         let cols = columns(&[Col::Text("Variable_name", 64), Col::Text("Value", 1024)]);
-        let rows = pairs.into_iter().map(|(k, v)| vec![s(k), s(v)]).collect();
+        let rows = self
+            .shared
+            .status_pairs()
+            .into_iter()
+            .map(|(k, v)| vec![s(k), s(v)])
+            .collect();
         rows_result(cols, rows, filter)
     }
 
@@ -149,31 +99,27 @@ impl Session {
             .has_global(&self.shared.planner.catalog(), Privileges::PROCESS);
         let rows = self
             .shared
-            .registry
-            .list()
+            .processes()
             .into_iter()
-            .filter_map(|e| {
-                let st = e.state();
-                if !see_all && st.user != self.principal.user {
-                    return None;
-                }
-                let info = st.info.map(|i| {
+            .filter(|p| see_all || p.user == self.principal.user)
+            .map(|p| {
+                let info = p.info.map(|i| {
                     if full {
                         i
                     } else {
                         i.chars().take(100).collect()
                     }
                 });
-                Some(vec![
-                    Value::UInt(e.id as u64),
-                    s(st.user),
-                    s(e.host.clone()),
-                    opt(st.db),
-                    s(st.command),
-                    Value::UInt(st.since.elapsed().as_secs()),
-                    s(st.state),
+                vec![
+                    Value::UInt(p.id as u64),
+                    s(p.user),
+                    s(p.host),
+                    opt(p.db),
+                    s(p.command),
+                    Value::UInt(p.time.as_secs()),
+                    s(p.state),
                     opt(info),
-                ])
+                ]
             })
             .collect();
         QueryResult::Rows {
@@ -257,76 +203,4 @@ pub(super) fn charsets(filter: &Filter) -> SqlResult<QueryResult> {
         })
         .collect();
     rows_result(cols, rows, filter)
-}
-
-/// `Sqld_pool_*` (totals over the data nodes) then `Sqld_pool_ng<N>_*` per
-/// node group, in node-group order; nothing without a cluster.
-fn pool_status(groups: &[PoolStats]) -> Vec<(String, String)> {
-    if groups.is_empty() {
-        return Vec::new();
-    }
-    let fields = |p: &PoolStats| {
-        [
-            ("connections_created", p.connections_created),
-            ("idle", p.idle),
-            ("in_use", p.in_use),
-            ("max_size", p.max_size),
-            ("size", p.size),
-            ("waits", p.waits),
-        ]
-    };
-    let total = groups.iter().fold(PoolStats::default(), |t, p| PoolStats {
-        size: t.size + p.size,
-        in_use: t.in_use + p.in_use,
-        idle: t.idle + p.idle,
-        max_size: t.max_size + p.max_size,
-        waits: t.waits + p.waits,
-        connections_created: t.connections_created + p.connections_created,
-    });
-    let mut out: Vec<(String, String)> = fields(&total)
-        .into_iter()
-        .map(|(k, v)| (format!("Sqld_pool_{k}"), v.to_string()))
-        .collect();
-    for (g, p) in groups.iter().enumerate() {
-        out.extend(
-            fields(p)
-                .into_iter()
-                .map(|(k, v)| (format!("Sqld_pool_ng{g}_{k}"), v.to_string())),
-        );
-    }
-    out
-}
-
-#[cfg(test)]
-mod pool_tests {
-    use super::*;
-
-    #[test]
-    fn pool_variables_total_and_per_group() {
-        assert!(pool_status(&[]).is_empty());
-        let a = PoolStats {
-            size: 3,
-            in_use: 1,
-            idle: 2,
-            max_size: 32,
-            waits: 5,
-            connections_created: 4,
-        };
-        let b = PoolStats {
-            size: 1,
-            idle: 1,
-            max_size: 32,
-            connections_created: 1,
-            ..PoolStats::default()
-        };
-        let vars: std::collections::HashMap<String, String> =
-            pool_status(&[a, b]).into_iter().collect();
-        assert_eq!(vars["Sqld_pool_size"], "4");
-        assert_eq!(vars["Sqld_pool_max_size"], "64");
-        assert_eq!(vars["Sqld_pool_waits"], "5");
-        assert_eq!(vars["Sqld_pool_ng0_in_use"], "1");
-        assert_eq!(vars["Sqld_pool_ng1_idle"], "1");
-        assert_eq!(vars["Sqld_pool_ng1_connections_created"], "1");
-        assert_eq!(vars.len(), 18);
-    }
 }
