@@ -381,6 +381,15 @@ fn result_types_and_values_of_computed_columns() {
                 wrong.push(format!("binary {expr}: got {v:?}, want {want}"));
             }
         }
+        // An integer in a DECIMAL result shows the scale.
+        assert_eq!(
+            rows(
+                &mut conn,
+                "SELECT COALESCE(i, 1.5), CASE WHEN 1 THEN i ELSE d END FROM n"
+            )
+            .await,
+            [row(&["-100000.0", "-100000.00"])]
+        );
         assert!(
             wrong.is_empty(),
             "{} differences:\n{}",
