@@ -19,6 +19,8 @@ mod information_schema;
 mod privileges;
 #[path = "client_protocol/queries.rs"]
 mod queries;
+#[path = "client_protocol/result_types.rs"]
+mod result_types;
 #[path = "client_protocol/schema_changes.rs"]
 mod schema_changes;
 #[path = "client_protocol/session.rs"]

@@ -158,11 +158,20 @@ pub enum CastType {
     Unsigned,
     Char(Option<u32>),
     Binary(Option<u32>),
-    Decimal { precision: u8, scale: u8 },
+    Decimal {
+        precision: u8,
+        scale: u8,
+    },
     Double,
     Date,
     DateTime(u8),
     Time(u8),
+    /// Not SQL's: the text of a FLOAT (single-precision) value, its 6
+    /// significant digits, as MySQL makes a string of a FLOAT operand
+    /// (`CONCAT(f)`, `f LIKE '1.1%'`, `CAST(f AS CHAR)`), where the DOUBLE
+    /// the value is held in would print 17. The binder puts it around
+    /// FLOAT operands read as strings; other values pass as CAST AS CHAR.
+    FloatText,
 }
 
 /// Values the session supplies at evaluation time.

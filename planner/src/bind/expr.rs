@@ -5,6 +5,7 @@
 
 use super::derivation::{self, coercibility, Aggregate, Derivation};
 use super::names::{bad_field, Scope};
+use super::types::TypeEnv;
 use crate::parse::mysql_operators;
 use pushdown::error::{er, SqlError, SqlResult};
 use pushdown::expr::{BinaryOp, CastType, CmpOp, Expr, FuncName, SessionRef, UnaryOp};
@@ -117,6 +118,9 @@ pub struct ExprBinder<'a> {
     pub aliases: Vec<(String, Expr)>,
     /// Current nesting, against [`MAX_DEPTH`].
     depth: usize,
+    /// The table has a FLOAT column: only then can an operand be FLOAT
+    /// and need [`ExprBinder::as_text`].
+    has_float: bool,
 }
 
 /// Deepest expression nesting bound: every later stage (typing,
@@ -136,6 +140,12 @@ impl<'a> ExprBinder<'a> {
             insert_values: false,
             aliases: Vec::new(),
             depth: 0,
+            has_float: scope.is_some_and(|s| {
+                s.table
+                    .columns
+                    .iter()
+                    .any(|c| c.ty == pushdown::schema::ColumnType::Float)
+            }),
         }
     }
 
@@ -152,7 +162,81 @@ impl<'a> ExprBinder<'a> {
             insert_values: self.insert_values,
             aliases: self.aliases.clone(),
             depth: self.depth,
+            has_float: self.has_float,
         }
+    }
+
+    /// The result types of what is bound so far.
+    fn types(&self) -> TypeEnv<'_> {
+        TypeEnv {
+            scope: self.scope,
+            aggs: self.aggs.as_deref().unwrap_or(&[]),
+            agg_base: self.agg_base,
+            params: None,
+        }
+    }
+
+    /// `e` where it is read as a string: a FLOAT operand becomes its own
+    /// text (6 significant digits, [`CastType::FloatText`]), as MySQL
+    /// makes a string of a FLOAT, not the 17 digits of the DOUBLE that
+    /// holds its value. Only statements on a table with a FLOAT column
+    /// look at the operand's type.
+    fn as_text(&self, e: Expr) -> Expr {
+        if !self.has_float || !self.types().is_float(&e) {
+            return e;
+        }
+        Expr::Cast {
+            arg: Box::new(e),
+            to: CastType::FloatText,
+        }
+    }
+
+    /// A function's arguments read as strings made text (see
+    /// [`ExprBinder::as_text`]): those of string functions, and the values
+    /// of IF / IFNULL / COALESCE / NULLIF / CASE when the result is a
+    /// string (`IF(c, f, 'a')`).
+    fn text_args(&self, mut e: Expr) -> Expr {
+        if !self.has_float {
+            return e;
+        }
+        let string_result = matches!(
+            e,
+            Expr::Case { .. }
+                | Expr::Func {
+                    name: "IF" | "IFNULL" | "NVL" | "COALESCE" | "NULLIF",
+                    ..
+                }
+        ) && self.types().column_type(&e).is_text();
+        let text = |a: &mut Expr| {
+            let arg = std::mem::replace(a, Expr::Literal(Value::Null));
+            *a = self.as_text(arg);
+        };
+        match &mut e {
+            Expr::Func { name, args, .. } => {
+                for (i, a) in args.iter_mut().enumerate() {
+                    let value = match *name {
+                        "IF" => i > 0,
+                        "NULLIF" => i == 0,
+                        _ => true,
+                    };
+                    if reads_text(name, i) || (string_result && value) {
+                        text(a);
+                    }
+                }
+            }
+            Expr::Case {
+                branches, else_, ..
+            } if string_result => {
+                for (_, t) in branches.iter_mut() {
+                    text(t);
+                }
+                if let Some(x) = else_ {
+                    text(x);
+                }
+            }
+            _ => {}
+        }
+        e
     }
 
     /// Binds one expression. The common recursive shapes are handled here
@@ -233,8 +317,8 @@ impl<'a> ExprBinder<'a> {
                     },
                 };
                 Expr::Like {
-                    arg: Box::new(arg),
-                    pattern: Box::new(pattern),
+                    arg: Box::new(self.as_text(arg)),
+                    pattern: Box::new(self.as_text(pattern)),
                     escape,
                     negated: *negated,
                     collation,
@@ -325,27 +409,21 @@ impl<'a> ExprBinder<'a> {
                     )?,
                     _ => Collation::default(),
                 };
-                Expr::Case {
+                self.text_args(Expr::Case {
                     operand,
                     branches,
                     else_,
                     collation,
-                }
+                })
             }
             A::Cast {
                 expr, data_type, ..
-            } => Expr::Cast {
-                arg: Box::new(self.bind(expr)?),
-                to: cast_type(data_type)?,
-            },
+            } => self.cast(expr, data_type)?,
             A::Convert {
                 expr,
                 data_type: Some(dt),
                 ..
-            } => Expr::Cast {
-                arg: Box::new(self.bind(expr)?),
-                to: cast_type(dt)?,
-            },
+            } => self.cast(expr, dt)?,
             A::Convert {
                 expr,
                 data_type: None,
@@ -385,11 +463,11 @@ impl<'a> ExprBinder<'a> {
                 if let Some(f) = substring_for {
                     args.push(self.bind(f)?);
                 }
-                Expr::Func {
+                self.text_args(Expr::Func {
                     name: "SUBSTRING",
                     args,
                     collation: Collation::default(),
-                }
+                })
             }
             A::Trim {
                 trim_where,
@@ -407,11 +485,11 @@ impl<'a> ExprBinder<'a> {
                     Some(ast::TrimWhereField::Leading) => "LTRIM",
                     Some(ast::TrimWhereField::Trailing) => "RTRIM",
                 };
-                Expr::Func {
+                self.text_args(Expr::Func {
                     name,
                     args,
                     collation: Collation::default(),
-                }
+                })
             }
             A::Ceil { expr, field } | A::Floor { expr, field } => {
                 let name = if matches!(e, A::Ceil { .. }) {
@@ -450,11 +528,11 @@ impl<'a> ExprBinder<'a> {
                     [(&**expr, &args[0]), (&**pattern, &args[1])].into_iter(),
                     "regexp",
                 )?;
-                let m = Expr::Func {
+                let m = self.text_args(Expr::Func {
                     name: "REGEXP",
                     collation,
                     args,
-                };
+                });
                 if *negated {
                     unary(UnaryOp::Not, m)
                 } else {
@@ -468,16 +546,30 @@ impl<'a> ExprBinder<'a> {
                     [(&**r#in, &args[1]), (&**expr, &args[0])].into_iter(),
                     "locate",
                 )?;
-                Expr::Func {
+                self.text_args(Expr::Func {
                     name: "LOCATE",
                     collation,
                     args,
-                }
+                })
             }
             A::Subquery(_) | A::Exists { .. } | A::InSubquery { .. } => {
                 return Err(er::not_supported("subqueries"))
             }
             other => return Err(er::not_supported(&format!("expression '{other}'"))),
+        })
+    }
+
+    /// CAST / CONVERT; a FLOAT made a string is its own text.
+    fn cast(&mut self, expr: &ast::Expr, data_type: &DataType) -> SqlResult<Expr> {
+        let arg = self.bind(expr)?;
+        let to = cast_type(data_type)?;
+        let arg = match to {
+            CastType::Char(_) | CastType::Binary(_) => self.as_text(arg),
+            _ => arg,
+        };
+        Ok(Expr::Cast {
+            arg: Box::new(arg),
+            to,
         })
     }
 
@@ -862,11 +954,11 @@ impl<'a> ExprBinder<'a> {
             .map(|x| self.bind(x))
             .collect::<SqlResult<Vec<_>>>()?;
         let collation = self.function_collation(fname, &exprs, &args)?;
-        Ok(Expr::Func {
+        Ok(self.text_args(Expr::Func {
             name: fname,
             args,
             collation,
-        })
+        }))
     }
 
     /// Calls bound otherwise than by name: INTERVAL() and EXTRACT() of a
@@ -1029,6 +1121,7 @@ impl<'a> ExprBinder<'a> {
         };
         self.aggs = saved;
         let (args, order) = bound?;
+        let args = args.into_iter().map(|e| self.as_text(e)).collect();
         Ok(self.add_agg(AggCall {
             func: AggFunc::GroupConcat,
             arg: None,
@@ -1541,6 +1634,27 @@ const FUNCTIONS: &[FuncName] = &[
     "IS_IPV6",
     "INET6_ATON",
 ];
+
+/// Whether argument `i` of `name` is read as a string, so that a FLOAT
+/// there is its text ([`ExprBinder::as_text`]); counts, positions and
+/// lengths are read as numbers, and the functions that compare (FIELD,
+/// GREATEST, ...) compare a FLOAT as a number.
+fn reads_text(name: &str, i: usize) -> bool {
+    match name {
+        "CONCAT" | "CONCAT_WS" | "UPPER" | "LOWER" | "UCASE" | "LCASE" | "TRIM" | "LTRIM"
+        | "RTRIM" | "REVERSE" | "MD5" | "SHA" | "SHA1" | "CRC32" | "LENGTH" | "CHAR_LENGTH"
+        | "CHARACTER_LENGTH" | "OCTET_LENGTH" | "BIT_LENGTH" | "ASCII" | "ORD" | "QUOTE"
+        | "TO_BASE64" | "FROM_BASE64" | "SOUNDEX" | "STRCMP" | "INSTR" | "FIND_IN_SET"
+        | "REPLACE" | "REGEXP" | "REGEXP_REPLACE" | "REGEXP_SUBSTR" | "REGEXP_INSTR" | "UNHEX"
+        | "INET_ATON" | "INET6_ATON" | "IS_IPV4" | "IS_IPV6" => true,
+        "LEFT" | "RIGHT" | "SUBSTRING" | "SUBSTR" | "MID" | "REPEAT" | "SHA2" => i == 0,
+        "LPAD" | "RPAD" => i != 1,
+        "INSERT" => i == 0 || i == 3,
+        "SUBSTRING_INDEX" | "LOCATE" => i < 2,
+        "ELT" => i > 0,
+        _ => false,
+    }
+}
 
 fn func_name(upper: &str) -> Option<FuncName> {
     FUNCTIONS.iter().copied().find(|f| *f == upper)

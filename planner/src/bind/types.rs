@@ -191,6 +191,65 @@ impl Ty {
             ..Ty::new(ColumnType::BigInt, false)
         }
     }
+    /// INT (MYSQL_TYPE_LONG) of a display length, whatever the length:
+    /// MariaDB's functions that always answer INT (LENGTH, MONTH, ...).
+    fn long(length: u32) -> Ty {
+        Ty {
+            length,
+            ..Ty::new(ColumnType::Int, false)
+        }
+    }
+    /// An integer typed by its display length, as MariaDB picks INT or
+    /// BIGINT for integer results (`type_handler_long_or_longlong`): INT
+    /// up to 9 characters, which any value of that many fits, BIGINT
+    /// beyond.
+    fn int_of_length(length: u32, unsigned: bool) -> Ty {
+        let ty = if length <= 9 {
+            ColumnType::Int
+        } else {
+            ColumnType::BigInt
+        };
+        Ty {
+            length,
+            unsigned,
+            ..Ty::new(ty, unsigned)
+        }
+    }
+    /// A computed DOUBLE (arithmetic, SUM, AVG): MariaDB's length 23.
+    fn double() -> Ty {
+        Ty {
+            length: 23,
+            ..Ty::new(ColumnType::Double, false)
+        }
+    }
+    fn nullable(self) -> Ty {
+        Ty {
+            not_null: false,
+            ..self
+        }
+    }
+}
+
+/// An integer type of MariaDB's integer result rules (YEAR is not one).
+fn is_int(ty: ColumnType) -> bool {
+    ty.is_integer() && ty != ColumnType::Year
+}
+
+/// The integer types from narrowest to widest, for a result that can
+/// hold either of two.
+fn int_rank(ty: ColumnType) -> u8 {
+    match ty {
+        ColumnType::TinyInt => 0,
+        ColumnType::SmallInt => 1,
+        ColumnType::MediumInt => 2,
+        ColumnType::Int => 3,
+        _ => 4,
+    }
+}
+
+/// Digits of an integer's magnitude.
+fn digits(u: u64) -> u32 {
+    u.checked_ilog10().map_or(1, |d| d + 1)
 }
 
 impl TypeEnv<'_> {
@@ -212,29 +271,28 @@ impl TypeEnv<'_> {
         if is_numeric(t.ty) {
             f |= flags::NUM;
         }
-        if t.collation == Collation::Binary && !is_numeric(t.ty) {
+        // MariaDB marks every computed column of the binary character
+        // set BINARY, numbers included (a table's number column is not).
+        if t.collation == Collation::Binary {
             f |= flags::BINARY;
         }
-        let (ty, length) = match small_int_length(e) {
-            // As MariaDB: an integer literal, or +, - and * over them, is
-            // INT (MYSQL_TYPE_LONG) when its display length (digits and
-            // sign) is at most 9, so its value fits in 4 bytes.
-            Some(len) if t.ty == ColumnType::BigInt && !t.unsigned => {
-                (if len <= 9 { ColumnType::Int } else { t.ty }, len)
-            }
-            _ => (t.ty, t.length),
-        };
         ColumnMeta {
             decimals: t.decimals,
             flags: f,
             unsigned: t.unsigned,
-            ..ColumnMeta::computed(name, ty, t.collation, length)
+            ..ColumnMeta::computed(name, t.ty, t.collation, t.length)
         }
     }
 
     /// The type `e` evaluates to.
     pub fn column_type(&self, e: &Expr) -> ColumnType {
         self.ty(e).ty
+    }
+
+    /// `e` is a FLOAT (single precision): a FLOAT column, or MIN / MAX /
+    /// IF / COALESCE / CASE ... of FLOATs only.
+    pub fn is_float(&self, e: &Expr) -> bool {
+        self.ty(e).ty == ColumnType::Float
     }
 
     fn column_ty(&self, i: usize) -> Ty {
@@ -293,7 +351,12 @@ impl TypeEnv<'_> {
                     )
                 }
             }
-            (AggFunc::Sum | AggFunc::Avg, _) => Ty::new(ColumnType::Double, false),
+            // MariaDB's AVG of a FLOAT is 4 characters longer than it.
+            (AggFunc::Avg, Some(t)) if t.ty == ColumnType::Float => Ty {
+                length: t.length + 4,
+                ..Ty::double()
+            },
+            (AggFunc::Sum | AggFunc::Avg, _) => Ty::double(),
             // Never NULL: over no rows BIT_AND is all ones, the others 0.
             (AggFunc::BitAnd | AggFunc::BitOr | AggFunc::BitXor, _) => Ty {
                 not_null: true,
@@ -309,6 +372,11 @@ impl TypeEnv<'_> {
                     ..Ty::new(ColumnType::Double, false)
                 }
             }
+            (AggFunc::Min | AggFunc::Max, Some(t)) if is_float(t.ty) => Ty {
+                length: 23,
+                not_null: false,
+                ..t
+            },
             (AggFunc::Min | AggFunc::Max | AggFunc::AnyValue, Some(t)) => Ty {
                 not_null: false,
                 ..t
@@ -347,21 +415,33 @@ impl TypeEnv<'_> {
                 arg,
             } => Ty {
                 not_null: self.not_null(arg),
-                ..Ty::int(1)
+                ..Ty::long(1)
+            },
+            Expr::Unary {
+                op: UnaryOp::BitNot,
+                arg,
+            } => Ty {
+                unsigned: true,
+                not_null: self.not_null(arg),
+                ..Ty::int(21)
             },
             Expr::Unary { arg, .. } => {
                 let t = self.ty(arg);
-                if is_numeric(t.ty) {
-                    Ty {
-                        unsigned: false,
-                        length: t.length + 1,
-                        ..t
-                    }
+                let ty = if is_int(t.ty) {
+                    // -tinyint is INT, -int BIGINT: one more character.
+                    Ty::int_of_length(t.length + 1, false)
+                } else if t.ty == ColumnType::Float || !is_numeric(t.ty) {
+                    Ty::new(ColumnType::Double, false)
                 } else {
                     Ty {
-                        not_null: t.not_null,
-                        ..Ty::new(ColumnType::Double, false)
+                        unsigned: false,
+                        ..t
                     }
+                };
+                Ty {
+                    length: t.length + 1,
+                    not_null: t.not_null,
+                    ..ty
                 }
             }
             Expr::Binary { op, left, right } => {
@@ -371,9 +451,10 @@ impl TypeEnv<'_> {
                 let not_null = !matches!(op, BinaryOp::Div | BinaryOp::IntDiv | BinaryOp::Mod)
                     && l.not_null
                     && r.not_null;
+                let precision = (self.int_prec(left, &l), self.int_prec(right, &r));
                 Ty {
                     not_null,
-                    ..binary_ty(*op, l, r)
+                    ..binary_ty(*op, l, r, precision)
                 }
             }
             Expr::Compare {
@@ -383,34 +464,25 @@ impl TypeEnv<'_> {
             | Expr::IsNull { .. }
             | Expr::IsBool { .. } => Ty {
                 not_null: true,
-                ..Ty::int(1)
+                ..Ty::long(1)
             },
             Expr::Compare { left, right, .. } => Ty {
                 not_null: self.not_null(left) && self.not_null(right),
-                ..Ty::int(1)
+                ..Ty::long(1)
             },
-            Expr::Like { .. } | Expr::InList { .. } | Expr::Between { .. } => Ty::int(1),
+            Expr::Like { .. } | Expr::InList { .. } | Expr::Between { .. } => Ty::long(1),
             Expr::Case {
                 branches, else_, ..
             } => {
-                let mut t = branches
-                    .first()
-                    .map(|(_, r)| self.ty(r))
-                    .unwrap_or_else(|| Ty::new(ColumnType::Null, false));
-                for (_, r) in branches.iter().skip(1) {
-                    t = merge(t, self.ty(r));
+                let values = self.typed(branches.iter().map(|(_, r)| r).chain(else_.as_deref()));
+                Ty {
+                    not_null: else_.is_some() && values.iter().all(|(_, t)| t.not_null),
+                    ..self.hybrid(&values)
                 }
-                if let Some(e) = else_ {
-                    t = merge(t, self.ty(e));
-                }
-                t
             }
             Expr::Cast { to, arg } => match to {
-                CastType::Signed => Ty::int(21),
-                CastType::Unsigned => Ty {
-                    unsigned: true,
-                    ..Ty::int(20)
-                },
+                CastType::Signed => self.int_cast(arg, false),
+                CastType::Unsigned => self.int_cast(arg, true),
                 CastType::Char(n) => Ty::text(n.unwrap_or_else(|| self.ty(arg).length.max(1))),
                 CastType::Binary(n) => Ty::new(
                     ColumnType::VarBinary(n.unwrap_or_else(|| self.ty(arg).length.max(1))),
@@ -424,6 +496,7 @@ impl TypeEnv<'_> {
                     false,
                 ),
                 CastType::Double => Ty::new(ColumnType::Double, false),
+                CastType::FloatText => Ty::text(12),
                 CastType::Date => Ty::new(ColumnType::Date, false),
                 CastType::DateTime(f) => Ty::new(ColumnType::DateTime(*f), false),
                 CastType::Time(f) => Ty::new(ColumnType::Time(*f), false),
@@ -431,6 +504,116 @@ impl TypeEnv<'_> {
             Expr::Func { name, args, .. } => self.func_ty(name, args),
             Expr::Session(s) => session_ty(s),
         }
+    }
+
+    /// CAST(arg AS SIGNED / UNSIGNED).
+    fn int_cast(&self, arg: &Expr, unsigned: bool) -> Ty {
+        let t = self.ty(arg);
+        let chars = t.length / t.collation.max_bytes_per_char().max(1);
+        // MariaDB keeps the argument's length, at least one digit and a
+        // sign; an UNSIGNED of what may be negative (a signed column, an
+        // expression, a DECIMAL, a DOUBLE) takes 20.
+        let length = match t.ty {
+            _ if unsigned && !t.unsigned && !self.non_negative_constant(arg) => 20,
+            ColumnType::Float | ColumnType::Double => 20,
+            ty if ty.is_text() || ty.is_binary() => chars.min(21),
+            _ => t.length.min(21),
+        }
+        .max(if unsigned { 1 } else { 2 });
+        // CAST AS UNSIGNED is INT up to 10 characters.
+        let ty = if length <= 9 || (unsigned && length == 10) {
+            ColumnType::Int
+        } else {
+            ColumnType::BigInt
+        };
+        Ty {
+            ty,
+            length,
+            not_null: t.not_null,
+            ..Ty::new(ColumnType::BigInt, unsigned)
+        }
+    }
+
+    /// A literal or parameter that is not a negative number.
+    fn non_negative_constant(&self, e: &Expr) -> bool {
+        let v = match e {
+            Expr::Literal(v) => Some(v),
+            Expr::Param(i) => self.params.and_then(|p| p.get(*i)),
+            _ => None,
+        };
+        match v {
+            Some(Value::Int(i)) => *i >= 0,
+            Some(Value::Decimal(d)) => d.mantissa >= 0,
+            Some(Value::Double(f)) => *f >= 0.0,
+            Some(_) => true,
+            None => matches!(e, Expr::Literal(_) | Expr::Param(_)),
+        }
+    }
+
+    /// MariaDB's precision of an integer operand: a literal's digits, else
+    /// its display length without the sign.
+    fn int_prec(&self, e: &Expr, t: &Ty) -> u32 {
+        let v = match e {
+            Expr::Literal(v) => Some(v),
+            Expr::Param(i) => self.params.and_then(|p| p.get(*i)),
+            _ => None,
+        };
+        match v {
+            Some(Value::Int(i)) => digits(i.unsigned_abs()),
+            Some(Value::UInt(u)) => digits(*u),
+            _ => t.length.saturating_sub(u32::from(!t.unsigned)),
+        }
+    }
+
+    /// Each expression with its type, each typed once: typing walks the
+    /// whole subtree, so a caller that needs a type twice keeps it.
+    fn typed<'e>(&self, values: impl Iterator<Item = &'e Expr>) -> Vec<(&'e Expr, Ty)> {
+        values.map(|v| (v, self.ty(v))).collect()
+    }
+
+    /// The type of a result that is one of `values` (IF, IFNULL, COALESCE,
+    /// CASE, GREATEST, LEAST), NULLs aside. Integers as MariaDB aggregates
+    /// them: the widest of their types, as long as the widest precision
+    /// and a sign; signed mixed with unsigned is a DECIMAL of that
+    /// precision. Its NOT NULL is the caller's.
+    fn hybrid(&self, values: &[(&Expr, Ty)]) -> Ty {
+        let typed: Vec<(Ty, u32)> = values
+            .iter()
+            .map(|(v, t)| (*t, self.int_prec(v, t)))
+            .filter(|(t, _)| t.ty != ColumnType::Null)
+            .collect();
+        let Some((first, _)) = typed.first() else {
+            return Ty::new(ColumnType::Null, false);
+        };
+        if typed.iter().all(|(t, _)| is_int(t.ty)) {
+            let prec = typed.iter().map(|(_, p)| *p).max().unwrap_or(1);
+            if typed.iter().any(|(t, _)| t.unsigned != first.unsigned) {
+                return Ty {
+                    length: prec + 1,
+                    ..Ty::new(
+                        ColumnType::Decimal {
+                            precision: prec.min(65) as u8,
+                            scale: 0,
+                        },
+                        false,
+                    )
+                };
+            }
+            let widest = typed
+                .iter()
+                .map(|(t, _)| t.ty)
+                .max_by_key(|ty| int_rank(*ty))
+                .unwrap_or(first.ty);
+            return Ty {
+                length: prec + u32::from(!first.unsigned),
+                ..Ty::new(widest, first.unsigned)
+            };
+        }
+        typed
+            .iter()
+            .map(|(t, _)| *t)
+            .reduce(merge)
+            .unwrap_or_else(|| Ty::new(ColumnType::Null, false))
     }
 
     fn not_null(&self, e: &Expr) -> bool {
@@ -454,25 +637,88 @@ impl TypeEnv<'_> {
 
     fn func_ty(&self, name: &str, args: &[Expr]) -> Ty {
         let first = || args.first().map(|a| self.ty(a));
+        let args_not_null = || args.iter().all(|a| self.not_null(a));
+        // MariaDB's INT functions of a fixed display length: NOT NULL
+        // when their arguments are, except those of dates, which are NULL
+        // for a string that is no date.
+        let long = match name {
+            "LENGTH" | "CHAR_LENGTH" | "CHARACTER_LENGTH" | "OCTET_LENGTH" | "CRC32" => Some(10),
+            "LOCATE" | "INSTR" | "REGEXP_INSTR" => Some(11),
+            "ASCII" | "FIELD" | "FIND_IN_SET" => Some(3),
+            "ORD" => Some(7),
+            "STRCMP" | "SIGN" | "BIT_COUNT" => Some(2),
+            "REGEXP" | "ISNULL" | "SLEEP" | "BENCHMARK" => Some(1),
+            _ => None,
+        };
+        if let Some(length) = long {
+            let not_null = match name {
+                "FIELD" | "ISNULL" | "SLEEP" | "BENCHMARK" => true,
+                _ => args_not_null(),
+            };
+            return Ty {
+                unsigned: name == "CRC32",
+                not_null,
+                ..Ty::long(length)
+            };
+        }
+        let date_part = match name {
+            "YEAR" => Some(4),
+            "MONTH" | "DAY" | "DAYOFMONTH" | "HOUR" | "MINUTE" | "SECOND" | "WEEK" => Some(2),
+            "DAYOFWEEK" | "WEEKDAY" | "QUARTER" => Some(1),
+            "DAYOFYEAR" => Some(3),
+            "TO_DAYS" | "MICROSECOND" | "YEARWEEK" => Some(6),
+            "DATEDIFF" => Some(8),
+            _ => None,
+        };
+        if let Some(length) = date_part {
+            return Ty::long(length);
+        }
         match name {
-            "LENGTH" | "CHAR_LENGTH" | "CHARACTER_LENGTH" | "OCTET_LENGTH" | "BIT_LENGTH"
-            | "LOCATE" | "INSTR" | "ASCII" | "ORD" | "FIELD" | "CRC32" | "YEAR" | "MONTH"
-            | "DAY" | "DAYOFMONTH" | "HOUR" | "MINUTE" | "SECOND" | "DAYOFWEEK" | "WEEKDAY"
-            | "DAYOFYEAR" | "QUARTER" | "WEEK" | "TO_DAYS" | "DATEDIFF" | "STRCMP" | "SIGN"
-            | "ISNULL" | "LAST_INSERT_ID" | "TIMESTAMPDIFF" | "MICROSECOND" | "TIME_TO_SEC"
-            | "UNIX_TIMESTAMP" | "YEARWEEK" | "SLEEP" | "BENCHMARK" => Ty::int(21),
-            "ABS" | "MOD" => first().unwrap_or_else(|| Ty::int(21)),
+            "BIT_LENGTH" => Ty {
+                not_null: args_not_null(),
+                ..Ty::int(11)
+            },
+            "TIME_TO_SEC" | "UNIX_TIMESTAMP" => Ty::int(17),
+            "LAST_INSERT_ID" => Ty {
+                unsigned: true,
+                not_null: true,
+                ..Ty::int(21)
+            },
+            "TIMESTAMPDIFF" => Ty::int(21),
+            // The argument's length (and a sign for -x), INT or BIGINT by
+            // it; a FLOAT's is a DOUBLE.
+            "ABS" => match first() {
+                Some(t) if is_int(t.ty) => Ty {
+                    not_null: t.not_null,
+                    ..Ty::int_of_length(t.length, t.unsigned)
+                },
+                Some(t) if matches!(t.ty, ColumnType::Decimal { .. }) => t,
+                Some(t) => Ty {
+                    not_null: t.not_null,
+                    length: 23,
+                    ..Ty::new(ColumnType::Double, false)
+                },
+                None => Ty::int(21),
+            },
+            "MOD" => match args {
+                [l, r] => {
+                    let (lt, rt) = (self.ty(l), self.ty(r));
+                    let precision = (self.int_prec(l, &lt), self.int_prec(r, &rt));
+                    binary_ty(BinaryOp::Mod, lt, rt, precision)
+                }
+                _ => Ty::int(21),
+            },
             "INTERVAL" => Ty {
                 not_null: true,
-                ..Ty::int(2)
+                ..Ty::long(2)
             },
             "COERCIBILITY" => Ty {
                 not_null: true,
-                ..Ty::int(10)
+                ..Ty::long(10)
             },
             "IS_IPV4" | "IS_IPV6" => Ty {
                 not_null: true,
-                ..Ty::int(1)
+                ..Ty::long(1)
             },
             "UUID_SHORT" => Ty {
                 unsigned: true,
@@ -488,7 +734,7 @@ impl TypeEnv<'_> {
                     args.get(1).map(|a| self.ty(a).ty),
                     Some(ColumnType::Date | ColumnType::DateTime(_) | ColumnType::Timestamp(_))
                 );
-                Ty::int(extract_length(args.first(), of_date))
+                Ty::int_of_length(extract_length(args.first(), of_date), false)
             }
             "CHARSET" | "COLLATION" => Ty::text(64),
             "INET_NTOA" => Ty::text(31),
@@ -506,12 +752,13 @@ impl TypeEnv<'_> {
                 Some(ColumnType::Date) => Ty::new(ColumnType::DateTime(0), false),
                 _ => Ty::new(ColumnType::DateTime(self.fsp_of(args.first())), false),
             },
-            // Of a DECIMAL, as MySQL: CEIL / FLOOR a BIGINT while the whole
-            // digits fit one, ROUND / TRUNCATE the scale asked for (a
+            // Of a DECIMAL, as MySQL: CEIL / FLOOR an integer while the
+            // whole digits fit one, ROUND / TRUNCATE the scale asked for (a
             // constant, up to 30), ROUND one digit wider.
             "CEIL" | "CEILING" | "FLOOR" | "ROUND" | "TRUNCATE" => match first() {
                 Some(Ty {
                     ty: ColumnType::Decimal { precision, scale },
+                    not_null: t_not_null,
                     ..
                 }) => {
                     let places = match (name, args.get(1)) {
@@ -523,7 +770,19 @@ impl TypeEnv<'_> {
                     let new_scale = places.unwrap_or(scale);
                     let whole = precision.saturating_sub(scale) + u8::from(name == "ROUND");
                     if new_scale == 0 && whole <= 18 && name != "ROUND" && name != "TRUNCATE" {
-                        Ty::int(u32::from(whole) + 1)
+                        // The whole digits, a sign and a carry (FLOOR(1.5)
+                        // is INT(3)); INT while they fit one.
+                        let ty = if whole <= 9 {
+                            ColumnType::Int
+                        } else {
+                            ColumnType::BigInt
+                        };
+                        Ty {
+                            ty,
+                            length: u32::from(whole) + 2,
+                            not_null: t_not_null,
+                            ..Ty::new(ColumnType::BigInt, false)
+                        }
                     } else {
                         let p = (whole + new_scale).clamp(1, 65);
                         Ty {
@@ -546,6 +805,44 @@ impl TypeEnv<'_> {
                         }
                     }
                 }
+                // An integer keeps its type, except that ROUND to tens or
+                // more, or to places not known yet, can carry a digit
+                // (ROUND(95, -1) is 100).
+                Some(t) if is_int(t.ty) => {
+                    let widens = name == "ROUND"
+                        && match args.get(1) {
+                            None => false,
+                            Some(Expr::Literal(Value::Int(d))) => *d < 0,
+                            Some(Expr::Literal(Value::UInt(_))) => false,
+                            Some(_) => true,
+                        };
+                    if widens {
+                        Ty {
+                            not_null: t.not_null,
+                            ..Ty::int_of_length(t.length + 1, t.unsigned)
+                        }
+                    } else {
+                        t
+                    }
+                }
+                // FLOAT and DOUBLE give a DOUBLE of the places asked for.
+                Some(t) if is_float(t.ty) => {
+                    let places = match args.get(1) {
+                        None => Some(0),
+                        Some(Expr::Literal(Value::Int(d))) => Some((*d).clamp(0, 30) as u8),
+                        Some(Expr::Literal(Value::UInt(d))) => Some((*d).min(30) as u8),
+                        Some(_) => None,
+                    };
+                    match places {
+                        Some(p) => Ty {
+                            decimals: p,
+                            length: 17 + u32::from(p),
+                            not_null: t.not_null,
+                            ..Ty::new(ColumnType::Double, false)
+                        },
+                        None => Ty::new(ColumnType::Double, false),
+                    }
+                }
                 Some(t) => t,
                 None => Ty::int(21),
             },
@@ -561,8 +858,6 @@ impl TypeEnv<'_> {
             "FROM_UNIXTIME" => Ty::new(ColumnType::DateTime(0), false),
             "STR_TO_DATE" => Ty::new(str_to_date_type(args.get(1)), false),
             "TIMEDIFF" => Ty::new(ColumnType::Time(0), false),
-            "FIND_IN_SET" | "BIT_COUNT" | "REGEXP_INSTR" => Ty::int(21),
-            "REGEXP" => Ty::int(1),
             "MAKEDATE" => Ty::new(ColumnType::Date, false),
             "MAKETIME" => Ty::new(ColumnType::Time(self.fsp_of(args.get(2))), false),
             "ADDTIME" | "SUBTIME" => match first() {
@@ -574,11 +869,6 @@ impl TypeEnv<'_> {
             },
             "TO_BASE64" | "QUOTE" => Ty::text(255),
             "FROM_BASE64" => Ty::new(ColumnType::VarBinary(255), false),
-            "NVL" => args
-                .iter()
-                .map(|a| self.ty(a))
-                .reduce(merge)
-                .unwrap_or_else(|| Ty::new(ColumnType::Null, false)),
             // As MariaDB: a DATE stays a DATE under whole days, months and
             // years; a string gives a string (its text is the date, with
             // the time when there is one); the rest is a DATETIME.
@@ -607,14 +897,32 @@ impl TypeEnv<'_> {
                     None => Ty::new(ColumnType::DateTime(0), false),
                 }
             }
-            "IFNULL" | "COALESCE" | "IF" | "NULLIF" | "GREATEST" | "LEAST" => {
-                let skip = usize::from(name == "IF");
-                args.iter()
-                    .skip(skip)
-                    .take(if name == "NULLIF" { 1 } else { usize::MAX })
-                    .map(|a| self.ty(a))
-                    .reduce(merge)
-                    .unwrap_or_else(|| Ty::new(ColumnType::Null, false))
+            // NULLIF is its first argument; IF with a NULL branch the
+            // other branch, as it is (MariaDB's cache_type_info).
+            "NULLIF" => first().map_or(Ty::new(ColumnType::Null, false), Ty::nullable),
+            "IF" => match args {
+                [_, Expr::Literal(Value::Null), x] | [_, x, Expr::Literal(Value::Null)] => {
+                    self.ty(x).nullable()
+                }
+                [_, a, b] => {
+                    let values = self.typed([a, b].into_iter());
+                    Ty {
+                        not_null: values.iter().all(|(_, t)| t.not_null),
+                        ..self.hybrid(&values)
+                    }
+                }
+                _ => Ty::new(ColumnType::Null, false),
+            },
+            "IFNULL" | "NVL" | "COALESCE" | "GREATEST" | "LEAST" => {
+                let values = self.typed(args.iter());
+                let not_null = match name {
+                    "GREATEST" | "LEAST" => values.iter().all(|(_, t)| t.not_null),
+                    _ => values.iter().any(|(_, t)| t.not_null),
+                };
+                Ty {
+                    not_null,
+                    ..self.hybrid(&values)
+                }
             }
             "CONCAT" | "CONCAT_WS" => {
                 let len: u32 = args.iter().map(|a| self.ty(a).length).sum();
@@ -666,46 +974,32 @@ fn extract_length(unit: Option<&Expr>, of_date: bool) -> u32 {
     }
 }
 
-/// MariaDB's display length of an integer literal (digits, and the sign
-/// when negative) or of `-`, `+`, `-` and `*` over such (the precision of
-/// `a + b` is one more digit than the wider operand's, of `a * b` the sum
-/// of both, plus a sign); None for any other expression.
-fn small_int_length(e: &Expr) -> Option<u32> {
-    fn precision(e: &Expr) -> Option<u32> {
-        match e {
-            Expr::Literal(Value::Int(i)) => Some(i.unsigned_abs().to_string().len() as u32),
-            Expr::Unary {
-                op: UnaryOp::Neg,
-                arg,
-            } => precision(arg),
-            Expr::Binary {
-                op: BinaryOp::Add | BinaryOp::Sub,
-                left,
-                right,
-            } => Some(precision(left)?.max(precision(right)?) + 1),
-            Expr::Binary {
-                op: BinaryOp::Mul,
-                left,
-                right,
-            } => Some(precision(left)? + precision(right)?),
+/// The type of an arithmetic, logical or bitwise operation; `precision`
+/// is the operands' as [`TypeEnv::int_prec`] gives it. Over integers as
+/// MariaDB: `a + b` and `a - b` one digit wider than the wider operand,
+/// `a * b` both operands' digits, `a % b` the wider one's, each with a
+/// sign unless unsigned (`%` has the sign of `a`), `a DIV b` the digits
+/// of `a`; INT or BIGINT by that length.
+fn binary_ty(op: BinaryOp, l: Ty, r: Ty, precision: (u32, u32)) -> Ty {
+    let (lp, rp) = precision;
+    if is_int(l.ty) && is_int(r.ty) {
+        let unsigned = l.unsigned || r.unsigned;
+        let digits = match op {
+            BinaryOp::Add | BinaryOp::Sub => Some(lp.max(rp) + 1),
+            BinaryOp::Mul => Some(lp + rp),
+            BinaryOp::Mod => {
+                let p = lp.max(rp);
+                return Ty::int_of_length(p + u32::from(!l.unsigned), l.unsigned);
+            }
+            BinaryOp::IntDiv => return Ty::int_of_length(lp.clamp(1, 21), unsigned),
             _ => None,
+        };
+        if let Some(d) = digits {
+            return Ty::int_of_length(d + u32::from(!unsigned), unsigned);
         }
     }
-    match e {
-        Expr::Literal(Value::Int(i)) => Some(i.to_string().len() as u32),
-        Expr::Unary {
-            op: UnaryOp::Neg,
-            arg,
-        } if matches!(**arg, Expr::Literal(Value::Int(_))) => Some(precision(arg)? + 1),
-        Expr::Binary { .. } => Some(precision(e)? + 1),
-        _ => None,
-    }
-}
-
-/// The type of an arithmetic, logical or bitwise operation.
-fn binary_ty(op: BinaryOp, l: Ty, r: Ty) -> Ty {
     match op {
-        BinaryOp::And | BinaryOp::Or | BinaryOp::Xor => Ty::int(1),
+        BinaryOp::And | BinaryOp::Or | BinaryOp::Xor => Ty::long(1),
         BinaryOp::BitAnd | BinaryOp::BitOr | BinaryOp::BitXor | BinaryOp::Shl | BinaryOp::Shr => {
             Ty {
                 unsigned: true,
@@ -715,7 +1009,7 @@ fn binary_ty(op: BinaryOp, l: Ty, r: Ty) -> Ty {
         BinaryOp::IntDiv => Ty::int(21),
         BinaryOp::Div => {
             if is_float(l.ty) || is_float(r.ty) || !is_numeric(l.ty) || !is_numeric(r.ty) {
-                Ty::new(ColumnType::Double, false)
+                Ty::double()
             } else {
                 let scale = (l.decimals + 4).min(30);
                 Ty {
@@ -733,7 +1027,7 @@ fn binary_ty(op: BinaryOp, l: Ty, r: Ty) -> Ty {
         }
         BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Mod => {
             if is_float(l.ty) || is_float(r.ty) || !is_numeric(l.ty) || !is_numeric(r.ty) {
-                Ty::new(ColumnType::Double, false)
+                Ty::double()
             } else if l.ty.is_integer() && r.ty.is_integer() {
                 Ty {
                     unsigned: l.unsigned || r.unsigned,
@@ -798,11 +1092,10 @@ fn literal_ty(v: &Value) -> Ty {
     let not_null = !v.is_null();
     let t = match v {
         Value::Null => Ty::new(ColumnType::Null, false),
-        Value::Int(i) => Ty::int(i.to_string().len() as u32),
-        Value::UInt(u) => Ty {
-            unsigned: true,
-            ..Ty::int(u.to_string().len() as u32)
-        },
+        // As MariaDB: INT up to 9 characters (digits and sign), BIGINT
+        // beyond (`SELECT 1` is LONG).
+        Value::Int(i) => Ty::int_of_length(digits(i.unsigned_abs()) + u32::from(*i < 0), false),
+        Value::UInt(u) => Ty::int_of_length(digits(*u), true),
         Value::Double(_) => Ty::new(ColumnType::Double, false),
         Value::Decimal(d) => {
             let digits = d
@@ -876,11 +1169,17 @@ fn session_ty(s: &SessionRef) -> Ty {
         SessionRef::Database => Ty::text(64),
         SessionRef::User | SessionRef::CurrentUser => Ty::text(288),
         SessionRef::Version => Ty::text(64),
-        SessionRef::ConnectionId | SessionRef::LastInsertId | SessionRef::UnixTimestamp => Ty {
+        SessionRef::ConnectionId => Ty {
+            unsigned: true,
+            not_null: true,
+            ..Ty::long(10)
+        },
+        SessionRef::LastInsertId => Ty {
             unsigned: true,
             not_null: true,
             ..Ty::int(21)
         },
+        SessionRef::UnixTimestamp => Ty::int(17),
         SessionRef::RowCount | SessionRef::FoundRows => Ty {
             not_null: true,
             ..Ty::int(21)

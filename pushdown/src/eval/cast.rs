@@ -521,6 +521,10 @@ pub fn cast(v: &Value, to: CastType, w: &mut Warnings) -> Value {
                 Value::Decimal(Decimal::max_of(precision, scale, d.is_negative()))
             }
         }
+        CastType::FloatText => match v {
+            Value::Double(f) => Value::Bytes(text::format_float(*f).into_bytes()),
+            other => Value::Bytes(to_string_bytes(other).unwrap_or_default()),
+        },
         CastType::Char(len) => {
             let b = to_string_bytes(v).unwrap_or_default();
             match len {
@@ -713,5 +717,39 @@ mod tests {
                 ..DateTime::default()
             })
         );
+    }
+
+    #[test]
+    fn float_text_is_six_digits() {
+        // CONCAT(f) of FLOAT values as MariaDB 10.11 printed them.
+        let mut w = Vec::new();
+        for (f, want) in [
+            (1.1_f32, "1.1"),
+            (1.234_567_8, "1.23457"),
+            (123_456_789.0, "123457000"),
+            (0.000_123_456, "0.000123456"),
+            (1e20, "1e20"),
+            (-3.4e38, "-3.4e38"),
+            (16_777_217.0, "16777200"),
+            (0.3, "0.3"),
+        ] {
+            let v = cast(&Value::Double(f64::from(f)), CastType::FloatText, &mut w);
+            assert_eq!(v, Value::from(want), "{f}");
+        }
+        // A FLOAT made a DOUBLE prints all its digits (CONCAT(f + 0)).
+        assert_eq!(
+            cast(
+                &Value::Double(f64::from(1.1_f32)),
+                CastType::Char(None),
+                &mut w
+            ),
+            Value::from("1.100000023841858")
+        );
+        assert_eq!(cast(&Value::Null, CastType::FloatText, &mut w), Value::Null);
+        assert_eq!(
+            cast(&Value::Int(7), CastType::FloatText, &mut w),
+            Value::from("7")
+        );
+        assert!(w.is_empty());
     }
 }

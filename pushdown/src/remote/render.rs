@@ -404,7 +404,8 @@ fn cast_type(to: CastType) -> String {
     match to {
         CastType::Signed => "SIGNED".into(),
         CastType::Unsigned => "UNSIGNED".into(),
-        CastType::Char(None) => "CHAR".into(),
+        // A FLOAT column cast to CHAR on the node prints its 6 digits too.
+        CastType::Char(None) | CastType::FloatText => "CHAR".into(),
         CastType::Char(Some(n)) => format!("CHAR({n})"),
         CastType::Binary(None) => "BINARY".into(),
         CastType::Binary(Some(n)) => format!("BINARY({n})"),
@@ -466,7 +467,7 @@ fn kind(e: &Expr, s: &Scope) -> Kind {
         | Expr::InList { .. }
         | Expr::Between { .. } => Kind::NotString,
         Expr::Cast { to, .. } => match to {
-            CastType::Char(_) => Kind::Text(CONNECTION_COLLATION),
+            CastType::Char(_) | CastType::FloatText => Kind::Text(CONNECTION_COLLATION),
             CastType::Binary(_) => Kind::Binary,
             _ => Kind::NotString,
         },

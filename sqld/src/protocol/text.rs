@@ -23,6 +23,13 @@ pub fn write_row(buf: &mut Vec<u8>, columns: &[ColumnMeta], row: &[Value]) {
                     let _ = write!(b, "{n:04}");
                 })
             }
+            // An integer in a DECIMAL column with a scale (COALESCE(int_col,
+            // 1.5)) shows the scale: -100000.0.
+            Value::Int(_) | Value::UInt(_) if matches!(columns.get(i), Some(c) if matches!(c.ty, ColumnType::Decimal { scale, .. } if scale > 0)) =>
+            {
+                let ty = columns.get(i).map_or(ColumnType::Null, |c| c.ty);
+                put_lenenc_with(buf, |b| to_text_typed(v, ty, b))
+            }
             Value::Int(n) => put_lenenc_with(buf, |b| {
                 let _ = write!(b, "{n}");
             }),
@@ -110,6 +117,14 @@ mod tests {
                 scale: 2,
             }),
             col(ColumnType::Double),
+            col(ColumnType::Decimal {
+                precision: 38,
+                scale: 1,
+            }),
+            col(ColumnType::Decimal {
+                precision: 21,
+                scale: 0,
+            }),
         ];
         let row = [
             Value::DateTime(dt),
@@ -121,6 +136,8 @@ mod tests {
                 scale: 0,
             }),
             Value::Double(1e20),
+            Value::Int(-100_000),
+            Value::UInt(5),
         ];
         let mut buf = Vec::new();
         write_row(&mut buf, &columns, &row);
@@ -132,6 +149,8 @@ mod tests {
             "0.1",
             "5.00",
             "1e20",
+            "-100000.0",
+            "5",
         ] {
             expected.push(s.len() as u8);
             expected.extend_from_slice(s.as_bytes());
