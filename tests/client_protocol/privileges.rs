@@ -118,6 +118,15 @@ fn single_privileges_are_recorded_and_enforced() {
         assert_eq!(
             rows(
                 &mut writer,
+                "SELECT GRANTEE, TABLE_SCHEMA, TABLE_NAME, PRIVILEGE_TYPE, IS_GRANTABLE \
+                 FROM information_schema.TABLE_PRIVILEGES"
+            )
+            .await,
+            [row(&["'writer'@'%'", "d", "t", "INSERT", "NO"])]
+        );
+        assert_eq!(
+            rows(
+                &mut writer,
                 "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'd'"
             )
             .await,
