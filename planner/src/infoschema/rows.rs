@@ -38,57 +38,35 @@ impl<'a> Visible<'a> {
         Visible { catalog, grantee }
     }
 
-    pub fn database(&self, db: &str) -> bool {
+    /// Whether the grantee passes `test` on its account: everyone
+    /// (sqld's own reads) does, nobody does not.
+    fn grantee_has(&self, test: impl FnOnce(&UserDef) -> bool) -> bool {
         match self.grantee {
             Grantee::Everyone => true,
             Grantee::Nobody => false,
-            Grantee::Account { user, host } => self
-                .catalog
-                .user(user, host)
-                .is_some_and(|u| u.can_use_db(db)),
+            Grantee::Account { user, host } => self.catalog.user(user, host).is_some_and(test),
         }
+    }
+
+    pub fn database(&self, db: &str) -> bool {
+        self.grantee_has(|u| u.can_use_db(db))
     }
 
     /// A table is visible with any privilege on it (or above it).
     pub fn table(&self, db: &str, table: &str) -> bool {
-        match self.grantee {
-            Grantee::Everyone => true,
-            Grantee::Nobody => false,
-            Grantee::Account { user, host } => self
-                .catalog
-                .user(user, host)
-                .is_some_and(|u| u.can_see_table(db, table)),
-        }
+        self.grantee_has(|u| u.can_see_table(db, table))
     }
 
     /// Holds PROCESS on `*.*`: sees every session in PROCESSLIST.
     pub fn sees_all_sessions(&self) -> bool {
-        self.global_has(Privileges::PROCESS)
-    }
-
-    fn global_has(&self, p: Privileges) -> bool {
-        match self.grantee {
-            Grantee::Everyone => true,
-            Grantee::Nobody => false,
-            Grantee::Account { user, host } => self
-                .catalog
-                .user(user, host)
-                .is_some_and(|u| u.global_privileges().contains(p)),
-        }
+        self.grantee_has(|u| u.global_privileges().contains(Privileges::PROCESS))
     }
 
     /// May read the grant tables (SELECT on `mysql`): sees every
     /// account's rows in the *_PRIVILEGES views, as in MariaDB; any other
     /// account sees its own.
     pub fn sees_all_accounts(&self) -> bool {
-        match self.grantee {
-            Grantee::Everyone => true,
-            Grantee::Nobody => false,
-            Grantee::Account { user, host } => self
-                .catalog
-                .user(user, host)
-                .is_some_and(|u| u.privileges_on("mysql", None).contains(Privileges::SELECT)),
-        }
+        self.grantee_has(|u| u.privileges_on("mysql", None).contains(Privileges::SELECT))
     }
 
     /// The accounts whose privileges show.
