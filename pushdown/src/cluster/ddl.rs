@@ -75,6 +75,9 @@ impl Cluster {
         for &(t, to, v) in &raised {
             m.store.raise_ids(t, to, v).await?;
         }
+        if let Some(physical) = &change.physical {
+            self.start_counters(physical).await?;
+        }
         m.store.store_catalog(&change.catalog, version + 1).await?;
         for id in &change.dropped_ids {
             m.ids.forget(*id);
@@ -89,6 +92,43 @@ impl Cluster {
     }
 }
 
+impl Cluster {
+    /// Counters of columns an ALTER TABLE made AUTO_INCREMENT continue
+    /// above the largest value on any group; `AUTO_INCREMENT=N` raises the
+    /// AUTO_INCREMENT column's to N. Counters only go up in cluster mode
+    /// (other sqld processes hold reserved ranges).
+    async fn start_counters(&self, op: &DdlOp) -> SqlResult<()> {
+        let (Some(m), DdlOp::AlterTable {
+            new,
+            auto_increment,
+            ..
+        }) = (&self.meta, op)
+        else {
+            return Ok(());
+        };
+        let mut columns: Vec<(usize, u64)> = Vec::new();
+        for c in op.new_counters() {
+            let mut max = 0;
+            for node in &self.groups {
+                max = max.max(node.column_max(new, c).await?);
+            }
+            columns.push((c, max));
+        }
+        if let (Some(n), Some(a)) = (auto_increment, new.auto_increment_column()) {
+            match columns.iter_mut().find(|(c, _)| *c == a) {
+                Some((_, v)) => *v = (*v).max(n.saturating_sub(1)),
+                None => columns.push((a, n.saturating_sub(1))),
+            }
+        }
+        for (c, v) in columns {
+            if v > 0 {
+                m.store.raise_ids(new.id, c, v).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Runs the change on one group; "already done" counts as done.
 async fn run_on_group(node: &Arc<dyn DataNode>, op: &DdlOp) -> SqlResult<()> {
     let e = match node.ddl(op).await {
@@ -99,7 +139,7 @@ async fn run_on_group(node: &Arc<dyn DataNode>, op: &DdlOp) -> SqlResult<()> {
         (DdlOp::CreateDatabase(_), 1007)
         | (DdlOp::DropDatabase(_), 1008)
         | (DdlOp::DropTable { .. }, 1051 | 1146)
-        | (DdlOp::AlterTable { .. }, 1060 | 1061 | 1091) => Ok(()),
+        | (DdlOp::AlterTable { .. }, 1060 | 1061 | 1068 | 1091) => Ok(()),
         // The group renamed the table in an earlier attempt (its ALTER is
         // atomic, so it did the rest of the change as well).
         (DdlOp::AlterTable { old, new, .. }, 1146) if old.db != new.db || old.name != new.name => {

@@ -39,9 +39,9 @@ pub fn ddl_statements(op: &DdlOp) -> SqlResult<Vec<String>> {
             quote_ident(db)?,
             quote_ident(name)?
         )],
-        DdlOp::AlterTable { old, new, sources } => {
-            alter_table(old, new, sources)?.into_iter().collect()
-        }
+        DdlOp::AlterTable {
+            old, new, sources, ..
+        } => alter_table(old, new, sources)?.into_iter().collect(),
         DdlOp::PutUser(_) | DdlOp::DropUser { .. } => Vec::new(),
     })
 }
@@ -145,7 +145,25 @@ pub fn alter_table(
             .map(|&c| moved_to.get(c).copied().flatten())
             .collect()
     };
+    // A data node cannot number rows as sqld numbers them (a hidden key, an
+    // added AUTO_INCREMENT column: sqld hands the values out).
+    let numbered = |c: usize| new.is_counted(c) && sources[c].is_none();
+    if (0..new.columns.len()).any(numbered) {
+        return Err(er::not_supported(
+            "in cluster mode, DROP PRIMARY KEY without a new one or ADD COLUMN ... AUTO_INCREMENT",
+        ));
+    }
+    let key_moved = old.primary_key.len() != new.primary_key.len()
+        || old
+            .primary_key
+            .iter()
+            .zip(&new.primary_key)
+            .any(|(&o, &n)| moved_to[o] != Some(n));
     let mut parts = Vec::new();
+    if key_moved && !old.has_hidden_pk() {
+        // (A hidden key goes with its column, below.)
+        parts.push("DROP PRIMARY KEY".to_string());
+    }
     for ix in &old.indexes {
         let same = new.indexes.iter().any(|n| {
             n.name.eq_ignore_ascii_case(&ix.name)
@@ -177,6 +195,12 @@ pub fn alter_table(
                 }
             }
         }
+    }
+    if key_moved {
+        parts.push(format!(
+            "ADD PRIMARY KEY ({})",
+            key_list(new, &new.primary_key)?
+        ));
     }
     for ix in &new.indexes {
         let existed = old.indexes.iter().any(|o| {
