@@ -178,7 +178,7 @@ pub fn build(
             act.ops.push(altering.finish(old)?);
         }
         Statement::RenameTable(renames) => {
-            act.ops = alter::rename_tables(renames, catalog, current_db)?;
+            act.ops = vec![alter::rename_tables(renames, catalog, current_db)?];
         }
         Statement::Truncate(t) => {
             for target in &t.table_names {

@@ -156,6 +156,15 @@ pub fn apply(
                 auto_increment: *auto_increment,
             })
         }
+        DdlOp::Renames(ops) => {
+            let mut physical = Vec::with_capacity(ops.len());
+            for op in ops {
+                let change = apply(&next, op, None, groups)?;
+                next = change.catalog;
+                physical.extend(change.physical);
+            }
+            Some(DdlOp::Renames(physical))
+        }
         DdlOp::PutUser(u) => {
             next.users
                 .retain(|x| !(x.user == u.user && x.host.eq_ignore_ascii_case(&u.host)));

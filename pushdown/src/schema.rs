@@ -415,6 +415,10 @@ pub enum DdlOp {
         /// column is N, or above the largest value the rows hold.
         auto_increment: Option<u64>,
     },
+    /// RENAME TABLE a TO b [, c TO d ...]: each an `AlterTable` that only
+    /// renames, applied in turn against the catalog the earlier ones left;
+    /// the embedded engine applies them all or none.
+    Renames(Vec<DdlOp>),
     /// Create or replace a user (CREATE USER, ALTER USER, GRANT, REVOKE).
     PutUser(UserDef),
     DropUser {

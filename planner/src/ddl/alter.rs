@@ -505,7 +505,7 @@ pub(super) fn rename_tables(
     renames: &[ast::RenameTable],
     catalog: &Catalog,
     current_db: Option<&str>,
-) -> SqlResult<Vec<DdlOp>> {
+) -> SqlResult<DdlOp> {
     let mut cat = catalog.clone();
     let mut ops = Vec::with_capacity(renames.len());
     for r in renames {
@@ -525,7 +525,7 @@ pub(super) fn rename_tables(
             .insert((new.db.clone(), new.name.clone()), Arc::new(new.clone()));
         ops.push(DdlOp::alter_table(old, new));
     }
-    Ok(ops)
+    Ok(DdlOp::Renames(ops))
 }
 
 #[cfg(test)]
@@ -613,8 +613,13 @@ mod tests {
             ("ALTER TABLE t CHANGE a b INT", 1060),
             ("ALTER TABLE t RENAME COLUMN a TO id", 1060),
             ("ALTER TABLE t MODIFY a INT AFTER a", 1054),
-            ("ALTER TABLE t DROP COLUMN id", 1235),
-            ("ALTER TABLE t MODIFY a INT AUTO_INCREMENT", 1235),
+            // A second AUTO_INCREMENT column.
+            ("ALTER TABLE t MODIFY a INT AUTO_INCREMENT", 1075),
+            ("ALTER TABLE t ADD PRIMARY KEY (a)", 1068),
+            ("ALTER TABLE t DROP PRIMARY KEY", 1075),
+            ("ALTER TABLE t ENGINE=NoSuch", 1286),
+            ("ALTER TABLE t CHARSET latin1 COLLATE utf8mb4_bin", 1253),
+            ("ALTER TABLE t CONVERT TO CHARACTER SET nosuch", 1115),
             ("ALTER TABLE t MODIFY a INT PRIMARY KEY", 1068),
             ("ALTER TABLE t RENAME TO nodb.t", 1049),
             ("RENAME TABLE t TO u, zz TO v", 1146),
@@ -634,7 +639,7 @@ mod tests {
         let (c, _) = run(&base(), "CREATE TABLE u LIKE t").unwrap();
         let (t_id, u_id) = (table(&c, "t").id, table(&c, "u").id);
         let (c, ops) = run(&c, "RENAME TABLE t TO tmp, u TO t, tmp TO u").unwrap();
-        assert_eq!(ops.len(), 3);
+        assert!(matches!(&ops[..], [DdlOp::Renames(pairs)] if pairs.len() == 3));
         assert_eq!((table(&c, "t").id, table(&c, "u").id), (u_id, t_id));
         assert!(c.table("d", "tmp").is_none());
     }
@@ -648,5 +653,93 @@ mod tests {
         assert!(h.has_hidden_pk());
         assert_eq!(h.primary_key, [3]);
         assert_eq!(ops[0].moved_counters(), [(h.id, 1, 3)]);
+    }
+
+    fn alter_op(op: &DdlOp) -> (&TableDef, Option<u64>) {
+        match op {
+            DdlOp::AlterTable {
+                new,
+                auto_increment,
+                ..
+            } => (new, *auto_increment),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn table_options() {
+        use pushdown::schema::{Collation, ColumnType};
+        let (c, ops) = run(
+            &base(),
+            "ALTER TABLE t ENGINE=myisam, COMMENT 'orders' AUTO_INCREMENT = 50 ROW_FORMAT=DYNAMIC",
+        )
+        .unwrap();
+        let t = table(&c, "t");
+        assert_eq!((t.engine.as_str(), t.comment.as_str()), ("MyISAM", "orders"));
+        assert_eq!(alter_op(&ops[0]).1, Some(50));
+        // The table's default changes; its columns keep theirs.
+        let (c, _) = run(&c, "ALTER TABLE t DEFAULT CHARSET=latin1").unwrap();
+        let t = table(&c, "t");
+        assert_eq!(t.collation, Collation::Latin1SwedishCi);
+        assert_eq!(t.columns[2].collation, Collation::Utf8mb4GeneralCi);
+        // CONVERT TO: every text column, and the default.
+        let (c, _) = run(&c, "CREATE TABLE x (a TEXT, b BLOB) DEFAULT CHARSET latin1").unwrap();
+        let (c, _) = run(&c, "ALTER TABLE x CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+            .unwrap();
+        let x = table(&c, "x");
+        assert_eq!(x.collation, Collation::Utf8mb4Bin);
+        assert_eq!(
+            (x.columns[0].ty, x.columns[0].collation),
+            (ColumnType::Text(16_777_215), Collation::Utf8mb4Bin)
+        );
+        assert_eq!(x.columns[1].collation, Collation::Binary);
+    }
+
+    #[test]
+    fn primary_key_changes() {
+        // Added to a table without one: the hidden key goes.
+        let (c, _) = run(&base(), "CREATE TABLE h (a INT, b INT)").unwrap();
+        let (c, ops) = run(&c, "ALTER TABLE h ADD PRIMARY KEY (b, a)").unwrap();
+        let h = table(&c, "h");
+        assert_eq!(names(&h), ["a", "b"]);
+        assert_eq!(h.primary_key, [1, 0]);
+        assert!(h.columns.iter().all(|c| !c.nullable));
+        assert_eq!(sources(&ops[0]), [Some(0), Some(1)]);
+        assert!(ops[0].new_counters().is_empty());
+        // Dropped: a hidden key comes back, last, numbered by the engine.
+        let (c, ops) = run(&c, "ALTER TABLE h DROP PRIMARY KEY").unwrap();
+        let h = table(&c, "h");
+        assert!(h.has_hidden_pk());
+        assert_eq!(sources(&ops[0]), [Some(0), Some(1), None]);
+        assert_eq!(ops[0].new_counters(), [2]);
+        assert_eq!(run(&c, "ALTER TABLE h DROP PRIMARY KEY").err(), Some(1091));
+        // Replaced in one statement.
+        let (c, _) = run(&c, "ALTER TABLE h ADD PRIMARY KEY (a)").unwrap();
+        let (c, _) = run(&c, "ALTER TABLE h DROP PRIMARY KEY, ADD PRIMARY KEY (b)").unwrap();
+        assert_eq!(table(&c, "h").primary_key, [1]);
+        // MODIFY ... PRIMARY KEY on a table without one; then AUTO_INCREMENT.
+        let (c, _) = run(&c, "CREATE TABLE m (a INT, b INT)").unwrap();
+        let (c, _) = run(&c, "ALTER TABLE m MODIFY b INT PRIMARY KEY").unwrap();
+        assert_eq!(table(&c, "m").primary_key, [1]);
+        let (c, ops) = run(&c, "ALTER TABLE m MODIFY b INT NOT NULL AUTO_INCREMENT").unwrap();
+        assert_eq!(ops[0].new_counters(), [1]);
+        assert_eq!(table(&c, "m").auto_increment_column(), Some(1));
+        // Dropping the key's only column drops the key.
+        let (c, _) = run(&c, "ALTER TABLE m DROP COLUMN b").unwrap();
+        assert!(table(&c, "m").has_hidden_pk());
+        // An added AUTO_INCREMENT key.
+        let (c, ops) = run(
+            &c,
+            "ALTER TABLE m ADD COLUMN id INT AUTO_INCREMENT PRIMARY KEY FIRST",
+        )
+        .unwrap();
+        let m = table(&c, "m");
+        assert_eq!(names(&m), ["id", "a"]);
+        assert_eq!(m.primary_key, [0]);
+        assert_eq!(ops[0].new_counters(), [0]);
+        assert_eq!(
+            run(&c, "ALTER TABLE m ADD COLUMN x INT AUTO_INCREMENT").err(),
+            Some(1075)
+        );
     }
 }

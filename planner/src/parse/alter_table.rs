@@ -140,7 +140,7 @@ mod tests {
     fn table_options_are_alter_items() {
         assert_eq!(
             ops("ALTER TABLE t ENGINE=InnoDB"),
-            ["SET TBLPROPERTIES(ENGINE=InnoDB)"]
+            ["SET TBLPROPERTIES(ENGINE = InnoDB)"]
         );
         assert_eq!(
             ops("ALTER TABLE t COMMENT 'x' AUTO_INCREMENT = 10 ROW_FORMAT=DYNAMIC"),
@@ -156,7 +156,7 @@ mod tests {
         );
         assert_eq!(
             ops("ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, ENGINE = InnoDB"),
-            ["SET TBLPROPERTIES(CONVERT TO CHARACTER SET = utf8mb4, CONVERT TO COLLATE = utf8mb4_bin, ENGINE=InnoDB)"]
+            ["SET TBLPROPERTIES(CONVERT TO CHARACTER SET = utf8mb4, CONVERT TO COLLATE = utf8mb4_bin, ENGINE = InnoDB)"]
         );
         assert!(ops("ALTER TABLE t").is_empty());
         // Statements around it are parsed as before.

@@ -25,7 +25,21 @@ impl Cluster {
             return Err(er::internal("cluster DDL without cluster metadata"));
         };
         let lock = m.store.lock_ddl().await?;
-        let result = self.ddl_locked(op).await;
+        let result = match op {
+            // Each pair is its own change of the stored catalog, in turn
+            // (a group renames a pair atomically, not the whole statement).
+            DdlOp::Renames(ops) => {
+                let mut last = Err(er::internal("RENAME TABLE without tables"));
+                for op in ops {
+                    last = self.ddl_locked(op).await;
+                    if last.is_err() {
+                        break;
+                    }
+                }
+                last
+            }
+            op => self.ddl_locked(op).await,
+        };
         if let Err(e) = lock.release().await {
             tracing::warn!("releasing the DDL lock: {e}");
         }

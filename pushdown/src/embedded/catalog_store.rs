@@ -320,6 +320,12 @@ impl Ddl<'_> {
                 self.put_table(Arc::new(fresh))?;
             }
             op @ DdlOp::AlterTable { .. } => self.alter(op)?,
+            // One batch: every pair or none.
+            DdlOp::Renames(ops) => {
+                for op in ops {
+                    self.apply(op)?;
+                }
+            }
             DdlOp::PutUser(u) => {
                 let users = &mut self.state.catalog.users;
                 users.retain(|x| !(x.user == u.user && x.host.eq_ignore_ascii_case(&u.host)));

@@ -42,6 +42,13 @@ pub fn ddl_statements(op: &DdlOp) -> SqlResult<Vec<String>> {
         DdlOp::AlterTable {
             old, new, sources, ..
         } => alter_table(old, new, sources)?.into_iter().collect(),
+        DdlOp::Renames(ops) => {
+            let mut all = Vec::new();
+            for op in ops {
+                all.extend(ddl_statements(op)?);
+            }
+            all
+        }
         DdlOp::PutUser(_) | DdlOp::DropUser { .. } => Vec::new(),
     })
 }
