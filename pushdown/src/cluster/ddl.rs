@@ -128,17 +128,26 @@ impl Cluster {
             }
             columns.push((c, max));
         }
-        if let (Some(n), Some(a)) = (auto_increment, new.auto_increment_column()) {
+        let auto = new
+            .auto_increment_column()
+            .filter(|&c| !new.columns[c].hidden);
+        if let (Some(n), Some(a)) = (auto_increment, auto) {
             match columns.iter_mut().find(|(c, _)| *c == a) {
                 Some((_, v)) => *v = (*v).max(n.saturating_sub(1)),
                 None => columns.push((a, n.saturating_sub(1))),
             }
+        }
+        if columns.is_empty() {
+            return Ok(());
         }
         for (c, v) in columns {
             if v > 0 {
                 m.store.raise_ids(new.id, c, v).await?;
             }
         }
+        // This sqld's reserved ranges lie below: the next value comes
+        // from a new reservation. (Other sqld processes use up theirs.)
+        m.ids.forget(new.id);
         Ok(())
     }
 }
