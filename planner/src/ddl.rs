@@ -598,7 +598,9 @@ impl TableOptions {
                         .to_string();
                     match key.value.to_ascii_uppercase().as_str() {
                         "ENGINE" => o.engine = Some(v),
-                        "DEFAULT CHARSET" | "CHARSET" | "CHARACTER SET"
+                        "DEFAULT CHARSET"
+                        | "CHARSET"
+                        | "CHARACTER SET"
                         | "DEFAULT CHARACTER SET" => o.charset = Some(v),
                         "COLLATE" | "DEFAULT COLLATE" => o.collate = Some(v),
                         "COMMENT" => o.comment = Some(v),

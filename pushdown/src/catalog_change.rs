@@ -214,10 +214,14 @@ fn check_key_change(
         return Ok(());
     }
     let same_key = old.primary_key.len() == new.primary_key.len()
-        && old.primary_key.iter().zip(&new.primary_key).all(|(&o, &n)| {
-            sources.get(n).copied().flatten() == Some(o)
-                && old.columns[o].collation == new.columns[n].collation
-        });
+        && old
+            .primary_key
+            .iter()
+            .zip(&new.primary_key)
+            .all(|(&o, &n)| {
+                sources.get(n).copied().flatten() == Some(o)
+                    && old.columns[o].collation == new.columns[n].collation
+            });
     if same_key {
         return Ok(());
     }

@@ -305,7 +305,8 @@ impl TableDef {
     /// Whether column `c` has a counter: the AUTO_INCREMENT column, or the
     /// hidden primary key.
     pub fn is_counted(&self, c: usize) -> bool {
-        self.auto_increment_column() == Some(c) || (self.has_hidden_pk() && self.primary_key[0] == c)
+        self.auto_increment_column() == Some(c)
+            || (self.has_hidden_pk() && self.primary_key[0] == c)
     }
     /// Columns a client sees, in order (SELECT *).
     pub fn visible_columns(&self) -> impl Iterator<Item = (usize, &ColumnDef)> {

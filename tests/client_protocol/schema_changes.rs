@@ -444,7 +444,10 @@ fn convert_to_character_set_recollates_rows_and_keys() {
             "23000",
             "keys equal under the new collation",
         );
-        assert_eq!(count(&mut conn, "SELECT COUNT(*) FROM k WHERE s = 'b'").await, 1);
+        assert_eq!(
+            count(&mut conn, "SELECT COUNT(*) FROM k WHERE s = 'b'").await,
+            1
+        );
         setup(
             &mut conn,
             &[
@@ -467,7 +470,8 @@ fn convert_to_character_set_recollates_rows_and_keys() {
             vec![row(&["B"])]
         );
         assert_error(
-            conn.query_drop("INSERT INTO k VALUES ('A', 'z', 's')").await,
+            conn.query_drop("INSERT INTO k VALUES ('A', 'z', 's')")
+                .await,
             1062,
             "23000",
             "duplicate under the new collation",
@@ -582,7 +586,10 @@ fn primary_key_changes() {
             ],
         )
         .await;
-        assert_eq!(count(&mut conn, "SELECT COUNT(*) FROM h WHERE a = 1").await, 2);
+        assert_eq!(
+            count(&mut conn, "SELECT COUNT(*) FROM h WHERE a = 1").await,
+            2
+        );
         // Dropped: the rows stay, duplicates are allowed.
         setup(
             &mut conn,

@@ -298,7 +298,10 @@ fn table_options_and_key_changes_on_two_groups() {
         )
         .await;
         // The counter starts above the largest id on either group.
-        assert_eq!(count(&mut a, "SELECT id FROM opt.t WHERE s = 'e'").await, 41);
+        assert_eq!(
+            count(&mut a, "SELECT id FROM opt.t WHERE s = 'e'").await,
+            41
+        );
         exec_all(
             &mut a,
             &[
@@ -308,7 +311,10 @@ fn table_options_and_key_changes_on_two_groups() {
             ],
         )
         .await;
-        assert_eq!(count(&mut a, "SELECT id FROM opt.t WHERE s = 'f'").await, 500);
+        assert_eq!(
+            count(&mut a, "SELECT id FROM opt.t WHERE s = 'f'").await,
+            500
+        );
         assert_eq!(
             value(
                 &mut a,
@@ -318,7 +324,10 @@ fn table_options_and_key_changes_on_two_groups() {
             "orders"
         );
         // The nodes' column took the collation: 'A' no longer matches 'a'.
-        assert_eq!(count(&mut a, "SELECT COUNT(*) FROM opt.t WHERE s = 'A'").await, 0);
+        assert_eq!(
+            count(&mut a, "SELECT COUNT(*) FROM opt.t WHERE s = 'A'").await,
+            0
+        );
         for g in 0..2 {
             let mut n = c.node_conn(g, None).await;
             assert_eq!(
@@ -333,7 +342,11 @@ fn table_options_and_key_changes_on_two_groups() {
             );
         }
         // Key changes move rows between groups: refused, nothing changed.
-        exec(&mut a, "CREATE TABLE opt.h (a INT, b VARCHAR(5) PRIMARY KEY)").await;
+        exec(
+            &mut a,
+            "CREATE TABLE opt.h (a INT, b VARCHAR(5) PRIMARY KEY)",
+        )
+        .await;
         for sql in [
             "ALTER TABLE opt.t DROP PRIMARY KEY, ADD PRIMARY KEY (id, s)",
             "ALTER TABLE opt.h DROP PRIMARY KEY",
@@ -346,7 +359,9 @@ fn table_options_and_key_changes_on_two_groups() {
             assert_eq!(error(&mut a, sql).await.0, 1235, "{sql}");
         }
         assert_eq!(
-            error(&mut a, "ALTER TABLE opt.n ADD PRIMARY KEY (a)").await.0,
+            error(&mut a, "ALTER TABLE opt.n ADD PRIMARY KEY (a)")
+                .await
+                .0,
             1235
         );
         assert_eq!(
@@ -388,7 +403,12 @@ fn primary_key_changes_on_one_group() {
             ],
         )
         .await;
-        assert_eq!(error(&mut a, "ALTER TABLE one.h ADD PRIMARY KEY (a)").await.0, 1062);
+        assert_eq!(
+            error(&mut a, "ALTER TABLE one.h ADD PRIMARY KEY (a)")
+                .await
+                .0,
+            1062
+        );
         exec_all(
             &mut a,
             &[
@@ -398,7 +418,10 @@ fn primary_key_changes_on_one_group() {
             ],
         )
         .await;
-        assert_eq!(error(&mut a, "INSERT INTO one.h VALUES (1, 'x')").await.0, 1062);
+        assert_eq!(
+            error(&mut a, "INSERT INTO one.h VALUES (1, 'x')").await.0,
+            1062
+        );
         assert_eq!(
             rows(&mut a, "SELECT a, b FROM one.h ORDER BY a, b").await,
             [["1", "x"], ["1", "y"], ["2", "x"], ["2", "z"]]
@@ -416,6 +439,9 @@ fn primary_key_changes_on_one_group() {
         // The hidden key is gone from the node.
         assert_eq!(count(&mut n, "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = 'one' AND table_name = 'h'").await, 2);
         // A data node cannot number rows as sqld does.
-        assert_eq!(error(&mut a, "ALTER TABLE one.h DROP PRIMARY KEY").await.0, 1235);
+        assert_eq!(
+            error(&mut a, "ALTER TABLE one.h DROP PRIMARY KEY").await.0,
+            1235
+        );
     });
 }

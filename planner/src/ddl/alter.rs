@@ -6,7 +6,7 @@
 
 use super::{
     add_index, charset_collation, check_auto_increment, column, default_value, drop_index,
-    dup_column, index_columns, hidden_key, known_engine, Keys, TableOptions,
+    dup_column, hidden_key, index_columns, known_engine, Keys, TableOptions,
 };
 use crate::bind::names::{check_ident, qualify};
 use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
@@ -675,7 +675,10 @@ mod tests {
         )
         .unwrap();
         let t = table(&c, "t");
-        assert_eq!((t.engine.as_str(), t.comment.as_str()), ("MyISAM", "orders"));
+        assert_eq!(
+            (t.engine.as_str(), t.comment.as_str()),
+            ("MyISAM", "orders")
+        );
         assert_eq!(alter_op(&ops[0]).1, Some(50));
         // The table's default changes; its columns keep theirs.
         let (c, _) = run(&c, "ALTER TABLE t DEFAULT CHARSET=latin1").unwrap();
@@ -684,8 +687,11 @@ mod tests {
         assert_eq!(t.columns[2].collation, Collation::Utf8mb4GeneralCi);
         // CONVERT TO: every text column, and the default.
         let (c, _) = run(&c, "CREATE TABLE x (a TEXT, b BLOB) DEFAULT CHARSET latin1").unwrap();
-        let (c, _) = run(&c, "ALTER TABLE x CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
-            .unwrap();
+        let (c, _) = run(
+            &c,
+            "ALTER TABLE x CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+        )
+        .unwrap();
         let x = table(&c, "x");
         assert_eq!(x.collation, Collation::Utf8mb4Bin);
         assert_eq!(

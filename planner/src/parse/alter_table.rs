@@ -160,9 +160,11 @@ mod tests {
         );
         assert!(ops("ALTER TABLE t").is_empty());
         // Statements around it are parsed as before.
-        let stmts =
-            parse_statements(&MySqlDialect {}, "SELECT 1; ALTER TABLE t ENGINE=InnoDB; SELECT 2")
-                .unwrap();
+        let stmts = parse_statements(
+            &MySqlDialect {},
+            "SELECT 1; ALTER TABLE t ENGINE=InnoDB; SELECT 2",
+        )
+        .unwrap();
         assert_eq!(stmts.len(), 3);
     }
 

@@ -112,11 +112,14 @@ impl Cluster {
     /// AUTO_INCREMENT column's to N. Counters only go up in cluster mode
     /// (other sqld processes hold reserved ranges).
     async fn start_counters(&self, op: &DdlOp) -> SqlResult<()> {
-        let (Some(m), DdlOp::AlterTable {
-            new,
-            auto_increment,
-            ..
-        }) = (&self.meta, op)
+        let (
+            Some(m),
+            DdlOp::AlterTable {
+                new,
+                auto_increment,
+                ..
+            },
+        ) = (&self.meta, op)
         else {
             return Ok(());
         };

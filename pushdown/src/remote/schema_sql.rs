@@ -401,4 +401,39 @@ mod tests {
         assert_eq!(literal(&Value::Int(-3)), "-3");
         assert_eq!(literal(&Value::Double(1.5)), "1.5e0");
     }
+
+    #[test]
+    fn alter_table_changes_the_primary_key() {
+        let old = table();
+        let mut new = old.clone();
+        new.columns[1].nullable = false;
+        new.primary_key = vec![0, 1];
+        let same = crate::schema::columns_by_name(&old, &new);
+        assert_eq!(
+            alter_table(&old, &new, &same).unwrap().unwrap(),
+            "ALTER TABLE `d`.`t` DROP PRIMARY KEY, \
+             CHANGE COLUMN IF EXISTS `na``me` `na``me` VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL, \
+             ADD PRIMARY KEY (`id`, `na``me`)"
+        );
+        // A hidden key goes with its column; the new one is added.
+        let mut hidden = ColumnDef::new("$PK", ColumnType::BigInt, Collation::Binary);
+        hidden.nullable = false;
+        hidden.unsigned = true;
+        hidden.hidden = true;
+        hidden.auto_increment = true;
+        let mut old = table();
+        old.columns.push(hidden);
+        old.primary_key = vec![3];
+        let mut new = old.clone();
+        new.columns.pop();
+        new.primary_key = vec![0];
+        let sources = crate::schema::columns_by_name(&old, &new);
+        assert_eq!(
+            alter_table(&old, &new, &sources).unwrap().unwrap(),
+            "ALTER TABLE `d`.`t` DROP COLUMN IF EXISTS `$PK`, ADD PRIMARY KEY (`id`)"
+        );
+        // The other way, the node would have to number the rows: refused.
+        let back = crate::schema::columns_by_name(&new, &old);
+        assert_eq!(alter_table(&new, &old, &back).unwrap_err().code, 1235);
+    }
 }
