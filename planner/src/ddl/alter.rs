@@ -238,9 +238,9 @@ impl Altering {
         // A column made AUTO_INCREMENT keeps its values; the engine numbers
         // the rows holding 0 or NULL and starts the counter above the rest.
         if !keys.primary.is_empty() && self.t.primary_key != [i] {
+            // (Only the hidden key, the last column, goes: `i` stays.)
             self.set_primary_key(vec![i])?;
         }
-        let i = self.find(old)?;
         if self.t.primary_key.contains(&i) {
             // As MySQL: key columns are NOT NULL whatever the definition says.
             col.nullable = false;

@@ -529,9 +529,7 @@ impl Ddl<'_> {
                 row
             } else {
                 let row = decode_row(&v, next)?;
-                for (pos, c) in next.columns.iter().enumerate() {
-                    counters.number(pos, c, row[pos].clone())?;
-                }
+                counters.observe(&row);
                 row
             };
             let k: Vec<u8> = if rewrite {
@@ -630,6 +628,17 @@ impl Numbering {
                 })
             }
             None => Ok(v),
+        }
+    }
+
+    /// Moves the counters past the values a row kept as it was.
+    fn observe(&mut self, row: &Row) {
+        for (c, last, _) in &mut self.columns {
+            match row.get(*c) {
+                Some(Value::Int(i)) if *i > 0 => *last = (*last).max(*i as u64),
+                Some(Value::UInt(u)) => *last = (*last).max(*u),
+                _ => {}
+            }
         }
     }
 
