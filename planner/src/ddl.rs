@@ -52,10 +52,13 @@ pub fn is_ddl(stmt: &Statement) -> bool {
     )
 }
 
+/// `substitute_engine`: sql_mode lacks NO_ENGINE_SUBSTITUTION, so an
+/// unknown ENGINE= is a warning rather than error 1286.
 pub fn build(
     stmt: &Statement,
     catalog: &Catalog,
     current_db: Option<&str>,
+    substitute_engine: bool,
 ) -> SqlResult<DdlAction> {
     let mut act = DdlAction::default();
     match stmt {
@@ -138,7 +141,14 @@ pub fn build(
                         ..(*source).clone()
                     }
                 }
-                None => create_table(ct, db, name, dbdef.collation)?,
+                None => create_table(
+                    ct,
+                    db,
+                    name,
+                    dbdef.collation,
+                    substitute_engine,
+                    &mut act.warnings,
+                )?,
             };
             act.ops.push(DdlOp::CreateTable(def));
         }
@@ -161,7 +171,7 @@ pub fn build(
         }
         Statement::AlterTable(at) => {
             let (old, _) = existing_table(catalog, &at.name, current_db)?;
-            let mut altering = alter::Altering::new(&old);
+            let mut altering = alter::Altering::new(&old, substitute_engine);
             for op in &at.operations {
                 altering.apply(op, catalog, current_db)?;
             }
@@ -169,7 +179,7 @@ pub fn build(
             act.ops.push(altering.finish(old)?);
         }
         Statement::RenameTable(renames) => {
-            act.ops = alter::rename_tables(renames, catalog, current_db)?;
+            act.ops = vec![alter::rename_tables(renames, catalog, current_db)?];
         }
         Statement::Truncate(t) => {
             for target in &t.table_names {
@@ -183,23 +193,6 @@ pub fn build(
         other => return Err(er::not_supported(&format!("{other}"))),
     }
     Ok(act)
-}
-
-/// As NDB does: a hidden BIGINT UNSIGNED key the engine assigns, for a
-/// table declared without a primary key.
-fn hidden_pk() -> ColumnDef {
-    ColumnDef {
-        name: HIDDEN_PK.to_string(),
-        ty: ColumnType::BigInt,
-        unsigned: true,
-        nullable: false,
-        default: ColumnDefault::None,
-        on_update_current_timestamp: false,
-        auto_increment: true,
-        collation: Collation::Binary,
-        hidden: true,
-        comment: String::new(),
-    }
 }
 
 /// The table CREATE TABLE ... LIKE copies: a table, or an
@@ -220,7 +213,7 @@ fn like_source(
     // The view's own hidden row key becomes the hidden key of a table
     // without a primary key.
     def.columns.retain(|c| !c.hidden);
-    def.columns.push(hidden_pk());
+    def.columns.push(hidden_key());
     def.primary_key = vec![def.columns.len() - 1];
     def.engine = "InnoDB".to_string();
     def.id = 0;
@@ -401,13 +394,12 @@ fn create_table(
     db: String,
     name: String,
     db_collation: Collation,
+    substitute_engine: bool,
+    warnings: &mut Vec<SqlWarning>,
 ) -> SqlResult<TableDef> {
     if ct.columns.is_empty() {
         return Err(SqlError::code(1113, "A table must have at least 1 column"));
     }
-    let mut engine = "InnoDB".to_string();
-    let mut comment = String::new();
-    let (mut charset, mut collate) = (None, None);
     let opts = match &ct.table_options {
         CreateTableOptions::None => &[][..],
         CreateTableOptions::With(o)
@@ -415,38 +407,26 @@ fn create_table(
         | CreateTableOptions::Plain(o)
         | CreateTableOptions::TableProperties(o) => o,
     };
-    for o in opts {
-        match o {
-            SqlOption::KeyValue { key, value } => {
-                let v = value
-                    .to_string()
-                    .trim_matches(|c| c == '\'' || c == '"' || c == '`')
-                    .to_string();
-                match key.value.to_ascii_uppercase().as_str() {
-                    "ENGINE" => engine = v,
-                    "DEFAULT CHARSET" | "CHARSET" | "CHARACTER SET" | "DEFAULT CHARACTER SET" => {
-                        charset = Some(v)
-                    }
-                    "COLLATE" | "DEFAULT COLLATE" => collate = Some(v),
-                    "COMMENT" => comment = v,
-                    _ => {}
-                }
-            }
-            SqlOption::NamedParenthesizedList(l) if l.key.value.eq_ignore_ascii_case("ENGINE") => {
-                if let Some(n) = &l.name {
-                    engine = n.value.clone();
-                }
-            }
-            SqlOption::Comment(ast::CommentDef::WithEq(c) | ast::CommentDef::WithoutEq(c)) => {
-                comment = c.clone()
-            }
-            _ => {}
-        }
-    }
+    let mut o = TableOptions::read(opts)?;
     if let Some(ast::CommentDef::WithEq(c) | ast::CommentDef::WithoutEq(c)) = &ct.comment {
-        comment = c.clone();
+        o.comment = Some(c.clone());
     }
-    let collation = table_collation(charset.as_deref(), collate.as_deref(), db_collation)?;
+    let engine = match o.engine.as_deref() {
+        None => DEFAULT_ENGINE,
+        Some(e) => match known_engine(e, substitute_engine, warnings)? {
+            Some(e) => e,
+            None => {
+                warnings.push(SqlWarning::new(
+                    1266,
+                    format!("Using storage engine {DEFAULT_ENGINE} for table '{name}'"),
+                ));
+                DEFAULT_ENGINE
+            }
+        },
+    }
+    .to_string();
+    let collation = o.collation(db_collation)?;
+    let comment = o.comment.unwrap_or_default();
 
     let mut t = TableDef {
         id: 0,
@@ -523,11 +503,28 @@ fn create_table(
     check_auto_increment(&t)?;
 
     if pk.is_empty() {
-        t.columns.push(hidden_pk());
+        t.columns.push(hidden_key());
         pk = vec![t.columns.len() - 1];
     }
     t.primary_key = pk;
     Ok(t)
+}
+
+/// As NDB does: a table without a primary key gets a hidden BIGINT
+/// UNSIGNED one, which the engine numbers.
+fn hidden_key() -> ColumnDef {
+    ColumnDef {
+        name: HIDDEN_PK.to_string(),
+        ty: ColumnType::BigInt,
+        unsigned: true,
+        nullable: false,
+        default: ColumnDefault::None,
+        on_update_current_timestamp: false,
+        auto_increment: true,
+        collation: Collation::Binary,
+        hidden: true,
+        comment: String::new(),
+    }
 }
 
 /// AUTO_INCREMENT: at most one column, and it must lead a key.
@@ -557,6 +554,138 @@ fn check_auto_increment(t: &TableDef) -> SqlResult<()> {
     } else {
         Err(wrong_auto())
     }
+}
+
+/// The engine a table gets without ENGINE=.
+const DEFAULT_ENGINE: &str = "InnoDB";
+
+/// MariaDB 10.11's storage engines, as it spells them, and sqld's own.
+/// Every table is stored by sqld's engine whatever it names: the name is
+/// kept for SHOW CREATE TABLE and information_schema.TABLES.
+const ENGINES: &[&str] = &[
+    "InnoDB",
+    "MyISAM",
+    "Aria",
+    "MEMORY",
+    "CSV",
+    "MRG_MyISAM",
+    "SEQUENCE",
+    crate::infoschema::server::ENGINE,
+];
+
+/// The engine `ENGINE=name` names, as MariaDB spells it. An unknown one is
+/// 1286, or with `substitute_engine` a warning and None (MariaDB keeps the
+/// table's engine, or for a new table uses the default).
+fn known_engine(
+    name: &str,
+    substitute_engine: bool,
+    warnings: &mut Vec<SqlWarning>,
+) -> SqlResult<Option<&'static str>> {
+    let name = if name.eq_ignore_ascii_case("HEAP") {
+        "MEMORY"
+    } else {
+        name
+    };
+    if let Some(e) = ENGINES.iter().find(|e| e.eq_ignore_ascii_case(name)) {
+        return Ok(Some(e));
+    }
+    let e = SqlError::code(1286, format!("Unknown storage engine '{name}'"));
+    if !substitute_engine {
+        return Err(e);
+    }
+    warnings.push(SqlWarning::new(e.code, e.message));
+    Ok(None)
+}
+
+/// Table options of CREATE TABLE and ALTER TABLE. Options that tune
+/// InnoDB's storage (ROW_FORMAT, KEY_BLOCK_SIZE, STATS_*, ...) are
+/// accepted and have no effect: sqld's engine has no such choices.
+#[derive(Default)]
+struct TableOptions {
+    engine: Option<String>,
+    comment: Option<String>,
+    charset: Option<String>,
+    collate: Option<String>,
+    auto_increment: Option<u64>,
+    /// CONVERT TO CHARACTER SET cs [COLLATE c] (ALTER TABLE only).
+    convert: Option<(String, Option<String>)>,
+}
+
+impl TableOptions {
+    fn read(opts: &[SqlOption]) -> SqlResult<TableOptions> {
+        use crate::parse::alter_table::{CONVERT_CHARSET, CONVERT_COLLATE};
+        let mut o = TableOptions::default();
+        for opt in opts {
+            match opt {
+                SqlOption::KeyValue { key, value } => {
+                    let v = value
+                        .to_string()
+                        .trim_matches(|c| c == '\'' || c == '"' || c == '`')
+                        .to_string();
+                    match key.value.to_ascii_uppercase().as_str() {
+                        "ENGINE" => o.engine = Some(v),
+                        "DEFAULT CHARSET"
+                        | "CHARSET"
+                        | "CHARACTER SET"
+                        | "DEFAULT CHARACTER SET" => o.charset = Some(v),
+                        "COLLATE" | "DEFAULT COLLATE" => o.collate = Some(v),
+                        "COMMENT" => o.comment = Some(v),
+                        "AUTO_INCREMENT" => {
+                            o.auto_increment = Some(v.parse().map_err(|_| er::parse(&v, 1))?)
+                        }
+                        k if k == CONVERT_CHARSET => o.convert = Some((v, None)),
+                        k if k == CONVERT_COLLATE => {
+                            if let Some((_, c)) = &mut o.convert {
+                                *c = Some(v);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                SqlOption::NamedParenthesizedList(l)
+                    if l.key.value.eq_ignore_ascii_case("ENGINE") =>
+                {
+                    if let Some(n) = &l.name {
+                        o.engine = Some(n.value.clone());
+                    }
+                }
+                SqlOption::Comment(ast::CommentDef::WithEq(c) | ast::CommentDef::WithoutEq(c)) => {
+                    o.comment = Some(c.clone())
+                }
+                _ => {}
+            }
+        }
+        Ok(o)
+    }
+
+    /// The table's default collation: COLLATE, else CHARACTER SET's
+    /// default, else `default`; 1253 when they do not belong together.
+    fn collation(&self, default: Collation) -> SqlResult<Collation> {
+        charset_collation(self.charset.as_deref(), self.collate.as_deref(), default)
+    }
+}
+
+/// `CHARACTER SET cs COLLATE c` as one collation (either may be missing):
+/// 1253 when `c` is not a collation of `cs`.
+fn charset_collation(
+    charset: Option<&str>,
+    collate: Option<&str>,
+    default: Collation,
+) -> SqlResult<Collation> {
+    let c = table_collation(charset, collate, default)?;
+    if let (Some(cs), Some(name)) = (charset, collate) {
+        let cs_default = table_collation(Some(cs), None, default)?;
+        if cs_default.charset() != c.charset() {
+            return Err(SqlError::code(
+                1253,
+                format!(
+                    "COLLATION '{name}' is not valid for CHARACTER SET '{}'",
+                    cs.to_ascii_lowercase()
+                ),
+            ));
+        }
+    }
+    Ok(c)
 }
 
 fn table_collation(

@@ -2,14 +2,17 @@
 //!
 //! MySQL's executable comments (`/*! … */`, `/*!80000 … */`) are kept as
 //! SQL, as mysqld does, before sqlparser sees the text; MySQL syntax
-//! sqlparser lacks is rewritten into syntax it has ([`mysql_operators`]).
+//! sqlparser lacks is rewritten into syntax it has ([`mysql_operators`]);
+//! ALTER TABLE's table options are parsed around sqlparser's operations
+//! ([`alter_table`]).
 
+pub mod alter_table;
 pub mod mysql_operators;
 
 use pushdown::error::{er, SqlResult};
 use sqlparser::ast::Statement;
 use sqlparser::dialect::MySqlDialect;
-use sqlparser::parser::{Parser, ParserError};
+use sqlparser::parser::ParserError;
 use std::borrow::Cow;
 
 /// Parses one or more `;`-separated statements. A syntax error is 1064 with
@@ -19,7 +22,7 @@ pub fn parse(sql: &str) -> SqlResult<Vec<Statement>> {
     let text = rewrite_mysql_words(&text);
     let bound = bind_binary_operands(&text);
     let bound = mysql_operators::rewrite_mysql_operators(&bound);
-    match Parser::parse_sql(&MySqlDialect {}, &bound) {
+    match alter_table::parse_statements(&MySqlDialect {}, &bound) {
         Ok(stmts) if stmts.is_empty() => Err(pushdown::SqlError::code(1065, "Query was empty")),
         Ok(mut stmts) => {
             if let [stmt] = stmts.as_mut_slice() {

@@ -94,7 +94,12 @@ pub fn apply(
             next.tables.insert(key, Arc::new(fresh));
             Some(op.clone())
         }
-        DdlOp::AlterTable { old, new, sources } => {
+        DdlOp::AlterTable {
+            old,
+            new,
+            sources,
+            auto_increment,
+        } => {
             if sources.len() != new.columns.len()
                 || sources.iter().flatten().any(|&i| i >= old.columns.len())
             {
@@ -134,6 +139,7 @@ pub fn apply(
                 .cloned()
                 .collect();
             check_unique(new, &added, groups)?;
+            check_key_change(&cur, new, sources, groups)?;
             let t = TableDef {
                 id: cur.id,
                 ..new.clone()
@@ -147,7 +153,17 @@ pub fn apply(
                 old: cur,
                 new: t,
                 sources: sources.clone(),
+                auto_increment: *auto_increment,
             })
+        }
+        DdlOp::Renames(ops) => {
+            let mut physical = Vec::with_capacity(ops.len());
+            for op in ops {
+                let change = apply(&next, op, None, groups)?;
+                next = change.catalog;
+                physical.extend(change.physical);
+            }
+            Some(DdlOp::Renames(physical))
         }
         DdlOp::PutUser(u) => {
             next.users
@@ -182,6 +198,36 @@ pub fn needs_table_id(op: &DdlOp) -> bool {
 
 fn required_id(id: Option<u64>) -> SqlResult<u64> {
     id.ok_or_else(|| er::internal("schema change without a table id"))
+}
+
+/// Rows live on the node group their primary key hashes to (under the key
+/// columns' collations): with several groups, a new key, or a key column
+/// under another collation, would move rows between groups, which a
+/// schema change cannot do atomically. Refused (1235).
+fn check_key_change(
+    old: &TableDef,
+    new: &TableDef,
+    sources: &[Option<usize>],
+    groups: usize,
+) -> SqlResult<()> {
+    if groups <= 1 {
+        return Ok(());
+    }
+    let same_key = old.primary_key.len() == new.primary_key.len()
+        && old
+            .primary_key
+            .iter()
+            .zip(&new.primary_key)
+            .all(|(&o, &n)| {
+                sources.get(n).copied().flatten() == Some(o)
+                    && old.columns[o].collation == new.columns[n].collation
+            });
+    if same_key {
+        return Ok(());
+    }
+    Err(er::not_supported(
+        "changing the primary key (or its collation) with several node groups",
+    ))
 }
 
 /// With several node groups each group checks uniqueness only among its own

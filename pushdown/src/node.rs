@@ -53,6 +53,14 @@ pub trait DataNode: Send + Sync + 'static {
     fn orders(&self, _table: &TableDef, _order: &[OrderKey]) -> bool {
         false
     }
+    /// The largest positive integer column `column` of `table` holds on
+    /// this node (0 for none): where a counter starts when ALTER TABLE
+    /// makes the column AUTO_INCREMENT in cluster mode.
+    async fn column_max(&self, _table: &TableDef, _column: usize) -> SqlResult<u64> {
+        Err(er::not_supported(
+            "reading a column's largest value on this data node",
+        ))
+    }
     /// Connection-pool figures for SHOW STATUS; None without a pool.
     fn pool_stats(&self) -> Option<PoolStats> {
         None

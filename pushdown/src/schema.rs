@@ -303,6 +303,12 @@ impl TableDef {
     pub fn has_hidden_pk(&self) -> bool {
         self.primary_key.len() == 1 && self.columns[self.primary_key[0]].hidden
     }
+    /// Whether column `c` has a counter: the AUTO_INCREMENT column, or the
+    /// hidden primary key.
+    pub fn is_counted(&self, c: usize) -> bool {
+        self.auto_increment_column() == Some(c)
+            || (self.has_hidden_pk() && self.primary_key[0] == c)
+    }
     /// Columns a client sees, in order (SELECT *).
     pub fn visible_columns(&self) -> impl Iterator<Item = (usize, &ColumnDef)> {
         self.columns.iter().enumerate().filter(|(_, c)| !c.hidden)
@@ -477,7 +483,14 @@ pub enum DdlOp {
         /// it continues (None: added). Columns are told apart by this, not
         /// by name, so that a rename keeps the column's values.
         sources: Vec<Option<usize>>,
+        /// `AUTO_INCREMENT=N`: the next value of the AUTO_INCREMENT
+        /// column is N, or above the largest value the rows hold.
+        auto_increment: Option<u64>,
     },
+    /// RENAME TABLE a TO b [, c TO d ...]: each an `AlterTable` that only
+    /// renames, applied in turn against the catalog the earlier ones left;
+    /// the embedded engine applies them all or none.
+    Renames(Vec<DdlOp>),
     /// Create or replace a user (CREATE USER, ALTER USER, GRANT, REVOKE).
     PutUser(UserDef),
     DropUser {
@@ -491,26 +504,48 @@ impl DdlOp {
     /// continues the column of `old` with the same name.
     pub fn alter_table(old: Arc<TableDef>, new: TableDef) -> DdlOp {
         let sources = columns_by_name(&old, &new);
-        DdlOp::AlterTable { old, new, sources }
+        DdlOp::AlterTable {
+            old,
+            new,
+            sources,
+            auto_increment: None,
+        }
     }
 
     /// The counters (AUTO_INCREMENT column, hidden primary key) an ALTER
     /// TABLE moves to another column position, as (table id, from, to):
     /// counters are kept per column position, so they must follow.
     pub fn moved_counters(&self) -> Vec<(u64, usize, usize)> {
-        let DdlOp::AlterTable { old, new, sources } = self else {
+        let DdlOp::AlterTable {
+            old, new, sources, ..
+        } = self
+        else {
             return Vec::new();
-        };
-        let counted = |t: &TableDef, c: usize| {
-            t.auto_increment_column() == Some(c) || (t.has_hidden_pk() && t.primary_key[0] == c)
         };
         sources
             .iter()
             .enumerate()
             .filter_map(|(to, from)| {
                 let from = (*from)?;
-                (from != to && counted(old, from) && counted(new, to)).then_some((old.id, from, to))
+                (from != to && old.is_counted(from) && new.is_counted(to))
+                    .then_some((old.id, from, to))
             })
+            .collect()
+    }
+
+    /// The columns an ALTER TABLE makes counted that were not: a column
+    /// made AUTO_INCREMENT, an added one, the hidden key of a table whose
+    /// primary key was dropped. Their counters start above the values
+    /// the rows hold (the engine numbers rows holding 0 or NULL).
+    pub fn new_counters(&self) -> Vec<usize> {
+        let DdlOp::AlterTable {
+            old, new, sources, ..
+        } = self
+        else {
+            return Vec::new();
+        };
+        (0..new.columns.len())
+            .filter(|&c| new.is_counted(c) && !sources[c].is_some_and(|s| old.is_counted(s)))
             .collect()
     }
 }

@@ -1,5 +1,6 @@
 //! ALTER TABLE (DROP / MODIFY / CHANGE / RENAME COLUMN, FIRST / AFTER,
-//! SET / DROP DEFAULT, RENAME TO), RENAME TABLE and CREATE TABLE LIKE: the
+//! SET / DROP DEFAULT, RENAME TO, table options, CONVERT TO CHARACTER SET,
+//! ADD / DROP PRIMARY KEY), RENAME TABLE and CREATE TABLE LIKE: the
 //! statements schema migrations send. Values, errors and AUTO_INCREMENT as
 //! MariaDB gives them, also after a restart.
 
@@ -288,6 +289,399 @@ fn adding_a_column_to_a_table_without_a_primary_key() {
                 .await
                 .unwrap();
             assert_eq!(count(&mut conn, "SELECT COUNT(*) FROM h").await, 5);
+        });
+    }
+}
+
+/// The table options migrations and mysqldump send in ALTER TABLE:
+/// ENGINE, COMMENT, AUTO_INCREMENT, [DEFAULT] CHARSET / COLLATE,
+/// CONVERT TO CHARACTER SET and ROW_FORMAT.
+#[test]
+fn alter_table_options() {
+    let server = TestServer::start();
+    block_on_with_timeout(180, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE opts",
+                "USE opts",
+                "CREATE TABLE o (id INT PRIMARY KEY AUTO_INCREMENT, s VARCHAR(10)) \
+                 ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+                "INSERT INTO o (s) VALUES ('a'), ('b'), ('c')",
+                "ALTER TABLE o ENGINE=InnoDB",
+                "ALTER TABLE o COMMENT 'first', ROW_FORMAT=DYNAMIC",
+                "ALTER TABLE o ENGINE = innodb COMMENT = 'orders' AUTO_INCREMENT = 100",
+                "INSERT INTO o (s) VALUES ('d')",
+            ],
+        )
+        .await;
+        assert_eq!(
+            rows(
+                &mut conn,
+                "SELECT ENGINE, TABLE_COMMENT FROM information_schema.TABLES \
+                 WHERE TABLE_SCHEMA = 'opts' AND TABLE_NAME = 'o'"
+            )
+            .await,
+            vec![row(&["InnoDB", "orders"])]
+        );
+        let create: (String, String) = conn
+            .query_first("SHOW CREATE TABLE o")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(create.1.contains("COMMENT='orders'"), "{}", create.1);
+        // AUTO_INCREMENT=N raised the counter; below the rows' largest
+        // value it goes to just above it, as InnoDB.
+        assert_eq!(count(&mut conn, "SELECT MAX(id) FROM o").await, 100);
+        setup(
+            &mut conn,
+            &[
+                "DELETE FROM o WHERE id > 3",
+                "ALTER TABLE o AUTO_INCREMENT = 1",
+                "INSERT INTO o (s) VALUES ('e')",
+            ],
+        )
+        .await;
+        assert_eq!(count(&mut conn, "SELECT id FROM o WHERE s = 'e'").await, 4);
+
+        // Unknown engines: 1286, or a warning without NO_ENGINE_SUBSTITUTION.
+        assert_error(
+            conn.query_drop("ALTER TABLE o ENGINE=NoSuchEngine").await,
+            1286,
+            "42000",
+            "unknown engine",
+        );
+        setup(
+            &mut conn,
+            &["SET sql_mode = ''", "ALTER TABLE o ENGINE=NoSuchEngine"],
+        )
+        .await;
+        let w: Vec<(String, u32, String)> = conn.query("SHOW WARNINGS").await.unwrap();
+        assert_eq!(
+            w,
+            [(
+                "Warning".to_string(),
+                1286,
+                "Unknown storage engine 'NoSuchEngine'".to_string()
+            )]
+        );
+        conn.query_drop("SET sql_mode = DEFAULT").await.unwrap();
+        assert_eq!(
+            text(
+                &mut conn,
+                "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_NAME = 'o'"
+            )
+            .await
+            .as_deref(),
+            Some("InnoDB")
+        );
+
+        // DEFAULT CHARSET: the default of columns added later.
+        setup(
+            &mut conn,
+            &[
+                "ALTER TABLE o DEFAULT CHARSET=latin1",
+                "ALTER TABLE o ADD COLUMN l VARCHAR(5)",
+                "ALTER TABLE o DEFAULT CHARACTER SET = utf8mb4 COLLATE = utf8mb4_bin, ADD COLUMN m VARCHAR(5)",
+            ],
+        )
+        .await;
+        assert_eq!(
+            rows(
+                &mut conn,
+                "SELECT COLUMN_NAME, COLLATION_NAME FROM information_schema.COLUMNS \
+                 WHERE TABLE_SCHEMA = 'opts' AND TABLE_NAME = 'o' ORDER BY ORDINAL_POSITION"
+            )
+            .await,
+            vec![
+                row(&["id", "NULL"]),
+                row(&["s", "utf8mb4_general_ci"]),
+                row(&["l", "latin1_swedish_ci"]),
+                row(&["m", "utf8mb4_bin"]),
+            ]
+        );
+        assert_error(
+            conn.query_drop("ALTER TABLE o CHARACTER SET latin1 COLLATE utf8mb4_bin")
+                .await,
+            1253,
+            "42000",
+            "collation of another character set",
+        );
+    });
+}
+
+/// CONVERT TO CHARACTER SET rewrites every text column's collation: rows
+/// compare, sort and collide under the new one, keys included.
+#[test]
+fn convert_to_character_set_recollates_rows_and_keys() {
+    let server = TestServer::start();
+    block_on_with_timeout(180, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE conv",
+                "USE conv",
+                "CREATE TABLE k (s VARCHAR(5) PRIMARY KEY, v VARCHAR(5), t TEXT, KEY kv (v)) \
+                 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+                "INSERT INTO k VALUES ('a', 'x', 'p'), ('B', 'Y', 'q'), ('b', 'y', 'r')",
+            ],
+        )
+        .await;
+        assert_eq!(
+            rows(&mut conn, "SELECT s FROM k ORDER BY s").await,
+            vec![row(&["B"]), row(&["a"]), row(&["b"])]
+        );
+        // 'B' and 'b' are one key under a case-insensitive collation: the
+        // ALTER fails and changes nothing.
+        assert_error(
+            conn.query_drop(
+                "ALTER TABLE k CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci",
+            )
+            .await,
+            1062,
+            "23000",
+            "keys equal under the new collation",
+        );
+        assert_eq!(
+            count(&mut conn, "SELECT COUNT(*) FROM k WHERE s = 'b'").await,
+            1
+        );
+        setup(
+            &mut conn,
+            &[
+                "DELETE FROM k WHERE s = 'b'",
+                "ALTER TABLE k CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci",
+            ],
+        )
+        .await;
+        assert_eq!(
+            rows(&mut conn, "SELECT s FROM k ORDER BY s").await,
+            vec![row(&["a"]), row(&["B"])]
+        );
+        // The primary key and the index answer case-insensitively.
+        assert_eq!(
+            rows(&mut conn, "SELECT s FROM k WHERE s = 'b'").await,
+            vec![row(&["B"])]
+        );
+        assert_eq!(
+            rows(&mut conn, "SELECT s FROM k WHERE v = 'y'").await,
+            vec![row(&["B"])]
+        );
+        assert_error(
+            conn.query_drop("INSERT INTO k VALUES ('A', 'z', 's')")
+                .await,
+            1062,
+            "23000",
+            "duplicate under the new collation",
+        );
+        assert_eq!(
+            rows(
+                &mut conn,
+                "SELECT COLUMN_NAME, COLLATION_NAME FROM information_schema.COLUMNS \
+                 WHERE TABLE_SCHEMA = 'conv' AND TABLE_NAME = 'k' ORDER BY ORDINAL_POSITION"
+            )
+            .await,
+            vec![
+                row(&["s", "utf8mb4_general_ci"]),
+                row(&["v", "utf8mb4_general_ci"]),
+                row(&["t", "utf8mb4_general_ci"]),
+            ]
+        );
+        // A latin1 TEXT grows to MEDIUMTEXT in utf8mb4, as in MariaDB.
+        setup(
+            &mut conn,
+            &[
+                "CREATE TABLE l (id INT PRIMARY KEY, t TEXT) DEFAULT CHARSET=latin1",
+                "INSERT INTO l VALUES (1, 'caf')",
+                "ALTER TABLE l CONVERT TO CHARACTER SET utf8mb4",
+            ],
+        )
+        .await;
+        assert_eq!(
+            rows(
+                &mut conn,
+                "SELECT DATA_TYPE, COLLATION_NAME FROM information_schema.COLUMNS \
+                 WHERE TABLE_SCHEMA = 'conv' AND TABLE_NAME = 'l' AND COLUMN_NAME = 't'"
+            )
+            .await,
+            vec![row(&["mediumtext", "utf8mb4_general_ci"])]
+        );
+        assert_eq!(
+            text(&mut conn, "SELECT t FROM l").await.as_deref(),
+            Some("caf")
+        );
+    });
+}
+
+/// ADD / DROP PRIMARY KEY and MODIFY ... AUTO_INCREMENT: the rows are
+/// rebuilt under the new key, atomically.
+#[test]
+fn primary_key_changes() {
+    let mut server = TestServer::start();
+    block_on_with_timeout(180, async {
+        let mut conn = server.conn().await;
+        setup(
+            &mut conn,
+            &[
+                "CREATE DATABASE pk",
+                "USE pk",
+                "CREATE TABLE h (a INT, b VARCHAR(5))",
+                "INSERT INTO h VALUES (2, 'x'), (1, 'y'), (2, 'z')",
+            ],
+        )
+        .await;
+        // A duplicate fails the ALTER and changes nothing.
+        assert_error(
+            conn.query_drop("ALTER TABLE h ADD PRIMARY KEY (a)").await,
+            1062,
+            "23000",
+            "duplicate new key",
+        );
+        assert_error(
+            conn.query_drop("ALTER TABLE h DROP PRIMARY KEY").await,
+            1091,
+            "42000",
+            "no primary key",
+        );
+        conn.query_drop("ALTER TABLE h ADD PRIMARY KEY (b)")
+            .await
+            .unwrap();
+        assert_eq!(
+            rows(&mut conn, "SELECT a, b FROM h").await,
+            vec![row(&["2", "x"]), row(&["1", "y"]), row(&["2", "z"])]
+        );
+        assert_error(
+            conn.query_drop("INSERT INTO h VALUES (5, 'y')").await,
+            1062,
+            "23000",
+            "new key enforced",
+        );
+        assert_error(
+            conn.query_drop("ALTER TABLE h ADD PRIMARY KEY (a)").await,
+            1068,
+            "42000",
+            "second primary key",
+        );
+        let keys: Vec<(String, String)> = conn
+            .query("SHOW INDEX FROM h")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r: mysql_async::Row| {
+                (
+                    r.get::<String, _>(2).unwrap(),
+                    r.get::<String, _>(4).unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(keys, [("PRIMARY".to_string(), "b".to_string())]);
+        // DROP PRIMARY KEY, ADD PRIMARY KEY in one statement.
+        setup(
+            &mut conn,
+            &[
+                "ALTER TABLE h DROP PRIMARY KEY, ADD PRIMARY KEY (a, b)",
+                "INSERT INTO h VALUES (1, 'x')",
+            ],
+        )
+        .await;
+        assert_eq!(
+            count(&mut conn, "SELECT COUNT(*) FROM h WHERE a = 1").await,
+            2
+        );
+        // Dropped: the rows stay, duplicates are allowed.
+        setup(
+            &mut conn,
+            &[
+                "ALTER TABLE h DROP PRIMARY KEY",
+                "INSERT INTO h VALUES (1, 'x')",
+            ],
+        )
+        .await;
+        assert_eq!(count(&mut conn, "SELECT COUNT(*) FROM h").await, 5);
+        // A NULL cannot be in a primary key (1265, as a strict ALTER).
+        setup(
+            &mut conn,
+            &[
+                "CREATE TABLE n (a INT, b INT)",
+                "INSERT INTO n VALUES (NULL, 1)",
+            ],
+        )
+        .await;
+        assert_error(
+            conn.query_drop("ALTER TABLE n ADD PRIMARY KEY (a)").await,
+            1265,
+            "01000",
+            "NULL key",
+        );
+        // The AUTO_INCREMENT column must stay a key.
+        setup(
+            &mut conn,
+            &[
+                "CREATE TABLE p (id INT PRIMARY KEY AUTO_INCREMENT, x INT)",
+                "INSERT INTO p (x) VALUES (1)",
+            ],
+        )
+        .await;
+        assert_error(
+            conn.query_drop("ALTER TABLE p DROP PRIMARY KEY").await,
+            1075,
+            "42000",
+            "auto column without a key",
+        );
+
+        // MODIFY ... AUTO_INCREMENT: the counter starts above the rows.
+        setup(
+            &mut conn,
+            &[
+                "CREATE TABLE q (id INT NOT NULL, x INT, PRIMARY KEY (id))",
+                "INSERT INTO q VALUES (5, 1), (9, 2)",
+                "ALTER TABLE q MODIFY id INT NOT NULL AUTO_INCREMENT",
+                "INSERT INTO q (x) VALUES (3)",
+            ],
+        )
+        .await;
+        assert_eq!(count(&mut conn, "SELECT id FROM q WHERE x = 3").await, 10);
+
+        // A surrogate key added to a table without one numbers its rows.
+        setup(
+            &mut conn,
+            &[
+                "CREATE TABLE r (x VARCHAR(3))",
+                "INSERT INTO r VALUES ('c'), ('a'), ('b')",
+                "ALTER TABLE r ADD COLUMN id INT AUTO_INCREMENT PRIMARY KEY FIRST",
+                "INSERT INTO r (x) VALUES ('d')",
+            ],
+        )
+        .await;
+        assert_eq!(
+            rows(&mut conn, "SELECT id, x FROM r ORDER BY id").await,
+            vec![
+                row(&["1", "c"]),
+                row(&["2", "a"]),
+                row(&["3", "b"]),
+                row(&["4", "d"]),
+            ]
+        );
+    });
+    if server.is_sqld() {
+        // The counters the ALTERs set were stored.
+        server.restart();
+        block_on_with_timeout(60, async {
+            let mut conn = server.conn_db("pk").await;
+            setup(
+                &mut conn,
+                &[
+                    "INSERT INTO q (x) VALUES (4)",
+                    "INSERT INTO r (x) VALUES ('e')",
+                    "INSERT INTO h VALUES (1, 'x')",
+                ],
+            )
+            .await;
+            assert_eq!(count(&mut conn, "SELECT id FROM q WHERE x = 4").await, 11);
+            assert_eq!(count(&mut conn, "SELECT id FROM r WHERE x = 'e'").await, 5);
+            assert_eq!(count(&mut conn, "SELECT COUNT(*) FROM h").await, 6);
         });
     }
 }

@@ -276,3 +276,172 @@ fn concurrent_ddl_from_two_sqld_is_serialised() {
         assert_eq!(total, 40);
     });
 }
+
+/// Table options and AUTO_INCREMENT changes on two node groups; a new
+/// primary key would move rows between groups and is refused there.
+#[test]
+fn table_options_and_key_changes_on_two_groups() {
+    let c = TestCluster::start(ClusterOptions::default());
+    block_on_with_timeout(180, async {
+        let mut a = c.conn(0, None).await;
+        exec_all(
+            &mut a,
+            &[
+                "CREATE DATABASE opt",
+                "CREATE TABLE opt.t (id INT NOT NULL, s VARCHAR(10), PRIMARY KEY (id)) \
+                 DEFAULT CHARSET=latin1",
+                "INSERT INTO opt.t VALUES (3, 'a'), (8, 'b'), (21, 'c'), (40, 'd')",
+                "ALTER TABLE opt.t ENGINE=InnoDB, COMMENT='orders', ROW_FORMAT=DYNAMIC",
+                "ALTER TABLE opt.t MODIFY id INT NOT NULL AUTO_INCREMENT",
+                "INSERT INTO opt.t (s) VALUES ('e')",
+            ],
+        )
+        .await;
+        // The counter starts above the largest id on either group.
+        assert_eq!(
+            count(&mut a, "SELECT id FROM opt.t WHERE s = 'e'").await,
+            41
+        );
+        exec_all(
+            &mut a,
+            &[
+                "ALTER TABLE opt.t AUTO_INCREMENT = 500",
+                "INSERT INTO opt.t (s) VALUES ('f')",
+                "ALTER TABLE opt.t CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+            ],
+        )
+        .await;
+        assert_eq!(
+            count(&mut a, "SELECT id FROM opt.t WHERE s = 'f'").await,
+            500
+        );
+        assert_eq!(
+            value(
+                &mut a,
+                "SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_NAME = 't'"
+            )
+            .await,
+            "orders"
+        );
+        // The nodes' column took the collation: 'A' no longer matches 'a'.
+        assert_eq!(
+            count(&mut a, "SELECT COUNT(*) FROM opt.t WHERE s = 'A'").await,
+            0
+        );
+        for g in 0..2 {
+            let mut n = c.node_conn(g, None).await;
+            assert_eq!(
+                value(
+                    &mut n,
+                    "SELECT collation_name FROM information_schema.columns \
+                     WHERE table_schema = 'opt' AND table_name = 't' AND column_name = 's'"
+                )
+                .await,
+                "utf8mb4_bin",
+                "ng{g}"
+            );
+        }
+        // Key changes move rows between groups: refused, nothing changed.
+        exec(
+            &mut a,
+            "CREATE TABLE opt.h (a INT, b VARCHAR(5) PRIMARY KEY)",
+        )
+        .await;
+        for sql in [
+            "ALTER TABLE opt.t DROP PRIMARY KEY, ADD PRIMARY KEY (id, s)",
+            "ALTER TABLE opt.h DROP PRIMARY KEY",
+            "CREATE TABLE opt.n (a INT)",
+        ] {
+            if sql.starts_with("CREATE") {
+                exec(&mut a, sql).await;
+                continue;
+            }
+            assert_eq!(error(&mut a, sql).await.0, 1235, "{sql}");
+        }
+        assert_eq!(
+            error(&mut a, "ALTER TABLE opt.n ADD PRIMARY KEY (a)")
+                .await
+                .0,
+            1235
+        );
+        assert_eq!(
+            error(
+                &mut a,
+                "ALTER TABLE opt.h CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+            )
+            .await
+            .0,
+            1235
+        );
+        assert_eq!(
+            rows(
+                &mut a,
+                "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE \
+                 WHERE TABLE_SCHEMA = 'opt' AND TABLE_NAME = 't'"
+            )
+            .await,
+            [["id"]]
+        );
+    });
+}
+
+/// With one node group no row moves: a new primary key is pushed to it.
+#[test]
+fn primary_key_changes_on_one_group() {
+    let c = TestCluster::start(ClusterOptions {
+        groups: 1,
+        ..ClusterOptions::default()
+    });
+    block_on_with_timeout(180, async {
+        let mut a = c.conn(0, None).await;
+        exec_all(
+            &mut a,
+            &[
+                "CREATE DATABASE one",
+                "CREATE TABLE one.h (a INT, b VARCHAR(5))",
+                "INSERT INTO one.h VALUES (2, 'x'), (1, 'y'), (2, 'z')",
+            ],
+        )
+        .await;
+        assert_eq!(
+            error(&mut a, "ALTER TABLE one.h ADD PRIMARY KEY (a)")
+                .await
+                .0,
+            1062
+        );
+        exec_all(
+            &mut a,
+            &[
+                "ALTER TABLE one.h ADD PRIMARY KEY (b)",
+                "ALTER TABLE one.h DROP PRIMARY KEY, ADD PRIMARY KEY (a, b)",
+                "INSERT INTO one.h VALUES (1, 'x')",
+            ],
+        )
+        .await;
+        assert_eq!(
+            error(&mut a, "INSERT INTO one.h VALUES (1, 'x')").await.0,
+            1062
+        );
+        assert_eq!(
+            rows(&mut a, "SELECT a, b FROM one.h ORDER BY a, b").await,
+            [["1", "x"], ["1", "y"], ["2", "x"], ["2", "z"]]
+        );
+        let mut n = c.node_conn(0, None).await;
+        assert_eq!(
+            rows(
+                &mut n,
+                "SELECT column_name FROM information_schema.key_column_usage \
+                 WHERE table_schema = 'one' AND table_name = 'h' ORDER BY ordinal_position"
+            )
+            .await,
+            [["a"], ["b"]]
+        );
+        // The hidden key is gone from the node.
+        assert_eq!(count(&mut n, "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = 'one' AND table_name = 'h'").await, 2);
+        // A data node cannot number rows as sqld does.
+        assert_eq!(
+            error(&mut a, "ALTER TABLE one.h DROP PRIMARY KEY").await.0,
+            1235
+        );
+    });
+}

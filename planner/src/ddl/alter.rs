@@ -5,12 +5,12 @@
 //! that map, not by name.
 
 use super::{
-    add_index, check_auto_increment, column, default_value, drop_index, dup_column, index_columns,
-    Keys,
+    add_index, charset_collation, check_auto_increment, column, default_value, drop_index,
+    dup_column, hidden_key, index_columns, known_engine, Keys, TableOptions,
 };
 use crate::bind::names::{check_ident, qualify};
 use pushdown::error::{er, SqlError, SqlResult, SqlWarning};
-use pushdown::schema::{Catalog, ColumnDef, ColumnDefault, DdlOp, TableDef};
+use pushdown::schema::{Catalog, Collation, ColumnDef, ColumnDefault, ColumnType, DdlOp, TableDef};
 use pushdown::value::Value;
 use sqlparser::ast::{
     self, AlterColumnOperation, AlterTableOperation, ColumnOption, MySQLColumnPosition,
@@ -25,30 +25,44 @@ pub(super) struct Altering {
     /// the column it continues (None: added by this statement).
     sources: Vec<Option<usize>>,
     pub warnings: Vec<SqlWarning>,
+    /// AUTO_INCREMENT=N.
+    auto_increment: Option<u64>,
+    /// sql_mode lacks NO_ENGINE_SUBSTITUTION.
+    substitute_engine: bool,
 }
 
 impl Altering {
-    pub fn new(t: &TableDef) -> Altering {
+    pub fn new(t: &TableDef, substitute_engine: bool) -> Altering {
         Altering {
             t: t.clone(),
             sources: (0..t.columns.len()).map(Some).collect(),
             warnings: Vec::new(),
+            auto_increment: None,
+            substitute_engine,
         }
     }
 
     /// The finished change: checks what only the whole statement can break.
-    pub fn finish(self, old: Arc<TableDef>) -> SqlResult<DdlOp> {
+    /// A table left without a primary key gets a hidden one, as CREATE
+    /// TABLE gives it (the engine numbers the rows).
+    pub fn finish(mut self, old: Arc<TableDef>) -> SqlResult<DdlOp> {
         if self.t.visible_columns().next().is_none() {
             return Err(SqlError::code(
                 1090,
                 "You can't delete all columns with ALTER TABLE; use DROP TABLE instead",
             ));
         }
+        if self.t.primary_key.is_empty() {
+            let pos = self.t.columns.len();
+            self.insert(pos, hidden_key(), None);
+            self.t.primary_key = vec![pos];
+        }
         check_auto_increment(&self.t)?;
         Ok(DdlOp::AlterTable {
             old,
             new: self.t,
             sources: self.sources,
+            auto_increment: self.auto_increment,
         })
     }
 
@@ -139,6 +153,15 @@ impl Altering {
                 self.add_constraint(constraint)
             }
             AlterTableOperation::DropIndex { name } => drop_index(&mut self.t, &name.value),
+            AlterTableOperation::DropPrimaryKey { .. } => self.drop_primary_key(),
+            AlterTableOperation::SetTblProperties { table_properties } => {
+                self.table_options(&TableOptions::read(table_properties)?)
+            }
+            AlterTableOperation::AutoIncrement { value, .. } => {
+                let v = value.to_string();
+                self.auto_increment = Some(v.parse().map_err(|_| er::parse(&v, 1))?);
+                Ok(())
+            }
             // How InnoDB would run it: nothing to choose here.
             AlterTableOperation::Algorithm { .. } | AlterTableOperation::Lock { .. } => Ok(()),
             other => Err(er::not_supported(&format!("ALTER TABLE {other}"))),
@@ -160,12 +183,13 @@ impl Altering {
         let pos = self.position(position)?;
         let mut keys = Keys::default();
         let col = column(def, pos, self.t.collation, &mut keys)?;
-        if col.auto_increment || !keys.primary.is_empty() {
-            return Err(er::not_supported(
-                "ADD COLUMN with AUTO_INCREMENT or PRIMARY KEY",
-            ));
-        }
         self.insert(pos, col, None);
+        if !keys.primary.is_empty() {
+            // `ADD id INT AUTO_INCREMENT PRIMARY KEY FIRST`: the rows are
+            // numbered as the table is rebuilt.
+            self.set_primary_key(vec![pos])?;
+        }
+        let pos = self.find(&def.name.value)?;
         for (name, _) in keys.unique {
             add_index(&mut self.t, name, vec![pos], true)?;
         }
@@ -181,10 +205,8 @@ impl Altering {
             }
             return Err(SqlError::code(1091, msg));
         };
-        if self.t.primary_key == [i] {
-            // The rows would need a hidden key of their own.
-            return Err(er::not_supported("DROP COLUMN of the whole primary key"));
-        }
+        // A primary key left without columns goes; the table then gets a
+        // hidden one (`finish`).
         self.remove(i);
         Ok(())
     }
@@ -213,16 +235,11 @@ impl Altering {
         };
         let mut keys = Keys::default();
         let mut col = column(&def, i, self.t.collation, &mut keys)?;
-        if col.auto_increment && !self.t.columns[i].auto_increment {
-            // Existing rows would need numbers.
-            return Err(er::not_supported("MODIFY / CHANGE to AUTO_INCREMENT"));
-        }
+        // A column made AUTO_INCREMENT keeps its values; the engine numbers
+        // the rows holding 0 or NULL and starts the counter above the rest.
         if !keys.primary.is_empty() && self.t.primary_key != [i] {
-            return Err(if self.t.has_hidden_pk() {
-                er::not_supported("adding a PRIMARY KEY")
-            } else {
-                SqlError::code(1068, "Multiple primary key defined")
-            });
+            // (Only the hidden key, the last column, goes: `i` stays.)
+            self.set_primary_key(vec![i])?;
         }
         if self.t.primary_key.contains(&i) {
             // As MySQL: key columns are NOT NULL whatever the definition says.
@@ -260,11 +277,110 @@ impl Altering {
                     .map(|n| n.value.clone());
                 add_index(t, name, cols, true)
             }
-            TableConstraint::PrimaryKey(_) if !t.has_hidden_pk() => {
-                Err(SqlError::code(1068, "Multiple primary key defined"))
+            TableConstraint::PrimaryKey(p) => {
+                for n in [&p.name, &p.index_name].into_iter().flatten() {
+                    check_ident(&n.value)?;
+                }
+                let cols = index_columns(t, &p.columns)?;
+                self.set_primary_key(cols)
             }
             other => Err(er::not_supported(&format!("ALTER TABLE ADD {other}"))),
         }
+    }
+
+    /// A new primary key on a table without one (declared without one,
+    /// or its key dropped earlier in the statement): the hidden key goes,
+    /// the key's columns become NOT NULL. The engine rebuilds the rows
+    /// under the new key (1062 on a duplicate, 1265 on a NULL).
+    fn set_primary_key(&mut self, cols: Vec<usize>) -> SqlResult<()> {
+        if !self.t.primary_key.is_empty() && !self.t.has_hidden_pk() {
+            return Err(SqlError::code(1068, "Multiple primary key defined"));
+        }
+        let names: Vec<String> = cols
+            .iter()
+            .map(|&c| self.t.columns[c].name.clone())
+            .collect();
+        if self.t.has_hidden_pk() {
+            let hidden = self.t.primary_key[0];
+            self.remove(hidden);
+        }
+        let mut pk = Vec::with_capacity(names.len());
+        for n in &names {
+            let c = self.find(n)?;
+            let col = &mut self.t.columns[c];
+            col.nullable = false;
+            if matches!(col.default, ColumnDefault::Value(Value::Null)) {
+                col.default = ColumnDefault::None;
+            }
+            pk.push(c);
+        }
+        self.t.primary_key = pk;
+        Ok(())
+    }
+
+    /// DROP PRIMARY KEY: 1091 when the table has none of its own.
+    fn drop_primary_key(&mut self) -> SqlResult<()> {
+        if self.t.primary_key.is_empty() || self.t.has_hidden_pk() {
+            return Err(SqlError::code(
+                1091,
+                "Can't DROP INDEX `PRIMARY`; check that it exists",
+            ));
+        }
+        self.t.primary_key.clear();
+        Ok(())
+    }
+
+    /// ENGINE=, COMMENT=, AUTO_INCREMENT=, [DEFAULT] CHARSET= / COLLATE=
+    /// and CONVERT TO CHARACTER SET.
+    fn table_options(&mut self, o: &TableOptions) -> SqlResult<()> {
+        if let Some(e) = &o.engine {
+            if let Some(e) = known_engine(e, self.substitute_engine, &mut self.warnings)? {
+                self.t.engine = e.to_string();
+            }
+        }
+        if let Some(c) = &o.comment {
+            self.t.comment = c.clone();
+        }
+        if o.auto_increment.is_some() {
+            self.auto_increment = o.auto_increment;
+        }
+        if let Some((cs, collate)) = &o.convert {
+            let to = charset_collation(Some(cs), collate.as_deref(), self.t.collation)?;
+            self.convert_to(to)?;
+        }
+        if o.charset.is_some() || o.collate.is_some() {
+            self.t.collation = o.collation(self.t.collation)?;
+        }
+        Ok(())
+    }
+
+    /// CONVERT TO CHARACTER SET: the table's default and every text
+    /// column take the collation; a TEXT column grows to the type that
+    /// holds as many characters in the new character set, as MariaDB's
+    /// (a latin1 TEXT becomes a utf8mb4 MEDIUMTEXT). The rows are
+    /// rewritten, and their keys made again under the new collation.
+    fn convert_to(&mut self, to: Collation) -> SqlResult<()> {
+        if to == Collation::Binary {
+            return Err(er::not_supported("CONVERT TO CHARACTER SET binary"));
+        }
+        for col in &mut self.t.columns {
+            if !col.ty.is_text() || col.collation == Collation::Binary {
+                continue;
+            }
+            if let ColumnType::Text(bytes) = col.ty {
+                let from = col.collation.max_bytes_per_char().max(1);
+                let chars = u64::from(bytes) / u64::from(from);
+                let need = chars * u64::from(to.max_bytes_per_char().max(1));
+                let grown = [255u32, 65_535, 16_777_215, u32::MAX]
+                    .into_iter()
+                    .find(|&max| u64::from(max) >= need)
+                    .unwrap_or(u32::MAX);
+                col.ty = ColumnType::Text(grown.max(bytes));
+            }
+            col.collation = to;
+        }
+        self.t.collation = to;
+        Ok(())
     }
 
     /// A visible column by name: 1054 when there is none.
@@ -389,7 +505,7 @@ pub(super) fn rename_tables(
     renames: &[ast::RenameTable],
     catalog: &Catalog,
     current_db: Option<&str>,
-) -> SqlResult<Vec<DdlOp>> {
+) -> SqlResult<DdlOp> {
     let mut cat = catalog.clone();
     let mut ops = Vec::with_capacity(renames.len());
     for r in renames {
@@ -409,7 +525,7 @@ pub(super) fn rename_tables(
             .insert((new.db.clone(), new.name.clone()), Arc::new(new.clone()));
         ops.push(DdlOp::alter_table(old, new));
     }
-    Ok(ops)
+    Ok(DdlOp::Renames(ops))
 }
 
 #[cfg(test)]
@@ -422,7 +538,7 @@ mod tests {
     /// cluster's catalog change applies it.
     fn run(catalog: &Catalog, sql: &str) -> Result<(Catalog, Vec<DdlOp>), u16> {
         let stmt = crate::parse::parse(sql).unwrap().remove(0);
-        let act = build(&stmt, catalog, Some("d")).map_err(|e| e.code)?;
+        let act = build(&stmt, catalog, Some("d"), false).map_err(|e| e.code)?;
         let mut c = catalog.clone();
         for op in &act.ops {
             let id = Some(c.tables.len() as u64 + 1);
@@ -497,8 +613,13 @@ mod tests {
             ("ALTER TABLE t CHANGE a b INT", 1060),
             ("ALTER TABLE t RENAME COLUMN a TO id", 1060),
             ("ALTER TABLE t MODIFY a INT AFTER a", 1054),
-            ("ALTER TABLE t DROP COLUMN id", 1235),
-            ("ALTER TABLE t MODIFY a INT AUTO_INCREMENT", 1235),
+            // A second AUTO_INCREMENT column.
+            ("ALTER TABLE t MODIFY a INT AUTO_INCREMENT", 1075),
+            ("ALTER TABLE t ADD PRIMARY KEY (a)", 1068),
+            ("ALTER TABLE t DROP PRIMARY KEY", 1075),
+            ("ALTER TABLE t ENGINE=NoSuch", 1286),
+            ("ALTER TABLE t CHARSET latin1 COLLATE utf8mb4_bin", 1253),
+            ("ALTER TABLE t CONVERT TO CHARACTER SET nosuch", 1115),
             ("ALTER TABLE t MODIFY a INT PRIMARY KEY", 1068),
             ("ALTER TABLE t RENAME TO nodb.t", 1049),
             ("RENAME TABLE t TO u, zz TO v", 1146),
@@ -518,7 +639,7 @@ mod tests {
         let (c, _) = run(&base(), "CREATE TABLE u LIKE t").unwrap();
         let (t_id, u_id) = (table(&c, "t").id, table(&c, "u").id);
         let (c, ops) = run(&c, "RENAME TABLE t TO tmp, u TO t, tmp TO u").unwrap();
-        assert_eq!(ops.len(), 3);
+        assert!(matches!(&ops[..], [DdlOp::Renames(pairs)] if pairs.len() == 3));
         assert_eq!((table(&c, "t").id, table(&c, "u").id), (u_id, t_id));
         assert!(c.table("d", "tmp").is_none());
     }
@@ -532,5 +653,99 @@ mod tests {
         assert!(h.has_hidden_pk());
         assert_eq!(h.primary_key, [3]);
         assert_eq!(ops[0].moved_counters(), [(h.id, 1, 3)]);
+    }
+
+    fn alter_op(op: &DdlOp) -> (&TableDef, Option<u64>) {
+        match op {
+            DdlOp::AlterTable {
+                new,
+                auto_increment,
+                ..
+            } => (new, *auto_increment),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn table_options() {
+        use pushdown::schema::{Collation, ColumnType};
+        let (c, ops) = run(
+            &base(),
+            "ALTER TABLE t ENGINE=myisam, COMMENT 'orders' AUTO_INCREMENT = 50 ROW_FORMAT=DYNAMIC",
+        )
+        .unwrap();
+        let t = table(&c, "t");
+        assert_eq!(
+            (t.engine.as_str(), t.comment.as_str()),
+            ("MyISAM", "orders")
+        );
+        assert_eq!(alter_op(&ops[0]).1, Some(50));
+        // The table's default changes; its columns keep theirs.
+        let (c, _) = run(&c, "ALTER TABLE t DEFAULT CHARSET=latin1").unwrap();
+        let t = table(&c, "t");
+        assert_eq!(t.collation, Collation::Latin1SwedishCi);
+        assert_eq!(t.columns[2].collation, Collation::Utf8mb4GeneralCi);
+        // CONVERT TO: every text column, and the default.
+        let (c, _) = run(&c, "CREATE TABLE x (a TEXT, b BLOB) DEFAULT CHARSET latin1").unwrap();
+        let (c, _) = run(
+            &c,
+            "ALTER TABLE x CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+        )
+        .unwrap();
+        let x = table(&c, "x");
+        assert_eq!(x.collation, Collation::Utf8mb4Bin);
+        assert_eq!(
+            (x.columns[0].ty, x.columns[0].collation),
+            (ColumnType::Text(16_777_215), Collation::Utf8mb4Bin)
+        );
+        assert_eq!(x.columns[1].collation, Collation::Binary);
+    }
+
+    #[test]
+    fn primary_key_changes() {
+        // Added to a table without one: the hidden key goes.
+        let (c, _) = run(&base(), "CREATE TABLE h (a INT, b INT)").unwrap();
+        let (c, ops) = run(&c, "ALTER TABLE h ADD PRIMARY KEY (b, a)").unwrap();
+        let h = table(&c, "h");
+        assert_eq!(names(&h), ["a", "b"]);
+        assert_eq!(h.primary_key, [1, 0]);
+        assert!(h.columns.iter().all(|c| !c.nullable));
+        assert_eq!(sources(&ops[0]), [Some(0), Some(1)]);
+        assert!(ops[0].new_counters().is_empty());
+        // Dropped: a hidden key comes back, last, numbered by the engine.
+        let (c, ops) = run(&c, "ALTER TABLE h DROP PRIMARY KEY").unwrap();
+        let h = table(&c, "h");
+        assert!(h.has_hidden_pk());
+        assert_eq!(sources(&ops[0]), [Some(0), Some(1), None]);
+        assert_eq!(ops[0].new_counters(), [2]);
+        assert_eq!(run(&c, "ALTER TABLE h DROP PRIMARY KEY").err(), Some(1091));
+        // Replaced in one statement.
+        let (c, _) = run(&c, "ALTER TABLE h ADD PRIMARY KEY (a)").unwrap();
+        let (c, _) = run(&c, "ALTER TABLE h DROP PRIMARY KEY, ADD PRIMARY KEY (b)").unwrap();
+        assert_eq!(table(&c, "h").primary_key, [1]);
+        // MODIFY ... PRIMARY KEY on a table without one; then AUTO_INCREMENT.
+        let (c, _) = run(&c, "CREATE TABLE m (a INT, b INT)").unwrap();
+        let (c, _) = run(&c, "ALTER TABLE m MODIFY b INT PRIMARY KEY").unwrap();
+        assert_eq!(table(&c, "m").primary_key, [1]);
+        let (c, ops) = run(&c, "ALTER TABLE m MODIFY b INT NOT NULL AUTO_INCREMENT").unwrap();
+        assert_eq!(ops[0].new_counters(), [1]);
+        assert_eq!(table(&c, "m").auto_increment_column(), Some(1));
+        // Dropping the key's only column drops the key.
+        let (c, _) = run(&c, "ALTER TABLE m DROP COLUMN b").unwrap();
+        assert!(table(&c, "m").has_hidden_pk());
+        // An added AUTO_INCREMENT key.
+        let (c, ops) = run(
+            &c,
+            "ALTER TABLE m ADD COLUMN id INT AUTO_INCREMENT PRIMARY KEY FIRST",
+        )
+        .unwrap();
+        let m = table(&c, "m");
+        assert_eq!(names(&m), ["id", "a"]);
+        assert_eq!(m.primary_key, [0]);
+        assert_eq!(ops[0].new_counters(), [0]);
+        assert_eq!(
+            run(&c, "ALTER TABLE m ADD COLUMN x INT AUTO_INCREMENT").err(),
+            Some(1075)
+        );
     }
 }

@@ -20,7 +20,22 @@ pub async fn run(
     }
     ctx.explicit_txn = false;
     let catalog = planner.catalog();
-    let act = ddl::build(&plan.stmt, &catalog, ctx.current_db.as_deref())?;
+    let substitute_engine = !ctx
+        .vars
+        .system_var("sql_mode", false)
+        .map(|m| match m {
+            pushdown::value::Value::Bytes(b) => String::from_utf8_lossy(&b)
+                .to_ascii_uppercase()
+                .contains("NO_ENGINE_SUBSTITUTION"),
+            _ => true,
+        })
+        .unwrap_or(true);
+    let act = ddl::build(
+        &plan.stmt,
+        &catalog,
+        ctx.current_db.as_deref(),
+        substitute_engine,
+    )?;
     let mut affected = 0;
     let mut info = String::new();
     for op in &act.ops {

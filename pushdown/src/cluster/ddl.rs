@@ -25,7 +25,21 @@ impl Cluster {
             return Err(er::internal("cluster DDL without cluster metadata"));
         };
         let lock = m.store.lock_ddl().await?;
-        let result = self.ddl_locked(op).await;
+        let result = match op {
+            // Each pair is its own change of the stored catalog, in turn
+            // (a group renames a pair atomically, not the whole statement).
+            DdlOp::Renames(ops) => {
+                let mut last = Err(er::internal("RENAME TABLE without tables"));
+                for op in ops {
+                    last = self.ddl_locked(op).await;
+                    if last.is_err() {
+                        break;
+                    }
+                }
+                last
+            }
+            op => self.ddl_locked(op).await,
+        };
         if let Err(e) = lock.release().await {
             tracing::warn!("releasing the DDL lock: {e}");
         }
@@ -75,6 +89,9 @@ impl Cluster {
         for &(t, to, v) in &raised {
             m.store.raise_ids(t, to, v).await?;
         }
+        if let Some(physical) = &change.physical {
+            self.start_counters(physical).await?;
+        }
         m.store.store_catalog(&change.catalog, version + 1).await?;
         for id in &change.dropped_ids {
             m.ids.forget(*id);
@@ -89,6 +106,55 @@ impl Cluster {
     }
 }
 
+impl Cluster {
+    /// Counters of columns an ALTER TABLE made AUTO_INCREMENT continue
+    /// above the largest value on any group; `AUTO_INCREMENT=N` raises the
+    /// AUTO_INCREMENT column's to N. Counters only go up in cluster mode
+    /// (other sqld processes hold reserved ranges).
+    async fn start_counters(&self, op: &DdlOp) -> SqlResult<()> {
+        let (
+            Some(m),
+            DdlOp::AlterTable {
+                new,
+                auto_increment,
+                ..
+            },
+        ) = (&self.meta, op)
+        else {
+            return Ok(());
+        };
+        let mut columns: Vec<(usize, u64)> = Vec::new();
+        for c in op.new_counters() {
+            let mut max = 0;
+            for node in &self.groups {
+                max = max.max(node.column_max(new, c).await?);
+            }
+            columns.push((c, max));
+        }
+        let auto = new
+            .auto_increment_column()
+            .filter(|&c| !new.columns[c].hidden);
+        if let (Some(n), Some(a)) = (auto_increment, auto) {
+            match columns.iter_mut().find(|(c, _)| *c == a) {
+                Some((_, v)) => *v = (*v).max(n.saturating_sub(1)),
+                None => columns.push((a, n.saturating_sub(1))),
+            }
+        }
+        if columns.is_empty() {
+            return Ok(());
+        }
+        for (c, v) in columns {
+            if v > 0 {
+                m.store.raise_ids(new.id, c, v).await?;
+            }
+        }
+        // This sqld's reserved ranges lie below: the next value comes
+        // from a new reservation. (Other sqld processes use up theirs.)
+        m.ids.forget(new.id);
+        Ok(())
+    }
+}
+
 /// Runs the change on one group; "already done" counts as done.
 async fn run_on_group(node: &Arc<dyn DataNode>, op: &DdlOp) -> SqlResult<()> {
     let e = match node.ddl(op).await {
@@ -99,7 +165,7 @@ async fn run_on_group(node: &Arc<dyn DataNode>, op: &DdlOp) -> SqlResult<()> {
         (DdlOp::CreateDatabase(_), 1007)
         | (DdlOp::DropDatabase(_), 1008)
         | (DdlOp::DropTable { .. }, 1051 | 1146)
-        | (DdlOp::AlterTable { .. }, 1060 | 1061 | 1091) => Ok(()),
+        | (DdlOp::AlterTable { .. }, 1060 | 1061 | 1068 | 1091) => Ok(()),
         // The group renamed the table in an earlier attempt (its ALTER is
         // atomic, so it did the rest of the change as well).
         (DdlOp::AlterTable { old, new, .. }, 1146) if old.db != new.db || old.name != new.name => {

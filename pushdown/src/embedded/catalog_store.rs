@@ -13,7 +13,7 @@ use super::view::storage_error;
 use super::{CatalogState, Shared, Store};
 use crate::error::{er, SqlError, SqlResult};
 use crate::schema::{Catalog, DatabaseDef, DdlOp, IndexDef, TableDef, UserDef};
-use crate::value::Row;
+use crate::value::{Row, Value};
 use fjall::{OwnedWriteBatch, PersistMode};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicU64;
@@ -148,6 +148,7 @@ pub fn upgrade_key_format(store: &Store, state: &mut CatalogState) -> SqlResult<
         batch: store.db.batch(),
         state,
         dropped_tables: Vec::new(),
+        counter_sets: Vec::new(),
     };
     for t in &tables {
         for ix in &t.indexes {
@@ -158,7 +159,7 @@ pub fn upgrade_key_format(store: &Store, state: &mut CatalogState) -> SqlResult<
         let rekey_rows = t.primary_key.iter().any(|&c| padded_text(t, c));
         let all: Vec<&IndexDef> = t.indexes.iter().collect();
         let same: Vec<Option<usize>> = (0..t.columns.len()).map(Some).collect();
-        ddl.rebuild(t, t, &same, &all, rekey_rows)?;
+        ddl.rebuild(t, t, &same, &all, rekey_rows, &mut Numbering::default())?;
     }
     let mut batch = ddl.batch;
     batch.insert(&store.meta, KEY_FORMAT, CURRENT_KEY_FORMAT.to_be_bytes());
@@ -193,11 +194,13 @@ pub fn apply_ddl(shared: &Shared, op: &DdlOp) -> SqlResult<Catalog> {
         batch: store.db.batch(),
         state: &mut next,
         dropped_tables: Vec::new(),
+        counter_sets: Vec::new(),
     };
     ddl.apply(op)?;
     let Ddl {
         mut batch,
         dropped_tables,
+        counter_sets,
         ..
     } = ddl;
     // Counters follow their column to its new position.
@@ -219,6 +222,9 @@ pub fn apply_ddl(shared: &Shared, op: &DdlOp) -> SqlResult<Catalog> {
     for &(t, _, to, v) in &moves {
         batch.insert(&store.meta, counter_key(t, to), v.to_be_bytes());
     }
+    for &(t, c, v) in &counter_sets {
+        batch.insert(&store.meta, counter_key(t, c), v.to_be_bytes());
+    }
     batch.commit().map_err(storage_error)?;
     store
         .db
@@ -233,6 +239,13 @@ pub fn apply_ddl(shared: &Shared, op: &DdlOp) -> SqlResult<Catalog> {
         for &(t, _, to, v) in &moves {
             counters.insert((t, to), Arc::new(AtomicU64::new(v)));
         }
+        for &(t, c, v) in &counter_sets {
+            // Stored, not replaced: transactions hold the counter's Arc.
+            counters
+                .entry((t, c))
+                .or_insert_with(|| Arc::new(AtomicU64::new(0)))
+                .store(v, std::sync::atomic::Ordering::SeqCst);
+        }
     }
     let catalog = next.catalog.clone();
     *shared.catalog_mut() = next;
@@ -245,6 +258,8 @@ struct Ddl<'a> {
     state: &'a mut CatalogState,
     /// Table ids whose data and counters are gone.
     dropped_tables: Vec<u64>,
+    /// Counters an ALTER TABLE sets: (table id, column, last value).
+    counter_sets: Vec<(u64, usize, u64)>,
 }
 
 impl Ddl<'_> {
@@ -304,7 +319,13 @@ impl Ddl<'_> {
                 };
                 self.put_table(Arc::new(fresh))?;
             }
-            DdlOp::AlterTable { old, new, sources } => self.alter(old, new, sources)?,
+            op @ DdlOp::AlterTable { .. } => self.alter(op)?,
+            // One batch: every pair or none.
+            DdlOp::Renames(ops) => {
+                for op in ops {
+                    self.apply(op)?;
+                }
+            }
             DdlOp::PutUser(u) => {
                 let users = &mut self.state.catalog.users;
                 users.retain(|x| !(x.user == u.user && x.host.eq_ignore_ascii_case(&u.host)));
@@ -382,13 +403,18 @@ impl Ddl<'_> {
     /// ALTER TABLE: added columns need nothing (old rows read them as their
     /// default); other column changes and a new primary key rewrite the
     /// rows; indexes whose definition changed are dropped and built from
-    /// the rows.
-    fn alter(
-        &mut self,
-        old: &TableDef,
-        new: &TableDef,
-        sources: &[Option<usize>],
-    ) -> SqlResult<()> {
+    /// the rows. Counters of columns that became counted start above the
+    /// rows' values (`AUTO_INCREMENT=N`: at N, or there).
+    fn alter(&mut self, op: &DdlOp) -> SqlResult<()> {
+        let DdlOp::AlterTable {
+            old,
+            new,
+            sources,
+            auto_increment,
+        } = op
+        else {
+            return Err(er::internal("not an ALTER TABLE"));
+        };
         let cur = self.existing(&old.db, &old.name, er::no_such_table(&old.db, &old.name))?;
         let renamed = cur.db != new.db || cur.name != new.name;
         if renamed && self.state.catalog.table(&new.db, &new.name).is_some() {
@@ -401,7 +427,8 @@ impl Ddl<'_> {
                 "ALTER TABLE column map does not fit the table",
             ));
         }
-        let appended = rows_stay(&cur, new, sources);
+        let fresh = op.new_counters();
+        let appended = rows_stay(&cur, new, sources) && fresh.is_empty();
         let next = Arc::new(TableDef {
             id: cur.id,
             ..new.clone()
@@ -426,8 +453,17 @@ impl Ddl<'_> {
             keys::index_prefix(&mut prefix, cur.id, ix.id);
             self.remove_prefix(&self.store.index.clone(), &prefix)?;
         }
-        if !appended || !built.is_empty() {
-            self.rebuild(&cur, &next, sources, &built, !appended)?;
+        // The AUTO_INCREMENT column's counter, when AUTO_INCREMENT=N sets it.
+        let auto = auto_increment.and(
+            next.auto_increment_column()
+                .filter(|&c| !next.columns[c].hidden),
+        );
+        let mut counters = Numbering::new(&fresh, auto, auto_increment.unwrap_or(1));
+        if !appended || !built.is_empty() || auto.is_some() {
+            self.rebuild(&cur, &next, sources, &built, !appended, &mut counters)?;
+        }
+        for (c, v) in counters.finish() {
+            self.counter_sets.push((cur.id, c, v));
         }
         if renamed {
             self.state
@@ -440,7 +476,8 @@ impl Ddl<'_> {
 
     /// Reads every row under `cur`; writes it back under `next` when
     /// `rewrite` (column `i` of `next` taking the value of column
-    /// `sources[i]` of `cur`), and adds its entries of the `built` indexes.
+    /// `sources[i]` of `cur`, the columns `counters` numbers taking their
+    /// number), and adds its entries of the `built` indexes.
     fn rebuild(
         &mut self,
         cur: &TableDef,
@@ -448,6 +485,7 @@ impl Ddl<'_> {
         sources: &[Option<usize>],
         built: &[&IndexDef],
         rewrite: bool,
+        counters: &mut Numbering,
     ) -> SqlResult<()> {
         let mut seen: Vec<HashSet<Vec<u8>>> = built.iter().map(|_| HashSet::new()).collect();
         let mut prefix = Vec::with_capacity(8);
@@ -466,7 +504,7 @@ impl Ddl<'_> {
                 // and bad values fail it).
                 let old = decode_row(&v, cur)?;
                 let mut row = Vec::with_capacity(next.columns.len());
-                for (m, c) in sources.iter().zip(&next.columns) {
+                for (pos, (m, c)) in sources.iter().zip(&next.columns).enumerate() {
                     let v = match m {
                         Some(i) => crate::eval::coerce_to_column(
                             old[*i].clone(),
@@ -478,6 +516,7 @@ impl Ddl<'_> {
                         .map_err(|e| altered_value_error(e, c, n + 1))?,
                         None => super::rows::default_of(c),
                     };
+                    let v = counters.number(pos, c, v)?;
                     if v.is_null() && !c.nullable {
                         // As a strict-mode ALTER in MariaDB.
                         return Err(SqlError::code(
@@ -489,7 +528,9 @@ impl Ddl<'_> {
                 }
                 row
             } else {
-                decode_row(&v, next)?
+                let row = decode_row(&v, next)?;
+                counters.observe(&row);
+                row
             };
             let k: Vec<u8> = if rewrite {
                 // A changed key column type may change the key's bytes.
@@ -532,6 +573,78 @@ impl Ddl<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// The counters an ALTER TABLE starts: columns that became counted, whose
+/// rows holding 0 or NULL are numbered in key order, as MariaDB's copying
+/// ALTER inserts them (a value in the rows moves the counter past it), and
+/// the AUTO_INCREMENT column of `AUTO_INCREMENT=N`, which only looks.
+#[derive(Default)]
+struct Numbering {
+    /// (column, last value, numbers rows).
+    columns: Vec<(usize, u64, bool)>,
+}
+
+impl Numbering {
+    fn new(fresh: &[usize], auto: Option<usize>, start: u64) -> Numbering {
+        let start_of = |c: usize| {
+            if Some(c) == auto {
+                start.saturating_sub(1)
+            } else {
+                0
+            }
+        };
+        let mut columns: Vec<(usize, u64, bool)> =
+            fresh.iter().map(|&c| (c, start_of(c), true)).collect();
+        if let Some(a) = auto.filter(|a| !fresh.contains(a)) {
+            columns.push((a, start_of(a), false));
+        }
+        Numbering { columns }
+    }
+
+    /// The value column `pos` holds: its number when it asks for one.
+    fn number(&mut self, pos: usize, col: &crate::schema::ColumnDef, v: Value) -> SqlResult<Value> {
+        let Some((_, last, numbers)) = self.columns.iter_mut().find(|(c, ..)| *c == pos) else {
+            return Ok(v);
+        };
+        let explicit = match &v {
+            Value::Int(i) if *i > 0 => Some(*i as u64),
+            Value::UInt(u) if *u > 0 => Some(*u),
+            Value::Null | Value::Int(0) | Value::UInt(0) => None,
+            _ => return Ok(v),
+        };
+        match explicit {
+            Some(x) => {
+                *last = (*last).max(x);
+                Ok(v)
+            }
+            None if *numbers => {
+                *last += 1;
+                Ok(if col.unsigned {
+                    Value::UInt(*last)
+                } else {
+                    Value::Int(i64::try_from(*last).unwrap_or(i64::MAX))
+                })
+            }
+            None => Ok(v),
+        }
+    }
+
+    /// Moves the counters past the values a row kept as it was.
+    fn observe(&mut self, row: &Row) {
+        for (c, last, _) in &mut self.columns {
+            match row.get(*c) {
+                Some(Value::Int(i)) if *i > 0 => *last = (*last).max(*i as u64),
+                Some(Value::UInt(u)) => *last = (*last).max(*u),
+                _ => {}
+            }
+        }
+    }
+
+    /// (column, last value) of each counter.
+    fn finish(self) -> impl Iterator<Item = (usize, u64)> {
+        self.columns.into_iter().map(|(c, last, _)| (c, last))
     }
 }
 

@@ -228,6 +228,29 @@ impl DataNode for RemoteNode {
         Ok(Catalog::default())
     }
 
+    async fn column_max(&self, table: &TableDef, column: usize) -> SqlResult<u64> {
+        let col = table
+            .columns
+            .get(column)
+            .ok_or_else(|| crate::error::er::internal("column_max: no such column"))?;
+        let sql = format!(
+            "SELECT MAX({}) FROM {}.{}",
+            render::quote_ident(&col.name)?,
+            render::quote_ident(&table.db)?,
+            render::quote_ident(&table.name)?
+        );
+        let mut conn = self.shared.checkout().await?;
+        let rows = conn.query_text(&self.shared.label, &sql).await?;
+        let max = rows
+            .into_iter()
+            .next()
+            .and_then(|r| r.into_iter().next())
+            .map(text_of)
+            .unwrap_or_default();
+        // Negative, NULL (no rows) or not an integer: no value to start above.
+        Ok(max.parse::<u64>().unwrap_or(0))
+    }
+
     async fn begin(
         &self,
         read_only: bool,

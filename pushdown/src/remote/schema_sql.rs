@@ -39,8 +39,15 @@ pub fn ddl_statements(op: &DdlOp) -> SqlResult<Vec<String>> {
             quote_ident(db)?,
             quote_ident(name)?
         )],
-        DdlOp::AlterTable { old, new, sources } => {
-            alter_table(old, new, sources)?.into_iter().collect()
+        DdlOp::AlterTable {
+            old, new, sources, ..
+        } => alter_table(old, new, sources)?.into_iter().collect(),
+        DdlOp::Renames(ops) => {
+            let mut all = Vec::new();
+            for op in ops {
+                all.extend(ddl_statements(op)?);
+            }
+            all
         }
         DdlOp::PutUser(_) | DdlOp::DropUser { .. } => Vec::new(),
     })
@@ -145,7 +152,25 @@ pub fn alter_table(
             .map(|&c| moved_to.get(c).copied().flatten())
             .collect()
     };
+    // A data node cannot number rows as sqld numbers them (a hidden key, an
+    // added AUTO_INCREMENT column: sqld hands the values out).
+    let numbered = |c: usize| new.is_counted(c) && sources[c].is_none();
+    if (0..new.columns.len()).any(numbered) {
+        return Err(er::not_supported(
+            "in cluster mode, DROP PRIMARY KEY without a new one or ADD COLUMN ... AUTO_INCREMENT",
+        ));
+    }
+    let key_moved = old.primary_key.len() != new.primary_key.len()
+        || old
+            .primary_key
+            .iter()
+            .zip(&new.primary_key)
+            .any(|(&o, &n)| moved_to[o] != Some(n));
     let mut parts = Vec::new();
+    if key_moved && !old.has_hidden_pk() {
+        // (A hidden key goes with its column, below.)
+        parts.push("DROP PRIMARY KEY".to_string());
+    }
     for ix in &old.indexes {
         let same = new.indexes.iter().any(|n| {
             n.name.eq_ignore_ascii_case(&ix.name)
@@ -177,6 +202,12 @@ pub fn alter_table(
                 }
             }
         }
+    }
+    if key_moved {
+        parts.push(format!(
+            "ADD PRIMARY KEY ({})",
+            key_list(new, &new.primary_key)?
+        ));
     }
     for ix in &new.indexes {
         let existed = old.indexes.iter().any(|o| {
@@ -369,5 +400,40 @@ mod tests {
         assert_eq!(literal(&Value::from("x'); DROP")), "X'7827293B2044524F50'");
         assert_eq!(literal(&Value::Int(-3)), "-3");
         assert_eq!(literal(&Value::Double(1.5)), "1.5e0");
+    }
+
+    #[test]
+    fn alter_table_changes_the_primary_key() {
+        let old = table();
+        let mut new = old.clone();
+        new.columns[1].nullable = false;
+        new.primary_key = vec![0, 1];
+        let same = crate::schema::columns_by_name(&old, &new);
+        assert_eq!(
+            alter_table(&old, &new, &same).unwrap().unwrap(),
+            "ALTER TABLE `d`.`t` DROP PRIMARY KEY, \
+             CHANGE COLUMN IF EXISTS `na``me` `na``me` VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL, \
+             ADD PRIMARY KEY (`id`, `na``me`)"
+        );
+        // A hidden key goes with its column; the new one is added.
+        let mut hidden = ColumnDef::new("$PK", ColumnType::BigInt, Collation::Binary);
+        hidden.nullable = false;
+        hidden.unsigned = true;
+        hidden.hidden = true;
+        hidden.auto_increment = true;
+        let mut old = table();
+        old.columns.push(hidden);
+        old.primary_key = vec![3];
+        let mut new = old.clone();
+        new.columns.pop();
+        new.primary_key = vec![0];
+        let sources = crate::schema::columns_by_name(&old, &new);
+        assert_eq!(
+            alter_table(&old, &new, &sources).unwrap().unwrap(),
+            "ALTER TABLE `d`.`t` DROP COLUMN IF EXISTS `$PK`, ADD PRIMARY KEY (`id`)"
+        );
+        // The other way, the node would have to number the rows: refused.
+        let back = crate::schema::columns_by_name(&new, &old);
+        assert_eq!(alter_table(&new, &old, &back).unwrap_err().code, 1235);
     }
 }
