@@ -3,7 +3,7 @@
 
 use crate::context::SessionCtx;
 use crate::ddl::{self, DdlPlan};
-use crate::plan::{insert, modify, select, Plan};
+use crate::plan::{insert, modify, select, ModifyPlan, Plan};
 use crate::result::{ColumnMeta, QueryResult};
 use pushdown::cluster::Cluster;
 use pushdown::error::{er, SqlResult};
@@ -345,16 +345,28 @@ struct Built {
     needs: Vec<Needs>,
 }
 
-/// UPDATE / DELETE need their own privilege, and SELECT when they read a
-/// column (in WHERE, in a SET expression or in ORDER BY).
-fn modify_needs(p: &modify::PlannedModify, privileges: Privileges) -> Vec<Needs> {
-    p.tables
+/// An UPDATE or DELETE planned. It needs its own privilege, and SELECT
+/// when it reads a column (in WHERE, in a SET expression or in ORDER BY).
+fn modified(
+    p: modify::PlannedModify,
+    privileges: Privileges,
+    plan: fn(Box<ModifyPlan>) -> Plan,
+) -> Built {
+    let needs = p
+        .tables
         .iter()
         .map(|_| Needs {
             privileges,
             reads_column: p.reads_column.clone(),
         })
-        .collect()
+        .collect();
+    Built {
+        plan: plan(Box::new(p.plan)),
+        params: p.params,
+        columns: Arc::from(Vec::new()),
+        tables: p.tables,
+        needs,
+    }
 }
 
 fn each(tables: &[(String, String)], privileges: Privileges) -> Vec<Needs> {
@@ -389,26 +401,16 @@ fn build(stmt: &Statement, catalog: &Catalog, db: Option<&str>) -> SqlResult<Bui
                 tables: p.tables,
             }
         }
-        Statement::Update(u) => {
-            let p = modify::plan_update(u, catalog, db)?;
-            Built {
-                needs: modify_needs(&p, Privileges::UPDATE),
-                plan: Plan::Update(Box::new(p.plan)),
-                params: p.params,
-                columns: no_columns,
-                tables: p.tables,
-            }
-        }
-        Statement::Delete(d) => {
-            let p = modify::plan_delete(d, catalog, db)?;
-            Built {
-                needs: modify_needs(&p, Privileges::DELETE),
-                plan: Plan::Delete(Box::new(p.plan)),
-                params: p.params,
-                columns: no_columns,
-                tables: p.tables,
-            }
-        }
+        Statement::Update(u) => modified(
+            modify::plan_update(u, catalog, db)?,
+            Privileges::UPDATE,
+            Plan::Update,
+        ),
+        Statement::Delete(d) => modified(
+            modify::plan_delete(d, catalog, db)?,
+            Privileges::DELETE,
+            Plan::Delete,
+        ),
         Statement::Explain { statement, .. } => {
             let inner = build(statement, catalog, db)?;
             if matches!(inner.plan, Plan::Ddl(_)) {
