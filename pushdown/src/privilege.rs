@@ -16,6 +16,17 @@ pub enum Level {
     Table,
 }
 
+impl Level {
+    /// The level of `*.*` (no database), `db.*` (no table) or `db.table`.
+    pub fn of(db: Option<&str>, table: Option<&str>) -> Level {
+        match (db, table) {
+            (None, _) => Level::Global,
+            (Some(_), None) => Level::Database,
+            (Some(_), Some(_)) => Level::Table,
+        }
+    }
+}
+
 /// A set of privileges (stored as its bits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
 #[serde(transparent)]

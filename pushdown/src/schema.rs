@@ -345,18 +345,10 @@ impl UserDef {
     /// The privileges the account holds on `db.table` (on `db` when
     /// `table` is None): global, database and table grants together.
     pub fn privileges_on(&self, db: &str, table: Option<&str>) -> Privileges {
-        let mut p = Privileges::NONE;
-        for g in &self.grants {
-            let applies = match (&g.db, &g.table) {
-                (None, _) => true,
-                (Some(d), None) => d == db,
-                (Some(d), Some(t)) => d == db && table == Some(t.as_str()),
-            };
-            if applies {
-                p |= g.privileges;
-            }
-        }
-        p
+        self.grants
+            .iter()
+            .filter(|g| g.covers(Some(db), table))
+            .fold(Privileges::NONE, |p, g| p | g.privileges)
     }
     /// The privileges granted on `*.*`.
     pub fn global_privileges(&self) -> Privileges {
@@ -379,14 +371,9 @@ impl UserDef {
     }
     /// WITH GRANT OPTION on `*.*`, on `db.*` or (with `table`) on the table.
     pub fn can_grant_on(&self, db: Option<&str>, table: Option<&str>) -> bool {
-        self.grants.iter().any(|g| {
-            g.with_grant_option
-                && match (&g.db, &g.table) {
-                    (None, _) => true,
-                    (Some(d), None) => Some(d.as_str()) == db,
-                    (Some(d), Some(t)) => Some(d.as_str()) == db && Some(t.as_str()) == table,
-                }
-        })
+        self.grants
+            .iter()
+            .any(|g| g.with_grant_option && g.covers(db, table))
     }
 }
 
@@ -406,23 +393,23 @@ pub struct Grant {
 impl Grant {
     /// ALL PRIVILEGES on `db.*` (on `*.*` when `db` is None).
     pub fn all_on(db: Option<String>, with_grant_option: bool) -> Grant {
-        let level = if db.is_some() {
-            Level::Database
-        } else {
-            Level::Global
-        };
         Grant {
+            privileges: Privileges::all_at(Level::of(db.as_deref(), None)),
             db,
             table: None,
-            privileges: Privileges::all_at(level),
             with_grant_option,
         }
     }
     pub fn level(&self) -> Level {
+        Level::of(self.db.as_deref(), self.table.as_deref())
+    }
+    /// Whether the grant applies to `db`.`table` (`db`.* when `table` is
+    /// None, `*.*` when both are): a grant covers its own level and below.
+    pub fn covers(&self, db: Option<&str>, table: Option<&str>) -> bool {
         match (&self.db, &self.table) {
-            (None, _) => Level::Global,
-            (Some(_), None) => Level::Database,
-            (Some(_), Some(_)) => Level::Table,
+            (None, _) => true,
+            (Some(d), None) => db == Some(d.as_str()),
+            (Some(d), Some(t)) => db == Some(d.as_str()) && table == Some(t.as_str()),
         }
     }
 }

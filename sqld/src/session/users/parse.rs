@@ -30,11 +30,7 @@ pub struct GrantTarget {
 
 impl GrantTarget {
     pub fn level(&self) -> Level {
-        match (&self.db, &self.table) {
-            (None, _) => Level::Global,
-            (Some(_), None) => Level::Database,
-            (Some(_), Some(_)) => Level::Table,
-        }
+        Level::of(self.db.as_deref(), self.table.as_deref())
     }
 }
 
