@@ -32,6 +32,10 @@ pub struct ClusterOptions {
     /// innodb_lock_wait_timeout of the data nodes, seconds.
     pub lock_wait_timeout: Option<u32>,
     pub max_connections: Option<u32>,
+    /// The data nodes offer TLS with a self-signed certificate, sqld's
+    /// account on them requires it, and sqld's URLs ask for it (without
+    /// verifying the certificate).
+    pub tls: bool,
 }
 
 impl Default for ClusterOptions {
@@ -46,6 +50,7 @@ impl Default for ClusterOptions {
             catalog_poll_ms: None,
             lock_wait_timeout: None,
             max_connections: None,
+            tls: false,
         }
     }
 }
@@ -57,6 +62,28 @@ pub struct TestCluster {
     pub sqlds: Vec<SqldServer>,
     pub opts: ClusterOptions,
     dir: TempDir,
+}
+
+/// A self-signed certificate for `localhost` and its key, made with the
+/// `openssl` command in `dir`.
+pub fn self_signed_certificate(dir: &TempDir) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let out = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        ])
+        .args(["-subj", "/CN=localhost", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run openssl: {e}"));
+    assert!(
+        out.status.success(),
+        "openssl failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (cert, key)
 }
 
 /// Percent-encodes everything but unreserved characters (RFC 3986), as a
@@ -97,11 +124,13 @@ impl TestCluster {
     /// Starts the data nodes (in parallel), creates sqld's account on each,
     /// writes the configuration and starts one sqld.
     pub fn start(opts: ClusterOptions) -> TestCluster {
+        let dir = TempDir::new("sqld-test-cluster");
         let node_opts = ServerOptions {
             root_password: opts.root_password.clone(),
             max_connections: opts.max_connections,
             lock_wait_timeout: opts.lock_wait_timeout,
             flush_log_at_trx_commit: Some(1),
+            tls: opts.tls.then(|| self_signed_certificate(&dir)),
         };
         let nodes: Vec<MariaDbServer> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..opts.groups)
@@ -119,9 +148,10 @@ impl TestCluster {
                 .collect()
         });
         let pw = sql_str(DATA_NODE_PASSWORD);
+        let require = if opts.tls { "REQUIRE SSL" } else { "" };
         for node in &nodes {
             node.sql(&format!(
-                "CREATE USER '{DATA_NODE_USER}'@'%' IDENTIFIED BY {pw};\
+                "CREATE USER '{DATA_NODE_USER}'@'%' IDENTIFIED BY {pw} {require};\
                  GRANT ALL PRIVILEGES ON *.* TO '{DATA_NODE_USER}'@'%' WITH GRANT OPTION;"
             ));
         }
@@ -129,7 +159,7 @@ impl TestCluster {
             nodes,
             sqlds: Vec::new(),
             opts,
-            dir: TempDir::new("sqld-test-cluster"),
+            dir,
         };
         std::fs::write(cluster.config_path(), cluster.config_toml())
             .unwrap_or_else(|e| panic!("cannot write the cluster config: {e}"));
@@ -144,9 +174,14 @@ impl TestCluster {
     /// The URL sqld uses for node group g's data node.
     pub fn node_url(&self, g: usize) -> String {
         format!(
-            "mysql://{DATA_NODE_USER}:{}@127.0.0.1:{}",
+            "mysql://{DATA_NODE_USER}:{}@127.0.0.1:{}{}",
             url_encode(DATA_NODE_PASSWORD),
-            self.nodes[g].port()
+            self.nodes[g].port(),
+            if self.opts.tls {
+                "/?require_ssl=true&verify_ca=false"
+            } else {
+                ""
+            }
         )
     }
 

@@ -164,6 +164,12 @@ impl MariaDbServer {
                 ))
                 // MySQL 8's default, which sqld follows.
                 .arg("--max-allowed-packet=64M")
+                .args(self.opts.tls.iter().flat_map(|(cert, key)| {
+                    [
+                        format!("--ssl-cert={}", cert.display()),
+                        format!("--ssl-key={}", key.display()),
+                    ]
+                }))
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null());

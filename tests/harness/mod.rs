@@ -51,6 +51,8 @@ pub struct ServerOptions {
     pub lock_wait_timeout: Option<u32>,
     /// innodb_flush_log_at_trx_commit (1: sync on every commit).
     pub flush_log_at_trx_commit: Option<u8>,
+    /// A certificate and its key (PEM files): MariaDB offers TLS with them.
+    pub tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
 }
 
 /// A running server of either target.

@@ -3,11 +3,13 @@
 //! usable, anything else marks it broken so the pool never reuses it.
 
 use super::error::{classify, not_responding, NodeLabel};
+use super::fx_hash::BuildFx;
 use super::pool::{NodeConn, Probe};
 use super::render::Sql;
+use super::wire::{Prepared, WireError};
 use crate::error::{SqlResult, SqlWarning, WarningLevel};
-use mysql_async::prelude::Queryable;
-use mysql_async::{Params, Value as My};
+use mysql_common::Value as My;
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::Poll;
@@ -21,22 +23,6 @@ pub struct OkPacket {
     pub info: String,
 }
 
-fn params(sql: &Sql) -> Params {
-    positional(&sql.params)
-}
-
-fn positional(params: &[My]) -> Params {
-    if params.is_empty() {
-        Params::Empty
-    } else {
-        Params::Positional(params.to_vec())
-    }
-}
-
-/// ER_UNKNOWN_STMT_HANDLER: the statement is no longer prepared on the
-/// connection (mysql_async's statement cache closed it to make room).
-const ER_UNKNOWN_STMT_HANDLER: u16 = 1243;
-
 /// A statement returning rows: its text and parameters, and for the read
 /// shapes a node caches, their id, under which each connection keeps the
 /// statement it prepared (no parsing of the text, no lookup by text).
@@ -45,6 +31,39 @@ pub struct Stmt<'a> {
     pub id: Option<u64>,
     pub text: &'a str,
     pub params: &'a [My],
+}
+
+/// The statements prepared on one connection: read shapes by id, other
+/// statements (writes, catalog queries) by text. Bounded by
+/// [`super::pool::STMT_CACHE`]: when full, all are closed and it starts
+/// over (an OLTP workload uses a few dozen statements).
+#[derive(Default)]
+pub struct StmtCache {
+    by_id: HashMap<u64, Prepared, BuildFx>,
+    by_text: HashMap<String, Prepared>,
+}
+
+impl StmtCache {
+    fn get(&self, stmt: &Stmt<'_>) -> Option<Prepared> {
+        match stmt.id {
+            Some(id) => self.by_id.get(&id).copied(),
+            None => self.by_text.get(stmt.text).copied(),
+        }
+    }
+
+    /// Remembers `p`; returns the ids to close to stay within the bound.
+    fn insert(&mut self, stmt: &Stmt<'_>, p: Prepared) -> Vec<u32> {
+        let mut evicted = Vec::new();
+        if self.by_id.len() + self.by_text.len() >= super::pool::STMT_CACHE {
+            evicted.extend(self.by_id.drain().map(|(_, p)| p.id));
+            evicted.extend(self.by_text.drain().map(|(_, p)| p.id));
+        }
+        match stmt.id {
+            Some(id) => self.by_id.insert(id, p),
+            None => self.by_text.insert(stmt.text.to_string(), p),
+        };
+        evicted
+    }
 }
 
 /// The node stopped answering during a statement.
@@ -62,8 +81,8 @@ struct Hung;
 async fn watched<T>(
     probe: &Probe,
     watchdog: &mut Pin<Box<Sleep>>,
-    statement: impl Future<Output = Result<T, mysql_async::Error>>,
-) -> Result<Result<T, mysql_async::Error>, Hung> {
+    statement: impl Future<Output = Result<T, WireError>>,
+) -> Result<Result<T, WireError>, Hung> {
     tokio::pin!(statement);
     let interval = probe.timeout / 2;
     loop {
@@ -77,10 +96,7 @@ async fn watched<T>(
         .await;
         match finished {
             Some(r) => {
-                if !matches!(
-                    &r,
-                    Err(mysql_async::Error::Io(_) | mysql_async::Error::Driver(_))
-                ) {
+                if !matches!(&r, Err(WireError::Io(_) | WireError::Protocol(_))) {
                     probe.answered();
                 }
                 return Ok(r);
@@ -101,12 +117,35 @@ impl NodeConn {
         Err(not_responding(label))
     }
 
-    fn fail<T>(&mut self, e: mysql_async::Error, label: &NodeLabel) -> SqlResult<T> {
+    fn fail<T>(&mut self, e: WireError, label: &NodeLabel) -> SqlResult<T> {
         let f = classify(e, label);
         if f.broken {
             self.mark_broken();
         }
         Err(f.error)
+    }
+
+    /// The statement prepared for `stmt` on this connection (preparing it
+    /// the first time).
+    async fn prepared(&mut self, label: &NodeLabel, stmt: &Stmt<'_>) -> SqlResult<Prepared> {
+        if let Some(p) = self.statements.get(stmt) {
+            return Ok(p);
+        }
+        let p = match watched(
+            &self.probe,
+            &mut self.watchdog,
+            self.conn.prepare(stmt.text),
+        )
+        .await
+        {
+            Err(Hung) => return self.hung(label),
+            Ok(Ok(p)) => p,
+            Ok(Err(e)) => return self.fail(e, label),
+        };
+        for id in self.statements.insert(stmt, p) {
+            self.conn.close_later(id);
+        }
+        Ok(p)
     }
 
     /// A prepared (cached) statement returning rows, binary protocol.
@@ -116,89 +155,55 @@ impl NodeConn {
             text: &sql.text,
             params: &sql.params,
         };
-        self.stmt_rows(label, stmt).await.map(raw_rows)
+        self.stmt_rows(label, stmt).await
     }
 
-    /// [`NodeConn::rows`] of a [`Stmt`], as the driver's rows (the caller
+    /// [`NodeConn::rows`] of a [`Stmt`], NULL as `My::NULL` (the caller
     /// converts each value once, see `read::finish`). A statement of a
-    /// cached shape runs the statement this connection prepared for it
-    /// (preparing it the first time, and again if it was closed meanwhile).
+    /// cached shape runs the statement this connection prepared for it.
     pub async fn stmt_rows(
         &mut self,
         label: &NodeLabel,
         stmt: Stmt<'_>,
-    ) -> SqlResult<Vec<mysql_async::Row>> {
-        let Some(id) = stmt.id else {
-            return match watched(
-                &self.probe,
-                &mut self.watchdog,
-                self.conn
-                    .exec::<mysql_async::Row, _, _>(stmt.text, positional(stmt.params)),
-            )
-            .await
-            {
-                Err(Hung) => self.hung(label),
-                Ok(Ok(rows)) => Ok(rows),
-                Ok(Err(e)) => self.fail(e, label),
-            };
-        };
-        let mut fresh = false;
-        loop {
-            let prepared = match self.statements.get(&id) {
-                Some(s) => s.clone(),
-                None => {
-                    let s =
-                        match watched(&self.probe, &mut self.watchdog, self.conn.prep(stmt.text))
-                            .await
-                        {
-                            Err(Hung) => return self.hung(label),
-                            Ok(Ok(s)) => s,
-                            Ok(Err(e)) => return self.fail(e, label),
-                        };
-                    if self.statements.len() >= super::pool::STMT_CACHE {
-                        self.statements.clear();
-                    }
-                    self.statements.insert(id, s.clone());
-                    fresh = true;
-                    s
-                }
-            };
-            match watched(
-                &self.probe,
-                &mut self.watchdog,
-                self.conn
-                    .exec::<mysql_async::Row, _, _>(&prepared, positional(stmt.params)),
-            )
-            .await
-            {
-                Err(Hung) => return self.hung(label),
-                Ok(Ok(rows)) => return Ok(rows),
-                // Refused before it ran: prepare it again, once.
-                Ok(Err(mysql_async::Error::Server(e)))
-                    if e.code == ER_UNKNOWN_STMT_HANDLER && !fresh =>
-                {
-                    self.statements.remove(&id);
-                }
-                Ok(Err(e)) => return self.fail(e, label),
-            }
+    ) -> SqlResult<Vec<Vec<My>>> {
+        let prepared = self.prepared(label, &stmt).await?;
+        match watched(
+            &self.probe,
+            &mut self.watchdog,
+            self.conn.exec_rows(&prepared, stmt.params),
+        )
+        .await
+        {
+            Err(Hung) => self.hung(label),
+            Ok(Ok(rows)) => Ok(rows),
+            Ok(Err(e)) => self.fail(e, label),
         }
     }
 
     /// A prepared (cached) statement without rows.
     pub async fn exec(&mut self, label: &NodeLabel, sql: &Sql) -> SqlResult<OkPacket> {
+        let stmt = Stmt {
+            id: None,
+            text: &sql.text,
+            params: &sql.params,
+        };
+        let prepared = self.prepared(label, &stmt).await?;
         match watched(
             &self.probe,
             &mut self.watchdog,
-            self.conn.exec_drop(sql.text.as_str(), params(sql)),
+            self.conn.exec_drop(&prepared, &sql.params),
         )
         .await
         {
             Err(Hung) => self.hung(label),
-            Ok(Ok(())) => Ok(OkPacket {
-                affected: self.conn.affected_rows(),
-                warnings: self.conn.get_warnings(),
-                info: self.conn.info().into_owned(),
-            }),
+            Ok(Ok(())) => {
+                let ok = self.conn.last_ok();
+                Ok(OkPacket {
+                    affected: ok.affected,
+                    warnings: ok.warnings,
+                    info: ok.info.clone(),
+                })
+            }
             Ok(Err(e)) => self.fail(e, label),
         }
     }
@@ -215,15 +220,9 @@ impl NodeConn {
 
     /// Rows of a statement without parameters, text protocol.
     pub async fn query_text(&mut self, label: &NodeLabel, text: &str) -> SqlResult<Vec<Vec<My>>> {
-        match watched(
-            &self.probe,
-            &mut self.watchdog,
-            self.conn.query::<mysql_async::Row, _>(text),
-        )
-        .await
-        {
+        match watched(&self.probe, &mut self.watchdog, self.conn.query_rows(text)).await {
             Err(Hung) => self.hung(label),
-            Ok(Ok(rows)) => Ok(raw_rows(rows)),
+            Ok(Ok(rows)) => Ok(rows),
             Ok(Err(e)) => self.fail(e, label),
         }
     }
@@ -267,18 +266,6 @@ impl NodeConn {
         self.lock_wait_secs = Some(secs);
         Ok(())
     }
-}
-
-/// Rows as their values, NULL for SQL NULL.
-pub fn raw_rows(rows: Vec<mysql_async::Row>) -> Vec<Vec<My>> {
-    rows.into_iter()
-        .map(|r| {
-            r.unwrap_raw()
-                .into_iter()
-                .map(|v| v.unwrap_or(My::NULL))
-                .collect()
-        })
-        .collect()
 }
 
 /// A text-protocol value as a string.

@@ -1,7 +1,8 @@
-//! mysql_async errors as the client sees them: a server error passes through
+//! Data-node errors as the client sees them: a server error passes through
 //! with its own code and message; a node that cannot be reached, or that
 //! drops the connection, is error 1296 naming the node group.
 
+use super::wire::WireError;
 use crate::error::SqlError;
 
 /// Who an error came from: the node group and its address, for messages.
@@ -50,48 +51,35 @@ pub struct Failure {
 }
 
 /// Client error numbers for failures without one of their own
-/// (CR_CONN_HOST_ERROR, CR_SERVER_LOST, CR_UNKNOWN_ERROR).
+/// (CR_CONN_HOST_ERROR, CR_SERVER_LOST).
 const CR_CONN_HOST_ERROR: i64 = 2003;
 const CR_SERVER_LOST: i64 = 2013;
-const CR_UNKNOWN_ERROR: i64 = 2000;
 
-pub fn classify(e: mysql_async::Error, node: &NodeLabel) -> Failure {
-    use mysql_async::Error as E;
+pub fn classify(e: WireError, node: &NodeLabel) -> Failure {
     match e {
-        E::Server(s) => Failure {
-            error: SqlError::code(s.code, node.scrub(s.message)),
+        WireError::Server { code, message, .. } => Failure {
+            error: SqlError::code(code, node.scrub(message)),
             broken: false,
         },
-        E::Io(io) => {
-            let code = match &io {
-                mysql_async::IoError::Io(e) => e.raw_os_error().map_or(CR_SERVER_LOST, i64::from),
-                #[allow(unreachable_patterns)]
-                _ => CR_SERVER_LOST,
-            };
-            Failure {
-                error: node.unreachable(code, io),
-                broken: true,
-            }
-        }
-        E::Driver(d) => Failure {
-            error: node.unreachable(CR_SERVER_LOST, d),
+        WireError::Io(io) => Failure {
+            error: node.unreachable(io.raw_os_error().map_or(CR_SERVER_LOST, i64::from), io),
             broken: true,
         },
-        other => Failure {
-            error: node.unreachable(CR_UNKNOWN_ERROR, other),
+        WireError::Protocol(m) => Failure {
+            error: node.unreachable(CR_SERVER_LOST, m),
             broken: true,
         },
     }
 }
 
 /// A connection could not be made (or not in time).
-pub fn connect_failed(e: mysql_async::Error, node: &NodeLabel) -> SqlError {
+pub fn connect_failed(e: WireError, node: &NodeLabel) -> SqlError {
     match e {
-        mysql_async::Error::Server(_) => classify(e, node).error,
-        mysql_async::Error::Io(mysql_async::IoError::Io(io)) => {
+        WireError::Server { .. } => classify(e, node).error,
+        WireError::Io(io) => {
             node.unreachable(io.raw_os_error().map_or(CR_CONN_HOST_ERROR, i64::from), io)
         }
-        other => node.unreachable(CR_CONN_HOST_ERROR, other),
+        WireError::Protocol(m) => node.unreachable(CR_CONN_HOST_ERROR, m),
     }
 }
 

@@ -22,7 +22,7 @@ use crate::partition::PartitionMap;
 use crate::schema::{Catalog, DatabaseDef, TableDef, UserDef};
 use crate::value::Value;
 use async_trait::async_trait;
-use mysql_async::Value as My;
+use mysql_common::Value as My;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;

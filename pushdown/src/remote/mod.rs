@@ -2,7 +2,8 @@
 //! table of the catalog, a real InnoDB table with the same database, name
 //! and columns, and whichever rows the cluster routes to it.
 //!
-//! - `pool`: the bb8 pool of mysql_async connections, set up for sqld
+//! - `wire`: sqld's client side of the MySQL protocol
+//! - `pool`: the bb8 pool of `wire` connections, set up for sqld
 //! - `conn`: running statements on one connection; errors → `error`
 //! - `render`: expressions, keys and ranges as SQL with `?` parameters
 //! - `values`: pushdown values ↔ wire values, per column type
@@ -21,6 +22,7 @@ pub mod render;
 mod schema_sql;
 mod txn;
 mod values;
+mod wire;
 mod write;
 
 pub use error::NodeLabel;
@@ -84,10 +86,39 @@ fn url_password(url: &str) -> Option<String> {
     (!pw.is_empty()).then(|| pw.to_string())
 }
 
+/// The URL options sqld's data-node client acts on (all about TLS, see
+/// `wire::tls`). Other options mysql_async's URL parser knows (pools,
+/// compression, sockets…) would be silently ignored, so they are refused.
+const URL_OPTIONS: [&str; 4] = [
+    "require_ssl",
+    "verify_ca",
+    "verify_identity",
+    "built_in_roots",
+];
+
+/// The first option of `url` that sqld does not act on.
+fn unsupported_option(url: &str) -> Option<&str> {
+    let (_, query) = url.split_once('?')?;
+    query
+        .split('&')
+        .map(|kv| kv.split_once('=').map_or(kv, |(k, _)| k))
+        .find(|k| !k.is_empty() && !URL_OPTIONS.contains(k))
+}
+
 impl RemoteNode {
     /// A node of group `group` at `url` (`mysql://user:password@host:port`).
     /// Lazy: no connection is made here; a malformed URL is an error.
     pub fn new(group: usize, url: &str, opts: RemoteOptions) -> SqlResult<Arc<RemoteNode>> {
+        if let Some(option) = unsupported_option(url) {
+            return Err(SqlError::code(
+                1210,
+                format!(
+                    "Invalid data node URL for node group ng{group}: option '{option}' is not \
+                     supported (supported: {})",
+                    URL_OPTIONS.join(", ")
+                ),
+            ));
+        }
         let password = url_password(url);
         let parsed = mysql_async::Opts::from_url(url).map_err(|e| {
             let mut msg = e.to_string();
@@ -370,6 +401,36 @@ mod tests {
         assert_eq!(e.code, 1296);
         assert!(!e.message.contains("pw"), "{}", e.message);
         assert!(RemoteNode::new(0, "not a url", RemoteOptions::default()).is_err());
+    }
+
+    #[test]
+    fn only_the_tls_url_options_are_taken() {
+        let ok = "mysql://u:pw@h:3306/?require_ssl=true&verify_ca=false&verify_identity=false";
+        assert!(RemoteNode::new(0, ok, RemoteOptions::default()).is_ok());
+        assert!(RemoteNode::new(
+            0,
+            "mysql://u@h:3306/db?built_in_roots=false",
+            RemoteOptions::default()
+        )
+        .is_ok());
+        let e = RemoteNode::new(
+            1,
+            "mysql://u:pw@h/?compression=fast",
+            RemoteOptions::default(),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(e.code, 1210);
+        assert!(
+            e.message.contains("ng1") && e.message.contains("'compression'"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            unsupported_option("mysql://h/?require_ssl=true&socket=/x"),
+            Some("socket")
+        );
+        assert_eq!(unsupported_option("mysql://h:1"), None);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! One bb8 pool of mysql_async connections per data node.
+//! One bb8 pool of data-node connections (`wire::Conn`) per data node.
 //!
 //! Every connection is set up the same way (strict mode, UTC, READ
 //! COMMITTED, utf8mb4_general_ci) and keeps a large statement cache, so a
@@ -7,8 +7,8 @@
 //! marked broken and the pool closes it instead of handing it out again.
 
 use super::error::{connect_failed, connect_timed_out, NodeLabel};
+use super::wire::{Conn, ConnectOpts};
 use crate::error::SqlError;
-use mysql_async::prelude::Queryable;
 use std::time::Duration;
 
 /// Prepared statements each pooled connection keeps (least recently used
@@ -35,7 +35,7 @@ const SESSION_INIT: [&str; 3] = [
 
 /// A pooled connection and what sqld knows about its session.
 pub struct NodeConn {
-    pub conn: mysql_async::Conn,
+    pub conn: Conn,
     /// Never to be reused: an error left it in doubt, or it was given back
     /// with a transaction open.
     pub broken: bool,
@@ -50,9 +50,8 @@ pub struct NodeConn {
     /// A statement on it was given up because the node stopped answering:
     /// a retry on another connection would only wait again.
     pub unresponsive: bool,
-    /// Statements of cached read shapes prepared on this connection, by
-    /// shape id (see `conn::Stmt`).
-    pub statements: std::collections::HashMap<u64, mysql_async::Statement, super::fx_hash::BuildFx>,
+    /// Statements prepared on this connection (see `conn::StmtCache`).
+    pub statements: super::conn::StmtCache,
     /// The timer that watches its statements (see `conn::watched`).
     pub watchdog: std::pin::Pin<Box<tokio::time::Sleep>>,
 }
@@ -66,7 +65,7 @@ pub struct NodeConn {
 /// statements, so it is not probed: the pool stays the only source of
 /// connections.)
 pub struct Probe {
-    opts: mysql_async::Opts,
+    opts: ConnectOpts,
     pub timeout: Duration,
     /// When a statement on the node last finished, in ms since `started`.
     last_answer_ms: std::sync::atomic::AtomicU64,
@@ -74,7 +73,7 @@ pub struct Probe {
 }
 
 impl Probe {
-    pub fn new(opts: mysql_async::Opts, timeout: Duration) -> Probe {
+    pub fn new(opts: ConnectOpts, timeout: Duration) -> Probe {
         Probe {
             opts,
             timeout,
@@ -106,9 +105,9 @@ impl Probe {
     /// login rather than a bare TCP connect: half-open connections would
     /// count against the node's max_connect_errors.
     pub async fn node_answers(&self) -> bool {
-        match tokio::time::timeout(self.timeout, mysql_async::Conn::new(self.opts.clone())).await {
+        match tokio::time::timeout(self.timeout, Conn::connect(&self.opts)).await {
             Ok(Ok(conn)) => {
-                let _ = tokio::time::timeout(self.timeout, conn.disconnect()).await;
+                let _ = tokio::time::timeout(self.timeout, conn.quit()).await;
                 true
             }
             _ => false,
@@ -146,7 +145,7 @@ impl NodeConn {
 }
 
 pub struct Manager {
-    opts: mysql_async::Opts,
+    opts: ConnectOpts,
     probe: std::sync::Arc<Probe>,
     connect_timeout: Duration,
     label: NodeLabel,
@@ -160,16 +159,18 @@ impl Manager {
         label: NodeLabel,
         epoch: Epoch,
     ) -> Manager {
-        let opts = mysql_async::OptsBuilder::from_opts(opts)
-            .init(SESSION_INIT.to_vec())
-            .stmt_cache_size(STMT_CACHE)
-            .client_found_rows(false)
-            // The pool owns connection lifetimes; mysql_async's own TTL
-            // would close connections under it.
-            .conn_ttl(None::<Duration>);
+        let opts =
+            ConnectOpts::from_url_opts(&opts, SESSION_INIT.iter().map(|s| s.to_string()).collect());
         Manager {
-            probe: std::sync::Arc::new(Probe::new(opts.clone().into(), connect_timeout)),
-            opts: opts.into(),
+            // The probe only logs in: no session set-up.
+            probe: std::sync::Arc::new(Probe::new(
+                ConnectOpts {
+                    init: Vec::new(),
+                    ..opts.clone()
+                },
+                connect_timeout,
+            )),
+            opts,
             connect_timeout,
             label,
             epoch,
@@ -183,12 +184,7 @@ impl bb8::ManageConnection for Manager {
 
     async fn connect(&self) -> Result<NodeConn, SqlError> {
         let epoch = self.epoch.current();
-        match tokio::time::timeout(
-            self.connect_timeout,
-            mysql_async::Conn::new(self.opts.clone()),
-        )
-        .await
-        {
+        match tokio::time::timeout(self.connect_timeout, Conn::connect(&self.opts)).await {
             Ok(Ok(conn)) => Ok(NodeConn {
                 conn,
                 broken: false,
@@ -212,8 +208,10 @@ impl bb8::ManageConnection for Manager {
             .map_err(|e| connect_failed(e, &self.label))
     }
 
+    /// Broken, or given back with a command's answer unread (its statement
+    /// was cancelled): either way out of step with the node.
     fn has_broken(&self, conn: &mut NodeConn) -> bool {
-        conn.broken
+        conn.broken || conn.conn.out_of_step()
     }
 }
 

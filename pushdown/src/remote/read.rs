@@ -38,7 +38,7 @@ pub struct ReadShape {
 /// A read's SELECT: its shape and this execution's parameters.
 pub struct ReadPlan {
     pub shape: Arc<ReadShape>,
-    pub params: Vec<mysql_async::Value>,
+    pub params: Vec<mysql_common::Value>,
 }
 
 impl ReadPlan {
@@ -413,7 +413,7 @@ pub fn plan_aggregates(req: &Read, aggs: &[PartialAgg]) -> SqlResult<Option<Sql>
 pub fn finish_aggregates(
     req: &Read,
     aggs: &[PartialAgg],
-    raw: Vec<Vec<mysql_async::Value>>,
+    raw: Vec<Vec<mysql_common::Value>>,
 ) -> SqlResult<Row> {
     let t = &*req.table;
     let row = raw
@@ -429,9 +429,9 @@ pub fn finish_aggregates(
     for (v, a) in row.into_iter().zip(aggs) {
         out.push(match *a {
             PartialAgg::CountStar | PartialAgg::Count(_) => match v {
-                mysql_async::Value::Int(i) => Value::Int(i),
-                mysql_async::Value::UInt(u) => Value::Int(i64::try_from(u).unwrap_or(i64::MAX)),
-                mysql_async::Value::Bytes(b) => Value::Int(
+                mysql_common::Value::Int(i) => Value::Int(i),
+                mysql_common::Value::UInt(u) => Value::Int(i64::try_from(u).unwrap_or(i64::MAX)),
+                mysql_common::Value::Bytes(b) => Value::Int(
                     std::str::from_utf8(&b)
                         .ok()
                         .and_then(|s| s.parse().ok())
@@ -444,18 +444,18 @@ pub fn finish_aggregates(
                 }
             },
             PartialAgg::Sum(c) => match v {
-                mysql_async::Value::NULL => Value::Null,
-                mysql_async::Value::Double(d) => Value::Double(d),
-                mysql_async::Value::Float(f) => Value::Double(f as f64),
-                mysql_async::Value::Int(i) => Value::Decimal(crate::value::Decimal {
+                mysql_common::Value::NULL => Value::Null,
+                mysql_common::Value::Double(d) => Value::Double(d),
+                mysql_common::Value::Float(f) => Value::Double(f as f64),
+                mysql_common::Value::Int(i) => Value::Decimal(crate::value::Decimal {
                     mantissa: i as i128,
                     scale: 0,
                 }),
-                mysql_async::Value::UInt(u) => Value::Decimal(crate::value::Decimal {
+                mysql_common::Value::UInt(u) => Value::Decimal(crate::value::Decimal {
                     mantissa: u as i128,
                     scale: 0,
                 }),
-                mysql_async::Value::Bytes(b) => {
+                mysql_common::Value::Bytes(b) => {
                     let is_float = matches!(
                         t.columns.get(c).map(|d| d.ty),
                         Some(ColumnType::Float | ColumnType::Double)
@@ -555,15 +555,12 @@ fn key_bytes(t: &TableDef, values: impl Iterator<Item = (usize, Value)>) -> Vec<
     out
 }
 
-/// A row's values, NULL for SQL NULL.
-fn values(r: mysql_async::Row) -> impl Iterator<Item = mysql_async::Value> {
-    r.unwrap_raw()
-        .into_iter()
-        .map(|v| v.unwrap_or(mysql_async::Value::NULL))
-}
-
 /// Turns the node's rows into the request's result.
-pub fn finish(req: &Read, plan: &ReadShape, raw: Vec<mysql_async::Row>) -> SqlResult<Vec<Row>> {
+pub fn finish(
+    req: &Read,
+    plan: &ReadShape,
+    raw: Vec<Vec<mysql_common::Value>>,
+) -> SqlResult<Vec<Row>> {
     let t = &*req.table;
     if !plan.local_filter && !plan.reorder_keys {
         return finish_direct(req, plan, raw);
@@ -572,7 +569,7 @@ pub fn finish(req: &Read, plan: &ReadShape, raw: Vec<mysql_async::Row>) -> SqlRe
     let mut rows: Vec<Row> = Vec::with_capacity(raw.len());
     for r in raw {
         let mut full = vec![Value::Null; width];
-        for (v, &c) in values(r).zip(&plan.fetched) {
+        for (v, &c) in r.into_iter().zip(&plan.fetched) {
             full[c] = from_node(v, &t.columns[c])?;
         }
         rows.push(full);
@@ -625,7 +622,11 @@ pub fn finish(req: &Read, plan: &ReadShape, raw: Vec<mysql_async::Row>) -> SqlRe
 
 /// The common case: the node did all the work, rows come back in order;
 /// convert each value once, straight into the projection.
-fn finish_direct(req: &Read, plan: &ReadShape, raw: Vec<mysql_async::Row>) -> SqlResult<Vec<Row>> {
+fn finish_direct(
+    req: &Read,
+    plan: &ReadShape,
+    raw: Vec<Vec<mysql_common::Value>>,
+) -> SqlResult<Vec<Row>> {
     let t = &*req.table;
     let limit = plan
         .local_limit
@@ -647,7 +648,7 @@ fn finish_direct(req: &Read, plan: &ReadShape, raw: Vec<mysql_async::Row>) -> Sq
     let mut out = Vec::with_capacity(raw.len().min(limit));
     for r in raw.into_iter().take(limit) {
         let mut vals = Vec::with_capacity(r.len());
-        for (v, &c) in values(r).zip(&plan.fetched) {
+        for (v, &c) in r.into_iter().zip(&plan.fetched) {
             vals.push(from_node(v, &t.columns[c])?);
         }
         out.push(match &positions {

@@ -19,7 +19,7 @@ use crate::value::Value;
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Sql {
     pub text: String,
-    pub params: Vec<mysql_async::Value>,
+    pub params: Vec<mysql_common::Value>,
     /// Collects the parameters only: the text of this shape is already
     /// known (see `read::ShapeCache`), rendering it again is wasted work.
     params_only: bool,
@@ -32,7 +32,7 @@ impl Sql {
             ..Sql::default()
         }
     }
-    pub fn with_params(text: String, params: Vec<mysql_async::Value>) -> Sql {
+    pub fn with_params(text: String, params: Vec<mysql_common::Value>) -> Sql {
         Sql {
             text,
             params,

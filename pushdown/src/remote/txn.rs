@@ -9,7 +9,7 @@
 //! unprepared transaction of a closed connection, and keeps a PREPARED XA
 //! branch for recovery.
 
-use super::conn::{raw_rows, Stmt};
+use super::conn::Stmt;
 use super::render::quote_string;
 use super::{pool::Pooled, read, write, Shared};
 use crate::error::{er, SqlError, SqlResult};
@@ -109,7 +109,11 @@ impl RemoteTxn {
     /// pooled one for this statement only; a locking read, or any read once
     /// the transaction holds a connection, runs on the held one (it must see
     /// the transaction's own writes).
-    async fn fetch(&mut self, lock: LockMode, stmt: Stmt<'_>) -> SqlResult<Vec<mysql_async::Row>> {
+    async fn fetch(
+        &mut self,
+        lock: LockMode,
+        stmt: Stmt<'_>,
+    ) -> SqlResult<Vec<Vec<mysql_common::Value>>> {
         let node = self.node.clone();
         let label = &node.label;
         if self.held.is_none() && lock == LockMode::None {
@@ -258,7 +262,7 @@ impl NodeTxn for RemoteTxn {
             text: &sql.text,
             params: &sql.params,
         };
-        let raw = raw_rows(self.fetch(req.lock, stmt).await?);
+        let raw = self.fetch(req.lock, stmt).await?;
         read::finish_aggregates(req, aggs, raw).map(Some)
     }
 

@@ -6,7 +6,7 @@ use crate::error::{er, SqlResult};
 use crate::eval;
 use crate::schema::{ColumnDef, ColumnType};
 use crate::value::{DateTime, Time, Value};
-use mysql_async::Value as My;
+use mysql_common::Value as My;
 
 /// The wire value of a parameter. DECIMAL travels as its text, which the
 /// rendered SQL wraps in `CAST(? AS DECIMAL(p,s))` (see `render`).

@@ -75,7 +75,7 @@ fn values_are_parameters() {
     assert_eq!(s.text, "(`name` = ?)");
     assert_eq!(
         s.params,
-        vec![mysql_async::Value::Bytes(b"x' OR 1=1 -- \\".to_vec())]
+        vec![mysql_common::Value::Bytes(b"x' OR 1=1 -- \\".to_vec())]
     );
 }
 
