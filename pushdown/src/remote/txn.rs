@@ -205,6 +205,18 @@ impl RemoteTxn {
         }
     }
 
+    /// COMMIT (or XA COMMIT) on the node.
+    async fn commit_on_node(mut self: Box<Self>) -> SqlResult<()> {
+        if self.state == State::Prepared {
+            return self.commit_prepared().await;
+        }
+        let statements = match self.xa_id() {
+            None => vec!["COMMIT".to_string()],
+            Some(id) => vec![format!("XA END {id}"), format!("XA COMMIT {id} ONE PHASE")],
+        };
+        self.finish_with(&statements).await
+    }
+
     /// Runs the end-of-transaction statements on the held connection;
     /// returns it to the pool only if they all succeed.
     async fn finish_with(&mut self, statements: &[String]) -> SqlResult<()> {
@@ -365,19 +377,16 @@ impl NodeTxn for RemoteTxn {
         match self.state {
             State::RolledBack => {
                 self.held = None;
-                return Err(er::deadlock());
+                Err(er::deadlock())
             }
-            State::Prepared => return self.commit_prepared().await,
             // Plain reads only (autocommit on pooled connections): nothing
             // to end on the node.
-            State::Active if self.held.is_none() => return Ok(()),
-            State::Active => {}
+            State::Active if self.held.is_none() => Ok(()),
+            // Boxed: this future is itself boxed, so copied, for every
+            // autocommit read, which never takes this path (it would make
+            // the copy about 1 KB).
+            State::Active | State::Prepared => Box::pin(self.commit_on_node()).await,
         }
-        let statements = match self.xa_id() {
-            None => vec!["COMMIT".to_string()],
-            Some(id) => vec![format!("XA END {id}"), format!("XA COMMIT {id} ONE PHASE")],
-        };
-        self.finish_with(&statements).await
     }
 
     async fn rollback(mut self: Box<Self>) -> SqlResult<()> {

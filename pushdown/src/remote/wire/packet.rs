@@ -94,6 +94,9 @@ pub struct PacketIo {
 }
 
 const READ_CHUNK: usize = 16 * 1024;
+/// Buffers grown beyond this for one large packet are given back after
+/// it: a pooled connection lives long, and most packets are small.
+const KEEP: usize = 1 << 20;
 
 impl PacketIo {
     pub fn new(stream: Stream) -> PacketIo {
@@ -151,6 +154,13 @@ impl PacketIo {
 
     /// Reads one packet (joining continuation packets); see [`PacketIo::payload`].
     pub async fn read_packet(&mut self) -> Result<(), WireError> {
+        if self.rpos == self.rend && self.rbuf.len() > KEEP {
+            self.rbuf = vec![0; READ_CHUNK];
+            (self.rpos, self.rend) = (0, 0);
+        }
+        if self.joined.capacity() > KEEP {
+            self.joined = Vec::new();
+        }
         let mut joining = false;
         loop {
             self.fill(4).await?;
@@ -230,6 +240,9 @@ impl PacketIo {
     pub async fn flush(&mut self) -> Result<(), WireError> {
         let result = self.stream.write_all(&self.wbuf).await;
         self.wbuf.clear();
+        if self.wbuf.capacity() > KEEP {
+            self.wbuf = Vec::with_capacity(256);
+        }
         result?;
         if matches!(self.stream, Stream::Tls(_)) {
             self.stream.flush().await?;
