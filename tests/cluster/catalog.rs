@@ -209,6 +209,36 @@ fn schema_changes_reach_every_group_and_keep_rows() {
                 1
             );
         }
+        // A column retyped under the statements the pooled connections
+        // keep prepared: the nodes send the new column definitions (they
+        // leave unchanged ones out, MARIADB_CLIENT_CACHE_METADATA) and
+        // values decode by them.
+        let read_w = "SELECT w FROM mig.u WHERE id IN (2, 3) ORDER BY id";
+        for _ in 0..4 {
+            assert_eq!(rows(&mut a, read_w).await, [["9"], ["9"]]);
+        }
+        exec_all(
+            &mut a,
+            &[
+                "ALTER TABLE mig.u MODIFY w VARCHAR(10)",
+                "UPDATE mig.u SET w = 'x' WHERE id = 2",
+            ],
+        )
+        .await;
+        for _ in 0..4 {
+            assert_eq!(rows(&mut a, read_w).await, [["x"], ["9"]]);
+        }
+        exec_all(
+            &mut a,
+            &[
+                "UPDATE mig.u SET w = '-7' WHERE id = 2",
+                "ALTER TABLE mig.u MODIFY w BIGINT",
+            ],
+        )
+        .await;
+        for _ in 0..4 {
+            assert_eq!(rows(&mut a, read_w).await, [["-7"], ["9"]]);
+        }
     });
 }
 

@@ -6,7 +6,7 @@
 use super::packet::{PacketIo, Stream};
 use super::{parse, tls, ConnectOpts, WireError};
 use mysql_common::auth::plugins::{AuthProc, ChallengeResponsePlugin, Context, Response};
-use mysql_common::constants::CapabilityFlags;
+use mysql_common::constants::{CapabilityFlags, MariadbCapabilities};
 use mysql_common::io::ParseBuf;
 use mysql_common::packets::{
     AuthPlugin, AuthSwitchRequest, HandshakePacket, HandshakeResponse, SslRequest,
@@ -95,9 +95,16 @@ fn trim_nul(data: &[u8]) -> &[u8] {
     }
 }
 
-/// Connects and logs in; returns the packet stream and the capabilities
-/// in force.
-pub async fn login(opts: &ConnectOpts) -> Result<(PacketIo, CapabilityFlags), WireError> {
+/// What the login agreed on.
+pub struct Session {
+    pub caps: CapabilityFlags,
+    /// MariaDB's MARIADB_CLIENT_CACHE_METADATA: an execution's answer
+    /// repeats the column definitions only when they changed.
+    pub cache_metadata: bool,
+}
+
+/// Connects and logs in; returns the packet stream and what was agreed.
+pub async fn login(opts: &ConnectOpts) -> Result<(PacketIo, Session), WireError> {
     let tcp = TcpStream::connect((opts.host.as_str(), opts.port)).await?;
     tcp.set_nodelay(true)?;
     let mut io = PacketIo::new(Stream::Plain(tcp));
@@ -119,6 +126,14 @@ pub async fn login(opts: &ConnectOpts) -> Result<(PacketIo, CapabilityFlags), Wi
     if opts.db.is_none() {
         caps.remove(CapabilityFlags::CLIENT_CONNECT_WITH_DB);
     }
+    // MariaDB's extended capabilities count only between a MariaDB server
+    // (no CLIENT_MYSQL, alias CLIENT_LONG_PASSWORD, in its greeting) and a
+    // client that does not claim CLIENT_MYSQL either.
+    let ext = if server_caps.contains(CapabilityFlags::CLIENT_LONG_PASSWORD) {
+        MariadbCapabilities::empty()
+    } else {
+        greeting.mariadb_ext_capabilities() & MariadbCapabilities::MARIADB_CLIENT_CACHE_METADATA
+    };
 
     let tls = opts.tls.is_some();
     if let Some(tls_opts) = &opts.tls {
@@ -129,7 +144,9 @@ pub async fn login(opts: &ConnectOpts) -> Result<(PacketIo, CapabilityFlags), Wi
         }
         caps.insert(CapabilityFlags::CLIENT_SSL);
         let mut request = Vec::new();
-        SslRequest::new(caps, MAX_PACKET, COLLATION).serialize(&mut request);
+        SslRequest::new(caps, MAX_PACKET, COLLATION)
+            .with_mariadb_capabilities(ext)
+            .serialize(&mut request);
         io.push_packet(&request);
         io.flush().await?;
         if io.has_unread() {
@@ -173,6 +190,7 @@ pub async fn login(opts: &ConnectOpts) -> Result<(PacketIo, CapabilityFlags), Wi
         None,
         MAX_PACKET,
     )
+    .with_mariadb_ext_capabilities(ext)
     .serialize(&mut response);
     io.push_packet(&response);
     io.flush().await?;
@@ -181,7 +199,14 @@ pub async fn login(opts: &ConnectOpts) -> Result<(PacketIo, CapabilityFlags), Wi
         io.read_packet().await?;
         let p = io.payload();
         match p.first() {
-            Some(0x00) => return Ok((io, caps)),
+            Some(0x00) => {
+                let session = Session {
+                    caps,
+                    cache_metadata: ext
+                        .contains(MariadbCapabilities::MARIADB_CLIENT_CACHE_METADATA),
+                };
+                return Ok((io, session));
+            }
             Some(0xFF) => return Err(parse::err(p)),
             Some(0xFE) => {
                 // Auth switch: another plugin, with a new scramble.

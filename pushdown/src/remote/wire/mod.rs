@@ -20,11 +20,13 @@ mod packet;
 mod parse;
 mod tls;
 
+use super::fx_hash::BuildFx;
 use mysql_common::constants::{CapabilityFlags, ColumnFlags, ColumnType};
 use mysql_common::proto::MySerialize;
 use mysql_common::Value;
 use packet::PacketIo;
 pub use parse::OkInfo;
+use std::collections::HashMap;
 pub use tls::TlsOpts;
 
 /// Why a command failed.
@@ -109,7 +111,8 @@ const COM_STMT_CLOSE: u8 = 0x19;
 #[derive(Clone, Copy, PartialEq)]
 enum Protocol {
     Text,
-    Binary,
+    /// The answer to executing the prepared statement of this id.
+    Binary(u32),
 }
 
 /// One authenticated connection to a data node.
@@ -126,6 +129,11 @@ pub struct Conn {
     last_ok: OkInfo,
     /// The column types of the result being read (reused).
     columns: Vec<(ColumnType, ColumnFlags)>,
+    /// MARIADB_CLIENT_CACHE_METADATA is in force: the node sends a
+    /// prepared statement's column definitions only when they changed,
+    /// and the last ones are kept here, by statement id.
+    cache_metadata: bool,
+    metadata: HashMap<u32, Vec<(ColumnType, ColumnFlags)>, BuildFx>,
     /// The parameters of the command being built (reused).
     scratch: Vec<u8>,
 }
@@ -133,10 +141,12 @@ pub struct Conn {
 impl Conn {
     /// Connects, logs in and runs the options' `init` statements.
     pub async fn connect(opts: &ConnectOpts) -> Result<Conn, WireError> {
-        let (io, caps) = login::login(opts).await?;
+        let (io, session) = login::login(opts).await?;
         let mut conn = Conn {
             io,
-            caps,
+            caps: session.caps,
+            cache_metadata: session.cache_metadata,
+            metadata: HashMap::default(),
             in_command: false,
             to_close: Vec::new(),
             last_ok: OkInfo::default(),
@@ -224,17 +234,25 @@ impl Conn {
             return Err(parse::malformed("prepare OK"));
         };
         // Their definitions follow (each list ended by an EOF unless
-        // CLIENT_DEPRECATE_EOF); the execution's answer repeats the columns.
-        for count in [params, columns] {
+        // CLIENT_DEPRECATE_EOF). The columns' are kept when the answers to
+        // executions may leave them out.
+        let mut types = Vec::new();
+        for (count, keep) in [(params, false), (columns, self.cache_metadata)] {
             if count == 0 {
                 continue;
             }
             for _ in 0..count {
                 self.io.read_packet().await?;
+                if keep {
+                    types.push(parse::column(self.io.payload())?);
+                }
             }
             if !self.deprecate_eof() {
                 self.io.read_packet().await?;
             }
+        }
+        if self.cache_metadata {
+            self.metadata.insert(id, types);
         }
         self.in_command = false;
         Ok(Prepared { id, params })
@@ -242,6 +260,7 @@ impl Conn {
 
     /// Closes a prepared statement, with the next command.
     pub fn close_later(&mut self, id: u32) {
+        self.metadata.remove(&id);
         self.to_close.push(id);
     }
 
@@ -253,9 +272,11 @@ impl Conn {
     ) -> Result<Vec<Vec<Value>>, WireError> {
         self.send_execute(stmt, params).await?;
         let mut rows = Vec::new();
-        let more = self.read_result(Protocol::Binary, Some(&mut rows)).await?;
+        let more = self
+            .read_result(Protocol::Binary(stmt.id), Some(&mut rows))
+            .await?;
         if more {
-            self.drain_results(Protocol::Binary).await?;
+            self.drain_results(Protocol::Binary(stmt.id)).await?;
         }
         self.in_command = false;
         Ok(rows)
@@ -264,7 +285,7 @@ impl Conn {
     /// Runs a prepared statement that returns no rows; see [`Conn::last_ok`].
     pub async fn exec_drop(&mut self, stmt: &Prepared, params: &[Value]) -> Result<(), WireError> {
         self.send_execute(stmt, params).await?;
-        self.drain_results(Protocol::Binary).await
+        self.drain_results(Protocol::Binary(stmt.id)).await
     }
 
     async fn send_execute(&mut self, stmt: &Prepared, params: &[Value]) -> Result<(), WireError> {
@@ -328,15 +349,35 @@ impl Conn {
             None => return Err(parse::malformed("result")),
             _ => {}
         }
-        let count = parse::Cursor(p)
+        let mut c = parse::Cursor(p);
+        let count = c
             .lenenc()
             .and_then(|n| usize::try_from(n).ok())
             .ok_or_else(|| parse::malformed("column count"))?;
+        // Under MARIADB_CLIENT_CACHE_METADATA a byte says whether the
+        // column definitions follow.
+        let definitions_follow = !self.cache_metadata || c.u8() != Some(0);
         self.columns.clear();
-        for _ in 0..count {
-            self.io.read_packet().await?;
-            let column = parse::column(self.io.payload())?;
-            self.columns.push(column);
+        if definitions_follow {
+            for _ in 0..count {
+                self.io.read_packet().await?;
+                let column = parse::column(self.io.payload())?;
+                self.columns.push(column);
+            }
+            if let (true, Protocol::Binary(id)) = (self.cache_metadata, protocol) {
+                if let Some(kept) = self.metadata.get_mut(&id) {
+                    kept.clone_from(&self.columns);
+                }
+            }
+        } else {
+            let kept = match protocol {
+                Protocol::Binary(id) => self.metadata.get(&id),
+                Protocol::Text => None,
+            };
+            match kept {
+                Some(kept) if kept.len() == count => self.columns.extend_from_slice(kept),
+                _ => return Err(parse::malformed("result set (metadata left out)")),
+            }
         }
         let deprecate_eof = self.deprecate_eof();
         if !deprecate_eof {
@@ -359,7 +400,7 @@ impl Conn {
             let mut row = Vec::with_capacity(self.columns.len());
             match protocol {
                 Protocol::Text => parse::text_row(p, self.columns.len(), &mut row)?,
-                Protocol::Binary => parse::binary_row(p, &self.columns, &mut row)?,
+                Protocol::Binary(_) => parse::binary_row(p, &self.columns, &mut row)?,
             }
             rows.push(row);
         }
@@ -404,3 +445,6 @@ impl Drop for Conn {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
