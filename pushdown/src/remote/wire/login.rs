@@ -72,6 +72,11 @@ fn plugin(name: &AuthPlugin<'_>, tls: bool) -> Result<AuthProc, WireError> {
         AuthPlugin::MysqlOldPassword => Err(auth_failed(
             "the node asks for the pre-4.1 password hash (mysql_old_password)",
         )),
+        AuthPlugin::Ed25519 | AuthPlugin::Parsec => Err(auth_failed(format!(
+            "sqld does not support the {} plugin; give its account a \
+             mysql_native_password or caching_sha2_password password",
+            String::from_utf8_lossy(name.as_bytes())
+        ))),
         _ => AuthProc::init(name).map_err(auth_failed),
     }
 }
