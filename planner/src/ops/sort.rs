@@ -57,42 +57,55 @@ pub fn sort(rows: &mut [Row], keys: &[SortKey]) {
 /// a 100-row sort makes about 550 comparisons, and comparing under the
 /// collation each time cost three times as much as the keys (callgrind,
 /// sysbench's `ORDER BY c`). The keys of most text borrow the value itself.
-/// Each key's first 8 bytes, as one integer, decide most comparisons
-/// without a call to compare the keys.
+/// The sort moves 16-byte (key head, position) pairs: each key's first 8
+/// bytes, as one integer, decide most comparisons without looking at the
+/// keys, which stay in place. NULLs are set aside first, in access order.
 fn string_key_order(rows: &[Row], key: &SortKey) -> Option<Vec<usize>> {
     let padded = key.collation.pads_space();
-    let mut keyed = Vec::with_capacity(rows.len());
+    let mut keys = Vec::with_capacity(rows.len());
+    let mut heads: Vec<(u64, usize)> = Vec::with_capacity(rows.len());
+    let mut nulls = Vec::new();
     for (i, row) in rows.iter().enumerate() {
-        let k = match row.get(key.column) {
-            Some(Value::Bytes(b)) => Some(eval::compare::sort_key(b, key.collation)),
-            Some(Value::Null) | None => None,
+        match row.get(key.column) {
+            Some(Value::Bytes(b)) => {
+                let k = eval::compare::sort_key(b, key.collation);
+                heads.push((key_head(&k, padded), i));
+                keys.push(k);
+            }
+            Some(Value::Null) | None => {
+                nulls.push(i);
+                // Keeps `keys` indexed by row position.
+                keys.push(std::borrow::Cow::Borrowed(&[][..]));
+            }
             Some(_) => return None,
-        };
-        let head = k.as_deref().map_or(0, |k| key_head(k, padded));
-        keyed.push((head, k, i));
+        }
     }
-    // NULLs first, and last once reversed. Keys compare as PAD SPACE
-    // strings (but under `binary`). Ties keep access order: by position,
-    // which lets the sort be unstable (no merge buffer to allocate).
-    type Keyed<'a> = (u64, Option<std::borrow::Cow<'a, [u8]>>, usize);
-    let cmp = |a: &Keyed, b: &Keyed| match (&a.1, &b.1) {
-        (None, None) => Ordering::Equal,
-        (None, Some(_)) => Ordering::Less,
-        (Some(_), None) => Ordering::Greater,
-        (Some(x), Some(y)) => a.0.cmp(&b.0).then_with(|| {
+    // Keys compare as PAD SPACE strings (but under `binary`). Ties keep
+    // access order: by position, which lets the sort be unstable (no merge
+    // buffer to allocate).
+    let cmp = |a: &(u64, usize), b: &(u64, usize)| {
+        a.0.cmp(&b.0).then_with(|| {
+            let (x, y) = (&keys[a.1], &keys[b.1]);
             if padded {
                 eval::pad_cmp(x, y)
             } else {
                 x.cmp(y)
             }
-        }),
+        })
     };
     if key.desc {
-        keyed.sort_unstable_by(|a, b| cmp(b, a).then(a.2.cmp(&b.2)));
+        heads.sort_unstable_by(|a, b| cmp(b, a).then(a.1.cmp(&b.1)));
     } else {
-        keyed.sort_unstable_by(|a, b| cmp(a, b).then(a.2.cmp(&b.2)));
+        heads.sort_unstable_by(|a, b| cmp(a, b).then(a.1.cmp(&b.1)));
     }
-    Some(keyed.into_iter().map(|(_, _, i)| i).collect())
+    // NULLs first, and last once reversed.
+    let mut order = Vec::with_capacity(rows.len());
+    if !key.desc {
+        order.append(&mut nulls);
+    }
+    order.extend(heads.iter().map(|&(_, i)| i));
+    order.append(&mut nulls);
+    Some(order)
 }
 
 /// The first 8 bytes of a sort key as a big-endian integer, a shorter key
