@@ -57,19 +57,25 @@ pub fn sort(rows: &mut [Row], keys: &[SortKey]) {
 /// a 100-row sort makes about 550 comparisons, and comparing under the
 /// collation each time cost three times as much as the keys (callgrind,
 /// sysbench's `ORDER BY c`). The keys of most text borrow the value itself.
-/// The sort moves 16-byte (key head, position) pairs: each key's first 8
-/// bytes, as one integer, decide most comparisons without looking at the
-/// keys, which stay in place. NULLs are set aside first, in access order.
+///
+/// What is sorted is one u128 per row: the key's first 8 bytes as an
+/// integer (inverted when descending), then the row's position, so that a
+/// plain integer sort orders the rows whose heads differ, and ties keep
+/// access order. Only rows with equal heads (rare with sysbench's `c`,
+/// whose values differ in their first digits) are then put in order by
+/// their whole keys. NULLs are set aside first, in access order.
 fn string_key_order(rows: &[Row], key: &SortKey) -> Option<Vec<usize>> {
     let padded = key.collation.pads_space();
     let mut keys = Vec::with_capacity(rows.len());
-    let mut heads: Vec<(u64, usize)> = Vec::with_capacity(rows.len());
+    let mut order: Vec<u128> = Vec::with_capacity(rows.len());
     let mut nulls = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         match row.get(key.column) {
             Some(Value::Bytes(b)) => {
                 let k = eval::compare::sort_key(b, key.collation);
-                heads.push((key_head(&k, padded), i));
+                let head = key_head(&k, padded);
+                let head = if key.desc { !head } else { head };
+                order.push((u128::from(head) << 64) | i as u128);
                 keys.push(k);
             }
             Some(Value::Null) | None => {
@@ -80,32 +86,36 @@ fn string_key_order(rows: &[Row], key: &SortKey) -> Option<Vec<usize>> {
             Some(_) => return None,
         }
     }
-    // Keys compare as PAD SPACE strings (but under `binary`). Ties keep
-    // access order: by position, which lets the sort be unstable (no merge
-    // buffer to allocate).
-    let cmp = |a: &(u64, usize), b: &(u64, usize)| {
-        a.0.cmp(&b.0).then_with(|| {
-            let (x, y) = (&keys[a.1], &keys[b.1]);
-            if padded {
-                eval::pad_cmp(x, y)
-            } else {
-                x.cmp(y)
-            }
-        })
-    };
-    if key.desc {
-        heads.sort_unstable_by(|a, b| cmp(b, a).then(a.1.cmp(&b.1)));
-    } else {
-        heads.sort_unstable_by(|a, b| cmp(a, b).then(a.1.cmp(&b.1)));
+    order.sort_unstable();
+    // Runs of equal heads: by the whole key (PAD SPACE but under
+    // `binary`), descending if asked, then by position.
+    let position = |x: u128| x as u64 as usize;
+    let head = |x: u128| (x >> 64) as u64;
+    let mut start = 0;
+    while start < order.len() {
+        let h = head(order[start]);
+        let mut end = start + 1;
+        while end < order.len() && head(order[end]) == h {
+            end += 1;
+        }
+        if end - start > 1 {
+            order[start..end].sort_by(|&a, &b| {
+                let (x, y) = (&keys[position(a)], &keys[position(b)]);
+                let o = if padded { eval::pad_cmp(x, y) } else { x.cmp(y) };
+                let o = if key.desc { o.reverse() } else { o };
+                o.then(position(a).cmp(&position(b)))
+            });
+        }
+        start = end;
     }
     // NULLs first, and last once reversed.
-    let mut order = Vec::with_capacity(rows.len());
+    let mut sorted = Vec::with_capacity(rows.len());
     if !key.desc {
-        order.append(&mut nulls);
+        sorted.append(&mut nulls);
     }
-    order.extend(heads.iter().map(|&(_, i)| i));
-    order.append(&mut nulls);
-    Some(order)
+    sorted.extend(order.iter().map(|&x| position(x)));
+    sorted.append(&mut nulls);
+    Some(sorted)
 }
 
 /// The first 8 bytes of a sort key as a big-endian integer, a shorter key
