@@ -10,7 +10,7 @@ use super::keys::{
 };
 use super::locks::TxnId;
 use super::rows::{decode_projected, decode_row, decode_row_into, encode_row, Columns};
-use super::view::View;
+use super::view::{storage_error, View};
 use super::writeset::{Space, WriteSet};
 use super::Shared;
 use crate::error::{er, SqlError, SqlResult, SqlWarning};
@@ -516,25 +516,53 @@ impl EmbeddedTxn {
                     Space::Rows
                 };
                 let mut rk = Vec::with_capacity(24);
-                let mut scanned = 0usize;
-                for item in view.range(space, lo, hi, *reverse) {
-                    let (_, v) = item?;
-                    let more = match index {
-                        None => emit(&v, &mut row, &mut ctx)?,
+                // One entry in the range: false once the sink has had enough.
+                let mut step = |v: &[u8]| -> SqlResult<bool> {
+                    match index {
+                        None => emit(v, &mut row, &mut ctx),
                         Some(_) => {
-                            row_key_of(&mut rk, table.id, &v);
+                            row_key_of(&mut rk, table.id, v);
                             match view.get(Space::Rows, &rk)? {
-                                Some(r) => emit(&r, &mut row, &mut ctx)?,
-                                None => continue,
+                                Some(r) => emit(&r, &mut row, &mut ctx),
+                                None => Ok(true),
                             }
                         }
-                    };
-                    if !more {
-                        break;
                     }
-                    scanned += 1;
-                    if scanned.is_multiple_of(SCAN_YIELD_ROWS) {
-                        tokio::task::yield_now().await;
+                };
+                let mut scanned = 0usize;
+                match view.range(space, lo, hi, *reverse).into_stored() {
+                    // No own writes in the range (a read-only transaction's
+                    // case): storage's iterator, stepped here directly,
+                    // about 100 instructions per row fewer than through
+                    // the merge.
+                    Ok(stored) => {
+                        let Some(mut it) = stored else {
+                            return Ok(());
+                        };
+                        loop {
+                            let next = if *reverse { it.next_back() } else { it.next() };
+                            let Some(guard) = next else { break };
+                            let v = guard.value().map_err(storage_error)?;
+                            if !step(&v)? {
+                                break;
+                            }
+                            scanned += 1;
+                            if scanned.is_multiple_of(SCAN_YIELD_ROWS) {
+                                tokio::task::yield_now().await;
+                            }
+                        }
+                    }
+                    Err(merged) => {
+                        for item in merged {
+                            let (_, v) = item?;
+                            if !step(&v)? {
+                                break;
+                            }
+                            scanned += 1;
+                            if scanned.is_multiple_of(SCAN_YIELD_ROWS) {
+                                tokio::task::yield_now().await;
+                            }
+                        }
                     }
                 }
             }

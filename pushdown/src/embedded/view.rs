@@ -118,6 +118,16 @@ pub struct Merged<'a> {
 }
 
 impl Merged<'_> {
+    /// Storage's own iterator (None: the bounds hold no key) when the write
+    /// set has nothing within the bounds, so that a scan can step it
+    /// without this merge's layers; itself otherwise.
+    pub fn into_stored(self) -> Result<Option<fjall::Iter>, Self> {
+        if self.own.is_some() || self.peeked.is_some() {
+            return Err(self);
+        }
+        Ok(self.stored)
+    }
+
     fn next_stored(&mut self) -> Option<StoredPair> {
         if let Some(p) = self.peeked.take() {
             return Some(p);
