@@ -52,37 +52,29 @@ pub fn sort(rows: &mut [Row], keys: &[SortKey]) {
 }
 
 /// The sorted order (row positions) of rows ordered by one string column
-/// (NULLs allowed), or None when the column holds other values. Each row's
-/// collation sort key is made once and the sort compares keys bytewise:
-/// a 100-row sort makes about 550 comparisons, and comparing under the
-/// collation each time cost three times as much as the keys (callgrind,
-/// sysbench's `ORDER BY c`). The keys of most text borrow the value itself.
+/// (NULLs allowed), or None when the column holds other values. Rows are
+/// compared by their collation sort keys, bytewise: a 100-row sort makes
+/// about 550 comparisons, and comparing under the collation each time cost
+/// three times as much as the keys (callgrind, sysbench's `ORDER BY c`).
 ///
-/// What is sorted is one u128 per row: the key's first 8 bytes as an
-/// integer (inverted when descending), then the row's position, so that a
+/// What is sorted is one u128 per row: the first 8 bytes of its key as an
+/// integer (inverted when descending; read off the text itself when those
+/// are ASCII, see `sort_key_head`), then the row's position, so that a
 /// plain integer sort orders the rows whose heads differ, and ties keep
 /// access order. Only rows with equal heads (rare with sysbench's `c`,
-/// whose values differ in their first digits) are then put in order by
-/// their whole keys. NULLs are set aside first, in access order.
+/// whose values differ in their first digits) then have their whole keys
+/// made and compared. NULLs are set aside first, in access order.
 fn string_key_order(rows: &[Row], key: &SortKey) -> Option<Vec<usize>> {
-    let padded = key.collation.pads_space();
-    let mut keys = Vec::with_capacity(rows.len());
     let mut order: Vec<u128> = Vec::with_capacity(rows.len());
     let mut nulls = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         match row.get(key.column) {
             Some(Value::Bytes(b)) => {
-                let k = eval::compare::sort_key(b, key.collation);
-                let head = key_head(&k, padded);
+                let head = eval::compare::sort_key_head(b, key.collation);
                 let head = if key.desc { !head } else { head };
                 order.push((u128::from(head) << 64) | i as u128);
-                keys.push(k);
             }
-            Some(Value::Null) | None => {
-                nulls.push(i);
-                // Keeps `keys` indexed by row position.
-                keys.push(std::borrow::Cow::Borrowed(&[][..]));
-            }
+            Some(Value::Null) | None => nulls.push(i),
             Some(_) => return None,
         }
     }
@@ -91,6 +83,11 @@ fn string_key_order(rows: &[Row], key: &SortKey) -> Option<Vec<usize>> {
     // `binary`), descending if asked, then by position.
     let position = |x: u128| x as u64 as usize;
     let head = |x: u128| (x >> 64) as u64;
+    let text = |i: usize| match rows[i].get(key.column) {
+        Some(Value::Bytes(b)) => b.as_slice(),
+        _ => &[],
+    };
+    let padded = key.collation.pads_space();
     let mut start = 0;
     while start < order.len() {
         let h = head(order[start]);
@@ -99,12 +96,25 @@ fn string_key_order(rows: &[Row], key: &SortKey) -> Option<Vec<usize>> {
             end += 1;
         }
         if end - start > 1 {
-            order[start..end].sort_by(|&a, &b| {
-                let (x, y) = (&keys[position(a)], &keys[position(b)]);
-                let o = if padded { eval::pad_cmp(x, y) } else { x.cmp(y) };
+            let mut run: Vec<_> = order[start..end]
+                .iter()
+                .map(|&x| {
+                    let i = position(x);
+                    (eval::compare::sort_key(text(i), key.collation), i)
+                })
+                .collect();
+            run.sort_by(|(x, i), (y, j)| {
+                let o = if padded {
+                    eval::pad_cmp(x, y)
+                } else {
+                    x.cmp(y)
+                };
                 let o = if key.desc { o.reverse() } else { o };
-                o.then(position(a).cmp(&position(b)))
+                o.then(i.cmp(j))
             });
+            for (slot, (_, i)) in order[start..end].iter_mut().zip(run) {
+                *slot = (u128::from(h) << 64) | i as u128;
+            }
         }
         start = end;
     }
@@ -116,17 +126,6 @@ fn string_key_order(rows: &[Row], key: &SortKey) -> Option<Vec<usize>> {
     sorted.extend(order.iter().map(|&x| position(x)));
     sorted.append(&mut nulls);
     Some(sorted)
-}
-
-/// The first 8 bytes of a sort key as a big-endian integer, a shorter key
-/// filled up with spaces (PAD SPACE: it compares as if padded with them)
-/// or with zero bytes (`binary`: a prefix sorts first). So when two heads
-/// differ, they order the keys as comparing the whole keys would.
-fn key_head(k: &[u8], padded: bool) -> u64 {
-    let mut head = [if padded { b' ' } else { 0 }; 8];
-    let n = k.len().min(8);
-    head[..n].copy_from_slice(&k[..n]);
-    u64::from_be_bytes(head)
 }
 
 /// Rearranges `rows` so that position j holds the row that was at
