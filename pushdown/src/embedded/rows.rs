@@ -575,7 +575,14 @@ mod tests {
             Value::Null,
         ];
         let mut cols: Vec<ColumnDef> = (0..row.len())
-            .map(|i| col(&format!("c{i}"), ColumnType::Blob(10), ColumnDefault::None, true))
+            .map(|i| {
+                col(
+                    &format!("c{i}"),
+                    ColumnType::Blob(10),
+                    ColumnDefault::None,
+                    true,
+                )
+            })
             .collect();
         cols.push(col(
             "added",

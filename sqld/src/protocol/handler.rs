@@ -146,8 +146,9 @@ mod stmt_map_tests {
     #[test]
     fn ids_spread_and_are_found() {
         use std::hash::BuildHasher;
-        let tops: std::collections::HashSet<u64> =
-            (1..=64u32).map(|id| StmtIdHash.hash_one(id) >> 57).collect();
+        let tops: std::collections::HashSet<u64> = (1..=64u32)
+            .map(|id| StmtIdHash.hash_one(id) >> 57)
+            .collect();
         assert!(tops.len() > 32, "{}", tops.len());
         let mut m = StmtMap::default();
         for id in 1..=1000u32 {
