@@ -118,14 +118,15 @@ pub struct Merged<'a> {
 }
 
 impl Merged<'_> {
-    /// Storage's own iterator (None: the bounds hold no key) when the write
-    /// set has nothing within the bounds, so that a scan can step it
-    /// without this merge's layers; itself otherwise.
-    pub fn into_stored(self) -> Result<Option<fjall::Iter>, Self> {
+    /// Storage's own iterator (inner None: the bounds hold no key), taken
+    /// out of the merge, when the write set has nothing within the bounds,
+    /// so that a scan can step it without this merge's layers; None
+    /// otherwise (the merge is left as it was).
+    pub fn take_stored(&mut self) -> Option<Option<fjall::Iter>> {
         if self.own.is_some() || self.peeked.is_some() {
-            return Err(self);
+            return None;
         }
-        Ok(self.stored)
+        Some(self.stored.take())
     }
 
     fn next_stored(&mut self) -> Option<StoredPair> {
