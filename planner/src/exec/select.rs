@@ -311,9 +311,19 @@ fn finish_stages(
         rows = filter(rows, h, &mut ctx)?;
     }
     // Each output row is built in `scratch` and then moved into the buffer
-    // of the row it came from: no allocation per row.
+    // of the row it came from: no allocation per row. An output that is the
+    // row's own columns in order (`SELECT c` of a read projected to `c`)
+    // leaves rows of that width as they are.
+    let identity = plan
+        .output
+        .iter()
+        .enumerate()
+        .all(|(j, e)| matches!(e, Expr::Column(i) if *i == j));
     let mut scratch: Row = Vec::with_capacity(plan.output.len());
     for r in &mut rows {
+        if identity && r.len() == plan.output.len() {
+            continue;
+        }
         for (j, e) in plan.output.iter().enumerate() {
             let moved = plan.movable.get(j).copied().unwrap_or(false);
             scratch.push(match e {

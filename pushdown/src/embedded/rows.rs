@@ -129,6 +129,40 @@ pub fn decode_row_into(
     Ok(())
 }
 
+/// The columns `projection` names (table positions, ascending, each once)
+/// of a stored row of `table`, decoded straight into `row` (cleared first)
+/// in that order: what [`decode_row_into`] and then taking those columns
+/// out would give, without the table-wide row in between. The bytes after
+/// the last projected column are not looked at.
+pub fn decode_projected(
+    bytes: &[u8],
+    table: &TableDef,
+    projection: &[usize],
+    row: &mut Row,
+) -> SqlResult<()> {
+    row.clear();
+    let mut r = Reader { b: bytes, pos: 0 };
+    let stored = r.varint()? as usize;
+    // The position of the next stored column `r` is at.
+    let mut at = 0;
+    for &i in projection {
+        let v = match table.columns.get(i) {
+            None => Value::Null,
+            Some(col) if i >= stored => default_of(col),
+            Some(_) => {
+                while at < i {
+                    r.skip_value()?;
+                    at += 1;
+                }
+                at += 1;
+                r.value()?
+            }
+        };
+        row.push(v);
+    }
+    Ok(())
+}
+
 /// The value an existing row takes for a column added after it was written.
 pub fn default_of(col: &ColumnDef) -> Value {
     match &col.default {
@@ -521,6 +555,70 @@ mod tests {
         assert_eq!(out[..row.len()], row[..]);
         for cut in 0..buf.len() {
             assert!(decode_row_into(&buf[..cut], &t, Columns::NONE, &mut out).is_err());
+        }
+    }
+
+    /// Decoding a projection straight gives what decoding the whole row
+    /// and taking the projected columns gives, defaults of columns added
+    /// later included; truncated bytes before the last projected column
+    /// are an error.
+    #[test]
+    fn projected_decode_equals_decode_then_project() {
+        let row = vec![
+            Value::Int(300),
+            Value::from("skipped"),
+            Value::Decimal(Decimal {
+                mantissa: -5,
+                scale: 1,
+            }),
+            Value::from("kept"),
+            Value::Null,
+        ];
+        let mut cols: Vec<ColumnDef> = (0..row.len())
+            .map(|i| {
+                col(
+                    &format!("c{i}"),
+                    ColumnType::Blob(10),
+                    ColumnDefault::None,
+                    true,
+                )
+            })
+            .collect();
+        cols.push(col(
+            "added",
+            ColumnType::Int,
+            ColumnDefault::Value(Value::Int(9)),
+            false,
+        ));
+        let t = table(cols);
+        let mut buf = Vec::new();
+        encode_row(&mut buf, &row);
+        let whole = decode_row(&buf, &t).unwrap();
+        let mut out = vec![Value::from("stale")];
+        for p in [
+            &[3][..],
+            &[0, 3],
+            &[1, 2, 4],
+            &[0, 1, 2, 3, 4, 5],
+            &[5],
+            &[2, 5, 9],
+            &[],
+        ] {
+            decode_projected(&buf, &t, p, &mut out).unwrap();
+            let expected: Row = p
+                .iter()
+                .map(|&i| whole.get(i).cloned().unwrap_or(Value::Null))
+                .collect();
+            assert_eq!(out, expected, "{p:?}");
+        }
+        // The last projected column (3) ends before the last stored one.
+        let end_of_3 = {
+            let mut b = Vec::new();
+            encode_row(&mut b, &row[..4]);
+            b.len() - 1
+        };
+        for cut in 0..end_of_3 {
+            assert!(decode_projected(&buf[..cut], &t, &[3], &mut out).is_err());
         }
     }
 

@@ -9,8 +9,8 @@ use super::keys::{
     table_prefix, unique_prefix, Fit, Round,
 };
 use super::locks::TxnId;
-use super::rows::{decode_row, decode_row_into, encode_row, Columns};
-use super::view::View;
+use super::rows::{decode_projected, decode_row, decode_row_into, encode_row, Columns};
+use super::view::{storage_error, View};
 use super::writeset::{Space, WriteSet};
 use super::Shared;
 use crate::error::{er, SqlError, SqlResult, SqlWarning};
@@ -90,6 +90,17 @@ fn project_from(row: &mut [Value], projection: &[usize]) -> Row {
             None => Value::Null,
         })
         .collect()
+}
+
+/// The projection of a read whose rows can be decoded straight into their
+/// projected form (no table-wide row in between, nothing to copy out of
+/// it): no filter to run over the table's columns, and the columns in
+/// table order, each once, as sysbench's `SELECT c ... WHERE id ...` are.
+fn direct_projection(req: &Read) -> Option<&[usize]> {
+    match (&req.projection, &req.filter) {
+        (Some(p), None) if p.windows(2).all(|w| w[0] < w[1]) => Some(p),
+        _ => None,
+    }
 }
 
 /// Which columns a read must decode: those the filter reads and those it
@@ -375,10 +386,11 @@ impl EmbeddedTxn {
             return Ok(Vec::new());
         }
         let mut out = Vec::new();
-        self.scan_plain(req, |row| {
+        let direct = direct_projection(req);
+        self.scan_plain(req, direct, |row| {
             out.push(match &req.projection {
-                Some(p) => project_from(row, p),
-                None => std::mem::replace(row, Vec::with_capacity(row.len())),
+                Some(p) if direct.is_none() => project_from(row, p),
+                _ => std::mem::replace(row, Vec::with_capacity(row.len())),
             });
             Ok(out.len() < limit)
         })
@@ -388,10 +400,12 @@ impl EmbeddedTxn {
 
     /// Runs [`EmbeddedTxn::read_plain`]'s scan, handing each row the filter
     /// keeps (table positions, the wanted columns decoded) to `sink` until
-    /// it answers false.
+    /// it answers false. With a `direct` projection (see
+    /// [`direct_projection`]) the rows handed over hold just its columns.
     async fn scan_plain(
         &self,
         req: &Read,
+        direct: Option<&[usize]>,
         mut sink: impl FnMut(&mut Row) -> SqlResult<bool> + Send,
     ) -> SqlResult<()> {
         let table = &*req.table;
@@ -406,9 +420,13 @@ impl EmbeddedTxn {
         let mut ctx = EvalCtx::new(&req.params);
         let filter = req.filter.as_ref();
         let wanted = wanted_columns(req);
-        let mut row: Row = Vec::with_capacity(table.columns.len());
+        let mut row: Row = Vec::with_capacity(direct.map_or(table.columns.len(), <[usize]>::len));
         // Decodes a stored row; false once the sink has had enough.
         let mut emit = |stored: &[u8], row: &mut Row, ctx: &mut EvalCtx| -> SqlResult<bool> {
+            if let Some(p) = direct {
+                decode_projected(stored, table, p, row)?;
+                return sink(row);
+            }
             decode_row_into(stored, table, wanted, row)?;
             if passes(filter, row, ctx)? {
                 return sink(row);
@@ -498,25 +516,54 @@ impl EmbeddedTxn {
                     Space::Rows
                 };
                 let mut rk = Vec::with_capacity(24);
-                let mut scanned = 0usize;
-                for item in view.range(space, lo, hi, *reverse) {
-                    let (_, v) = item?;
-                    let more = match index {
-                        None => emit(&v, &mut row, &mut ctx)?,
+                // One entry in the range: false once the sink has had enough.
+                let mut step = |v: &[u8]| -> SqlResult<bool> {
+                    match index {
+                        None => emit(v, &mut row, &mut ctx),
                         Some(_) => {
-                            row_key_of(&mut rk, table.id, &v);
+                            row_key_of(&mut rk, table.id, v);
                             match view.get(Space::Rows, &rk)? {
-                                Some(r) => emit(&r, &mut row, &mut ctx)?,
-                                None => continue,
+                                Some(r) => emit(&r, &mut row, &mut ctx),
+                                None => Ok(true),
                             }
                         }
-                    };
-                    if !more {
-                        break;
                     }
-                    scanned += 1;
-                    if scanned.is_multiple_of(SCAN_YIELD_ROWS) {
-                        tokio::task::yield_now().await;
+                };
+                let mut scanned = 0usize;
+                let mut merged = view.range(space, lo, hi, *reverse);
+                match merged.take_stored() {
+                    // No own writes in the range (a read-only transaction's
+                    // case): storage's iterator, stepped here directly,
+                    // about 100 instructions per row fewer than through
+                    // the merge.
+                    Some(stored) => {
+                        let Some(mut it) = stored else {
+                            return Ok(());
+                        };
+                        loop {
+                            let next = if *reverse { it.next_back() } else { it.next() };
+                            let Some(guard) = next else { break };
+                            let v = guard.value().map_err(storage_error)?;
+                            if !step(&v)? {
+                                break;
+                            }
+                            scanned += 1;
+                            if scanned.is_multiple_of(SCAN_YIELD_ROWS) {
+                                tokio::task::yield_now().await;
+                            }
+                        }
+                    }
+                    None => {
+                        for item in merged {
+                            let (_, v) = item?;
+                            if !step(&v)? {
+                                break;
+                            }
+                            scanned += 1;
+                            if scanned.is_multiple_of(SCAN_YIELD_ROWS) {
+                                tokio::task::yield_now().await;
+                            }
+                        }
                     }
                 }
             }
@@ -1005,7 +1052,7 @@ impl NodeTxn for EmbeddedTxn {
             return Ok(None);
         };
         let mut exact = true;
-        self.scan_plain(req, |row| {
+        self.scan_plain(req, None, |row| {
             exact = partials.add(row);
             Ok(exact)
         })

@@ -118,6 +118,17 @@ pub struct Merged<'a> {
 }
 
 impl Merged<'_> {
+    /// Storage's own iterator (inner None: the bounds hold no key), taken
+    /// out of the merge, when the write set has nothing within the bounds,
+    /// so that a scan can step it without this merge's layers; None
+    /// otherwise (the merge is left as it was).
+    pub fn take_stored(&mut self) -> Option<Option<fjall::Iter>> {
+        if self.own.is_some() || self.peeked.is_some() {
+            return None;
+        }
+        Some(self.stored.take())
+    }
+
     fn next_stored(&mut self) -> Option<StoredPair> {
         if let Some(p) = self.peeked.take() {
             return Some(p);

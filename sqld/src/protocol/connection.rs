@@ -4,7 +4,7 @@
 
 use super::auth::{new_scramble, AuthOutcome, AuthRequest, Authenticator, Scramble};
 use super::codec::{put_lenenc_int, put_u16, put_u32, Reader};
-use super::handler::{ClientOptions, Handler};
+use super::handler::{ClientOptions, Handler, StmtMap};
 use super::handshake::{parse_hello, server_capabilities, write_handshake, HelloError};
 use super::packet::{PacketIo, ReadError};
 use super::params::{decode_params, parse_header, ParamError, ParamType};
@@ -14,7 +14,6 @@ use mysql_common::constants::CapabilityFlags as Cap;
 use planner::{ColumnMeta, QueryResult};
 use pushdown::error::SqlError;
 use pushdown::value::Row;
-use std::collections::HashMap;
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
@@ -127,7 +126,7 @@ pub(crate) struct Connection<S, H> {
     client_flags: Cap,
     scramble: Scramble,
     options: ClientOptions,
-    statements: HashMap<u32, Statement>,
+    statements: StmtMap<Statement>,
     /// MariaDB clients execute statement id 0xFFFFFFFF: "the last prepared".
     last_prepared: Option<u32>,
 }
@@ -147,7 +146,7 @@ where
             client_flags: Cap::empty(),
             scramble: [0; 20],
             options: ClientOptions::default(),
-            statements: HashMap::new(),
+            statements: StmtMap::default(),
             last_prepared: None,
         }
     }

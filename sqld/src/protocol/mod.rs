@@ -28,7 +28,7 @@ pub mod text;
 mod tests;
 
 pub use auth::{AuthMethod, Sha2Cache};
-pub use handler::{Account, ClientOptions, Handler, PreparedInfo};
+pub use handler::{Account, ClientOptions, Handler, PreparedInfo, StmtMap};
 pub use rsa_keys::RsaKeys;
 pub use spin::SpinPolicy;
 

@@ -160,6 +160,24 @@ impl FakeSession {
     }
 }
 
+impl FakeSession {
+    fn execute_now(&mut self, params: Vec<Value>) -> SqlResult<QueryResult> {
+        if params.is_empty() {
+            return Ok(QueryResult::Done {
+                affected: 1,
+                last_insert_id: 0,
+                info: String::new(),
+            });
+        }
+        let columns = params
+            .iter()
+            .enumerate()
+            .map(|(i, v)| echo_column(i, v))
+            .collect();
+        Ok(rows(columns, vec![params]))
+    }
+}
+
 #[async_trait]
 impl Handler for FakeSession {
     fn account(&self, user: &str, _host: &str) -> Option<Account> {
@@ -227,20 +245,13 @@ impl Handler for FakeSession {
                 .collect(),
         })
     }
-    async fn execute(&mut self, _id: u32, params: Vec<Value>) -> SqlResult<QueryResult> {
-        if params.is_empty() {
-            return Ok(QueryResult::Done {
-                affected: 1,
-                last_insert_id: 0,
-                info: String::new(),
-            });
-        }
-        let columns = params
-            .iter()
-            .enumerate()
-            .map(|(i, v)| echo_column(i, v))
-            .collect();
-        Ok(rows(columns, vec![params]))
+    fn execute(
+        &mut self,
+        _id: u32,
+        params: Vec<Value>,
+    ) -> impl std::future::Future<Output = SqlResult<QueryResult>> + Send {
+        let r = self.execute_now(params);
+        async move { r }
     }
     fn param_count(&self, id: u32) -> Option<u16> {
         self.statements.get(&id).copied()

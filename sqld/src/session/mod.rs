@@ -21,7 +21,7 @@ pub mod vars;
 
 pub use shared::{ServerInfo, Shared};
 
-use crate::protocol::{Account, ClientOptions, Handler, PreparedInfo};
+use crate::protocol::{Account, ClientOptions, Handler, PreparedInfo, StmtMap};
 use async_trait::async_trait;
 use dispatch::Stmt;
 use planner::{ColumnMeta, Grantee, QueryResult, SessionCtx};
@@ -62,7 +62,7 @@ pub struct Session {
     ctx: SessionCtx,
     vars: SessionVars,
     principal: Principal,
-    stmts: HashMap<u32, PreparedStmt>,
+    stmts: StmtMap<PreparedStmt>,
     next_stmt_id: u32,
     /// SQL-level prepared statements, by lower-cased name.
     sql_stmts: HashMap<String, PreparedStmt>,
@@ -149,7 +149,7 @@ impl Session {
                 user: String::new(),
                 host,
             },
-            stmts: HashMap::new(),
+            stmts: StmtMap::default(),
             next_stmt_id: 1,
             sql_stmts: HashMap::new(),
             txn: txn::TxnState::default(),
@@ -371,6 +371,26 @@ impl Drop for Session {
     }
 }
 
+impl Session {
+    /// COM_STMT_EXECUTE (see [`Handler::execute`]).
+    async fn execute_prepared(&mut self, id: u32, params: Vec<Value>) -> SqlResult<QueryResult> {
+        Status::bump(&self.shared.status.com_stmt_execute);
+        let p = self.lookup_stmt(id)?;
+        if params.len() != p.param_count as usize {
+            return Err(SqlError::code(
+                1210,
+                "Incorrect arguments to mysqld_stmt_execute",
+            ));
+        }
+        // The statement stays in the map while it runs: clone the cheap
+        // parts (Arc'd plan, parsed statement).
+        let stmt = p.stmt.clone();
+        let plan = p.plan.clone();
+        self.run_stmt(&stmt, plan.as_ref(), &params, stmt.text())
+            .await
+    }
+}
+
 #[async_trait]
 impl Handler for Session {
     fn account(&self, user: &str, host: &str) -> Option<Account> {
@@ -518,21 +538,12 @@ impl Handler for Session {
         })
     }
 
-    async fn execute(&mut self, id: u32, params: Vec<Value>) -> SqlResult<QueryResult> {
-        Status::bump(&self.shared.status.com_stmt_execute);
-        let p = self.lookup_stmt(id)?;
-        if params.len() != p.param_count as usize {
-            return Err(SqlError::code(
-                1210,
-                "Incorrect arguments to mysqld_stmt_execute",
-            ));
-        }
-        // The statement stays in the map while it runs: clone the cheap
-        // parts (Arc'd plan, parsed statement).
-        let stmt = p.stmt.clone();
-        let plan = p.plan.clone();
-        self.run_stmt(&stmt, plan.as_ref(), &params, stmt.text())
-            .await
+    fn execute(
+        &mut self,
+        id: u32,
+        params: Vec<Value>,
+    ) -> impl std::future::Future<Output = SqlResult<QueryResult>> + Send {
+        self.execute_prepared(id, params)
     }
 
     fn param_count(&self, id: u32) -> Option<u16> {
