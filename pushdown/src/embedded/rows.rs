@@ -501,20 +501,10 @@ mod tests {
         }
     }
 
-    #[test]
-    fn partial_decode_reads_wanted_columns_and_reuses_the_buffer() {
-        let row = vec![
-            Value::Int(-7),
-            Value::from("skipped"),
-            Value::Double(1.5),
-            Value::Decimal(Decimal {
-                mantissa: 12345,
-                scale: 2,
-            }),
-            Value::from("kept"),
-            Value::Time(Time::default()),
-        ];
-        let mut cols: Vec<ColumnDef> = (0..row.len())
+    /// `n` nullable BLOB columns, then an INT column added later with
+    /// DEFAULT 9 (stored rows written before it lack it).
+    fn blobs_then_added_int(n: usize) -> TableDef {
+        let mut cols: Vec<ColumnDef> = (0..n)
             .map(|i| {
                 col(
                     &format!("c{i}"),
@@ -530,7 +520,23 @@ mod tests {
             ColumnDefault::Value(Value::Int(9)),
             false,
         ));
-        let t = table(cols);
+        table(cols)
+    }
+
+    #[test]
+    fn partial_decode_reads_wanted_columns_and_reuses_the_buffer() {
+        let row = vec![
+            Value::Int(-7),
+            Value::from("skipped"),
+            Value::Double(1.5),
+            Value::Decimal(Decimal {
+                mantissa: 12345,
+                scale: 2,
+            }),
+            Value::from("kept"),
+            Value::Time(Time::default()),
+        ];
+        let t = blobs_then_added_int(row.len());
         let mut buf = Vec::new();
         encode_row(&mut buf, &row);
         let mut wanted = Columns::NONE;
@@ -574,23 +580,7 @@ mod tests {
             Value::from("kept"),
             Value::Null,
         ];
-        let mut cols: Vec<ColumnDef> = (0..row.len())
-            .map(|i| {
-                col(
-                    &format!("c{i}"),
-                    ColumnType::Blob(10),
-                    ColumnDefault::None,
-                    true,
-                )
-            })
-            .collect();
-        cols.push(col(
-            "added",
-            ColumnType::Int,
-            ColumnDefault::Value(Value::Int(9)),
-            false,
-        ));
-        let t = table(cols);
+        let t = blobs_then_added_int(row.len());
         let mut buf = Vec::new();
         encode_row(&mut buf, &row);
         let whole = decode_row(&buf, &t).unwrap();
